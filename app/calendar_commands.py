@@ -1,0 +1,123 @@
+"""`dunghan calendar …`: the working-day calendar and deadline wording, one question at a time."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from app.errors import report_errors
+from app.options import AtOption, FormatOption, parse_date
+from app.output import Format, render, to_json
+from rules.calendar import Roll, end_of_day
+from rules.clock import clock_for
+from rules.deadlines import nominal_date
+from rules.errors import DunghanError
+from rules.loader import calendar_for
+from rules.wording import AfterAnchor, DayOfMonth, FixedDate, FromParameter, parse_wording
+
+calendar_app = typer.Typer(help="Vietnamese working days, holidays and deadline wording.", no_args_is_help=True)
+
+CultureDayOption = Annotated[
+    bool,
+    typer.Option("--culture-day/--no-culture-day",
+                 help="Count 24/11 (Ngày Văn hóa Việt Nam, from 2026) as a day off."),
+]
+
+
+def _emit(obj: dict[str, Any], fmt: Format) -> None:
+    if fmt is Format.json:
+        typer.echo(to_json(obj))
+    else:
+        typer.echo(render([obj], [(k, k) for k in obj], Format.table))
+
+
+@calendar_app.command("due")
+@report_errors
+def due(
+    wording: Annotated[str, typer.Argument(help='The deadline as written, e.g. "trước ngày 25/11".')],
+    year: Annotated[int | None, typer.Option("--year", help="Year of the date (default: from the wording, else this year).")] = None,
+    counted_from: Annotated[str | None, typer.Option("--from", help="For '… kể từ …' wording: the day counting starts from.")] = None,
+    roll: Annotated[Roll, typer.Option("--roll", help="next (Civil Code art. 148), keep or previous.")] = Roll.NEXT,
+    culture_day: CultureDayOption = True,
+    fmt: FormatOption = Format.json,
+    at: AtOption = None,
+) -> None:
+    """Compute the last day a deadline's wording gives, rolled off weekends and holidays.
+
+    Example: dunghan calendar due "trước ngày 25/11" --year 2026
+    """
+    rule = parse_wording(wording)
+    calendar = calendar_for(culture_day=culture_day)
+    anchor = parse_date(counted_from, "--from") if counted_from else None
+    if isinstance(rule, FromParameter):
+        raise DunghanError("a deadline set by a cycle parameter has no date of its own")
+    if isinstance(rule, AfterAnchor | DayOfMonth) and anchor is None:
+        raise DunghanError(f'"{wording}" counts from another day: give it with --from YYYY-MM-DD')
+    if isinstance(rule, FixedDate) and rule.year and year and rule.year != year:
+        raise DunghanError(f'"{wording}" names the year {rule.year}, which contradicts --year {year}')
+    the_year = year or clock_for(at)().year
+    last = nominal_date(rule, reference_year=the_year, cutoff_end=anchor, previous_due=anchor,
+                        calendar=calendar)
+    rolled = calendar.roll(last, roll)
+    _emit({
+        "wording": wording,
+        "nominal_date": rolled.nominal_date,
+        "due_date": rolled.due_date,
+        "rolled": rolled.rolled,
+        "reason": rolled.reason,
+        "due_at": end_of_day(rolled.due_date),
+    }, fmt)
+
+
+@calendar_app.command("add")
+@report_errors
+def add(
+    start: Annotated[str, typer.Argument(help="The day to count from (YYYY-MM-DD), not counted itself.")],
+    days: Annotated[int, typer.Argument(help="How many days; negative counts backwards.")],
+    working: Annotated[bool, typer.Option("--working/--calendar-days", help="Count working days (default) or all days.")] = True,
+    culture_day: CultureDayOption = True,
+    fmt: FormatOption = Format.json,
+) -> None:
+    """Add working days (or calendar days) to a date.
+
+    Example: dunghan calendar add 2026-02-14 3 --working
+    """
+    from datetime import timedelta
+
+    first = parse_date(start, "start")
+    calendar = calendar_for(culture_day=culture_day)
+    result = calendar.add_working_days(first, days) if working else first + timedelta(days=days)
+    _emit({"start": first, "days": days, "working": working, "result": result}, fmt)
+
+
+@calendar_app.command("is-working-day")
+@report_errors
+def is_working_day(
+    day: Annotated[str, typer.Argument(help="The date, YYYY-MM-DD.")],
+    culture_day: CultureDayOption = True,
+    fmt: FormatOption = Format.json,
+) -> None:
+    """Say whether a date is a working day for state agencies, and why (holiday, weekend, swap).
+
+    Example: dunghan calendar is-working-day 2026-08-22
+    """
+    the_day = parse_date(day, "date")
+    calendar = calendar_for(culture_day=culture_day)
+    _emit({"date": the_day, "working": calendar.is_working_day(the_day), "reason": calendar.reason(the_day)}, fmt)
+
+
+@calendar_app.command("holidays")
+@report_errors
+def holidays(
+    year: Annotated[int, typer.Argument(help="The year.")],
+    culture_day: CultureDayOption = True,
+    fmt: FormatOption = Format.json,
+) -> None:
+    """List the public holidays and swap days off of a year (weekends are not listed).
+
+    Example: dunghan calendar holidays 2026
+    """
+    calendar = calendar_for(culture_day=culture_day)
+    rows = [{"date": d, "name": name} for d, name in calendar.holidays(year)]
+    typer.echo(render(rows, [("date", "ngày"), ("name", "tên")], fmt))

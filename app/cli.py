@@ -1,0 +1,26 @@
+"""The `dunghan` command: a thin shell over the library."""
+
+from __future__ import annotations
+
+import typer
+
+from app.calendar_commands import calendar_app
+from app.rules_commands import rules_app
+
+app = typer.Typer(
+    name="dunghan",
+    help="dunghan (đúng hạn): deadlines, reminders and roll-ups for Vietnamese government reporting.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(rules_app, name="rules")
+app.add_typer(calendar_app, name="calendar")
+
+
+def main() -> None:
+    app(prog_name="dunghan")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+"""Options shared by several commands, declared once."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from app.output import Format
+from rules.errors import DunghanError
+
+AtOption = Annotated[
+    str | None,
+    typer.Option("--at", help="Act as if now were this date or instant (Asia/Ho_Chi_Minh if no zone)."),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="table for people, json for programs.")]
+
+
+def parse_date(text: str, what: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise DunghanError(f"{what} {text!r}: expected a date written YYYY-MM-DD") from None
+
+
+def parse_params(values: list[str] | None) -> dict[str, date]:
+    """``--param budget_due=2026-07-20`` options into a mapping."""
+    params: dict[str, date] = {}
+    for value in values or []:
+        name, sep, text = value.partition("=")
+        if not sep or not name:
+            raise DunghanError(f"--param {value!r}: expected NAME=YYYY-MM-DD")
+        params[name.strip()] = parse_date(text.strip(), f"--param {name}")
+    return params

@@ -1,0 +1,167 @@
+"""`dunghan rules …`: check rule packs, list their deadlines, write the pack JSON Schema."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from app.ics import deadlines_ics
+from app.errors import report_errors
+from app.options import AtOption, FormatOption, parse_params
+from app.output import Format, render, to_json
+from rules.clock import clock_for
+from rules.deadlines import Deadline, deadline_row, pack_deadlines
+from rules.errors import DunghanError
+from rules.lint import lint_pack
+from rules.loader import (
+    PACKS_DIR,
+    Finding,
+    LoadedPack,
+    PackLoadError,
+    calendar_for,
+    load_packs,
+    pack_files,
+    resolve_packs,
+)
+from rules.schema import json_schema
+
+rules_app = typer.Typer(help="Rule packs: check them, list their deadlines.", no_args_is_help=True)
+
+
+class DeadlineFormat(StrEnum):
+    table = "table"
+    json = "json"
+    ics = "ics"
+
+
+FINDING_COLUMNS = [("location", "vị trí"), ("severity", "mức"), ("entry", "mục"), ("message", "nội dung")]
+DEADLINE_COLUMNS = [
+    ("pack", "gói"), ("report", "báo cáo"), ("hop", "bước"), ("from", "từ"), ("to", "gửi"),
+    ("period", "kỳ"), ("wording", "thời hạn"), ("nominal_date", "theo văn bản"),
+    ("due_date", "hạn"), ("reason", "lý do lùi"),
+]
+
+
+@rules_app.command("check")
+@report_errors
+def check(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Pack files or folders (default: the shipped packs).")] = None,
+    year: Annotated[list[int] | None, typer.Option("--year", help="Check deadlines of these years (default: the pack's validity near today).")] = None,
+    fmt: FormatOption = Format.table,
+    at: AtOption = None,
+) -> None:
+    """Check rule packs: schema errors first, then meaning (Decree 09 art. 8(5) chains, cut-offs,
+    ladders, roles, templates, cycles); warnings for deadlines that fall on days off.
+    Exits 1 when there is an error.
+
+    Example: dunghan rules check rules/packs/bac-ninh-2024.yaml --year 2024
+    """
+    today = clock_for(at)().date()
+    findings: list[Finding] = []
+    checked = 0
+    try:
+        loaded = load_packs(paths or [PACKS_DIR])
+    except PackLoadError as exc:
+        findings.extend(exc.findings)
+        loaded = _loadable(paths or [PACKS_DIR])
+    for item in loaded:
+        checked += 1
+        findings.extend(lint_pack(item, calendar_for(item.pack), today, year or None))
+    rows = [
+        {"location": f"{f.file}:{f.line}:{f.col}", "file": f.file, "line": f.line, "col": f.col,
+         "severity": f.severity, "entry": f.entry, "message": f.message}
+        for f in findings
+    ]
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    if fmt is Format.json:
+        typer.echo(to_json(rows))
+    else:
+        for f in findings:
+            typer.echo(str(f))
+        typer.echo(f"{checked} pack(s) loaded: {errors} error(s), {warnings} warning(s)")
+    if errors:
+        raise typer.Exit(1)
+
+
+def _loadable(paths: list[Path]) -> list[LoadedPack]:
+    """The packs among ``paths`` that load on their own, so their meaning is checked too."""
+    good = []
+    for file in pack_files(paths):
+        try:
+            good.extend(load_packs([file]))
+        except PackLoadError:
+            continue
+    return good
+
+
+@rules_app.command("deadlines")
+@report_errors
+def deadlines(
+    packs: Annotated[list[str] | None, typer.Argument(help="Pack ids or files (default: every shipped pack valid that year).")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Periods labelled with this year (default: this year).")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", help="A cycle parameter, NAME=YYYY-MM-DD; repeatable.")] = None,
+    fmt: Annotated[DeadlineFormat, typer.Option("--format", "-f", help="table, json or ics (iCalendar).")] = DeadlineFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of the screen.")] = None,
+    at: AtOption = None,
+) -> None:
+    """List the deadline of every report hop and period: the wording, the nominal date it gives,
+    the due date after the roll (Civil Code art. 148) and why it moved.
+
+    Example: dunghan rules deadlines bac-ninh-2024 --year 2024 --format json
+    """
+    now = clock_for(at)()
+    the_year = year or now.year
+    params = parse_params(param)
+    chosen = resolve_packs(packs or [])
+    if packs:
+        for item in chosen:
+            if not item.pack.applies_in(the_year):
+                valid = f"from {item.pack.valid_from:%d/%m/%Y}" + (
+                    f" to {item.pack.valid_to:%d/%m/%Y}" if item.pack.valid_to else "")
+                raise DunghanError(
+                    f"pack {item.pack.id} does not apply in {the_year} (valid {valid}); choose another --year"
+                )
+    else:
+        chosen = [p for p in chosen if p.pack.applies_in(the_year)]
+        if not chosen:
+            raise DunghanError(f"no shipped pack applies in {the_year}")
+    rows: list[Deadline] = []
+    for item in chosen:
+        rows.extend(pack_deadlines(item.pack, the_year, calendar_for(item.pack), params))
+    if fmt is DeadlineFormat.ics:
+        data = deadlines_ics(rows, generated_at=now)
+        if output:
+            output.write_bytes(data)
+            typer.echo(f"wrote {len(rows)} deadline(s) to {output}")
+        else:
+            typer.echo(data.decode("utf-8"), nl=False)
+        return
+    text = render([deadline_row(d) for d in rows], DEADLINE_COLUMNS, Format(fmt.value))
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        typer.echo(f"wrote {len(rows)} deadline(s) to {output}")
+    else:
+        typer.echo(text)
+
+
+@rules_app.command("schema")
+@report_errors
+def schema(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Where to write it.")] = None,
+) -> None:
+    """Write the JSON Schema of rule packs (generated from the models) for editors.
+
+    Example: dunghan rules schema --output rules/packs/pack.schema.json
+    """
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {output}")
+

@@ -1,0 +1,50 @@
+"""The one clock: every "today" and "now" of dunghan comes from here, zone-aware.
+
+Commands take ``--at`` so that any day can be replayed; without it the system clock is read in
+Asia/Ho_Chi_Minh (on a UTC server ``date.today()`` is yesterday until 07:00 Vietnam time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time
+
+from rules.calendar import VIETNAM
+from rules.errors import DunghanError
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """Now, in Asia/Ho_Chi_Minh."""
+    return datetime.now(UTC).astimezone(VIETNAM)
+
+
+def fixed_clock(instant: datetime) -> Clock:
+    """A clock that always answers ``instant`` (tests, ``--at``)."""
+    return lambda: instant
+
+
+def parse_at(text: str) -> datetime:
+    """Read ``--at``: a date (start of that day) or an ISO instant; no zone means Vietnam time.
+
+    >>> parse_at("2026-11-22").isoformat()
+    '2026-11-22T00:00:00+07:00'
+    >>> parse_at("2026-11-22T01:30:00Z").isoformat()
+    '2026-11-22T08:30:00+07:00'
+    """
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time(0), tzinfo=VIETNAM)
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        raise DunghanError(
+            f"--at {text!r}: expected a date (2026-11-22) or an instant (2026-11-22T08:00+07:00)"
+        ) from None
+    if instant.tzinfo is None:
+        return instant.replace(tzinfo=VIETNAM)
+    return instant.astimezone(VIETNAM)
+
+
+def clock_for(at: str | None) -> Clock:
+    return fixed_clock(parse_at(at)) if at else system_clock

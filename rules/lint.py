@@ -1,0 +1,194 @@
+"""What a pack means, checked: the rules a schema cannot see.
+
+- Decree 09/2019 art. 8(5): a deadline is at least one working day after its data cut-off ends,
+  and in a chain each level above leaves the level below at least one working day.
+- Ladders, roles, channels and templates that reports and steps refer to exist; steps are ordered.
+- Nobody reports, through any chain of the pack, back to themselves.
+- Warnings: a nominal deadline that falls on a weekend or holiday (it will be rolled).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from rules.calendar import WorkCalendar
+from rules.deadlines import hop_deadlines, report_periods
+from rules.errors import DeadlineError, MissingParameter
+from rules.loader import Finding, LoadedPack, display_path
+from rules.schema import KNOWN_CHANNELS, KNOWN_ROLES, KNOWN_TEMPLATES, LadderStep
+
+
+def _finding(item: LoadedPack, severity: str, path: Sequence[str | int], message: str) -> Finding:
+    mark = item.mark(*path)
+    return Finding(severity, display_path(item.path), mark.line, mark.col, message,
+                   item.entry_name(path))
+
+
+def lint_years(item: LoadedPack, today: date) -> list[int]:
+    """The years a pack is checked for: its validity, capped to a few years around today."""
+    pack = item.pack
+    first = pack.valid_from.year
+    last = pack.valid_to.year if pack.valid_to else max(first, today.year) + 1
+    years = list(range(first, last + 1))
+    return years if len(years) <= 4 else [y for y in years if abs(y - today.year) <= 1] or years[-2:]
+
+
+def _step_span(step: LadderStep) -> float:
+    """A step's offset in calendar days, roughly (5 working days make a week), for ordering."""
+    return step.offset * (7 / 5) if step.unit == "working_days" else float(step.offset)
+
+
+def check_ladders(item: LoadedPack) -> list[Finding]:
+    findings = []
+    for name, ladder in item.pack.ladders.items():
+        previous: LadderStep | None = None
+        seen: set[str] = set()
+        for index, step in enumerate(ladder.steps):
+            base = ("ladders", name, "steps", index)
+            if step.id in seen:
+                findings.append(_finding(item, "error", (*base, "id"), f"step id {step.id!r} is used twice"))
+            seen.add(step.id)
+            for r_index, role in enumerate(step.to):
+                if role not in KNOWN_ROLES:
+                    findings.append(_finding(item, "error", (*base, "to", r_index),
+                                             f"step {step.id}: unknown role {role!r}; known roles: {', '.join(KNOWN_ROLES)}"))
+            for c_index, channel in enumerate(step.channels):
+                if channel not in KNOWN_CHANNELS:
+                    findings.append(_finding(item, "error", (*base, "channels", c_index),
+                                             f"step {step.id}: unknown channel {channel!r}; known channels: {', '.join(KNOWN_CHANNELS)}"))
+            if step.template not in KNOWN_TEMPLATES:
+                findings.append(_finding(item, "error", (*base, "template"),
+                                         f"step {step.id}: unknown template {step.template!r}; known templates: {', '.join(KNOWN_TEMPLATES)}"))
+            if previous is not None and _step_span(step) < _step_span(previous):
+                findings.append(_finding(item, "error", (*base, "offset"),
+                                         f"step {step.id} (offset {step.offset}) comes before step {previous.id} (offset {previous.offset}): order steps by offset"))
+            previous = step
+    for index, report in enumerate(item.pack.reports):
+        if report.ladder is not None and report.ladder not in item.pack.ladders:
+            known = ", ".join(item.pack.ladders) or "none in this pack"
+            findings.append(_finding(item, "error", ("reports", index, "ladder"),
+                                     f"unknown ladder {report.ladder!r} (ladders: {known})"))
+    return findings
+
+
+def check_params_and_campaigns(item: LoadedPack) -> list[Finding]:
+    findings = []
+    declared = {p.name for p in item.pack.params}
+    for index, report in enumerate(item.pack.reports):
+        if report.campaign and item.pack.campaign(report.campaign) is None:
+            findings.append(_finding(item, "error", ("reports", index, "campaign"),
+                                     f"unknown campaign {report.campaign!r}"))
+        for h_index, hop in enumerate(report.chain):
+            spec = hop.deadline
+            if not isinstance(spec, str) and spec.param is not None and spec.param not in declared:
+                findings.append(_finding(item, "error", ("reports", index, "chain", h_index, "deadline", "param"),
+                                         f"parameter {spec.param!r} is not declared under params"))
+    return findings
+
+
+def check_cycles(item: LoadedPack) -> list[Finding]:
+    """No unit reports, through the pack's hops, back to itself."""
+    edges: dict[str, set[str]] = {}
+    where: dict[tuple[str, str], tuple[int, int]] = {}
+    for index, report in enumerate(item.pack.reports):
+        for h_index, hop in enumerate(report.chain):
+            target = hop.to.node_key()
+            for selector in hop.from_:
+                for source in selector.node_keys():
+                    if source == target and not source.startswith("unit:"):
+                        continue  # departments reporting to a department: two different units
+                    edges.setdefault(source, set()).add(target)
+                    where.setdefault((source, target), (index, h_index))
+    findings = []
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(edges.get(node, ())):
+            if state.get(nxt) == 1:
+                loop = [*stack[stack.index(nxt):], nxt]
+                r_index, h_index = where[(node, nxt)]
+                findings.append(_finding(item, "error", ("reports", r_index, "chain", h_index, "to"),
+                                         "who reports to whom has a cycle: " + " → ".join(loop)))
+            elif nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(edges):
+        if node not in state:
+            visit(node)
+    return findings
+
+
+def check_chains(item: LoadedPack, calendar: WorkCalendar, years: Iterable[int]) -> list[Finding]:
+    """Decree 09 art. 8(5) on every hop of every report, for each year checked."""
+    findings: list[Finding] = []
+    seen: set[tuple[tuple[str | int, ...], str]] = set()
+
+    def add(severity: str, path: tuple[str | int, ...], message: str) -> None:
+        key = (path, message)
+        if key not in seen:
+            seen.add(key)
+            findings.append(_finding(item, severity, path, message))
+
+    pack = item.pack
+    for index, report in enumerate(pack.reports):
+        for h_index in range(1, len(report.chain)):
+            below, above = report.chain[h_index - 1], report.chain[h_index]
+            if {s.level for s in above.from_} != {below.to.level}:
+                add("error", ("reports", index, "chain", h_index, "from"),
+                    f"hop {h_index + 1} should start at the level hop {h_index} reports to ({below.to.level})")
+        for year in years:
+            try:
+                periods = report_periods(pack, report, year)
+            except DeadlineError as exc:
+                add("error", ("reports", index), str(exc))
+                continue
+            for period in periods:
+                try:
+                    rows = hop_deadlines(pack, report, period, calendar, strict=True)
+                except MissingParameter:
+                    continue  # set per cycle: nothing to compare until the admin sets it
+                except DeadlineError as exc:
+                    add("error", ("reports", index, "chain"), f"{period.label}: {exc}")
+                    continue
+                for h_index, row in enumerate(rows):
+                    path = ("reports", index, "chain", h_index, "deadline")
+                    assert row.nominal_date is not None and row.due_date is not None
+                    if not calendar.is_working_day(row.nominal_date):
+                        outcome = f"rolled to {row.due_date:%d/%m/%Y}" if row.rolled else "kept as written"
+                        add("warning", path, f"{period.label}: {row.wording!r} gives "
+                            f"{row.nominal_date:%d/%m/%Y} ({row.reason}), {outcome}")
+                    if h_index == 0 and period.cutoff_end is not None:
+                        earliest = calendar.add_working_days(period.cutoff_end, 1)
+                        if row.due_date < earliest:
+                            add("error", path,
+                                f"{period.label}: due {row.due_date:%d/%m/%Y} but the data cut-off ends "
+                                f"{period.cutoff_end:%d/%m/%Y}; Decree 09 art. 8(5) asks for at least one "
+                                f"working day after it (from {earliest:%d/%m/%Y}); set a cut-off that fits")
+                    if h_index > 0:
+                        lower = rows[h_index - 1]
+                        assert lower.due_date is not None
+                        earliest = calendar.add_working_days(lower.due_date, 1)
+                        if row.due_date < earliest:
+                            add("error", path,
+                                f"{period.label}: hop {h_index + 1} is due {row.due_date:%d/%m/%Y}, which leaves "
+                                f"the level below (due {lower.due_date:%d/%m/%Y}) no working day; Decree 09 "
+                                f"art. 8(5) asks for at least one (from {earliest:%d/%m/%Y})")
+    return findings
+
+
+def lint_pack(item: LoadedPack, calendar: WorkCalendar, today: date,
+              years: Sequence[int] | None = None) -> list[Finding]:
+    """Every meaning check of one loaded pack, errors and warnings, in file order."""
+    findings = (
+        check_ladders(item)
+        + check_params_and_campaigns(item)
+        + check_cycles(item)
+        + check_chains(item, calendar, years or lint_years(item, today))
+    )
+    return sorted(findings, key=lambda f: (f.file, f.line, f.col, f.severity))

@@ -1,0 +1,250 @@
+"""Reading rule packs and calendar overrides from files, with every error located.
+
+Loading never stops at the first problem and never skips a bad rule: it collects every error of
+every file as ``file:line:col: what is wrong`` (naming the report, campaign or ladder by id) and
+raises them together in :class:`PackLoadError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from rules.calendar import DayOverride, WorkCalendar
+from rules.errors import DunghanError, PackNotFound
+from rules.schema import Pack
+from rules.yaml_source import Mark, Positions, YamlSyntaxError, load_with_positions
+
+PACKS_DIR = Path(__file__).parent / "packs"
+CALENDARS_DIR = PACKS_DIR / "calendars"
+SCHEMA_FILE = PACKS_DIR / "pack.schema.json"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in a rule file, located; ``severity`` is "error" or "warning"."""
+
+    severity: str
+    file: str
+    line: int
+    col: int
+    message: str
+    entry: str | None = None  # "report bn-ctqg", "ladder default", …
+
+    def __str__(self) -> str:
+        where = f"{self.entry}: " if self.entry else ""
+        return f"{self.file}:{self.line}:{self.col}: {self.severity}: {where}{self.message}"
+
+
+class PackLoadError(DunghanError):
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        self.findings = list(findings)
+        count = len(self.findings)
+        super().__init__(
+            f"{count} error{'s' if count != 1 else ''} in rule packs:\n"
+            + "\n".join(str(f) for f in self.findings)
+        )
+
+
+@dataclass(frozen=True)
+class LoadedPack:
+    pack: Pack
+    path: Path
+    positions: Positions
+    raw: dict[str, Any]
+
+    def mark(self, *path: str | int) -> Mark:
+        return self.positions.at(path)
+
+    def entry_name(self, path: Sequence[str | int]) -> str | None:
+        """'report bn-ctqg' for a path inside reports[i], and likewise for the other lists."""
+        return entry_name(self.raw, path)
+
+
+def entry_name(raw: Any, path: Sequence[str | int]) -> str | None:
+    if len(path) >= 2 and isinstance(raw, dict):
+        section, key = path[0], path[1]
+        kinds = {"reports": "report", "campaigns": "campaign", "params": "param"}
+        if section == "ladders":
+            return f"ladder {key}"
+        items = raw.get(section) if isinstance(section, str) else None
+        if section in kinds and isinstance(key, int) and isinstance(items, list) and key < len(items):
+            item = items[key]
+            ident = item.get("id") or item.get("name") if isinstance(item, dict) else None
+            return f"{kinds[str(section)]} {ident}" if ident else f"{kinds[str(section)]} #{key + 1}"
+    return None
+
+
+def _data_path(raw: Any, loc: Sequence[str | int]) -> list[str | int]:
+    """Pydantic's error location with union-member tags dropped, following the data."""
+    path: list[str | int] = []
+    node = raw
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            path.append(part)
+        elif part == "from_" and isinstance(node, dict) and "from" in node:
+            node = node["from"]
+            path.append("from")
+    return path
+
+
+def _message(error: Any) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key {error['loc'][-1]!r}"
+    if kind == "missing":
+        return f"missing key {error['loc'][-1]!r}"
+    text = str(error["msg"])
+    return text.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+def display_path(path: Path) -> str:
+    """Paths relative to the working directory when they are under it (shorter messages)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def parse_pack(text: str, path: Path) -> tuple[LoadedPack | None, list[Finding]]:
+    shown = display_path(path)
+    try:
+        raw, positions = load_with_positions(text)
+    except YamlSyntaxError as exc:
+        return None, [Finding("error", shown, exc.mark.line, exc.mark.col, exc.message)]
+    if not isinstance(raw, dict):
+        return None, [Finding("error", shown, 1, 1, "a rule pack is a mapping with keys format, id, title…")]
+    try:
+        pack = Pack.model_validate(raw)
+    except ValidationError as exc:
+        findings = []
+        seen: set[tuple[int, int, str]] = set()
+        for error in exc.errors():
+            path_in_data = _data_path(raw, error["loc"])
+            if error["type"] == "extra_forbidden":
+                mark = positions.keys.get(tuple(path_in_data)) or positions.at(path_in_data)
+            else:
+                mark = positions.at(path_in_data)
+            message = _message(error)
+            if (mark.line, mark.col, message) in seen:  # union members repeat the same complaint
+                continue
+            seen.add((mark.line, mark.col, message))
+            findings.append(
+                Finding("error", shown, mark.line, mark.col, message, entry_name(raw, path_in_data))
+            )
+        return None, findings
+    return LoadedPack(pack, path, positions, raw), []
+
+
+def pack_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders into their *.yaml packs (calendars and schema are not packs)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.glob("*.y*ml") if p.suffix in (".yaml", ".yml")))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise PackNotFound(f"{path}: no such file or folder")
+    return files
+
+
+def load_packs(paths: Iterable[Path]) -> list[LoadedPack]:
+    """Load every pack; raise :class:`PackLoadError` with every error of every file."""
+    loaded: list[LoadedPack] = []
+    findings: list[Finding] = []
+    for file in pack_files(paths):
+        result, errors = parse_pack(file.read_text(encoding="utf-8"), file)
+        findings.extend(errors)
+        if result is not None:
+            loaded.append(result)
+    ids: dict[str, LoadedPack] = {}
+    for item in loaded:
+        if item.pack.id in ids:
+            mark = item.mark("id")
+            findings.append(Finding(
+                "error", display_path(item.path), mark.line, mark.col,
+                f"pack id {item.pack.id!r} is also used by {display_path(ids[item.pack.id].path)}",
+            ))
+        ids[item.pack.id] = item
+    if findings:
+        raise PackLoadError(findings)
+    return loaded
+
+
+def shipped_packs() -> list[LoadedPack]:
+    return load_packs([PACKS_DIR])
+
+
+def resolve_packs(names: Sequence[str]) -> list[LoadedPack]:
+    """Packs named by id (shipped) or by path; all shipped packs when no name is given."""
+    if not names:
+        return shipped_packs()
+    shipped: dict[str, LoadedPack] | None = None
+    paths: list[Path] = []
+    chosen: list[LoadedPack] = []
+    for name in names:
+        candidate = Path(name)
+        if candidate.suffix in (".yaml", ".yml") or candidate.is_dir() or candidate.exists():
+            paths.append(candidate)
+            continue
+        if shipped is None:
+            shipped = {p.pack.id: p for p in shipped_packs()}
+        if name not in shipped:
+            raise PackNotFound(
+                f"no pack {name!r}: give a file path or one of {', '.join(sorted(shipped))}"
+            )
+        chosen.append(shipped[name])
+    return chosen + (load_packs(paths) if paths else [])
+
+
+def load_overrides(names: Iterable[str], folder: Path = CALENDARS_DIR) -> list[DayOverride]:
+    """Read calendar override files (``calendars/NAME.yaml``); errors are located like packs'."""
+    overrides: list[DayOverride] = []
+    findings: list[Finding] = []
+    for name in names:
+        file = folder / f"{name}.yaml"
+        shown = display_path(file)
+        if not file.exists():
+            raise PackNotFound(f"calendar overrides {name!r}: no file {shown}")
+        try:
+            raw, positions = load_with_positions(file.read_text(encoding="utf-8"))
+        except YamlSyntaxError as exc:
+            findings.append(Finding("error", shown, exc.mark.line, exc.mark.col, exc.message))
+            continue
+        days = raw.get("days") if isinstance(raw, dict) else None
+        if not isinstance(days, list):
+            findings.append(Finding("error", shown, 1, 1, "expected a key 'days' with a list of days"))
+            continue
+        for index, item in enumerate(days):
+            mark = positions.at(("days", index))
+            try:
+                if not isinstance(item, dict) or set(item) - {"date", "working", "name", "source"}:
+                    raise ValueError("each day has the keys date, working, name and source only")
+                if not isinstance(item.get("working"), bool) or not item.get("name"):
+                    raise ValueError("each day needs working (true or false) and a name")
+                overrides.append(DayOverride(
+                    date.fromisoformat(str(item["date"])), item["working"], str(item["name"]),
+                    str(item.get("source", "")),
+                ))
+            except (ValueError, KeyError) as exc:
+                findings.append(Finding("error", shown, mark.line, mark.col, str(exc)))
+    if findings:
+        raise PackLoadError(findings)
+    return overrides
+
+
+def calendar_for(pack: Pack | None = None, *, culture_day: bool | None = None) -> WorkCalendar:
+    """The working-day calendar a pack asks for (the shipped Vietnamese one by default)."""
+    names = pack.calendar.overrides if pack else ["vn"]
+    wanted = culture_day if culture_day is not None else (pack.calendar.culture_day if pack else True)
+    return WorkCalendar(load_overrides(names), culture_day=wanted)

@@ -1,0 +1,123 @@
+"""Reporting periods and their data cut-off windows (thời gian chốt số liệu).
+
+Decree 09/2019/NĐ-CP art. 12 sets the windows of periodic reports: monthly from the 15th of the
+previous month to the 14th; quarterly from the 15th of the month before the quarter to the 14th of
+its last month; H1 from 15/12 of the previous year to 14/6; H2 from 15/6 to 14/12; yearly from
+15/12 of the previous year to 14/12 (and the 9-month report some provinces add, 15/12 to 14/9).
+Statistical reports use calendar periods instead (1st to last day).
+
+>>> p = periods_for("quarterly", 2026, cutoff="decree09")[0]
+>>> p.label, p.cutoff_start.isoformat(), p.cutoff_end.isoformat()
+('2026-Q1', '2025-12-15', '2026-03-14')
+"""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date
+
+from rules.errors import PeriodError
+from rules.schema import Campaign, CustomCutoff, Frequency, day_month
+
+SCHOOL_YEAR_START = (1, 9)  # năm học: 01/09 of the year before to 31/08 of the label year
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str  # 2026, 2026-H1, 2026-Q4, 2026-11, 2026-9M, 2025-2026
+    frequency: Frequency
+    start: date
+    end: date
+    cutoff_start: date | None
+    cutoff_end: date | None
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, monthrange(year, month)[1])
+
+
+def _previous_month(year: int, month: int) -> tuple[int, int]:
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+def _decree09(start_year: int, start_month: int, end_year: int, end_month: int) -> tuple[date, date]:
+    """15th of the month before the period's first month to the 14th of its last month."""
+    y, m = _previous_month(start_year, start_month)
+    return date(y, m, 15), date(end_year, end_month, 14)
+
+
+def _window(frequency: Frequency, year: int) -> list[tuple[str, str, date, date]]:
+    """(label, key, start, end) of the calendar periods of a frequency ending in ``year``."""
+    if frequency == "yearly":
+        return [(str(year), "Y", date(year, 1, 1), date(year, 12, 31))]
+    if frequency == "half_yearly":
+        return [
+            (f"{year}-H1", "H1", date(year, 1, 1), date(year, 6, 30)),
+            (f"{year}-H2", "H2", date(year, 7, 1), date(year, 12, 31)),
+        ]
+    if frequency == "quarterly":
+        return [
+            (f"{year}-Q{q}", f"Q{q}", date(year, 3 * q - 2, 1), _month_end(year, 3 * q))
+            for q in range(1, 5)
+        ]
+    if frequency == "monthly":
+        return [(f"{year}-{m:02d}", str(m), date(year, m, 1), _month_end(year, m)) for m in range(1, 13)]
+    if frequency == "nine_months":
+        return [(f"{year}-9M", "9M", date(year, 1, 1), date(year, 9, 30))]
+    if frequency == "school_year":
+        day, month = SCHOOL_YEAR_START
+        return [(f"{year - 1}-{year}", "SY", date(year - 1, month, day), date(year, 8, 31))]
+    if frequency == "once":
+        return [(str(year), "Y", date(year, 1, 1), date(year, 12, 31))]
+    raise PeriodError(f"frequency {frequency} has no calendar window")
+
+
+def _custom(cutoff: CustomCutoff, end: date) -> tuple[date, date]:
+    end_day, end_month = day_month(cutoff.end)
+    start_day, start_month = day_month(cutoff.start)
+    cut_end = date(end.year, end_month, end_day)
+    start_year = end.year if (start_month, start_day) <= (end_month, end_day) else end.year - 1
+    return date(start_year, start_month, start_day), cut_end
+
+
+def periods_for(
+    frequency: Frequency,
+    year: int,
+    *,
+    cutoff: str | CustomCutoff = "decree09",
+    only: list[str] | None = None,
+    campaign: Campaign | None = None,
+) -> list[Period]:
+    """The periods of a report whose label year is ``year``, with their cut-off windows.
+
+    >>> [p.label for p in periods_for("half_yearly", 2024, only=["H1"])]
+    ['2024-H1']
+    >>> periods_for("monthly", 2026, cutoff="calendar")[1].cutoff_end.isoformat()  # February
+    '2026-02-28'
+    """
+    if frequency == "campaign":
+        if campaign is None:
+            raise PeriodError("a campaign report needs its campaign")
+        start_day, start_month = day_month(campaign.window.start)
+        end_day, end_month = day_month(campaign.window.end)
+        start, end = date(year, start_month, start_day), date(year, end_month, end_day)
+        if end < start:
+            raise PeriodError(f"campaign {campaign.id}: its window must lie within one year")
+        return [Period(str(year), frequency, start, end, start, end)]
+    result = []
+    for label, key, start, end in _window(frequency, year):
+        if only is not None and key not in only:
+            continue
+        cut_start: date | None
+        cut_end: date | None
+        if isinstance(cutoff, CustomCutoff):
+            cut_start, cut_end = _custom(cutoff, end)
+        elif cutoff == "calendar" or frequency == "school_year":
+            cut_start, cut_end = start, end
+        elif cutoff == "none" or frequency == "once":
+            cut_start, cut_end = None, None
+        else:
+            cut_start, cut_end = _decree09(start.year, start.month, end.year, end.month)
+        result.append(Period(label, frequency, start, end, cut_start, cut_end))
+    return result

@@ -1,0 +1,433 @@
+"""The rule-pack format: what a reporting regime states, as Decree 09/2019/NĐ-CP asks.
+
+Every report carries the elements of Decree 09 art. 7-8: name (tên báo cáo), content (nội dung),
+who reports (đối tượng thực hiện), recipient (cơ quan nhận), method (phương thức gửi, nhận),
+deadline (thời hạn), frequency (tần suất), data cut-off (thời gian chốt số liệu, art. 12), outline
+(đề cương) and data forms (biểu mẫu), plus its legal basis (căn cứ). A report compiled through
+several levels is a chain of hops, each with its own deadline (art. 8(5)).
+
+Models forbid unknown keys; dates are ISO strings in YAML and become dates only here.
+``dunghan rules schema`` writes the JSON Schema generated from these models.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from rules.calendar import Roll
+from rules.wording import (
+    AfterAnchor,
+    DeadlineRule,
+    FixedDate,
+    FromParameter,
+    parse_wording,
+    words_for_after,
+    words_for_fixed,
+)
+
+FORMAT_VERSION = 1
+
+Level = Literal["ministry", "province", "district", "commune"]
+LEVEL_ORDER: dict[str, int] = {"commune": 0, "district": 1, "province": 2, "ministry": 3}
+LEVEL_NAMES = {"ministry": "Bộ", "province": "cấp tỉnh", "district": "cấp huyện", "commune": "cấp xã"}
+UnitType = Literal[
+    "people_committee",  # Ủy ban nhân dân
+    "department",  # sở, ban, ngành; phòng of a district
+    "mass_organisation",  # Mặt trận, Hội LHPN, Đoàn thanh niên…
+    "women_advancement_committee",  # Ban vì sự tiến bộ của phụ nữ
+    "public_service_unit",  # báo, đài, trường…
+    "other",
+]
+UNIT_TYPE_NAMES = {
+    "people_committee": "UBND",
+    "department": "sở, ngành",
+    "mass_organisation": "đoàn thể",
+    "women_advancement_committee": "Ban vì sự tiến bộ của phụ nữ",
+    "public_service_unit": "đơn vị sự nghiệp",
+    "other": "đơn vị khác",
+}
+Frequency = Literal[
+    "yearly", "half_yearly", "quarterly", "monthly", "nine_months", "school_year", "campaign", "once"
+]
+ReportKind = Literal["periodic", "thematic", "ad_hoc"]  # định kỳ, chuyên đề, đột xuất
+Method = Literal["paper", "email", "software", "document_system"]
+KNOWN_ROLES = ("focal_point", "head", "deputy", "recipient_officer", "level_above", "supervisor")
+KNOWN_CHANNELS = ("email", "zalo", "zns")
+KNOWN_TEMPLATES = ("reminder", "due_today", "overdue", "escalation", "returned", "digest")
+
+_ID = r"^[a-z0-9][a-z0-9_-]*$"
+Id = Annotated[str, Field(pattern=_ID, min_length=1, max_length=64)]
+Text = Annotated[str, Field(min_length=1)]
+_DAY_MONTH = re.compile(r"^(\d{1,2})/(\d{1,2})$")
+
+
+def _iso_date(value: Any) -> Any:
+    """Dates in packs are ISO strings: no integers, no date objects slipped in by a loader."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError(f"expected a date written YYYY-MM-DD in quotes, got {value!r}")
+    return date.fromisoformat(value)
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+def _day_month(value: str) -> str:
+    match = _DAY_MONTH.fullmatch(value)
+    if not match:
+        raise ValueError(f"expected a day and month written DD/MM, got {value!r}")
+    day, month = int(match[1]), int(match[2])
+    if not (1 <= month <= 12 and 1 <= day <= (29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31)):
+        raise ValueError(f"{value!r} is not a day of the year")
+    return value
+
+
+DayMonth = Annotated[str, AfterValidator(_day_month)]
+
+
+def day_month(value: str) -> tuple[int, int]:
+    """'15/12' -> (15, 12)."""
+    day, month = value.split("/")
+    return int(day), int(month)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Selector(Strict):
+    """Who reports (đối tượng thực hiện): units of a level, of some types, or listed by code."""
+
+    level: Level | None = None
+    types: list[UnitType] = Field(default_factory=list)
+    codes: list[str] = Field(default_factory=list, description="GSO or own unit codes")
+    exclude: list[str] = Field(default_factory=list, description="codes left out")
+    name: str | None = Field(None, description="how documents name these units")
+
+    @model_validator(mode="after")
+    def _says_who(self) -> Selector:
+        if self.level is None and not self.codes:
+            raise ValueError("a selector needs a level or a list of unit codes")
+        return self
+
+    def label(self) -> str:
+        if self.name:
+            return self.name
+        if self.codes and self.level is None:
+            return ", ".join(self.codes)
+        parts = [LEVEL_NAMES[self.level]] if self.level else []
+        parts += [UNIT_TYPE_NAMES[t] for t in self.types]
+        return " ".join(parts)
+
+    def node_keys(self) -> list[str]:
+        """Names of this selector in the who-reports-to-whom graph."""
+        if self.codes:
+            return [f"unit:{code}" for code in self.codes]
+        return [f"{self.level}:{t}" for t in self.types] or [f"{self.level}:*"]
+
+
+class Recipient(Strict):
+    """The receiving agency (cơ quan nhận) of a hop."""
+
+    level: Level
+    name: Text = Field(description="e.g. 'UBND huyện (qua Phòng Lao động – TB&XH)'")
+    code: str | None = Field(None, description="a fixed unit, e.g. the Sở's own code")
+    unit_type: UnitType | None = None
+
+    def node_key(self) -> str:
+        if self.code:
+            return f"unit:{self.code}"
+        return f"{self.level}:{self.unit_type or '*'}"
+
+
+class DeadlineSpec(Strict):
+    """A deadline in structured form; exactly one of before, by, days_after, working_days_after,
+    param."""
+
+    before: str | None = Field(None, description="'25/11' or '05/12/2024': the last day is one before")
+    by: str | None = Field(None, description="'20/12' or '20/12/2024': the last day is this day")
+    next_year: bool = Field(False, description="the date falls in the year after the period ends")
+    working_days_after: int | None = Field(None, ge=1)
+    days_after: int | None = Field(None, ge=1)
+    after: Literal["cutoff_end", "previous_hop"] = "cutoff_end"
+    param: str | None = Field(None, pattern=_ID, description="a cycle parameter holding the date")
+    wording: str | None = Field(None, description="the literal words of the document")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> DeadlineSpec:
+        given = [k for k in ("before", "by", "working_days_after", "days_after", "param")
+                 if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "a structured deadline takes exactly one of before, by, working_days_after, "
+                f"days_after, param (got {', '.join(given) or 'none'})"
+            )
+        return self
+
+    def rule(self) -> DeadlineRule:
+        if self.param is not None:
+            return FromParameter(self.wording or f"theo tham số {self.param}", self.param)
+        if self.working_days_after is not None or self.days_after is not None:
+            working = self.working_days_after is not None
+            count = self.working_days_after if working else self.days_after
+            assert count is not None
+            words = self.wording or words_for_after(count, working=working, anchor=self.after)
+            return AfterAnchor(words, count, working, self.after)
+        text = self.before if self.before is not None else self.by
+        assert text is not None
+        match = re.fullmatch(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}))?", text)
+        if not match:
+            raise ValueError(f"expected DD/MM or DD/MM/YYYY, got {text!r}")
+        day, month = int(match[1]), int(match[2])
+        year = int(match[3]) if match[3] else None
+        inclusive = self.by is not None
+        _day_month(f"{day}/{month}")
+        words = self.wording or words_for_fixed(
+            day, month, inclusive=inclusive, year=year, next_year=self.next_year
+        )
+        return FixedDate(words, day, month, inclusive, year, self.next_year)
+
+
+def _parse_deadline(value: str | DeadlineSpec) -> str | DeadlineSpec:
+    if isinstance(value, str):
+        parse_wording(value)  # raises WordingError (a ValueError) with the accepted forms
+    else:
+        value.rule()
+    return value
+
+
+class Hop(Strict):
+    """One level of a report's chain: who sends to whom, and by when."""
+
+    from_: list[Selector] = Field(alias="from", min_length=1)
+    to: Recipient
+    deadline: Annotated[str | DeadlineSpec, AfterValidator(_parse_deadline)] = Field(
+        description="as the document words it ('trước ngày 25/11') or structured"
+    )
+    roll: Roll | None = Field(None, description="override of the pack's roll for this hop")
+    assumed: str | None = Field(None, description="what is assumed rather than written")
+
+    @field_validator("from_", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, dict) else value
+
+    def rule(self) -> DeadlineRule:
+        return parse_wording(self.deadline) if isinstance(self.deadline, str) else self.deadline.rule()
+
+    def from_label(self) -> str:
+        return "; ".join(s.label() for s in self.from_)
+
+
+class CustomCutoff(Strict):
+    """A data cut-off window other than Decree 09's (e.g. a report due before the art. 12 end)."""
+
+    start: DayMonth
+    end: DayMonth
+    assumed: str | None = None
+
+
+class Target(Strict):
+    year: int = Field(ge=2000, le=2100)
+    value: float
+    central: float | None = Field(None, description="the national target where it differs '(TW 30)'")
+    direction: Literal["at_least", "at_most", "about"] = "at_least"
+
+
+class Indicator(Strict):
+    """A row of an indicator table (Phụ lục 01)."""
+
+    code: Text
+    name: Text
+    unit: str | None = Field(None, description="%, người, cơ sở…")
+    agency: str | None = Field(None, description="đơn vị chủ trì tham mưu thực hiện")
+    period: Literal["year", "school_year"] | None = None
+    targets: list[Target] = Field(default_factory=list)
+    numerator: str | None = Field(None, description="code of the numerator indicator")
+    denominator: str | None = Field(None, description="code of the denominator indicator")
+
+
+class Form(Strict):
+    """A data form (biểu mẫu) or an outline (đề cương) attached to a report."""
+
+    id: Id
+    title: Text
+    kind: Literal["indicator_table", "outline", "table"]
+    columns: list[str] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list)
+    sections: list[str] = Field(default_factory=list, description="outline headings, in order")
+
+
+class Report(Strict):
+    id: Id
+    name: Text
+    kind: ReportKind = "periodic"
+    content: Text
+    forms: list[Form] = Field(default_factory=list)
+    method: list[Method] = Field(min_length=1)
+    frequency: Frequency
+    periods: list[str] | None = Field(
+        None, description="restrict to some periods: H1, H2, Q1-Q4, 1-12 (months)"
+    )
+    cutoff: Literal["decree09", "calendar", "none"] | CustomCutoff = "decree09"
+    campaign: Id | None = Field(None, description="for frequency campaign: the campaign id")
+    chain: list[Hop] = Field(min_length=1)
+    ladder: str | None = None
+    legal_basis: list[Text] = Field(default_factory=list)
+    assumed: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Report:
+        allowed = {
+            "half_yearly": {"H1", "H2"},
+            "quarterly": {"Q1", "Q2", "Q3", "Q4"},
+            "monthly": {str(m) for m in range(1, 13)},
+        }
+        if self.periods is not None:
+            if self.frequency not in allowed:
+                raise ValueError(f"periods apply to half_yearly, quarterly and monthly reports, not {self.frequency}")
+            bad = [p for p in self.periods if p not in allowed[self.frequency]]
+            if bad:
+                raise ValueError(f"unknown period {bad[0]!r} for {self.frequency}; use {sorted(allowed[self.frequency])}")
+        if (self.frequency == "campaign") != (self.campaign is not None):
+            raise ValueError("frequency campaign and the campaign key go together")
+        if isinstance(self.cutoff, CustomCutoff):
+            several = self.frequency in allowed and (self.periods is None or len(self.periods) > 1)
+            if several or self.frequency == "campaign":
+                raise ValueError("a custom cut-off applies to reports with one period a year")
+        first = self.chain[0].rule()
+        if isinstance(first, AfterAnchor) and first.anchor == "previous_hop":
+            raise ValueError("the first hop has no level below: its deadline cannot follow one")
+        return self
+
+
+class ActivityType(Strict):
+    id: Id
+    name: Text
+
+
+class Metric(Strict):
+    id: Id
+    name: Text
+    unit: Text
+    by_sex: bool = False
+
+
+class Window(Strict):
+    start: DayMonth
+    end: DayMonth
+
+
+class Campaign(Strict):
+    """A yearly campaign such as the Action Month (Tháng hành động, 15/11–15/12)."""
+
+    id: Id
+    name: Text
+    window: Window
+    preparation_days: int = Field(0, ge=0, description="days before the window a log may be dated")
+    activity_types: list[ActivityType] = Field(min_length=1)
+    metrics: list[Metric] = Field(default_factory=list)
+    assumed: str | None = None
+
+
+class LadderStep(Strict):
+    """A reminder or escalation relative to the due instant (negative offset: before it)."""
+
+    id: Id
+    offset: int = Field(description="days from the due day; negative before, positive after")
+    unit: Literal["working_days", "days"] = "working_days"
+    to: list[str] = Field(min_length=1, description=f"roles: {', '.join(KNOWN_ROLES)}")
+    channels: list[str] = Field(default_factory=lambda: ["zalo", "email"], min_length=1)
+    template: str
+    repeat_every: int | None = Field(None, ge=1)
+    repeat_until: int | None = Field(None, description="last offset a repeat may fall on")
+    cap: int | None = Field(None, ge=1, description="at most this many sends of the step")
+    working_days_only: bool = True
+    mandatory: bool = Field(False, description="sent on every channel whatever the contact prefers")
+
+    @model_validator(mode="after")
+    def _repeat(self) -> LadderStep:
+        if self.repeat_every is None and (self.repeat_until is not None or self.cap is not None):
+            raise ValueError("repeat_until and cap need repeat_every")
+        if self.repeat_until is not None and self.repeat_until < self.offset:
+            raise ValueError("repeat_until is before the step's own offset")
+        return self
+
+
+class Ladder(Strict):
+    name: str | None = None
+    steps: list[LadderStep] = Field(min_length=1)
+
+
+class Param(Strict):
+    """A date the admin sets per cycle (``--param NAME=YYYY-MM-DD``), with an optional default."""
+
+    name: Annotated[str, Field(pattern=_ID)]
+    description: Text
+    default: DayMonth | None = Field(None, description="DD/MM in the period's end year when unset")
+
+
+class CalendarChoice(Strict):
+    overrides: list[Id] = Field(default_factory=lambda: ["vn"], description="files in calendars/")
+    culture_day: bool = Field(True, description="24/11 Ngày Văn hóa Việt Nam as a day off (from 2026)")
+
+
+class Pack(Strict):
+    """A reporting regime: the reports, campaigns and escalation ladders of one plan or decision."""
+
+    format: Literal[1] = Field(description="version of this file format")
+    id: Id
+    version: Text = Field(description="the pack's own version, e.g. 2024.1")
+    title: Text
+    issuer: Text
+    legal_basis: list[Text] = Field(min_length=1)
+    time_zone: Literal["Asia/Ho_Chi_Minh"] = "Asia/Ho_Chi_Minh"
+    valid_from: IsoDate
+    valid_to: IsoDate | None = None
+    calendar: CalendarChoice = Field(default_factory=CalendarChoice)
+    roll: Roll = Field(Roll.NEXT, description="Civil Code art. 148 (next) unless the regime says")
+    params: list[Param] = Field(default_factory=list)
+    reports: list[Report] = Field(default_factory=list)
+    campaigns: list[Campaign] = Field(default_factory=list)
+    ladders: dict[Id, Ladder] = Field(default_factory=dict)
+    assumed: str | None = None
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Pack:
+        for what, ids in (("report", [r.id for r in self.reports]),
+                          ("campaign", [c.id for c in self.campaigns])):
+            seen: set[str] = set()
+            for item in ids:
+                if item in seen:
+                    raise ValueError(f"{what} id {item!r} is used twice")
+                seen.add(item)
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise ValueError("valid_to is before valid_from")
+        return self
+
+    def applies_in(self, year: int) -> bool:
+        return self.valid_from.year <= year and (self.valid_to is None or self.valid_to.year >= year)
+
+    def campaign(self, campaign_id: str) -> Campaign | None:
+        return next((c for c in self.campaigns if c.id == campaign_id), None)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a pack file, for editors and for ``rules/packs/pack.schema.json``."""
+    schema = Pack.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "dunghan rule pack"
+    return schema
