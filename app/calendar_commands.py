@@ -20,8 +20,7 @@ calendar_app = typer.Typer(help="Vietnamese working days, holidays and deadline 
 
 CultureDayOption = Annotated[
     bool,
-    typer.Option("--culture-day/--no-culture-day",
-                 help="Count 24/11 (Ngày Văn hóa Việt Nam, from 2026) as a day off."),
+    typer.Option("--culture-day/--no-culture-day", help="Count 24/11 (Ngày Văn hóa Việt Nam, from 2026) as a day off."),
 ]
 
 
@@ -36,8 +35,12 @@ def _emit(obj: dict[str, Any], fmt: Format) -> None:
 @report_errors
 def due(
     wording: Annotated[str, typer.Argument(help='The deadline as written, e.g. "trước ngày 25/11".')],
-    year: Annotated[int | None, typer.Option("--year", help="Year of the date (default: from the wording, else this year).")] = None,
-    counted_from: Annotated[str | None, typer.Option("--from", help="For '… kể từ …' wording: the day counting starts from.")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Year of the date (default: from the wording, else this year).")
+    ] = None,
+    counted_from: Annotated[
+        str | None, typer.Option("--from", help="For '… kể từ …' wording: the day counting starts from.")
+    ] = None,
     roll: Annotated[Roll, typer.Option("--roll", help="next (Civil Code art. 148), keep or previous.")] = Roll.NEXT,
     culture_day: CultureDayOption = True,
     fmt: FormatOption = Format.json,
@@ -57,17 +60,19 @@ def due(
     if isinstance(rule, FixedDate) and rule.year and year and rule.year != year:
         raise DunghanError(f'"{wording}" names the year {rule.year}, which contradicts --year {year}')
     the_year = year or clock_for(at)().year
-    last = nominal_date(rule, reference_year=the_year, cutoff_end=anchor, previous_due=anchor,
-                        calendar=calendar)
+    last = nominal_date(rule, reference_year=the_year, cutoff_end=anchor, previous_due=anchor, calendar=calendar)
     rolled = calendar.roll(last, roll)
-    _emit({
-        "wording": wording,
-        "nominal_date": rolled.nominal_date,
-        "due_date": rolled.due_date,
-        "rolled": rolled.rolled,
-        "reason": rolled.reason,
-        "due_at": end_of_day(rolled.due_date),
-    }, fmt)
+    _emit(
+        {
+            "wording": wording,
+            "nominal_date": rolled.nominal_date,
+            "due_date": rolled.due_date,
+            "rolled": rolled.rolled,
+            "reason": rolled.reason,
+            "due_at": end_of_day(rolled.due_date),
+        },
+        fmt,
+    )
 
 
 @calendar_app.command("add")
@@ -75,7 +80,9 @@ def due(
 def add(
     start: Annotated[str, typer.Argument(help="The day to count from (YYYY-MM-DD), not counted itself.")],
     days: Annotated[int, typer.Argument(help="How many days; negative counts backwards.")],
-    working: Annotated[bool, typer.Option("--working/--calendar-days", help="Count working days (default) or all days.")] = True,
+    working: Annotated[
+        bool, typer.Option("--working/--calendar-days", help="Count working days (default) or all days.")
+    ] = True,
     culture_day: CultureDayOption = True,
     fmt: FormatOption = Format.json,
 ) -> None:

@@ -45,12 +45,10 @@ def _cell(value: Any) -> str:
 
 
 def _width(text: str) -> int:
-    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-               for ch in text)
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def to_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]],
-             *, max_width: int = 48) -> str:
+def to_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]], *, max_width: int = 48) -> str:
     """An aligned text table of ``rows`` showing ``columns`` as (key, heading) pairs."""
     cells = [[_cell(row.get(key)) for key, _ in columns] for row in rows]
     cells = [[c if _width(c) <= max_width else c[: max_width - 1] + "…" for c in line] for line in cells]

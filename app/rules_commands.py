@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from app.ics import deadlines_ics
 from app.errors import report_errors
+from app.ics import deadlines_ics
 from app.options import AtOption, FormatOption, parse_params
 from app.output import Format, render, to_json
 from rules.clock import clock_for
@@ -40,17 +40,29 @@ class DeadlineFormat(StrEnum):
 
 FINDING_COLUMNS = [("location", "vị trí"), ("severity", "mức"), ("entry", "mục"), ("message", "nội dung")]
 DEADLINE_COLUMNS = [
-    ("pack", "gói"), ("report", "báo cáo"), ("hop", "bước"), ("from", "từ"), ("to", "gửi"),
-    ("period", "kỳ"), ("wording", "thời hạn"), ("nominal_date", "theo văn bản"),
-    ("due_date", "hạn"), ("reason", "lý do lùi"),
+    ("pack", "gói"),
+    ("report", "báo cáo"),
+    ("hop", "bước"),
+    ("from", "từ"),
+    ("to", "gửi"),
+    ("period", "kỳ"),
+    ("wording", "thời hạn"),
+    ("nominal_date", "theo văn bản"),
+    ("due_date", "hạn"),
+    ("reason", "lý do lùi"),
 ]
 
 
 @rules_app.command("check")
 @report_errors
 def check(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Pack files or folders (default: the shipped packs).")] = None,
-    year: Annotated[list[int] | None, typer.Option("--year", help="Check deadlines of these years (default: the pack's validity near today).")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Pack files or folders (default: the shipped packs).")
+    ] = None,
+    year: Annotated[
+        list[int] | None,
+        typer.Option("--year", help="Check deadlines of these years (default: the pack's validity near today)."),
+    ] = None,
     fmt: FormatOption = Format.table,
     at: AtOption = None,
 ) -> None:
@@ -72,8 +84,15 @@ def check(
         checked += 1
         findings.extend(lint_pack(item, calendar_for(item.pack), today, year or None))
     rows = [
-        {"location": f"{f.file}:{f.line}:{f.col}", "file": f.file, "line": f.line, "col": f.col,
-         "severity": f.severity, "entry": f.entry, "message": f.message}
+        {
+            "location": f"{f.file}:{f.line}:{f.col}",
+            "file": f.file,
+            "line": f.line,
+            "col": f.col,
+            "severity": f.severity,
+            "entry": f.entry,
+            "message": f.message,
+        }
         for f in findings
     ]
     errors = sum(1 for f in findings if f.severity == "error")
@@ -102,11 +121,21 @@ def _loadable(paths: list[Path]) -> list[LoadedPack]:
 @rules_app.command("deadlines")
 @report_errors
 def deadlines(
-    packs: Annotated[list[str] | None, typer.Argument(help="Pack ids or files (default: every shipped pack valid that year).")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="Periods labelled with this year (default: this year).")] = None,
-    param: Annotated[list[str] | None, typer.Option("--param", help="A cycle parameter, NAME=YYYY-MM-DD; repeatable.")] = None,
-    fmt: Annotated[DeadlineFormat, typer.Option("--format", "-f", help="table, json or ics (iCalendar).")] = DeadlineFormat.table,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of the screen.")] = None,
+    packs: Annotated[
+        list[str] | None, typer.Argument(help="Pack ids or files (default: every shipped pack valid that year).")
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Periods labelled with this year (default: this year).")
+    ] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", help="A cycle parameter, NAME=YYYY-MM-DD; repeatable.")
+    ] = None,
+    fmt: Annotated[
+        DeadlineFormat, typer.Option("--format", "-f", help="table, json or ics (iCalendar).")
+    ] = DeadlineFormat.table,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of the screen.")
+    ] = None,
     at: AtOption = None,
 ) -> None:
     """List the deadline of every report hop and period: the wording, the nominal date it gives,
@@ -122,7 +151,8 @@ def deadlines(
         for item in chosen:
             if not item.pack.applies_in(the_year):
                 valid = f"from {item.pack.valid_from:%d/%m/%Y}" + (
-                    f" to {item.pack.valid_to:%d/%m/%Y}" if item.pack.valid_to else "")
+                    f" to {item.pack.valid_to:%d/%m/%Y}" if item.pack.valid_to else ""
+                )
                 raise DunghanError(
                     f"pack {item.pack.id} does not apply in {the_year} (valid {valid}); choose another --year"
                 )
@@ -164,4 +194,3 @@ def schema(
         return
     output.write_text(text, encoding="utf-8")
     typer.echo(f"wrote {output}")
-

@@ -163,16 +163,15 @@ class WorkCalendar:
         return day
 
     def working_days_between(self, start: date, end: date) -> int:
-        """Working days in (start, end]; negative when end is before start."""
+        """Working days in (start, end]; when end is before start, minus those in [end, start).
+
+        The inverse of :meth:`add_working_days`: ``between(d, add(d, n)) == n`` for n != 0.
+        """
         if end < start:
-            return -self.working_days_between(end, start)
-        count = 0
-        day = start
-        while day < end:
-            day += timedelta(days=1)
-            if self.is_working_day(day):
-                count += 1
-        return count
+            span = (end + timedelta(days=i) for i in range((start - end).days))
+            return -sum(1 for day in span if self.is_working_day(day))
+        span = (start + timedelta(days=i) for i in range(1, (end - start).days + 1))
+        return sum(1 for day in span if self.is_working_day(day))
 
     def roll(self, day: date, convention: Roll = Roll.NEXT) -> RolledDate:
         """Move a last day that is not a working day, by Civil Code 2015 art. 148 by default.
@@ -186,8 +185,5 @@ class WorkCalendar:
         if self.is_working_day(day) or convention is Roll.KEEP:
             working = self.is_working_day(day)
             return RolledDate(day, day, False, None if working else self.reason(day))
-        if convention is Roll.NEXT:
-            moved = self.next_working_day(day)
-        else:
-            moved = self.previous_working_day(day)
+        moved = self.next_working_day(day) if convention is Roll.NEXT else self.previous_working_day(day)
         return RolledDate(day, moved, True, self.reason(day))

@@ -103,10 +103,7 @@ def report_periods(pack: Pack, report: Report, year: int) -> list[Period]:
     if report.campaign and campaign is None:
         raise DeadlineError(f"report {report.id}: campaign {report.campaign!r} is not in pack {pack.id}")
     periods = periods_for(report.frequency, year, cutoff=report.cutoff, only=report.periods, campaign=campaign)
-    return [
-        p for p in periods
-        if p.end >= pack.valid_from and (pack.valid_to is None or p.start <= pack.valid_to)
-    ]
+    return [p for p in periods if p.end >= pack.valid_from and (pack.valid_to is None or p.start <= pack.valid_to)]
 
 
 def hop_deadlines(
@@ -151,7 +148,12 @@ def hop_deadlines(
 
 
 def _row(
-    pack: Pack, report: Report, hop: Hop, index: int, period: Period, wording: str,
+    pack: Pack,
+    report: Report,
+    hop: Hop,
+    index: int,
+    period: Period,
+    wording: str,
     rolled: RolledDate | None,
 ) -> Deadline:
     return Deadline(

@@ -21,8 +21,7 @@ from rules.schema import KNOWN_CHANNELS, KNOWN_ROLES, KNOWN_TEMPLATES, LadderSte
 
 def _finding(item: LoadedPack, severity: str, path: Sequence[str | int], message: str) -> Finding:
     mark = item.mark(*path)
-    return Finding(severity, display_path(item.path), mark.line, mark.col, message,
-                   item.entry_name(path))
+    return Finding(severity, display_path(item.path), mark.line, mark.col, message, item.entry_name(path))
 
 
 def lint_years(item: LoadedPack, today: date) -> list[int]:
@@ -41,34 +40,37 @@ def _step_span(step: LadderStep) -> float:
 
 def check_ladders(item: LoadedPack) -> list[Finding]:
     findings = []
+
+    def error(path: tuple[str | int, ...], message: str) -> None:
+        findings.append(_finding(item, "error", path, message))
+
     for name, ladder in item.pack.ladders.items():
         previous: LadderStep | None = None
         seen: set[str] = set()
         for index, step in enumerate(ladder.steps):
             base = ("ladders", name, "steps", index)
             if step.id in seen:
-                findings.append(_finding(item, "error", (*base, "id"), f"step id {step.id!r} is used twice"))
+                error((*base, "id"), f"step id {step.id!r} is used twice")
             seen.add(step.id)
-            for r_index, role in enumerate(step.to):
-                if role not in KNOWN_ROLES:
-                    findings.append(_finding(item, "error", (*base, "to", r_index),
-                                             f"step {step.id}: unknown role {role!r}; known roles: {', '.join(KNOWN_ROLES)}"))
-            for c_index, channel in enumerate(step.channels):
-                if channel not in KNOWN_CHANNELS:
-                    findings.append(_finding(item, "error", (*base, "channels", c_index),
-                                             f"step {step.id}: unknown channel {channel!r}; known channels: {', '.join(KNOWN_CHANNELS)}"))
-            if step.template not in KNOWN_TEMPLATES:
-                findings.append(_finding(item, "error", (*base, "template"),
-                                         f"step {step.id}: unknown template {step.template!r}; known templates: {', '.join(KNOWN_TEMPLATES)}"))
+            references: list[tuple[str, tuple[str | int, ...], str, tuple[str, ...]]] = [
+                ("role", (*base, "to", i), role, KNOWN_ROLES) for i, role in enumerate(step.to)
+            ]
+            references += [("channel", (*base, "channels", i), c, KNOWN_CHANNELS) for i, c in enumerate(step.channels)]
+            references.append(("template", (*base, "template"), step.template, KNOWN_TEMPLATES))
+            for what, where, value, known in references:
+                if value not in known:
+                    error(where, f"step {step.id}: unknown {what} {value!r}; known {what}s: {', '.join(known)}")
             if previous is not None and _step_span(step) < _step_span(previous):
-                findings.append(_finding(item, "error", (*base, "offset"),
-                                         f"step {step.id} (offset {step.offset}) comes before step {previous.id} (offset {previous.offset}): order steps by offset"))
+                error(
+                    (*base, "offset"),
+                    f"step {step.id} (offset {step.offset}) comes before step {previous.id} "
+                    f"(offset {previous.offset}): order steps by offset",
+                )
             previous = step
     for index, report in enumerate(item.pack.reports):
         if report.ladder is not None and report.ladder not in item.pack.ladders:
-            known = ", ".join(item.pack.ladders) or "none in this pack"
-            findings.append(_finding(item, "error", ("reports", index, "ladder"),
-                                     f"unknown ladder {report.ladder!r} (ladders: {known})"))
+            ladders = ", ".join(item.pack.ladders) or "none in this pack"
+            error(("reports", index, "ladder"), f"unknown ladder {report.ladder!r} (ladders: {ladders})")
     return findings
 
 
@@ -77,13 +79,20 @@ def check_params_and_campaigns(item: LoadedPack) -> list[Finding]:
     declared = {p.name for p in item.pack.params}
     for index, report in enumerate(item.pack.reports):
         if report.campaign and item.pack.campaign(report.campaign) is None:
-            findings.append(_finding(item, "error", ("reports", index, "campaign"),
-                                     f"unknown campaign {report.campaign!r}"))
+            findings.append(
+                _finding(item, "error", ("reports", index, "campaign"), f"unknown campaign {report.campaign!r}")
+            )
         for h_index, hop in enumerate(report.chain):
             spec = hop.deadline
             if not isinstance(spec, str) and spec.param is not None and spec.param not in declared:
-                findings.append(_finding(item, "error", ("reports", index, "chain", h_index, "deadline", "param"),
-                                         f"parameter {spec.param!r} is not declared under params"))
+                findings.append(
+                    _finding(
+                        item,
+                        "error",
+                        ("reports", index, "chain", h_index, "deadline", "param"),
+                        f"parameter {spec.param!r} is not declared under params",
+                    )
+                )
     return findings
 
 
@@ -109,10 +118,16 @@ def check_cycles(item: LoadedPack) -> list[Finding]:
         stack.append(node)
         for nxt in sorted(edges.get(node, ())):
             if state.get(nxt) == 1:
-                loop = [*stack[stack.index(nxt):], nxt]
+                loop = [*stack[stack.index(nxt) :], nxt]
                 r_index, h_index = where[(node, nxt)]
-                findings.append(_finding(item, "error", ("reports", r_index, "chain", h_index, "to"),
-                                         "who reports to whom has a cycle: " + " → ".join(loop)))
+                findings.append(
+                    _finding(
+                        item,
+                        "error",
+                        ("reports", r_index, "chain", h_index, "to"),
+                        "who reports to whom has a cycle: " + " → ".join(loop),
+                    )
+                )
             elif nxt not in state:
                 visit(nxt)
         stack.pop()
@@ -140,8 +155,11 @@ def check_chains(item: LoadedPack, calendar: WorkCalendar, years: Iterable[int])
         for h_index in range(1, len(report.chain)):
             below, above = report.chain[h_index - 1], report.chain[h_index]
             if {s.level for s in above.from_} != {below.to.level}:
-                add("error", ("reports", index, "chain", h_index, "from"),
-                    f"hop {h_index + 1} should start at the level hop {h_index} reports to ({below.to.level})")
+                add(
+                    "error",
+                    ("reports", index, "chain", h_index, "from"),
+                    f"hop {h_index + 1} should start at the level hop {h_index} reports to ({below.to.level})",
+                )
         for year in years:
             try:
                 periods = report_periods(pack, report, year)
@@ -161,29 +179,40 @@ def check_chains(item: LoadedPack, calendar: WorkCalendar, years: Iterable[int])
                     assert row.nominal_date is not None and row.due_date is not None
                     if not calendar.is_working_day(row.nominal_date):
                         outcome = f"rolled to {row.due_date:%d/%m/%Y}" if row.rolled else "kept as written"
-                        add("warning", path, f"{period.label}: {row.wording!r} gives "
-                            f"{row.nominal_date:%d/%m/%Y} ({row.reason}), {outcome}")
+                        add(
+                            "warning",
+                            path,
+                            f"{period.label}: {row.wording!r} gives "
+                            f"{row.nominal_date:%d/%m/%Y} ({row.reason}), {outcome}",
+                        )
                     if h_index == 0 and period.cutoff_end is not None:
                         earliest = calendar.add_working_days(period.cutoff_end, 1)
                         if row.due_date < earliest:
-                            add("error", path,
+                            add(
+                                "error",
+                                path,
                                 f"{period.label}: due {row.due_date:%d/%m/%Y} but the data cut-off ends "
                                 f"{period.cutoff_end:%d/%m/%Y}; Decree 09 art. 8(5) asks for at least one "
-                                f"working day after it (from {earliest:%d/%m/%Y}); set a cut-off that fits")
+                                f"working day after it (from {earliest:%d/%m/%Y}); set a cut-off that fits",
+                            )
                     if h_index > 0:
                         lower = rows[h_index - 1]
                         assert lower.due_date is not None
                         earliest = calendar.add_working_days(lower.due_date, 1)
                         if row.due_date < earliest:
-                            add("error", path,
+                            add(
+                                "error",
+                                path,
                                 f"{period.label}: hop {h_index + 1} is due {row.due_date:%d/%m/%Y}, which leaves "
                                 f"the level below (due {lower.due_date:%d/%m/%Y}) no working day; Decree 09 "
-                                f"art. 8(5) asks for at least one (from {earliest:%d/%m/%Y})")
+                                f"art. 8(5) asks for at least one (from {earliest:%d/%m/%Y})",
+                            )
     return findings
 
 
-def lint_pack(item: LoadedPack, calendar: WorkCalendar, today: date,
-              years: Sequence[int] | None = None) -> list[Finding]:
+def lint_pack(
+    item: LoadedPack, calendar: WorkCalendar, today: date, years: Sequence[int] | None = None
+) -> list[Finding]:
     """Every meaning check of one loaded pack, errors and warnings, in file order."""
     findings = (
         check_ladders(item)

@@ -46,8 +46,7 @@ class PackLoadError(DunghanError):
         self.findings = list(findings)
         count = len(self.findings)
         super().__init__(
-            f"{count} error{'s' if count != 1 else ''} in rule packs:\n"
-            + "\n".join(str(f) for f in self.findings)
+            f"{count} error{'s' if count != 1 else ''} in rule packs:\n" + "\n".join(str(f) for f in self.findings)
         )
 
 
@@ -107,6 +106,22 @@ def _message(error: Any) -> str:
     return text.removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 
+_SCALAR_EXPECTED = {"string_type", "literal_error", "enum", "int_type", "bool_type", "date_type"}
+_MAPPING_EXPECTED = {"model_type", "dict_type", "model_attributes_type"}
+
+
+def _without_union_noise(errors: list[Any]) -> list[Any]:
+    """A value that fails a union (a wording or a structure) gets an error from every member;
+    keep the member that matches what the author wrote (a mapping or a plain value)."""
+
+    def mismatched(error: Any) -> bool:
+        structured = isinstance(error.get("input"), dict | list)
+        return error["type"] in (_SCALAR_EXPECTED if structured else _MAPPING_EXPECTED)
+
+    kept = [e for e in errors if not mismatched(e)]
+    return kept or errors
+
+
 def display_path(path: Path) -> str:
     """Paths relative to the working directory when they are under it (shorter messages)."""
     try:
@@ -128,7 +143,7 @@ def parse_pack(text: str, path: Path) -> tuple[LoadedPack | None, list[Finding]]
     except ValidationError as exc:
         findings = []
         seen: set[tuple[int, int, str]] = set()
-        for error in exc.errors():
+        for error in _without_union_noise(exc.errors()):
             path_in_data = _data_path(raw, error["loc"])
             if error["type"] == "extra_forbidden":
                 mark = positions.keys.get(tuple(path_in_data)) or positions.at(path_in_data)
@@ -138,9 +153,7 @@ def parse_pack(text: str, path: Path) -> tuple[LoadedPack | None, list[Finding]]
             if (mark.line, mark.col, message) in seen:  # union members repeat the same complaint
                 continue
             seen.add((mark.line, mark.col, message))
-            findings.append(
-                Finding("error", shown, mark.line, mark.col, message, entry_name(raw, path_in_data))
-            )
+            findings.append(Finding("error", shown, mark.line, mark.col, message, entry_name(raw, path_in_data)))
         return None, findings
     return LoadedPack(pack, path, positions, raw), []
 
@@ -171,10 +184,15 @@ def load_packs(paths: Iterable[Path]) -> list[LoadedPack]:
     for item in loaded:
         if item.pack.id in ids:
             mark = item.mark("id")
-            findings.append(Finding(
-                "error", display_path(item.path), mark.line, mark.col,
-                f"pack id {item.pack.id!r} is also used by {display_path(ids[item.pack.id].path)}",
-            ))
+            findings.append(
+                Finding(
+                    "error",
+                    display_path(item.path),
+                    mark.line,
+                    mark.col,
+                    f"pack id {item.pack.id!r} is also used by {display_path(ids[item.pack.id].path)}",
+                )
+            )
         ids[item.pack.id] = item
     if findings:
         raise PackLoadError(findings)
@@ -200,9 +218,7 @@ def resolve_packs(names: Sequence[str]) -> list[LoadedPack]:
         if shipped is None:
             shipped = {p.pack.id: p for p in shipped_packs()}
         if name not in shipped:
-            raise PackNotFound(
-                f"no pack {name!r}: give a file path or one of {', '.join(sorted(shipped))}"
-            )
+            raise PackNotFound(f"no pack {name!r}: give a file path or one of {', '.join(sorted(shipped))}")
         chosen.append(shipped[name])
     return chosen + (load_packs(paths) if paths else [])
 
@@ -232,10 +248,14 @@ def load_overrides(names: Iterable[str], folder: Path = CALENDARS_DIR) -> list[D
                     raise ValueError("each day has the keys date, working, name and source only")
                 if not isinstance(item.get("working"), bool) or not item.get("name"):
                     raise ValueError("each day needs working (true or false) and a name")
-                overrides.append(DayOverride(
-                    date.fromisoformat(str(item["date"])), item["working"], str(item["name"]),
-                    str(item.get("source", "")),
-                ))
+                overrides.append(
+                    DayOverride(
+                        date.fromisoformat(str(item["date"])),
+                        item["working"],
+                        str(item["name"]),
+                        str(item.get("source", "")),
+                    )
+                )
             except (ValueError, KeyError) as exc:
                 findings.append(Finding("error", shown, mark.line, mark.col, str(exc)))
     if findings:

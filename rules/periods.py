@@ -57,10 +57,7 @@ def _window(frequency: Frequency, year: int) -> list[tuple[str, str, date, date]
             (f"{year}-H2", "H2", date(year, 7, 1), date(year, 12, 31)),
         ]
     if frequency == "quarterly":
-        return [
-            (f"{year}-Q{q}", f"Q{q}", date(year, 3 * q - 2, 1), _month_end(year, 3 * q))
-            for q in range(1, 5)
-        ]
+        return [(f"{year}-Q{q}", f"Q{q}", date(year, 3 * q - 2, 1), _month_end(year, 3 * q)) for q in range(1, 5)]
     if frequency == "monthly":
         return [(f"{year}-{m:02d}", str(m), date(year, m, 1), _month_end(year, m)) for m in range(1, 13)]
     if frequency == "nine_months":

@@ -58,9 +58,7 @@ UNIT_TYPE_NAMES = {
     "public_service_unit": "đơn vị sự nghiệp",
     "other": "đơn vị khác",
 }
-Frequency = Literal[
-    "yearly", "half_yearly", "quarterly", "monthly", "nine_months", "school_year", "campaign", "once"
-]
+Frequency = Literal["yearly", "half_yearly", "quarterly", "monthly", "nine_months", "school_year", "campaign", "once"]
 ReportKind = Literal["periodic", "thematic", "ad_hoc"]  # định kỳ, chuyên đề, đột xuất
 Method = Literal["paper", "email", "software", "document_system"]
 KNOWN_ROLES = ("focal_point", "head", "deputy", "recipient_officer", "level_above", "supervisor")
@@ -168,8 +166,9 @@ class DeadlineSpec(Strict):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> DeadlineSpec:
-        given = [k for k in ("before", "by", "working_days_after", "days_after", "param")
-                 if getattr(self, k) is not None]
+        given = [
+            k for k in ("before", "by", "working_days_after", "days_after", "param") if getattr(self, k) is not None
+        ]
         if len(given) != 1:
             raise ValueError(
                 "a structured deadline takes exactly one of before, by, working_days_after, "
@@ -195,9 +194,7 @@ class DeadlineSpec(Strict):
         year = int(match[3]) if match[3] else None
         inclusive = self.by is not None
         _day_month(f"{day}/{month}")
-        words = self.wording or words_for_fixed(
-            day, month, inclusive=inclusive, year=year, next_year=self.next_year
-        )
+        words = self.wording or words_for_fixed(day, month, inclusive=inclusive, year=year, next_year=self.next_year)
         return FixedDate(words, day, month, inclusive, year, self.next_year)
 
 
@@ -279,9 +276,7 @@ class Report(Strict):
     forms: list[Form] = Field(default_factory=list)
     method: list[Method] = Field(min_length=1)
     frequency: Frequency
-    periods: list[str] | None = Field(
-        None, description="restrict to some periods: H1, H2, Q1-Q4, 1-12 (months)"
-    )
+    periods: list[str] | None = Field(None, description="restrict to some periods: H1, H2, Q1-Q4, 1-12 (months)")
     cutoff: Literal["decree09", "calendar", "none"] | CustomCutoff = "decree09"
     campaign: Id | None = Field(None, description="for frequency campaign: the campaign id")
     chain: list[Hop] = Field(min_length=1)
@@ -301,7 +296,9 @@ class Report(Strict):
                 raise ValueError(f"periods apply to half_yearly, quarterly and monthly reports, not {self.frequency}")
             bad = [p for p in self.periods if p not in allowed[self.frequency]]
             if bad:
-                raise ValueError(f"unknown period {bad[0]!r} for {self.frequency}; use {sorted(allowed[self.frequency])}")
+                raise ValueError(
+                    f"unknown period {bad[0]!r} for {self.frequency}; use {sorted(allowed[self.frequency])}"
+                )
         if (self.frequency == "campaign") != (self.campaign is not None):
             raise ValueError("frequency campaign and the campaign key go together")
         if isinstance(self.cutoff, CustomCutoff):
@@ -407,8 +404,7 @@ class Pack(Strict):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Pack:
-        for what, ids in (("report", [r.id for r in self.reports]),
-                          ("campaign", [c.id for c in self.campaigns])):
+        for what, ids in (("report", [r.id for r in self.reports]), ("campaign", [c.id for c in self.campaigns])):
             seen: set[str] = set()
             for item in ids:
                 if item in seen:
