@@ -84,7 +84,7 @@ def _data_path(raw: Any, loc: Sequence[str | int]) -> list[str | int]:
     path: list[str | int] = []
     node = raw
     for part in loc:
-        if isinstance(node, dict) and part in node:
+        if isinstance(node, dict) and part in node:  # noqa: SIM114 (separate for the type checker)
             node = node[part]
             path.append(part)
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
