@@ -44,6 +44,7 @@ class Deadline:
     due_at: datetime | None
     legal_basis: tuple[str, ...]
     assumed: str | None
+    missing_param: str | None = None  # the cycle parameter to set before this hop has a date
 
 
 def nominal_date(
@@ -135,10 +136,10 @@ def hop_deadlines(
                 params=params,
                 report=report.id,
             )
-        except MissingParameter:
+        except MissingParameter as missing:
             if strict:
                 raise
-            result.append(_row(pack, report, hop, index, period, rule.wording, None))
+            result.append(_row(pack, report, hop, index, period, rule.wording, None, missing.name))
             previous_due = None
             continue
         rolled = calendar.roll(nominal, hop.roll or pack.roll)
@@ -155,6 +156,7 @@ def _row(
     period: Period,
     wording: str,
     rolled: RolledDate | None,
+    missing_param: str | None = None,
 ) -> Deadline:
     return Deadline(
         pack=pack.id,
@@ -173,6 +175,7 @@ def _row(
         due_at=end_of_day(rolled.due_date) if rolled else None,
         legal_basis=tuple(report.legal_basis or pack.legal_basis),
         assumed=hop.assumed or report.assumed,
+        missing_param=missing_param,
     )
 
 
@@ -208,7 +211,7 @@ def deadline_row(d: Deadline) -> dict[str, object]:
         "nominal_date": d.nominal_date,
         "due_date": d.due_date,
         "rolled": d.rolled,
-        "reason": d.reason,
+        "reason": d.reason if d.missing_param is None else f"chưa đặt: --param {d.missing_param}=YYYY-MM-DD",
         "due_at": d.due_at,
         "legal_basis": list(d.legal_basis),
         "assumed": d.assumed,

@@ -8,7 +8,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules.deadlines import nominal_date, pack_deadlines
+from rules.deadlines import deadline_row, nominal_date, pack_deadlines
 from rules.errors import MissingParameter
 from rules.loader import calendar_for, parse_pack, shipped_packs
 from rules.wording import parse_wording
@@ -75,6 +75,8 @@ def test_packs_apply_only_in_their_years() -> None:
 def test_budget_deadline_is_a_cycle_parameter() -> None:
     unset = _due("ke-hoach-kinh-phi", 2026, "ke-hoach-kinh-phi-nam-sau", "2026")
     assert unset.due_date is None and unset.nominal_date is None
+    assert unset.missing_param == "budget_due"
+    assert deadline_row(unset)["reason"] == "chưa đặt: --param budget_due=YYYY-MM-DD"
     with pytest.raises(MissingParameter, match="--param budget_due="):
         pack_deadlines(PACKS["ke-hoach-kinh-phi"], 2026, CAL, strict=True)
     given_date = _due("ke-hoach-kinh-phi", 2026, "ke-hoach-kinh-phi-nam-sau", "2026", budget_due=date(2026, 7, 19))
