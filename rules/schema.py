@@ -45,6 +45,7 @@ LEVEL_NAMES = {"ministry": "Bộ", "province": "cấp tỉnh", "district": "cấ
 UnitType = Literal[
     "people_committee",  # Ủy ban nhân dân
     "department",  # sở, ban, ngành; phòng of a district
+    "standing_agency",  # cơ quan thường trực về bình đẳng giới: Sở LĐTBXH, from 01/3/2025 Sở Nội vụ
     "mass_organisation",  # Mặt trận, Hội LHPN, Đoàn thanh niên…
     "women_advancement_committee",  # Ban vì sự tiến bộ của phụ nữ
     "public_service_unit",  # báo, đài, trường…
@@ -53,6 +54,7 @@ UnitType = Literal[
 UNIT_TYPE_NAMES = {
     "people_committee": "UBND",
     "department": "sở, ngành",
+    "standing_agency": "cơ quan thường trực",
     "mass_organisation": "đoàn thể",
     "women_advancement_committee": "Ban vì sự tiến bộ của phụ nữ",
     "public_service_unit": "đơn vị sự nghiệp",
@@ -396,6 +398,9 @@ class Pack(Strict):
     valid_to: IsoDate | None = None
     calendar: CalendarChoice = Field(default_factory=CalendarChoice)
     roll: Roll = Field(Roll.NEXT, description="Civil Code art. 148 (next) unless the regime says")
+    scope: list[str] = Field(
+        default_factory=list, description="codes of the units whose subtree the pack covers; empty: any (--under)"
+    )
     params: list[Param] = Field(default_factory=list)
     reports: list[Report] = Field(default_factory=list)
     campaigns: list[Campaign] = Field(default_factory=list)

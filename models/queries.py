@@ -1,0 +1,232 @@
+"""What supervisors ask: what is overdue or due soon, and how complete each level is.
+
+Filtering, joining, counting and sorting happen in SQL (the partial index on open obligations
+serves the overdue list); Python only words the rows it gets back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, and_, case, func, select
+from sqlalchemy.sql import Select
+
+from models.tables import OPEN_STATES, Contact, Cycle, Obligation, Submission, Unit
+from rules.calendar import WorkCalendar, end_of_day
+from rules.errors import DunghanError
+
+DONE_STATES = ("submitted", "accepted")
+
+
+def _contact(role: str, field: Any) -> Any:
+    """The first active contact of a role at the obligation's unit, as a scalar subquery."""
+    return (
+        select(field)
+        .where(Contact.unit_id == Obligation.unit_id, Contact.role == role, Contact.active.is_(True))
+        .order_by(Contact.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def under_path(engine: Engine, code: str | None) -> str | None:
+    if code is None:
+        return None
+    with engine.connect() as connection:
+        paths = connection.execute(select(Unit.path).where(Unit.code == code)).scalars().all()
+    if not paths:
+        raise DunghanError(f"no unit with code {code!r}")
+    return paths[-1]
+
+
+def _scope(query: Select[Any], path: str | None, report: str | None, level: str | None) -> Select[Any]:
+    if path is not None:
+        query = query.where(Unit.path.startswith(path))
+    if report is not None:
+        query = query.where(Obligation.report_id == report)
+    if level is not None:
+        query = query.where(Unit.level == level)
+    return query
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    status: str  # "quá hạn" or "sắp đến hạn"
+    unit: str
+    unit_name: str
+    level: str
+    report: str
+    report_name: str
+    period: str
+    hop: int
+    due_date: Any
+    due_at: datetime
+    wording: str
+    working_days: int  # late by (overdue) or left (due soon)
+    state: str
+    late_with_permission: bool
+    focal_point: str | None
+    focal_point_email: str | None
+    head: str | None
+    head_email: str | None
+    recipient: str
+
+
+def overdue(
+    engine: Engine,
+    *,
+    at: datetime,
+    calendar: WorkCalendar,
+    under: str | None = None,
+    report: str | None = None,
+    level: str | None = None,
+    soon: int = 3,
+    limit: int | None = None,
+) -> list[OverdueRow]:
+    """Open obligations past due, then those due within ``soon`` working days, most late first."""
+    horizon = end_of_day(calendar.add_working_days(at.date(), soon)) if soon > 0 else at
+    query = (
+        select(
+            Unit.code,
+            Unit.name,
+            Unit.level,
+            Obligation.report_id,
+            Obligation.report_name,
+            Obligation.period,
+            Obligation.hop,
+            Obligation.due_date,
+            Obligation.due_at,
+            Obligation.wording,
+            Obligation.state,
+            Obligation.late_with_permission,
+            Obligation.recipient_name,
+            _contact("focal_point", Contact.name).label("focal_point"),
+            _contact("focal_point", Contact.email).label("focal_point_email"),
+            _contact("head", Contact.name).label("head"),
+            _contact("head", Contact.email).label("head_email"),
+        )
+        .join(Unit, Unit.id == Obligation.unit_id)
+        .where(
+            Obligation.state.in_(OPEN_STATES),
+            Obligation.retired.is_(False),
+            Obligation.due_at < horizon,
+        )
+        .order_by(Obligation.due_at, Unit.code, Obligation.report_id)
+    )
+    query = _scope(query, under_path(engine, under), report, level)
+    if limit:
+        query = query.limit(limit)
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    today = at.date()
+    result = []
+    for r in rows:
+        late = r.due_at < at
+        days = (
+            calendar.working_days_between(r.due_date, today)
+            if late
+            else calendar.working_days_between(today, r.due_date)
+        )
+        result.append(
+            OverdueRow(
+                "quá hạn" if late else "sắp đến hạn",
+                r.code,
+                r.name,
+                r.level,
+                r.report_id,
+                r.report_name,
+                r.period,
+                r.hop,
+                r.due_date,
+                r.due_at,
+                r.wording,
+                max(days, 1) if late else max(days, 0),
+                r.state,
+                r.late_with_permission,
+                r.focal_point,
+                r.focal_point_email,
+                r.head,
+                r.head_email,
+                r.recipient_name,
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    level: str
+    report: str
+    period: str
+    expected: int
+    submitted: int
+    on_time: int
+    overdue: int
+    exempted: int
+
+    @property
+    def reporting_rate(self) -> float:
+        return round(100 * self.submitted / self.expected, 1) if self.expected else 0.0
+
+    @property
+    def timeliness_rate(self) -> float:
+        return round(100 * self.on_time / self.expected, 1) if self.expected else 0.0
+
+
+def status(
+    engine: Engine,
+    *,
+    at: datetime,
+    year: int | None = None,
+    under: str | None = None,
+    report: str | None = None,
+    level: str | None = None,
+) -> list[StatusRow]:
+    """Per level, report and period: expected, submitted, on time, overdue (DHIS2's reporting
+    rate and timeliness over units open in the period; exempted units are not expected)."""
+    first = (
+        select(Submission.obligation_id, func.min(Submission.submitted_at).label("first_at"))
+        .group_by(Submission.obligation_id)
+        .subquery()
+    )
+    done = Obligation.state.in_(DONE_STATES)
+    open_ = Obligation.state.in_(OPEN_STATES)
+    exempted = Obligation.state == "exempted"
+    query = (
+        select(
+            Unit.level,
+            Obligation.report_id,
+            Obligation.period,
+            func.sum(case((exempted, 0), else_=1)).label("expected"),
+            func.sum(case((done, 1), else_=0)).label("submitted"),
+            func.sum(case((and_(done, first.c.first_at <= Obligation.due_at), 1), else_=0)).label("on_time"),
+            func.sum(case((and_(open_, Obligation.due_at < at), 1), else_=0)).label("overdue"),
+            func.sum(case((exempted, 1), else_=0)).label("exempted"),
+        )
+        .join(Unit, Unit.id == Obligation.unit_id)
+        .join(Cycle, Cycle.id == Obligation.cycle_id)
+        .outerjoin(first, first.c.obligation_id == Obligation.id)
+        .where(Obligation.retired.is_(False))
+        .group_by(Unit.level, Obligation.report_id, Obligation.period)
+        .order_by(Obligation.report_id, Obligation.period, Unit.level)
+    )
+    if year is not None:
+        query = query.where(Cycle.year == year)
+    query = _scope(query, under_path(engine, under), report, level)
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    return [
+        StatusRow(
+            r.level,
+            r.report_id,
+            r.period,
+            int(r.expected),
+            int(r.submitted),
+            int(r.on_time),
+            int(r.overdue),
+            int(r.exempted),
+        )
+        for r in rows
+    ]

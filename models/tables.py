@@ -1,0 +1,138 @@
+"""What dunghan remembers: the administrative tree, contacts, cycles, obligations, the audit trail.
+
+Units carry their validity (valid_from, valid_to, merged_into) so that a period is planned and
+rolled up over the tree that was valid then: 2024 cycles keep their districts, 2026 cycles have
+none. ``path`` is the unit's chain of codes from the root ("/27/256/9136/"), so "everything under
+a unit" is a prefix query.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from models.columns import Instant
+
+OPEN_STATES = ("pending", "returned")
+
+
+class Unit(SQLModel, table=True):
+    """An administrative unit or agency (đơn vị): ministry, province, district, commune, department."""
+
+    __table_args__ = (
+        UniqueConstraint("code", "valid_from", name="uq_unit_code_valid_from"),
+        Index("ix_unit_path", "path"),
+        Index("ix_unit_level_type", "level", "unit_type"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, index=True, description="GSO code where official, else our own")
+    name: str = Field(max_length=255)
+    level: str = Field(max_length=16, description="ministry, province, district, commune")
+    unit_type: str = Field(max_length=40)
+    parent_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    path: str = Field(max_length=255)
+    valid_from: date = Field(default=date(1900, 1, 1))
+    valid_to: date | None = None
+    merged_into: str | None = Field(default=None, max_length=32)
+    source: str = Field(default="", max_length=80)
+
+
+class Contact(SQLModel, table=True):
+    """A person who receives reminders: focal point (cán bộ đầu mối), head (thủ trưởng)…"""
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    name: str = Field(max_length=120)
+    role: str = Field(max_length=24)
+    email: str | None = Field(default=None, max_length=254)
+    zalo_phone: str | None = Field(default=None, max_length=16, description="84… for ZNS")
+    zalo_user_id: str | None = Field(default=None, max_length=64, description="OA follower id")
+    channels: str = Field(default="zalo,email", max_length=64, description="preferred, in order")
+    active: bool = True
+
+
+class Cycle(SQLModel, table=True):
+    """One planning of a pack for a year (and a part of the tree)."""
+
+    __table_args__ = (UniqueConstraint("pack_id", "year", "scope", name="uq_cycle_pack_year_scope"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    pack_id: str = Field(max_length=64)
+    pack_version: str = Field(max_length=32)
+    year: int
+    scope: str = Field(default="", max_length=255, description="unit codes planned under, comma-separated")
+    params: str = Field(default="{}", max_length=2000, description="JSON of the cycle parameters")
+    planned_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
+
+
+class Obligation(SQLModel, table=True):
+    """A unit's duty to send one report for one period along one hop (nghĩa vụ báo cáo)."""
+
+    __table_args__ = (
+        UniqueConstraint("cycle_id", "unit_id", "report_id", "period", "hop", name="uq_obligation_key"),
+        Index(
+            "ix_obligation_open_due",
+            "due_at",
+            postgresql_where=text("state IN ('pending', 'returned')"),
+            sqlite_where=text("state IN ('pending', 'returned')"),
+        ),
+        Index("ix_obligation_cycle_state", "cycle_id", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cycle_id: int = Field(foreign_key="cycle.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    report_id: str = Field(max_length=64)
+    report_name: str = Field(max_length=255)
+    period: str = Field(max_length=16)
+    hop: int
+    recipient_name: str = Field(max_length=255)
+    recipient_unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    wording: str = Field(max_length=255)
+    nominal_date: date
+    due_date: date
+    rolled_reason: str | None = Field(default=None, max_length=120)
+    due_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
+    state: str = Field(default="pending", max_length=16)
+    late_with_permission: bool = False
+    retired: bool = Field(default=False, description="no longer asked by the pack; kept for its history")
+
+
+class Submission(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    obligation_id: int = Field(foreign_key="obligation.id", index=True)
+    submitted_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
+    actor: str = Field(max_length=120)
+    file_name: str | None = Field(default=None, max_length=255)
+    file_path: str | None = Field(default=None, max_length=500)
+    sha256: str | None = Field(default=None, max_length=64)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class Extension(SQLModel, table=True):
+    """A granted extension (gia hạn): the old and new due instants and who granted it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    obligation_id: int = Field(foreign_key="obligation.id", index=True)
+    old_due_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
+    new_due_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
+    reason: str = Field(max_length=2000)
+    granted_by: str = Field(max_length=120)
+    granted_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who changed what, when, from which state to which (nhật ký)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=Column(Instant(), nullable=False, index=True))
+    actor: str = Field(max_length=120)
+    entity: str = Field(max_length=24)
+    entity_id: int | None = Field(default=None, index=True)
+    action: str = Field(max_length=40)
+    from_state: str | None = Field(default=None, max_length=16)
+    to_state: str | None = Field(default=None, max_length=16)
+    note: str | None = Field(default=None, max_length=4000)

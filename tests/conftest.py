@@ -1,0 +1,46 @@
+"""Session-wide test harness: every database test runs on SQLite and on a real PostgreSQL server.
+
+PostgreSQL comes from DUNGHAN_TEST_POSTGRES_URL (`bash .ci/postgres` starts a server on 127.0.0.1
+and prints it). Without it the PostgreSQL half is skipped locally and fails in CI.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from models.database import make_engine, migrate
+
+POSTGRES_URL = os.environ.get("DUNGHAN_TEST_POSTGRES_URL")
+
+
+def fresh_engine(backend: str, tmp_path: Path) -> Engine:
+    if backend == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'dunghan.db'}")
+    else:
+        if not POSTGRES_URL:
+            if os.environ.get("CI"):
+                pytest.fail("CI runs every database test on PostgreSQL: set DUNGHAN_TEST_POSTGRES_URL")
+            pytest.skip("no PostgreSQL: run `bash .ci/postgres` and set DUNGHAN_TEST_POSTGRES_URL")
+        engine = make_engine(POSTGRES_URL)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    migrate(engine)
+    return engine
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
+    engine = fresh_engine(backend, tmp_path)
+    yield engine
+    engine.dispose()
