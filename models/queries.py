@@ -111,7 +111,7 @@ def overdue(
         .where(
             Obligation.state.in_(OPEN_STATES),
             Obligation.retired.is_(False),
-            Obligation.due_at < horizon,
+            Obligation.due_at <= horizon,
         )
         .order_by(Obligation.due_at, Unit.code, Obligation.report_id)
     )
