@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from app import obligation_commands, supervision_commands
 from app.calendar_commands import calendar_app
+from app.cycle_commands import cycle_app
+from app.org_commands import org_app
 from app.rules_commands import rules_app
 
 app = typer.Typer(
@@ -16,6 +19,10 @@ app = typer.Typer(
 )
 app.add_typer(rules_app, name="rules")
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(org_app, name="org")
+app.add_typer(cycle_app, name="cycle")
+obligation_commands.register(app)
+supervision_commands.register(app)
 
 
 def main() -> None:

@@ -44,3 +44,23 @@ def engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
     engine = fresh_engine(backend, tmp_path)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def workspace(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A data folder for CLI tests, its database on the backend under test."""
+    from app.settings import get_settings
+    from models.database import open_database
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("DUNGHAN_HOME", str(home))
+    if backend == "postgresql":
+        fresh_engine(backend, tmp_path).dispose()
+        monkeypatch.setenv("DUNGHAN_DATABASE_URL", POSTGRES_URL or "")
+    else:
+        monkeypatch.delenv("DUNGHAN_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    open_database.cache_clear()
+    yield home
+    get_settings.cache_clear()
+    open_database.cache_clear()

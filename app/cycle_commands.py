@@ -1,0 +1,55 @@
+"""`dunghan cycle …`: planning a pack's obligations for a year."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from app.errors import report_errors
+from app.options import AtOption, parse_params
+from app.workspace import current_actor, database
+from models.planning import plan_cycle
+from rules.clock import clock_for
+from rules.errors import DunghanError
+from rules.loader import calendar_for, resolve_packs
+
+cycle_app = typer.Typer(help="Reporting cycles: plan a pack's obligations for a year.", no_args_is_help=True)
+
+
+@cycle_app.command("plan")
+@report_errors
+def plan(
+    pack: Annotated[str, typer.Argument(help="A pack id or file.")],
+    year: Annotated[int, typer.Option("--year", help="The year whose periods are planned.")],
+    param: Annotated[list[str] | None, typer.Option("--param", help="A cycle parameter, NAME=YYYY-MM-DD.")] = None,
+    under: Annotated[
+        list[str] | None, typer.Option("--under", help="Plan only under this unit (code); repeatable.")
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who plans (for the audit trail).")] = None,
+    at: AtOption = None,
+) -> None:
+    """Plan (or re-plan) obligations: one per unit, report, period and hop, over the tree valid
+    in each period. Planning again applies only the differences and records them.
+
+    Example: dunghan cycle plan hai-cap-2026 --year 2026 --under 24
+    """
+    [item] = resolve_packs([pack])
+    scope = list(under or item.pack.scope)
+    if not scope:
+        raise DunghanError(f"pack {item.pack.id} covers no unit by itself: say where with --under CODE")
+    summary = plan_cycle(
+        database(),
+        item.pack,
+        year,
+        calendar_for(item.pack),
+        params=parse_params(param),
+        scope=scope,
+        now=clock_for(at)(),
+        actor=current_actor(by),
+    )
+    typer.echo(
+        f"cycle {summary.cycle_id} ({item.pack.id} {year}, under {', '.join(scope)}): {summary.total} obligation(s); "
+        f"{summary.created} new, {summary.updated} changed, {summary.retired} retired, "
+        f"{summary.reinstated} reinstated, {summary.unchanged} unchanged"
+    )

@@ -1,0 +1,90 @@
+"""The database commands as an admin uses them: tree, cycle, submissions, supervision."""
+
+import json
+from pathlib import Path
+
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from app.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args))
+
+
+def _setup() -> None:
+    assert run("org", "import", "vietnam-provinces", "--province", "24").exit_code == 0
+    assert run("org", "import", "bac-ninh-2026-departments.yaml").exit_code == 0
+    planned = run("cycle", "plan", "hai-cap-2026", "--year", "2026", "--under", "24", "--at", "2026-01-05")
+    assert planned.exit_code == 0, planned.output
+    assert "330 obligation(s); 330 new" in planned.stdout
+
+
+def test_tree_and_cycle(workspace: Path) -> None:
+    _setup()
+    again = run("cycle", "plan", "hai-cap-2026", "--year", "2026", "--under", "24")
+    assert "0 new, 0 changed, 0 retired, 0 reinstated, 330 unchanged" in again.stdout
+    if not (workspace / "dunghan.db").exists():  # on PostgreSQL the data folder holds no database
+        assert "postgresql" in __import__("os").environ["DUNGHAN_DATABASE_URL"]
+    nowhere = run("cycle", "plan", "hai-cap-2026", "--year", "2026")
+    assert nowhere.exit_code == 1 and "--under CODE" in nowhere.stderr
+    missing = run("cycle", "plan", "ke-hoach-kinh-phi", "--year", "2026", "--under", "24")
+    assert missing.exit_code == 1 and "--param budget_due=YYYY-MM-DD" in missing.stderr
+
+
+def test_import_refusal_lists_rows(workspace: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "lien-he.csv"
+    bad.write_text(
+        "unit,name,role,email,zalo_phone,zalo_user_id,channels,active\n24-SNV,Hoa,focal_point,hoa@x,,,email,true\n",
+        encoding="utf-8",
+    )
+    result = run("org", "import", str(bad))
+    assert result.exit_code == 1
+    assert "lien-he.csv: row 2 (24-SNV): email 'hoa@x' is not an e-mail address" in result.stderr
+    assert "nothing was imported" in result.stderr
+
+
+def test_submit_review_and_supervise(workspace: Path, tmp_path: Path) -> None:
+    _setup()
+    report = tmp_path / "bao-cao.docx"
+    report.write_bytes(b"PK fake docx")
+    done = run("submit", "24-SYT", "bdg-6-thang", "2026-H1", "--file", str(report), "--at", "2026-06-22T10:00")
+    assert done.exit_code == 0, done.output
+    assert "24-SYT bdg-6-thang 2026-H1: pending → submitted (trễ 1 ngày làm việc)" in done.stdout
+    assert list((workspace / "files").rglob("*.docx"))
+    returned = run("review", "24-SYT", "bdg-6-thang", "2026-H1", "return")
+    assert returned.exit_code == 1 and "needs --reason" in returned.stderr
+    assert run("review", "24-SYT", "bdg-6-thang", "2026-H1", "return", "--reason", "Thiếu biểu").exit_code == 0
+    extended = run("extend", "24-STP", "bdg-6-thang", "2026-H1", "--until", "2026-06-30", "--reason", "Chờ số liệu")
+    assert extended.exit_code == 0 and "due 30/06/2026" in extended.stdout
+    assert run("exempt", "07627", "bdg-6-thang", "2026-H1", "--reason", "Thử").exit_code == 0
+    rows = json.loads(
+        run(
+            "overdue",
+            "--at",
+            "2026-06-24T09:00",
+            "--under",
+            "24",
+            "--level",
+            "province",
+            "--format",
+            "json",
+            "--soon",
+            "0",
+        ).stdout
+    )
+    units = [r["unit"] for r in rows]
+    assert "24-STP" not in units and "24-SYT" in units  # extended; returned is open again
+    assert all(r["status"] == "quá hạn" for r in rows)
+    out = tmp_path / "qua-han.xlsx"
+    assert run("overdue", "--at", "2026-06-24T09:00", "--format", "xlsx", "-o", str(out)).exit_code == 0
+    sheet = load_workbook(out).active
+    assert sheet is not None and sheet["A1"].value == "tình trạng" and sheet.max_row == 1 + 109 - 2 + 1
+    status = json.loads(run("status", "--year", "2026", "--at", "2026-06-24T09:00", "--format", "json").stdout)
+    communes = next(s for s in status if s["level"] == "commune" and s["report"] == "bdg-6-thang")
+    assert (communes["expected"], communes["exempted"], communes["overdue"]) == (98, 1, 98)
+    no_file = run("overdue", "--format", "xlsx")
+    assert no_file.exit_code == 1 and "--output" in no_file.stderr
