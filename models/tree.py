@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import Engine, insert, select
 
-from models.database import transaction
+from models.database import refresh_statistics, transaction
 from models.org_rows import ContactRow, ImportRefused, UnitRow
 from models.tables import Contact, Unit
 
@@ -163,6 +163,8 @@ def import_org(
                     for c in contacts
                 ],
             )
+    if len(units) + len(contacts) >= 1000:
+        refresh_statistics(engine, "unit", "contact")
     return ImportSummary(len(units), len(contacts))
 
 

@@ -76,6 +76,7 @@ class WorkCalendar:
         self.culture_day = culture_day
         # A calendar is immutable after construction, so per-year tables can be cached.
         self._year = functools.lru_cache(maxsize=64)(self._build_year)
+        self._counts = functools.lru_cache(maxsize=64)(self._cumulative)
 
     def _build_year(self, year: int) -> tuple[dict[date, str], dict[date, str]]:
         """(days off by name, working weekend days by name) for one year."""
@@ -162,16 +163,33 @@ class WorkCalendar:
                 remaining -= 1
         return day
 
+    def _cumulative(self, year: int) -> list[int]:
+        """counts[i]: working days from 1 January to the (i+1)-th day of the year, inclusive."""
+        counts, total, day = [], 0, date(year, 1, 1)
+        while day.year == year:
+            total += self.is_working_day(day)
+            counts.append(total)
+            day += timedelta(days=1)
+        return counts
+
+    def _through(self, day: date) -> int:
+        """Working days from 1 January of ``day``'s year to ``day``, inclusive."""
+        return self._counts(day.year)[day.timetuple().tm_yday - 1]
+
     def working_days_between(self, start: date, end: date) -> int:
         """Working days in (start, end]; when end is before start, minus those in [end, start).
 
         The inverse of :meth:`add_working_days`: ``between(d, add(d, n)) == n`` for n != 0.
+
+        >>> WorkCalendar().working_days_between(date(2026, 2, 13), date(2026, 2, 25))   # across Tết
+        3
         """
         if end < start:
-            span = (end + timedelta(days=i) for i in range((start - end).days))
-            return -sum(1 for day in span if self.is_working_day(day))
-        span = (start + timedelta(days=i) for i in range(1, (end - start).days + 1))
-        return sum(1 for day in span if self.is_working_day(day))
+            return -(self.working_days_between(end, start) + self.is_working_day(end) - self.is_working_day(start))
+        total = self._through(end) - self._through(start)
+        for year in range(start.year, end.year):
+            total += self._counts(year)[-1]
+        return total
 
     def roll(self, day: date, convention: Roll = Roll.NEXT) -> RolledDate:
         """Move a last day that is not a working day, by Civil Code 2015 art. 148 by default.
