@@ -9,6 +9,7 @@ from app.calendar_commands import calendar_app
 from app.cycle_commands import cycle_app
 from app.org_commands import org_app
 from app.rules_commands import rules_app
+from app.submissions_commands import submissions_app
 
 app = typer.Typer(
     name="dunghan",
@@ -21,6 +22,7 @@ app.add_typer(rules_app, name="rules")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(org_app, name="org")
 app.add_typer(cycle_app, name="cycle")
+app.add_typer(submissions_app, name="submissions")
 obligation_commands.register(app)
 supervision_commands.register(app)
 

@@ -10,6 +10,7 @@ import typer
 
 from app.errors import report_errors
 from app.workspace import database
+from app.xlsx import write_sheet
 from models.org_rows import CONTACT_COLUMNS, UNIT_COLUMNS, read_org_file
 from models.tree import import_org, official_rows
 
@@ -26,7 +27,7 @@ class TemplateKind(StrEnum):
 @org_app.command("import")
 @report_errors
 def import_(
-    source: Annotated[str, typer.Argument(help="vietnam-provinces, or a .csv/.yaml file of units or contacts.")],
+    source: Annotated[str, typer.Argument(help="vietnam-provinces, or a .csv/.xlsx/.yaml file of units or contacts.")],
     province: Annotated[
         str | None, typer.Option("--province", help="With vietnam-provinces: one province (GSO code).")
     ] = None,
@@ -59,7 +60,7 @@ def template(
     kind: Annotated[TemplateKind, typer.Argument(help="units or contacts.")] = TemplateKind.units,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the CSV here.")] = None,
 ) -> None:
-    """Write a CSV template to fill in (UTF-8, with an example row).
+    """Write a template to fill in, with an example row: CSV (UTF-8), or XLSX when --output ends in .xlsx.
 
     Example: dunghan org template contacts --output lien-he.csv
     """
@@ -70,6 +71,13 @@ def template(
             ",".join(CONTACT_COLUMNS),
             '24-SNV,Nguyễn Thị Hoa,focal_point,hoa@bacninh.gov.vn,0987654321,,"zalo,email",true',
         ]
+    if output is not None and output.suffix.lower() == ".xlsx":
+        import csv
+
+        header, example = rows[0].split(","), next(csv.reader([rows[1]]))
+        write_sheet(output, kind.value, [dict(zip(header, example, strict=True))], [(h, h) for h in header])
+        typer.echo(f"wrote {output}")
+        return
     text = "\n".join(rows) + "\n"
     if output is None:
         typer.echo(text, nl=False)

@@ -8,6 +8,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, insert, select
 
@@ -107,6 +108,46 @@ def store_file(source: Path, files_dir: Path) -> tuple[str, str]:
     return str(target), sha
 
 
+def act(
+    session: Any,
+    key: ObligationKey,
+    action: str,
+    *,
+    at: datetime,
+    actor: str,
+    calendar: WorkCalendar,
+    note: str | None = None,
+    stored: tuple[str, str, str] | None = None,
+) -> Outcome:
+    """Apply submit, accept, return or exempt to one obligation inside an open transaction."""
+    if action == "return" and not note:
+        raise DunghanError("a returned report needs --reason saying what to correct")
+    if action == "exempt" and not note:
+        raise DunghanError("an exemption needs --reason")
+    obligation = _find(session, key)
+    new_state = transition(obligation.state, action)
+    verdict = None
+    if action == "submit":
+        verdict = timeliness(obligation.due_at, at, calendar)
+        file_name, file_path, sha = stored or (None, None, None)
+        session.execute(
+            insert(Submission).values(
+                obligation_id=obligation.id,
+                submitted_at=at,
+                actor=actor,
+                file_name=file_name,
+                file_path=file_path,
+                sha256=sha,
+                note=note,
+            )
+        )
+    audit_note = "; ".join(part for part in (verdict, note) if part) or None
+    _audit(session, at, actor, obligation, action, new_state, audit_note)
+    outcome = Outcome(obligation.id or 0, obligation.state, new_state, verdict)
+    obligation.state = new_state
+    return outcome
+
+
 def submit(
     engine: Engine,
     key: ObligationKey,
@@ -118,58 +159,34 @@ def submit(
     files_dir: Path | None = None,
     note: str | None = None,
 ) -> Outcome:
-    stored: tuple[str, str] | None = None
+    stored = None
     if file is not None:
         if files_dir is None:
             raise DunghanError("a submitted file needs the data folder")
-        stored = store_file(file, files_dir)
+        stored = (file.name, *store_file(file, files_dir))
     with transaction(engine) as session:
-        obligation = _find(session, key)
-        new_state = transition(obligation.state, "submit")
-        verdict = timeliness(obligation.due_at, at, calendar)
-        session.execute(
-            insert(Submission).values(
-                obligation_id=obligation.id,
-                submitted_at=at,
-                actor=actor,
-                file_name=file.name if file else None,
-                file_path=stored[0] if stored else None,
-                sha256=stored[1] if stored else None,
-                note=note,
-            )
-        )
-        _audit(session, at, actor, obligation, "submit", new_state, verdict + (f"; {note}" if note else ""))
-        outcome = Outcome(obligation.id or 0, obligation.state, new_state, verdict)
-        obligation.state = new_state
-    return outcome
+        return act(session, key, "submit", at=at, actor=actor, calendar=calendar, note=note, stored=stored)
 
 
 def review(
-    engine: Engine, key: ObligationKey, decision: str, *, at: datetime, actor: str, reason: str | None
+    engine: Engine,
+    key: ObligationKey,
+    decision: str,
+    *,
+    at: datetime,
+    actor: str,
+    reason: str | None,
+    calendar: WorkCalendar | None = None,
 ) -> Outcome:
     if decision not in ("accept", "return"):
         raise DunghanError(f"review decision {decision!r}: use accept or return")
-    if decision == "return" and not reason:
-        raise DunghanError("a returned report needs --reason saying what to correct")
     with transaction(engine) as session:
-        obligation = _find(session, key)
-        new_state = transition(obligation.state, decision)
-        _audit(session, at, actor, obligation, decision, new_state, reason)
-        outcome = Outcome(obligation.id or 0, obligation.state, new_state)
-        obligation.state = new_state
-    return outcome
+        return act(session, key, decision, at=at, actor=actor, calendar=calendar or WorkCalendar(), note=reason)
 
 
 def exempt(engine: Engine, key: ObligationKey, *, at: datetime, actor: str, reason: str) -> Outcome:
-    if not reason:
-        raise DunghanError("an exemption needs --reason")
     with transaction(engine) as session:
-        obligation = _find(session, key)
-        new_state = transition(obligation.state, "exempt")
-        _audit(session, at, actor, obligation, "exempt", new_state, reason)
-        outcome = Outcome(obligation.id or 0, obligation.state, new_state)
-        obligation.state = new_state
-    return outcome
+        return act(session, key, "exempt", at=at, actor=actor, calendar=WorkCalendar(), note=reason)
 
 
 def extend(engine: Engine, key: ObligationKey, *, new_due: datetime, at: datetime, actor: str, reason: str) -> Outcome:

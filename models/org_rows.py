@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from models.spreadsheet import cell_text, read_sheets
 from rules.errors import DunghanError
 from rules.schema import KNOWN_CHANNELS, KNOWN_ROLES, LEVEL_ORDER, UNIT_TYPE_NAMES
 
@@ -77,7 +78,7 @@ def normalise_phone(text: str) -> str | None:
 
 
 def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+    return cell_text(value)
 
 
 def _date(value: str, what: str, errors: RowErrors, row: int, code: str | None) -> date | None:
@@ -167,8 +168,8 @@ def parse_contact(raw: dict[str, Any], row: int, errors: RowErrors) -> ContactRo
 
 
 def read_org_file(path: Path) -> tuple[list[UnitRow], list[ContactRow]]:
-    """Read a CSV (units or contacts, told apart by their columns) or a YAML file with ``units:``
-    and ``contacts:`` lists; raise :class:`ImportRefused` listing every bad row."""
+    """Read a CSV or XLSX (units or contacts, told apart by their columns) or a YAML file with
+    ``units:`` and ``contacts:`` lists; raise :class:`ImportRefused` listing every bad row."""
     if not path.exists():
         raise DunghanError(f"{path}: no such file")
     errors = RowErrors(path.name)
@@ -196,8 +197,12 @@ def read_org_file(path: Path) -> tuple[list[UnitRow], list[ContactRow]]:
                     errors.add(line, None, f"each of {key} is a mapping")
                     continue
                 target.append((line, item))
+    elif path.suffix.lower() == ".xlsx":
+        for _title, records in read_sheets(path):  # a sheet of units and/or a sheet of contacts
+            for number, raw in records:
+                (contact_dicts if "role" in raw else unit_dicts).append((number, raw))
     else:
-        raise DunghanError(f"{path}: import takes .csv, .yaml or .yml files")
+        raise DunghanError(f"{path}: import takes .csv, .xlsx, .yaml or .yml files")
     units = [u for line, raw in unit_dicts if (u := parse_unit(raw, line, errors))]
     contacts = [c for line, raw in contact_dicts if (c := parse_contact(raw, line, errors))]
     if errors.errors:

@@ -88,3 +88,60 @@ def test_submit_review_and_supervise(workspace: Path, tmp_path: Path) -> None:
     assert (communes["expected"], communes["exempted"], communes["overdue"]) == (98, 1, 98)
     no_file = run("overdue", "--format", "xlsx")
     assert no_file.exit_code == 1 and "--output" in no_file.stderr
+
+
+def test_xlsx_templates_round_trip_into_imports(workspace: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    _setup()
+    contacts = tmp_path / "lien-he.xlsx"
+    assert run("org", "template", "contacts", "-o", str(contacts)).exit_code == 0
+    book = load_workbook(contacts)
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["24-SYT", "Trần Văn Nam", "head", "nam@syt.bacninh.gov.vn", "", "", "email", "true"])
+    book.save(contacts)
+    imported = run("org", "import", str(contacts))
+    assert imported.exit_code == 0, imported.output
+    assert "imported 0 unit(s) and 2 contact(s)" in imported.stdout
+
+    updates = tmp_path / "tinh-hinh-nop.xlsx"
+    assert run("submissions", "template", "-o", str(updates)).exit_code == 0
+    book = load_workbook(updates)
+    sheet = book.active
+    assert sheet is not None and sheet["A1"].value == "mã đơn vị"
+    sheet.append(["24-SYT", "bdg-6-thang", "2026-H1", 1, "tiếp nhận", "2026-06-20T09:00", "snv", ""])
+    sheet.append(["24-STP", "bdg-6-thang", "2026-H1", None, "nộp", "2026-06-25", None, None])
+    book.save(updates)
+    applied = run("submissions", "import", str(updates))
+    assert applied.exit_code == 0, applied.output
+    assert "applied 3 status update(s)" in applied.stdout
+    rows = json.loads(run("overdue", "--at", "2026-06-26T09:00", "--under", "24-STP", "--format", "json").stdout)
+    assert rows == []
+
+
+def test_submissions_import_is_all_or_nothing(workspace: Path, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    _setup()
+    path = tmp_path / "nop.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["unit", "report", "period", "hop", "action", "at", "by", "note"])
+    sheet.append(["24-SYT", "bdg-6-thang", "2026-H1", 1, "submit", "2026-06-18", "hoa", None])
+    sheet.append(["24-STP", "bdg-6-thang", "2026-H1", 1, "accept", "2026-06-18", "snv", None])  # not submitted
+    sheet.append(["24-XXX", "bdg-6-thang", "2026-H1", 1, "submit", "2026-06-18", "x", None])
+    sheet.append(["24-STC", "bdg-6-thang", "2026-H1", 1, "gửi", "2026-06-18", "x", None])
+    book.save(path)
+    refused = run("submissions", "import", str(path))
+    assert refused.exit_code == 1
+    assert "row 5 (24-STC): action 'gửi' is not one of" in refused.stderr
+    sheet.delete_rows(5)
+    book.save(path)
+    refused = run("submissions", "import", str(path))
+    assert "nop.xlsx: row 3 (24-STP): cannot accept an obligation that is pending" in refused.stderr
+    assert "row 4 (24-XXX): no obligation 24-XXX" in refused.stderr
+    assert "nothing was imported" in refused.stderr
+    status = json.loads(run("status", "--year", "2026", "--at", "2026-06-24T09:00", "--format", "json").stdout)
+    assert sum(s["submitted"] for s in status) == 0  # row 2 was valid, but nothing was kept

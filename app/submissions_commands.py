@@ -1,0 +1,57 @@
+"""`dunghan submissions …`: bulk status updates from a spreadsheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from app.errors import report_errors
+from app.workspace import current_actor, database
+from app.xlsx import write_sheet
+from models.bulk_status import HEADINGS, apply_status_rows, read_status_rows
+from rules.loader import calendar_for
+
+submissions_app = typer.Typer(
+    help="Bulk status updates: submitted, accepted, returned, exempted.", no_args_is_help=True
+)
+
+
+@submissions_app.command("import")
+@report_errors
+def import_(
+    file: Annotated[Path, typer.Argument(help="An .xlsx with the columns of `dunghan submissions template`.")],
+    by: Annotated[str | None, typer.Option("--by", help="Who acts where a row names nobody.")] = None,
+) -> None:
+    """Apply a spreadsheet of status updates, in time order; if any row is refused, none is kept.
+
+    Example: dunghan submissions import tinh-hinh-nop.xlsx
+    """
+    rows = read_status_rows(file)
+    count = apply_status_rows(
+        database(), rows, calendar=calendar_for(), default_actor=current_actor(by), label=file.name
+    )
+    typer.echo(f"applied {count} status update(s) from {file.name}")
+
+
+@submissions_app.command("template")
+@report_errors
+def template(output: Annotated[Path, typer.Option("--output", "-o", help="The .xlsx to write.")]) -> None:
+    """Write the spreadsheet to fill in for `submissions import`.
+
+    Example: dunghan submissions template -o tinh-hinh-nop.xlsx
+    """
+    columns = [(key, heading) for heading, key in HEADINGS.items()]
+    example = {
+        "unit": "24-SYT",
+        "report": "bdg-6-thang",
+        "period": "2026-H1",
+        "hop": 1,
+        "action": "nộp",
+        "at": "2026-06-18T16:00",
+        "by": "Nguyễn Thị Hoa",
+        "note": "",
+    }
+    write_sheet(output, "Tình hình nộp", [example], columns)
+    typer.echo(f"wrote {output}")
