@@ -141,6 +141,7 @@ def desired_obligations(
             recipient = tree.recipient(hop, unit)
             wanted[(unit.id, d.report, d.period.label, d.hop)] = {
                 "unit_id": unit.id,
+                "unit_level": unit.level,
                 "report_id": d.report,
                 "report_name": d.report_name[:255],
                 "period": d.period.label,

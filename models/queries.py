@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, case, func, select
 from sqlalchemy.sql import Select
 
-from models.tables import OPEN_STATES, Contact, Cycle, Obligation, Submission, Unit
+from models.tables import OPEN_OBLIGATION, OPEN_STATES, Contact, Cycle, Obligation, Submission, Unit
 from rules.calendar import WorkCalendar, end_of_day
 from rules.errors import DunghanError
 
@@ -41,13 +41,17 @@ def under_path(engine: Engine, code: str | None) -> str | None:
     return paths[-1]
 
 
-def _scope(query: Select[Any], path: str | None, report: str | None, level: str | None) -> Select[Any]:
+def _scope(
+    query: Select[Any], path: str | None, report: str | None, level: str | None, *, join_unit: bool = False
+) -> Select[Any]:
     if path is not None:
+        if join_unit:
+            query = query.join(Unit, Unit.id == Obligation.unit_id)
         query = query.where(Unit.path.startswith(path))
     if report is not None:
         query = query.where(Obligation.report_id == report)
     if level is not None:
-        query = query.where(Unit.level == level)
+        query = query.where(Obligation.unit_level == level)
     return query
 
 
@@ -109,11 +113,12 @@ def overdue(
         )
         .join(Unit, Unit.id == Obligation.unit_id)
         .where(
-            Obligation.state.in_(OPEN_STATES),
+            OPEN_OBLIGATION,
             Obligation.retired.is_(False),
             Obligation.due_at <= horizon,
         )
-        .order_by(Obligation.due_at, Unit.code, Obligation.report_id)
+        # Ties broken by the partial index's own columns, so the database can stop after `limit`.
+        .order_by(Obligation.due_at, Obligation.unit_id, Obligation.report_id, Obligation.period, Obligation.hop)
     )
     query = _scope(query, under_path(engine, under), report, level)
     if limit:
@@ -196,7 +201,7 @@ def status(
     exempted = Obligation.state == "exempted"
     query = (
         select(
-            Unit.level,
+            Obligation.unit_level.label("level"),
             Obligation.report_id,
             Obligation.period,
             func.sum(case((exempted, 0), else_=1)).label("expected"),
@@ -205,16 +210,15 @@ def status(
             func.sum(case((and_(open_, Obligation.due_at < at), 1), else_=0)).label("overdue"),
             func.sum(case((exempted, 1), else_=0)).label("exempted"),
         )
-        .join(Unit, Unit.id == Obligation.unit_id)
         .join(Cycle, Cycle.id == Obligation.cycle_id)
         .outerjoin(first, first.c.obligation_id == Obligation.id)
         .where(Obligation.retired.is_(False))
-        .group_by(Unit.level, Obligation.report_id, Obligation.period)
-        .order_by(Obligation.report_id, Obligation.period, Unit.level)
+        .group_by(Obligation.unit_level, Obligation.report_id, Obligation.period)
+        .order_by(Obligation.report_id, Obligation.period, Obligation.unit_level)
     )
     if year is not None:
         query = query.where(Cycle.year == year)
-    query = _scope(query, under_path(engine, under), report, level)
+    query = _scope(query, under_path(engine, under), report, level, join_unit=True)
     with engine.connect() as connection:
         rows = connection.execute(query).all()
     return [

@@ -16,6 +16,9 @@ from sqlmodel import Field, SQLModel
 from models.columns import Instant
 
 OPEN_STATES = ("pending", "returned")
+# Written out, not bound: a planner can use a partial index only when it sees these very values.
+OPEN_CONDITION = text("state IN ('pending', 'returned')")
+OPEN_OBLIGATION = text("obligation.state IN ('pending', 'returned')")
 
 
 class Unit(SQLModel, table=True):
@@ -73,11 +76,15 @@ class Obligation(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("cycle_id", "unit_id", "report_id", "period", "hop", name="uq_obligation_key"),
-        Index(
+        Index(  # the overdue list walks this in order and stops: ties are many (one instant per period)
             "ix_obligation_open_due",
             "due_at",
-            postgresql_where=text("state IN ('pending', 'returned')"),
-            sqlite_where=text("state IN ('pending', 'returned')"),
+            "unit_id",
+            "report_id",
+            "period",
+            "hop",
+            postgresql_where=OPEN_CONDITION,
+            sqlite_where=OPEN_CONDITION,
         ),
         Index("ix_obligation_cycle_state", "cycle_id", "state"),
     )
@@ -85,6 +92,7 @@ class Obligation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     cycle_id: int = Field(foreign_key="cycle.id", index=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
+    unit_level: str = Field(max_length=16, description="the unit's level, kept here so counts need no join")
     report_id: str = Field(max_length=64)
     report_name: str = Field(max_length=255)
     period: str = Field(max_length=16)
