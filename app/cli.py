@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from app import obligation_commands, supervision_commands
+from app import obligation_commands, remind_commands, supervision_commands
 from app.calendar_commands import calendar_app
 from app.cycle_commands import cycle_app
 from app.org_commands import org_app
@@ -25,6 +25,7 @@ app.add_typer(cycle_app, name="cycle")
 app.add_typer(submissions_app, name="submissions")
 obligation_commands.register(app)
 supervision_commands.register(app)
+remind_commands.register(app)
 
 
 def main() -> None:

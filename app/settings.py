@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import functools
+from datetime import time
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,6 +21,35 @@ class Settings(BaseSettings):
     )
     database_url: str | None = Field(None, description="SQLAlchemy URL; default: SQLite in the data folder")
 
+    # Delivery. "folder" (the default) writes every message to the outbox folder instead of sending.
+    delivery: Literal["folder", "send"] = "folder"
+    smtp_url: str | None = Field(None, description="Apprise mailto:// or mailtos:// URL of the SMTP server")
+    email_from: str = "Hệ thống nhắc hạn dunghan <dunghan@localhost>"
+    sender_name: str = Field("dunghan", description="who the messages say they come from, e.g. Sở Nội vụ Bắc Ninh")
+    link_base: str | None = Field(None, description="base URL of the web pages, for links in messages")
+    zalo_oa_token: SecretStr | None = None
+    zalo_oa_url: str = "https://openapi.zalo.me"
+    zns_token: SecretStr | None = None
+    zns_url: str = "https://business.openapi.zalo.me"
+    zns_templates: dict[str, str] = Field(
+        default_factory=dict, description='approved ZNS template ids by kind, JSON: {"reminder": "123456"}'
+    )
+    zns_mode: Literal["production", "development"] | None = None
+    admin_emails: list[str] = Field(default_factory=list, description="who hears of gaps and failures (JSON list)")
+    admin_urls: list[str] = Field(default_factory=list, description="Apprise URLs for the admin (JSON list)")
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(7, 0)
+    rate_email: float = Field(20.0, description="messages a second, 0 for no limit")
+    rate_zalo: float = 5.0
+    rate_zns: float = 5.0
+    rate_apprise: float = 2.0
+    concurrency_email: int = Field(2, ge=1, description="SMTP sessions at once")
+    concurrency_zalo: int = Field(2, ge=1)
+    concurrency_zns: int = Field(2, ge=1)
+    smtp_batch: int = Field(200, ge=1, description="messages per SMTP session")
+    retry_max_attempts: int = Field(6, ge=1)
+    retry_base_minutes: float = Field(5.0, gt=0)
+
     @property
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'dunghan.db'}"
@@ -26,6 +57,10 @@ class Settings(BaseSettings):
     @property
     def files_dir(self) -> Path:
         return self.home / "files"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.home / "outbox"
 
 
 @functools.cache

@@ -145,6 +145,8 @@ def act(
     _audit(session, at, actor, obligation, action, new_state, audit_note)
     outcome = Outcome(obligation.id or 0, obligation.state, new_state, verdict)
     obligation.state = new_state
+    if action == "return":
+        obligation.returned_at = at  # the returned ladder starts from here
     return outcome
 
 

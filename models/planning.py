@@ -21,6 +21,7 @@ from models.tables import AuditEvent, Cycle, Obligation, Unit
 from rules.calendar import WorkCalendar
 from rules.deadlines import Deadline, pack_deadlines
 from rules.errors import DunghanError
+from rules.ladder import reminder_plan
 from rules.schema import Hop, Pack, Selector
 
 
@@ -200,12 +201,14 @@ def plan_cycle(
                 scope=scope_text,
                 params=json.dumps({k: v.isoformat() for k, v in params.items()}),
                 planned_at=now,
+                reminders=reminder_plan(pack).to_json(),
             )
             session.add(cycle)
             session.flush()
         else:
             cycle.pack_version, cycle.planned_at = pack.version, now
             cycle.params = json.dumps({k: v.isoformat() for k, v in params.items()})
+            cycle.reminders = reminder_plan(pack).to_json()
         assert cycle.id is not None
         columns = [
             getattr(Obligation, c)

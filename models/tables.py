@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, UniqueConstraint, text
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.columns import Instant
@@ -69,6 +69,9 @@ class Cycle(SQLModel, table=True):
     scope: str = Field(default="", max_length=255, description="unit codes planned under, comma-separated")
     params: str = Field(default="{}", max_length=2000, description="JSON of the cycle parameters")
     planned_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
+    reminders: str | None = Field(
+        default=None, sa_column=Column(Text, nullable=True), description="the pack's ladders as planned (JSON)"
+    )
 
 
 class Obligation(SQLModel, table=True):
@@ -107,6 +110,9 @@ class Obligation(SQLModel, table=True):
     state: str = Field(default="pending", max_length=16)
     late_with_permission: bool = False
     retired: bool = Field(default=False, description="no longer asked by the pack; kept for its history")
+    returned_at: datetime | None = Field(
+        default=None, sa_column=Column(Instant(), nullable=True), description="last return; its ladder starts here"
+    )
 
 
 class Submission(SQLModel, table=True):
@@ -144,3 +150,45 @@ class AuditEvent(SQLModel, table=True):
     from_state: str | None = Field(default=None, max_length=16)
     to_state: str | None = Field(default=None, max_length=16)
     note: str | None = Field(default=None, max_length=4000)
+
+
+NOTICE_STATES = ("pending", "sent", "failed", "dead")
+
+
+class Notice(SQLModel, table=True):
+    """One message in the outbox (hộp thư đi), written before it is sent and kept after.
+
+    ``key`` is unique: (obligation, ladder step and day, channel, recipient) for reminders, (contact,
+    day, channel) for digests. Inserting an existing key does nothing, so a sweep run twice sends
+    nothing twice. The rendered text is stored, so what was sent can always be shown.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("key", name="uq_notice_key"),
+        Index("ix_notice_status_ready", "status", "not_before"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200)
+    kind: str = Field(max_length=16, description="reminder, digest or admin")
+    obligation_id: int | None = Field(default=None, foreign_key="obligation.id", index=True)
+    step: str | None = Field(default=None, max_length=100, description="ladder:step@day")
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    recipient_role: str = Field(max_length=24)
+    recipient_name: str = Field(max_length=120)
+    channel: str = Field(max_length=16, description="email, zalo (OA), zns, or apprise")
+    address: str = Field(max_length=500, description="e-mail address, Zalo user id, phone 84…, or Apprise URL")
+    template: str = Field(max_length=24)
+    subject: str = Field(max_length=255)
+    body_text: str = Field(sa_column=Column(Text, nullable=False))
+    body_html: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    payload: str | None = Field(default=None, sa_column=Column(Text, nullable=True), description="ZNS JSON")
+    note: str | None = Field(default=None, max_length=500, description="why this channel, fallback of which")
+    fallback_of: int | None = Field(default=None, foreign_key="notice.id")
+    status: str = Field(default="pending", max_length=8)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=2000)
+    result: str | None = Field(default=None, max_length=500, description="where it went: file, message id")
+    created_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
+    not_before: datetime = Field(sa_column=Column(Instant(), nullable=False), description="quiet hours, back-off")
+    sent_at: datetime | None = Field(default=None, sa_column=Column(Instant(), nullable=True))

@@ -68,9 +68,11 @@ def check_ladders(item: LoadedPack) -> list[Finding]:
                 )
             previous = step
     for index, report in enumerate(item.pack.reports):
-        if report.ladder is not None and report.ladder not in item.pack.ladders:
-            ladders = ", ".join(item.pack.ladders) or "none in this pack"
-            error(("reports", index, "ladder"), f"unknown ladder {report.ladder!r} (ladders: {ladders})")
+        for field in ("ladder", "returned_ladder"):
+            name = getattr(report, field)
+            if name is not None and name not in item.pack.ladders:
+                ladders = ", ".join(item.pack.ladders) or "none in this pack"
+                error(("reports", index, field), f"unknown ladder {name!r} (ladders: {ladders})")
     return findings
 
 

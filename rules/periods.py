@@ -118,3 +118,28 @@ def periods_for(
             cut_start, cut_end = _decree09(start.year, start.month, end.year, end.month)
         result.append(Period(label, frequency, start, end, cut_start, cut_end))
     return result
+
+
+_ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+
+
+def period_name(label: str) -> str:
+    """A period label as people write it in a report's title (kỳ báo cáo).
+
+    >>> [period_name(x) for x in ("2026", "2026-H1", "2026-H2", "2026-Q4")]
+    ['năm 2026', '6 tháng đầu năm 2026', '6 tháng cuối năm 2026', 'quý IV/2026']
+    >>> [period_name(x) for x in ("2026-09", "2026-9M", "2025-2026")]
+    ['tháng 09/2026', '9 tháng năm 2026', 'năm học 2025-2026']
+    """
+    year, _, rest = label.partition("-")
+    if not rest:
+        return f"năm {year}"
+    if rest in ("H1", "H2"):
+        return f"6 tháng {'đầu' if rest == 'H1' else 'cuối'} năm {year}"
+    if rest.startswith("Q") and rest[1:] in _ROMAN:
+        return f"quý {_ROMAN[rest[1:]]}/{year}"
+    if rest == "9M":
+        return f"9 tháng năm {year}"
+    if len(rest) == 4 and rest.isdigit():
+        return f"năm học {label}"
+    return f"tháng {rest}/{year}"

@@ -282,7 +282,8 @@ class Report(Strict):
     cutoff: Literal["decree09", "calendar", "none"] | CustomCutoff = "decree09"
     campaign: Id | None = Field(None, description="for frequency campaign: the campaign id")
     chain: list[Hop] = Field(min_length=1)
-    ladder: str | None = None
+    ladder: str | None = Field(None, description="the ladder of reminders before and after the due day")
+    returned_ladder: str | None = Field(None, description="the short ladder that starts when a report is returned")
     legal_basis: list[Text] = Field(default_factory=list)
     assumed: str | None = None
 

@@ -1,0 +1,140 @@
+"""From the settings to the sweep: which channels exist, with what limits, and the whole run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine
+
+from app.settings import Settings
+from models.outbox import NoticeDraft, RetryPolicy, enqueue
+from models.tables import Notice
+from notifications.channels import AppriseChannel, Channel, FolderChannel, SmtpChannel, ZaloChannel
+from notifications.delivery import Delivered, deliver
+from notifications.digest import digests
+from notifications.rate_limit import RateLimiter
+from notifications.sweep import Gap, SweepOptions, gap_notices, plan
+from rules.errors import DunghanError
+from rules.ladder import QuietHours
+from rules.loader import calendar_for
+
+
+def sweep_options(settings: Settings) -> SweepOptions:
+    return SweepOptions(
+        sender=settings.sender_name,
+        link_base=settings.link_base,
+        quiet=QuietHours(settings.quiet_start, settings.quiet_end),
+        zns_templates=dict(settings.zns_templates),
+    )
+
+
+def retry_policy(settings: Settings) -> RetryPolicy:
+    return RetryPolicy(max_attempts=settings.retry_max_attempts, base=timedelta(minutes=settings.retry_base_minutes))
+
+
+def channels(settings: Settings, clock: Callable[[], datetime]) -> dict[str, Channel]:
+    """The configured channels; in folder mode every channel writes to the outbox folder."""
+    if settings.delivery == "folder":
+        return {
+            name: FolderChannel(name, settings.outbox_dir, sender=settings.email_from, clock=clock)
+            for name in ("email", "zalo", "zns", "apprise")
+        }
+    found: dict[str, Channel] = {}
+    if not settings.smtp_url:
+        raise DunghanError("DUNGHAN_DELIVERY=send needs DUNGHAN_SMTP_URL (an Apprise mailto:// or mailtos:// URL)")
+    found["email"] = SmtpChannel(
+        settings.smtp_url,
+        sender=settings.email_from,
+        clock=clock,
+        limiter=RateLimiter(settings.rate_email),
+        batch=settings.smtp_batch,
+    )
+    if settings.zalo_oa_token:
+        found["zalo"] = ZaloChannel(
+            "zalo",
+            token=settings.zalo_oa_token.get_secret_value(),
+            base_url=settings.zalo_oa_url,
+            limiter=RateLimiter(settings.rate_zalo),
+        )
+    if settings.zns_token:
+        found["zns"] = ZaloChannel(
+            "zns",
+            token=settings.zns_token.get_secret_value(),
+            base_url=settings.zns_url,
+            limiter=RateLimiter(settings.rate_zns),
+            mode=settings.zns_mode,
+        )
+    found["apprise"] = AppriseChannel(RateLimiter(settings.rate_apprise))
+    return found
+
+
+def concurrency(settings: Settings) -> dict[str, int]:
+    return {"email": settings.concurrency_email, "zalo": settings.concurrency_zalo, "zns": settings.concurrency_zns}
+
+
+@dataclass
+class SweepResult:
+    queued: list[NoticeDraft] = field(default_factory=list)  # new in the outbox this time
+    planned: list[NoticeDraft] = field(default_factory=list)  # decided (all of them, in a dry run)
+    delivered: list[Delivered] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def run_sweep(
+    engine: Engine, settings: Settings, *, at: datetime, clock: Callable[[], datetime], dry_run: bool = False
+) -> SweepResult:
+    """Decide, enqueue, deliver: the daily reminder sweep."""
+    options = sweep_options(settings)
+    decided = plan(engine, at=at, options=options)
+    admin = gap_notices(
+        decided.gaps, at=at, admin_emails=settings.admin_emails, admin_urls=settings.admin_urls, options=options
+    )
+    drafts = decided.drafts + admin
+    result = SweepResult(planned=drafts, gaps=decided.gaps, warnings=decided.warnings, dry_run=dry_run)
+    if dry_run:
+        return result
+    new = enqueue(engine, drafts, at=at)
+    result.queued = [d for d in drafts if d.key in new]
+    result.delivered = deliver_ready(engine, settings, at=at, clock=clock)
+    return result
+
+
+def run_digests(engine: Engine, settings: Settings, *, at: datetime, clock: Callable[[], datetime]) -> SweepResult:
+    drafts = digests(engine, at=at, calendar=calendar_for(), options=sweep_options(settings))
+    new = enqueue(engine, drafts, at=at)
+    result = SweepResult(planned=drafts, queued=[d for d in drafts if d.key in new])
+    result.delivered = deliver_ready(engine, settings, at=at, clock=clock)
+    return result
+
+
+def deliver_ready(
+    engine: Engine, settings: Settings, *, at: datetime, clock: Callable[[], datetime], ids: list[int] | None = None
+) -> list[Delivered]:
+    return deliver(
+        engine,
+        channels(settings, clock),
+        at=at,
+        clock=clock,
+        policy=retry_policy(settings),
+        concurrency=concurrency(settings),
+        ids=ids,
+    )
+
+
+def notice_row(notice: Notice | NoticeDraft, status: str, detail: str | None = None) -> dict[str, object]:
+    return {
+        "notice": getattr(notice, "id", None),
+        "obligation": notice.obligation_id,
+        "step": notice.step or notice.kind,
+        "role": notice.recipient_role,
+        "contact": notice.recipient_name,
+        "channel": notice.channel,
+        "address": notice.address if notice.channel != "apprise" else "(Apprise URL)",
+        "template": notice.template,
+        "status": status,
+        "detail": detail or notice.note,
+    }

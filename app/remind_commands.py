@@ -1,0 +1,187 @@
+"""`dunghan remind`, `dunghan digest` and `dunghan outbox …`: the reminder sweep and what it sent."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from app.errors import report_errors
+from app.notifying import SweepResult, deliver_ready, run_digests, run_sweep
+from app.options import AtOption, FormatOption
+from app.output import Format, render, to_json
+from app.settings import get_settings
+from app.workspace import database
+from models import outbox
+from models.reminders import obligation_facts
+from rules.clock import clock_for
+
+NOTICE_COLUMNS = [
+    ("notice", "số"),
+    ("unit", "mã đơn vị"),
+    ("report", "báo cáo"),
+    ("period", "kỳ"),
+    ("step", "bước"),
+    ("role", "vai trò"),
+    ("contact", "người nhận"),
+    ("channel", "kênh"),
+    ("template", "mẫu"),
+    ("status", "trạng thái"),
+    ("detail", "ghi chú"),
+]
+STATUS_NAMES = {
+    "would send": "sẽ gửi",
+    "pending": "chờ gửi",
+    "sent": "đã gửi",
+    "failed": "lỗi, sẽ thử lại",
+    "dead": "không gửi được",
+    "written": "đã ghi ra thư mục",
+}
+
+
+def _rows(result: SweepResult, folder_mode: bool) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    delivered = {(d.notice.key): d for d in result.delivered}
+    shown = result.planned if result.dry_run else result.queued
+    keys = {d.key for d in shown}
+    for draft in shown:
+        row = {"notice": None, **_draft_row(draft)}
+        done = delivered.get(draft.key)
+        if result.dry_run:
+            row["status"] = "would send"
+        elif done is not None:
+            row.update(notice=done.notice.id, status=done.status, detail=done.detail)
+        else:
+            row["status"] = "pending"
+            row["detail"] = f"held until {draft.not_before:%d/%m %H:%M}" if draft.not_before else None
+        rows.append(row)
+    for done in result.delivered:  # earlier notices delivered now: held overnight, retried, fallbacks
+        if done.notice.key not in keys:
+            rows.append(
+                {**_draft_row(done.notice), "notice": done.notice.id, "status": done.status, "detail": done.detail}
+            )
+    facts = obligation_facts(database(), {r["obligation"] for r in rows if r["obligation"]})
+    for row in rows:
+        row.update(facts.get(row["obligation"], {"unit": "", "report": row["template"], "period": ""}))
+        if folder_mode and row["status"] == "sent":
+            row["status"] = "written"
+        row["status_name"] = STATUS_NAMES.get(row["status"], row["status"])
+    return rows
+
+
+def _draft_row(notice: Any) -> dict[str, Any]:
+    return {
+        "obligation": notice.obligation_id,
+        "step": notice.step or notice.kind,
+        "role": notice.recipient_role,
+        "contact": notice.recipient_name,
+        "channel": notice.channel,
+        "address": notice.address if notice.channel != "apprise" else "(Apprise URL)",
+        "template": notice.template,
+        "detail": notice.note,
+    }
+
+
+def _print(result: SweepResult, fmt: Format) -> None:
+    settings = get_settings()
+    rows = _rows(result, settings.delivery == "folder")
+    gaps = [g.__dict__ for g in result.gaps]
+    if fmt is Format.json:
+        typer.echo(to_json({"notices": rows, "gaps": gaps, "warnings": result.warnings}))
+        return
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if rows:
+        typer.echo(render(rows, NOTICE_COLUMNS, fmt))
+    sent = sum(1 for r in rows if r["status"] in ("sent", "written"))
+    typer.echo(
+        f"{len(result.queued) if not result.dry_run else len(result.planned)} notice(s) "
+        f"{'would be queued' if result.dry_run else 'queued'}, {sent} delivered"
+        + (f" (written to {settings.outbox_dir})" if settings.delivery == "folder" and sent else "")
+        + (f"; {len(gaps)} role(s) with no active contact (see --format json)" if gaps else "")
+    )
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("remind")
+    @report_errors
+    def remind(
+        at: AtOption = None,
+        dry_run: Annotated[bool, typer.Option("--dry-run", help="Decide and show; write and send nothing.")] = False,
+        fmt: FormatOption = Format.table,
+    ) -> None:
+        """Run the reminder sweep: decide which ladder steps are due, queue them in the outbox,
+        deliver what is ready, and show one row per notice. Running it twice sends nothing twice.
+
+        Example: dunghan remind --at 2026-12-22T07:30
+        """
+        clock = clock_for(at)
+        result = run_sweep(database(), get_settings(), at=clock(), clock=clock, dry_run=dry_run)
+        _print(result, fmt)
+
+    @app.command("digest")
+    @report_errors
+    def digest(at: AtOption = None, fmt: FormatOption = Format.table) -> None:
+        """Send each supervisor the day's digest: pending, due soon and overdue under them.
+
+        Example: dunghan digest --at 2026-12-22T08:00
+        """
+        clock = clock_for(at)
+        _print(run_digests(database(), get_settings(), at=clock(), clock=clock), fmt)
+
+    outbox_app = typer.Typer(help="The outbox: every message queued, sent or failed.", no_args_is_help=True)
+    app.add_typer(outbox_app, name="outbox")
+
+    @outbox_app.command("list")
+    @report_errors
+    def list_notices(
+        status: Annotated[str | None, typer.Option("--status", help="pending, sent, failed or dead.")] = None,
+        limit: Annotated[int, typer.Option("--limit", help="At most this many, newest first.")] = 200,
+        fmt: FormatOption = Format.table,
+    ) -> None:
+        """List notices in the outbox, newest first, with attempts and the last error.
+
+        Example: dunghan outbox list --status failed
+        """
+        if status and status not in ("pending", "sent", "failed", "dead"):
+            raise typer.BadParameter(f"--status {status!r}: use pending, sent, failed or dead")
+        rows = [
+            {
+                "notice": n.id,
+                "created": n.created_at,
+                "step": n.step or n.kind,
+                "contact": n.recipient_name,
+                "channel": n.channel,
+                "address": n.address if n.channel != "apprise" else "(Apprise URL)",
+                "status": n.status,
+                "attempts": n.attempts,
+                "error": n.last_error,
+                "result": n.result,
+            }
+            for n in outbox.notices(database(), status=status, limit=limit)
+        ]
+        columns = [(k, k) for k in ("notice", "created", "step", "contact", "channel", "status", "attempts", "error")]
+        typer.echo(render(rows, columns, fmt))
+        if fmt is Format.table:
+            counts = outbox.counts(database())
+            typer.echo(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "the outbox is empty")
+
+    @outbox_app.command("retry")
+    @report_errors
+    def retry(
+        notice: Annotated[list[int] | None, typer.Argument(help="Notice numbers; all failed ones if none.")] = None,
+        dead: Annotated[bool, typer.Option("--dead", help="Also notices that were given up.")] = False,
+        at: AtOption = None,
+        fmt: FormatOption = Format.table,
+    ) -> None:
+        """Deliver failed notices now instead of waiting for their back-off.
+
+        Example: dunghan outbox retry --dead
+        """
+        clock = clock_for(at)
+        engine = database()
+        count = outbox.requeue(engine, at=clock(), ids=notice, dead=dead)
+        delivered = deliver_ready(engine, get_settings(), at=clock(), clock=clock)
+        _print(SweepResult(delivered=delivered), fmt)
+        if fmt is Format.table:
+            typer.echo(f"{count} notice(s) made ready again")

@@ -1,0 +1,120 @@
+"""Deliver what the outbox holds: by channel, in batches, with a rate limit and a few threads each.
+
+Every result is recorded the moment it is known. A Zalo or ZNS message that fails for a contact
+who has an e-mail address is sent by e-mail instead, and both attempts stay in the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine
+
+from models.database import transaction
+from models.outbox import Attempt, NoticeDraft, RetryPolicy, ready, record
+from models.tables import Contact, Notice
+from notifications.channels import Channel
+from rules.ladder import ZALO_CHANNELS
+
+log = logging.getLogger("dunghan.delivery")
+
+
+@dataclass(frozen=True)
+class Delivered:
+    notice: Notice
+    status: str  # sent, failed (will retry), dead
+    detail: str | None
+
+
+def fallback_key(key: str, contact_id: int) -> str:
+    """The e-mail twin of a Zalo notice's key (keys end in ``:channel:cCONTACT``).
+
+    >>> fallback_key("o12:default:qua-han-1@2026-12-22:zalo:c7", 7)
+    'o12:default:qua-han-1@2026-12-22:email:c7'
+    """
+    return f"{key.rsplit(':', 2)[0]}:email:c{contact_id}"
+
+
+def _fallback(engine: Engine, notice: Notice) -> NoticeDraft | None:
+    if notice.channel not in ZALO_CHANNELS or notice.contact_id is None:
+        return None
+    with transaction(engine) as session:
+        contact = session.get(Contact, notice.contact_id)
+        email = contact.email if contact is not None and contact.active else None
+    if not email:
+        return None
+    return NoticeDraft(
+        key=fallback_key(notice.key, notice.contact_id),
+        kind=notice.kind,
+        obligation_id=notice.obligation_id,
+        step=notice.step,
+        contact_id=notice.contact_id,
+        recipient_role=notice.recipient_role,
+        recipient_name=notice.recipient_name,
+        channel="email",
+        address=email,
+        template=notice.template,
+        subject=notice.subject,
+        body_text=notice.body_text,
+        body_html=notice.body_html,
+        payload=None,
+        note=f"fallback for {notice.channel} notice {notice.id}",
+        not_before=notice.not_before,
+    )
+
+
+def deliver(
+    engine: Engine,
+    channels: Mapping[str, Channel],
+    *,
+    at: datetime,
+    clock: Callable[[], datetime],
+    policy: RetryPolicy,
+    concurrency: Mapping[str, int] | None = None,
+    ids: Sequence[int] | None = None,
+    rounds: int = 3,
+) -> list[Delivered]:
+    """Deliver every ready notice; fallbacks created on the way go out in the next round."""
+    delivered: list[Delivered] = []
+    lock = threading.Lock()
+
+    def report(notice: Notice, attempt: Attempt) -> None:
+        fallback = None if attempt.ok else _fallback(engine, notice)
+        status = record(engine, notice, attempt, at=clock(), policy=policy, fallback=fallback)
+        if not attempt.ok:
+            log.warning("notice %s (%s to %s) %s: %s", notice.id, notice.channel, notice.address, status, attempt.error)
+        with lock:
+            delivered.append(Delivered(notice, status, attempt.result if attempt.ok else attempt.error))
+
+    seen: set[int] = set()
+    for _ in range(rounds):
+        batch = [n for n in ready(engine, at=at, ids=ids) if n.id not in seen]
+        if not batch:
+            break
+        seen.update(n.id for n in batch if n.id is not None)
+        by_channel: dict[str, list[Notice]] = defaultdict(list)
+        for notice in batch:
+            by_channel[notice.channel].append(notice)
+        jobs: list[tuple[Channel, list[Notice]]] = []
+        for name, notices in by_channel.items():
+            channel = channels.get(name)
+            if channel is None:
+                for notice in notices:
+                    report(notice, Attempt(False, error=f"no {name} channel is configured", retry=True))
+                continue
+            workers = max(1, (concurrency or {}).get(name, 1))
+            slices = [notices[i::workers] for i in range(workers) if notices[i::workers]]
+            jobs.extend((channel, part) for part in slices)
+        if len(jobs) == 1:
+            jobs[0][0].send(jobs[0][1], report)
+        elif jobs:
+            with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="deliver") as pool:
+                for future in [pool.submit(channel.send, part, report) for channel, part in jobs]:
+                    future.result()
+    return delivered

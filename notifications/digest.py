@@ -1,0 +1,78 @@
+"""Supervisors' daily digest (bản tổng hợp hằng ngày): pending, due soon and overdue under them.
+
+A supervisor watches the subtree of their unit; a supervisor of a unit with nothing under it (a
+department, the standing agency) watches the level that unit belongs to, its parent's subtree.
+Digests go out on working days, once a day per supervisor and channel.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import Engine
+
+from models.outbox import NoticeDraft
+from models.queries import overdue
+from models.reminders import open_count_under, supervisors, watched_subtree
+from notifications.render import render
+from notifications.sweep import SweepOptions, notice_key
+from rules.calendar import VIETNAM, WorkCalendar
+from rules.ladder import choose_channels, reachable_channels
+from rules.periods import period_name
+
+DIGEST_ROWS = 50
+
+
+def digests(
+    engine: Engine, *, at: datetime, calendar: WorkCalendar, options: SweepOptions, soon: int = 3
+) -> list[NoticeDraft]:
+    today = at.astimezone(VIETNAM).date()
+    if not calendar.is_working_day(today):
+        return []
+    drafts = []
+    for supervisor in supervisors(engine):
+        person = supervisor.contact
+        code, name, path = watched_subtree(engine, supervisor.unit_code, supervisor.unit_path)
+        rows = overdue(engine, at=at, calendar=calendar, under=code, soon=soon)
+        late = [r for r in rows if r.status == "quá hạn"]
+        context = {
+            "sender": options.sender,
+            "person": person.name,
+            "unit_name": name,
+            "today": today,
+            "soon": soon,
+            "pending": open_count_under(engine, path),
+            "due_soon": len(rows) - len(late),
+            "overdue": len(late),
+            "rows": [{**r.__dict__, "period_name": period_name(r.period)} for r in rows[:DIGEST_ROWS]],
+            "more": max(len(rows) - DIGEST_ROWS, 0),
+            "link": f"{options.link_base.rstrip('/')}/tong-hop/{code}" if options.link_base else None,
+        }
+        message = render("digest", context)
+        reachable = reachable_channels(email=person.email, zalo_user_id=person.zalo_user_id, zalo_phone=None)
+        for channel, why in choose_channels(
+            ["email", "zalo"], mandatory=False, preferred=person.channels, reachable=reachable
+        ):
+            address = person.email if channel == "email" else person.zalo_user_id
+            drafts.append(
+                NoticeDraft(
+                    key=notice_key(f"digest:{today.isoformat()}", channel, person.id),
+                    kind="digest",
+                    obligation_id=None,
+                    step=None,
+                    contact_id=person.id,
+                    recipient_role="supervisor",
+                    recipient_name=person.name,
+                    channel=channel,
+                    address=address or "",
+                    template="digest",
+                    subject=message.subject,
+                    body_text=message.text,
+                    body_html=message.html,
+                    payload=None if channel == "email" else json.dumps({"text": message.zalo}, ensure_ascii=False),
+                    note=why,
+                    not_before=options.quiet.release_at(channel, at),
+                )
+            )
+    return drafts

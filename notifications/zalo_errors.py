@@ -1,0 +1,61 @@
+"""Zalo's error codes as sentences an admin can act on (DOMAIN.md §5).
+
+Zalo answers HTTP 200 with ``{"error": code, "message": …}``; 0 is success. Only -124 is confirmed
+by the project's sources; the others are the commonly documented meanings and are worded so that a
+wrong guess still points at the right place to look.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RENEW_TOKEN = (
+    "renew it: POST https://oauth.zaloapp.com/v4/oa/access_token with grant_type=refresh_token, your app_id "
+    "and the refresh token (tokens last about 25 hours), then set {setting} to the new access token"
+)
+
+
+@dataclass(frozen=True)
+class ZaloFailure:
+    """A failed Zalo call: the code, Zalo's own message, our sentence, and whether to try again."""
+
+    code: int | None
+    message: str
+    sentence: str
+    retry: bool
+
+    def __str__(self) -> str:
+        code = f"Zalo error {self.code}" if self.code is not None else "Zalo"
+        return f"{code}: {self.sentence} (Zalo said: {self.message})" if self.message else f"{code}: {self.sentence}"
+
+
+def explain(code: int | None, message: str, *, setting: str, http_status: int = 200) -> ZaloFailure:
+    """Map a Zalo answer to a :class:`ZaloFailure`.
+
+    >>> print(explain(-124, "Access token is invalid", setting="DUNGHAN_ZALO_OA_TOKEN"))  # doctest: +ELLIPSIS
+    Zalo error -124: the access token is invalid or expired; renew it: POST https://oauth.zaloapp.com/...
+    """
+    if http_status == 429 or code in (-32, -1014):
+        return ZaloFailure(code, message, "Zalo's rate limit was reached; the message will be retried later", True)
+    if http_status >= 500:
+        return ZaloFailure(code, message, f"Zalo's server failed (HTTP {http_status}); will retry", True)
+    if http_status != 200:
+        return ZaloFailure(code, message, f"Zalo refused the request (HTTP {http_status})", False)
+    if code in (-124, -216, -14002):
+        sentence = "the access token is invalid or expired; " + RENEW_TOKEN.format(setting=setting)
+        return ZaloFailure(code, message, sentence, True)
+    if code == -213:
+        return ZaloFailure(
+            code,
+            message,
+            "this person does not follow the Official Account (or has not written to it recently): "
+            "ask them to follow the OA, or reach them by ZNS or email",
+            False,
+        )
+    if code in (-108, -118):
+        return ZaloFailure(code, message, "the phone number has no Zalo account or is not valid (84… form)", False)
+    if code in (-1124, -1123, -1131):
+        return ZaloFailure(code, message, "the ZNS template or its parameters do not match what Zalo approved", False)
+    if code == -201:
+        return ZaloFailure(code, message, "Zalo rejected a parameter of the request", False)
+    return ZaloFailure(code, message, "Zalo refused the message", False)

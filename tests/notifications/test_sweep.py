@@ -1,0 +1,233 @@
+"""The daily sweep end to end, on SQLite and PostgreSQL, with a real SMTP server and a Zalo server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import Engine, select
+
+from app.notifying import deliver_ready, run_digests, run_sweep, sweep_options
+from app.settings import Settings
+from models.obligations import ObligationKey, review, submit
+from models.org_rows import ContactRow
+from models.outbox import enqueue
+from models.planning import plan_cycle
+from models.tables import Notice, Obligation, Unit
+from models.tree import import_org
+from notifications.sweep import plan
+from rules.clock import fixed_clock
+from rules.loader import calendar_for, shipped_packs
+from tests.models.factory import at, bac_ninh_2026
+from tests.notifications.peers import GOOD_TOKEN, Mailbox, ZaloServer, smtp_server, zalo_server
+
+PACK = next(p.pack for p in shipped_packs() if p.pack.id == "hai-cap-2026")
+CAL = calendar_for()
+YEARLY = ObligationKey("24-SYT", "bdg-nam", "2026")
+
+
+@pytest.fixture
+def peers() -> Iterator[tuple[str, Mailbox, ZaloServer]]:
+    with smtp_server() as (url, mailbox), zalo_server() as zalo:
+        yield url, mailbox, zalo
+
+
+@pytest.fixture
+def world(engine: Engine, tmp_path: Path, peers: tuple[str, Mailbox, ZaloServer]) -> tuple[Engine, Settings]:
+    bac_ninh_2026(engine)
+    contacts = [
+        ContactRow(
+            1, "24-STP", "Đỗ Minh Tư", "focal_point", "tu@stp.bacninh.gov.vn", None, "4815162342", "zalo,email", True
+        ),
+        ContactRow(
+            2,
+            "24-STC",
+            "Vũ Thị Tài",
+            "focal_point",
+            "tai@stc.bacninh.gov.vn",
+            None,
+            "not-follower-9",
+            "zalo,email",
+            True,
+        ),
+        ContactRow(3, "24", "Phạm Văn Giám", "supervisor", "giam@bacninh.gov.vn", None, None, "email", True),
+        ContactRow(4, "24-SNV", "Hoàng Thu Nhận", "focal_point", "nhan@snv.bacninh.gov.vn", None, None, "email", True),
+    ]
+    import_org(engine, [], contacts, source="test")
+    plan_cycle(engine, PACK, 2026, CAL, params={}, scope=["24"], now=at("2026-01-05T08:00:00"), actor="admin")
+    url, _, zalo = peers
+    settings = Settings(
+        home=tmp_path / "home",
+        delivery="send",
+        smtp_url=url,
+        email_from="Sở Nội vụ Bắc Ninh <noreply@snv.bacninh.gov.vn>",
+        zalo_oa_token=SecretStr(GOOD_TOKEN),
+        zalo_oa_url=zalo.url,
+        admin_emails=["admin@snv.bacninh.gov.vn"],
+        rate_email=0,
+        rate_zalo=0,
+    )
+    return engine, settings
+
+
+def sweep(world: tuple[Engine, Settings], when: str):  # type: ignore[no-untyped-def]
+    engine, settings = world
+    instant = at(when)
+    return run_sweep(engine, settings, at=instant, clock=fixed_clock(instant))
+
+
+def obligation_id(engine: Engine, key: ObligationKey) -> int:
+    with engine.connect() as c:
+        return int(
+            c.execute(
+                select(Obligation.id)
+                .join(Unit, Unit.id == Obligation.unit_id)
+                .where(Unit.code == key.unit, Obligation.report_id == key.report, Obligation.period == key.period)
+            ).scalar_one()
+        )
+
+
+def notices_of(engine: Engine, obligation: int) -> list[Notice]:
+    with engine.connect() as c:
+        return list(c.execute(select(Notice).where(Notice.obligation_id == obligation).order_by(Notice.id)))
+
+
+def test_a_second_sweep_at_the_same_instant_sends_nothing(world, peers) -> None:  # type: ignore[no-untyped-def]
+    _, mailbox, zalo = peers
+    first = sweep(world, "2026-12-17T07:30:00")
+    assert first.queued and all(d.status == "sent" for d in first.delivered if d.notice.channel == "email")
+    received, posted = len(mailbox.messages), len(zalo.requests)
+    assert received > 0 and posted > 0
+    second = sweep(world, "2026-12-17T07:30:00")
+    assert second.queued == [] and second.delivered == []
+    assert (len(mailbox.messages), len(zalo.requests)) == (received, posted)
+
+
+def test_the_reminder_reaches_the_focal_point_with_the_wording_and_the_date(world, peers) -> None:  # type: ignore[no-untyped-def]
+    _, mailbox, zalo = peers
+    sweep(world, "2026-12-17T07:30:00")  # two working days before Monday 21/12
+    mails = [m for e, m in mailbox.messages if e.rcpt_tos == ["hoa@syt.bacninh.gov.vn"]]
+    subjects = [str(m["Subject"]) for m in mails]
+    assert any(
+        s.startswith("[Nhắc hạn] Báo cáo kết quả công tác bình đẳng giới") and "21/12/2026" in s for s in subjects
+    )
+    body = next(m for m in mails if "21/12/2026" in str(m["Subject"])).get_body(("plain",)).get_content()
+    assert "trước ngày 20/12" in body and "Thứ Hai, ngày 21/12/2026" in body and "Thứ Bảy" in body
+    oa = [r for r in zalo.requests if r["body"]["recipient"]["user_id"] == "4815162342"]
+    assert oa and all("Sở Tư pháp" in r["body"]["message"]["text"] for r in oa)
+
+
+def test_after_five_missed_days_each_obligation_gets_one_catch_up(world) -> None:  # type: ignore[no-untyped-def]
+    engine, _ = world
+    sweep(world, "2026-12-15T07:30:00")
+    later = sweep(world, "2026-12-22T07:30:00")  # 16/12 to 21/12 missed: T-2, due day and +1 for bdg-nam
+    steps: dict[int, set[str]] = {}
+    for draft in later.queued:
+        if draft.obligation_id is not None:
+            steps.setdefault(draft.obligation_id, set()).add(draft.step or "")
+    assert steps and all(len(s) == 1 for s in steps.values())
+    assert steps[obligation_id(engine, YEARLY)] == {"default:qua-han-1@2026-12-22"}
+
+
+def test_a_submission_between_two_sweeps_stops_the_ladder(world) -> None:  # type: ignore[no-untyped-def]
+    engine, _ = world
+    yearly = obligation_id(engine, YEARLY)
+    sweep(world, "2026-12-17T07:30:00")
+    before = len(notices_of(engine, yearly))
+    assert before > 0
+    submit(engine, YEARLY, at=at("2026-12-18T10:00:00"), actor="hoa", calendar=CAL)
+    sweep(world, "2026-12-21T07:30:00")
+    sweep(world, "2026-12-22T07:30:00")
+    assert len(notices_of(engine, yearly)) == before
+
+
+def test_a_sweep_killed_after_enqueueing_delivers_next_time_exactly_once(world, peers) -> None:  # type: ignore[no-untyped-def]
+    engine, settings = world
+    _, mailbox, _ = peers
+    instant = at("2026-12-17T07:30:00")
+    decided = plan(engine, at=instant, options=sweep_options(settings))
+    queued = enqueue(engine, decided.drafts, at=instant)  # … and the process dies here
+    assert queued and mailbox.messages == []
+    again = sweep(world, "2026-12-17T07:35:00")
+    assert [d for d in again.queued if d.kind != "admin"] == []  # the admin's daily gap list was never queued
+    emails = {d.key for d in decided.drafts if d.channel == "email"}
+    delivered = [d for d in again.delivered if d.notice.key in emails]
+    assert {d.notice.key for d in delivered} == emails and all(d.status == "sent" for d in delivered)
+    sent_by_email = [d for d in again.delivered if d.notice.channel == "email" and d.status == "sent"]
+    assert len(mailbox.messages) == len(sent_by_email)  # each once: these, the admin's list, Zalo fallbacks
+
+
+def test_zalo_at_night_is_held_until_seven(world, peers) -> None:  # type: ignore[no-untyped-def]
+    engine, settings = world
+    _, _, zalo = peers
+    night = sweep(world, "2026-12-16T22:00:00")
+    held = [d for d in night.queued if d.channel == "zalo"]
+    assert held and all(d.not_before == at("2026-12-17T07:00:00") for d in held)
+    assert zalo.requests == []
+    morning = at("2026-12-17T07:00:00")
+    delivered = deliver_ready(engine, settings, at=morning, clock=fixed_clock(morning))
+    assert {d.notice.key for d in delivered if d.notice.channel == "zalo"} >= {d.key for d in held if "c" in d.key}
+    assert zalo.requests
+
+
+def test_a_failed_zalo_message_goes_by_email_and_both_attempts_are_kept(world, peers) -> None:  # type: ignore[no-untyped-def]
+    engine, _ = world
+    _, mailbox, _ = peers
+    sweep(world, "2026-12-17T07:30:00")
+    stc = obligation_id(engine, ObligationKey("24-STC", "bdg-nam", "2026"))
+    kept = notices_of(engine, stc)
+    zalo = [n for n in kept if n.channel == "zalo"]
+    email = [n for n in kept if n.channel == "email" and n.fallback_of is not None]
+    assert zalo and zalo[0].status == "dead" and "-213" in (zalo[0].last_error or "")
+    assert email and email[0].status == "sent" and email[0].fallback_of == zalo[0].id
+    assert any(e.rcpt_tos == ["tai@stc.bacninh.gov.vn"] for e, _ in mailbox.messages)
+
+
+def test_a_returned_report_starts_its_own_ladder(world, peers) -> None:  # type: ignore[no-untyped-def]
+    engine, _ = world
+    _, mailbox, _ = peers
+    submit(engine, YEARLY, at=at("2026-12-15T10:00:00"), actor="hoa", calendar=CAL)
+    review(engine, YEARLY, "return", at=at("2026-12-16T09:00:00"), actor="nhan", reason="Thiếu số liệu Phụ lục 01")
+    result = sweep(world, "2026-12-16T10:00:00")
+    yearly = obligation_id(engine, YEARLY)
+    mine = [d for d in result.queued if d.obligation_id == yearly]
+    assert [d.step for d in mine] == ["tra-lai:tra-lai@2026-12-16"]
+    mail = next(m for e, m in mailbox.messages if str(m["Subject"]).startswith("[Trả lại]"))
+    assert "Thiếu số liệu Phụ lục 01" in mail.get_body(("plain",)).get_content()
+
+
+def test_roles_without_a_contact_are_reported_to_the_admin(world, peers) -> None:  # type: ignore[no-untyped-def]
+    _, mailbox, _ = peers
+    result = sweep(world, "2026-12-17T07:30:00")
+    assert any(g.unit == "24-SCT" or g.role == "focal_point" for g in result.gaps)
+    admin = [m for e, m in mailbox.messages if e.rcpt_tos == ["admin@snv.bacninh.gov.vn"]]
+    assert len(admin) == 1 and "không có người nhận" in str(admin[0]["Subject"])
+
+
+def test_the_supervisor_gets_a_digest_once_a_day(world, peers) -> None:  # type: ignore[no-untyped-def]
+    engine, settings = world
+    _, mailbox, _ = peers
+    instant = at("2026-12-22T08:00:00")
+    first = run_digests(engine, settings, at=instant, clock=fixed_clock(instant))
+    again = run_digests(engine, settings, at=instant, clock=fixed_clock(instant))
+    assert len(first.queued) == 1 and again.queued == []
+    [mail] = [m for e, m in mailbox.messages if e.rcpt_tos == ["giam@bacninh.gov.vn"]]
+    assert "quá hạn" in str(mail["Subject"])
+    body = mail.get_body(("plain",)).get_content()
+    assert "các đơn vị thuộc Tỉnh Bắc Ninh ngày 22/12/2026" in body
+    assert "1. [quá hạn]" in body and "báo cáo khác" in body  # the list, cut at 50 lines
+    weekend = at("2026-12-26T08:00:00")
+    assert run_digests(engine, settings, at=weekend, clock=fixed_clock(weekend)).queued == []
+
+
+def test_a_dry_run_writes_nothing(world, peers) -> None:  # type: ignore[no-untyped-def]
+    engine, settings = world
+    _, mailbox, _ = peers
+    instant = at("2026-12-17T07:30:00")
+    result = run_sweep(engine, settings, at=instant, clock=fixed_clock(instant), dry_run=True)
+    assert result.planned and not result.queued
+    with engine.connect() as c:
+        assert c.execute(select(Notice.id)).first() is None
+    assert mailbox.messages == []
