@@ -145,3 +145,37 @@ def test_submissions_import_is_all_or_nothing(workspace: Path, tmp_path: Path) -
     assert "nothing was imported" in refused.stderr
     status = json.loads(run("status", "--year", "2026", "--at", "2026-06-24T09:00", "--format", "json").stdout)
     assert sum(s["submitted"] for s in status) == 0  # row 2 was valid, but nothing was kept
+
+
+def test_remind_writes_the_outbox_folder_and_never_twice(workspace: Path, tmp_path: Path) -> None:
+    _setup()
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text(
+        "unit,name,role,email,zalo_phone,zalo_user_id,channels,active\n"
+        '24-SYT,Nguyễn Thị Hoa,focal_point,hoa@syt.bacninh.gov.vn,,4815162342,"zalo,email",true\n'
+        "24-SYT,Trần Văn Nam,head,nam@syt.bacninh.gov.vn,,,email,true\n",
+        encoding="utf-8",
+    )
+    assert run("org", "import", str(contacts)).exit_code == 0
+    dry = run("remind", "--at", "2026-12-17T07:30", "--dry-run", "--format", "json")
+    assert dry.exit_code == 0, dry.output
+    assert {n["status"] for n in json.loads(dry.stdout)["notices"]} == {"would send"}
+    first = run("remind", "--at", "2026-12-17T07:30", "--format", "json")
+    assert first.exit_code == 0, first.output
+    result = json.loads(first.stdout)
+    rows = [n for n in result["notices"] if n["unit"] == "24-SYT"]
+    assert {(n["report"], n["step"], n["channel"], n["status"]) for n in rows} >= {
+        ("bdg-nam", "default:truoc-2@2026-12-17", "zalo", "written"),
+    }
+    assert any(g["role"] == "focal_point" for g in result["gaps"])  # communes have no contacts
+    written = sorted((workspace / "outbox" / "2026-12-17").iterdir())
+    assert any(p.suffix == ".json" for p in written) and any(p.suffix == ".eml" for p in written)
+    zalo = json.loads(next(p for p in written if p.suffix == ".json").read_text(encoding="utf-8"))
+    assert zalo["body"]["recipient"]["user_id"] == "4815162342" and "Sở Y tế" in zalo["body"]["message"]["text"]
+    again = run("remind", "--at", "2026-12-17T07:30")
+    assert again.exit_code == 0 and "0 notice(s) queued, 0 delivered" in again.stdout
+    listed = run("outbox", "list", "--status", "sent", "--format", "json")
+    assert listed.exit_code == 0 and len(json.loads(listed.stdout)) == len(written)
+    assert run("outbox", "list", "--status", "lost").exit_code != 0
+    retried = run("outbox", "retry")
+    assert retried.exit_code == 0 and "0 notice(s) made ready again" in retried.stdout

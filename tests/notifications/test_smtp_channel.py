@@ -75,3 +75,18 @@ def test_an_unreachable_server_fails_every_message_for_a_later_retry() -> None:
     channel.send([_notice(1, "a@b.vn"), _notice(2, "c@d.vn")], lambda n, a: results.append(a))
     assert [a.ok for a in results] == [False, False] and all(a.retry for a in results)
     assert "127.0.0.1:9" in (results[0].error or "")
+
+
+def test_the_rate_limit_spaces_messages_evenly() -> None:
+    from notifications.rate_limit import RateLimiter
+
+    now = [0.0]
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(round(seconds, 3))
+
+    limiter = RateLimiter(4, monotonic=lambda: now[0], sleep=sleep)
+    for _ in range(3):
+        limiter.acquire()
+    assert waits == [0.25, 0.5]  # the second waits a quarter second, the third half a second
