@@ -82,9 +82,8 @@ def run(label: str, engine: Engine, home: Path) -> None:
         print(f"  SMTP sessions opened: {mailbox.sessions}; messages received: {len(mailbox.messages):,}")
         start = time.perf_counter()
         again = run_sweep(engine, settings, at=at, clock=fixed_clock(at))
-        print(
-            f"  same sweep again: {len(again.queued)} queued, {len(again.delivered)} sent in {time.perf_counter() - start:.1f} s"
-        )
+        took = time.perf_counter() - start
+        print(f"  same sweep again: {len(again.queued)} queued, {len(again.delivered)} sent in {took:.1f} s")
         with engine.connect() as connection:
             stored = connection.execute(select(func.count()).select_from(Notice)).scalar_one()
         print(f"  outbox rows: {stored:,}")
