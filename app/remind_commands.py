@@ -129,8 +129,21 @@ def register(app: typer.Typer) -> None:
         clock = clock_for(at)
         _print(run_digests(database(), get_settings(), at=clock(), clock=clock), fmt)
 
-    outbox_app = typer.Typer(help="The outbox: every message queued, sent or failed.", no_args_is_help=True)
+    outbox_app = typer.Typer(help="The outbox: every message queued, sent or failed.")
     app.add_typer(outbox_app, name="outbox")
+
+    @outbox_app.callback(invoke_without_command=True)
+    def outbox_default(
+        context: typer.Context,
+        status: Annotated[str | None, typer.Option("--status", help="pending, sent, failed or dead.")] = None,
+        fmt: FormatOption = Format.table,
+    ) -> None:
+        """List the outbox (as `outbox list`) when no subcommand is given.
+
+        Example: dunghan outbox --status failed
+        """
+        if context.invoked_subcommand is None:
+            list_notices(status=status, limit=200, fmt=fmt)
 
     @outbox_app.command("list")
     @report_errors

@@ -177,5 +177,7 @@ def test_remind_writes_the_outbox_folder_and_never_twice(workspace: Path, tmp_pa
     listed = run("outbox", "list", "--status", "sent", "--format", "json")
     assert listed.exit_code == 0 and len(json.loads(listed.stdout)) == len(written)
     assert run("outbox", "list", "--status", "lost").exit_code != 0
+    short = run("outbox", "--status", "sent", "--format", "json")
+    assert short.exit_code == 0 and len(json.loads(short.stdout)) == len(written)
     retried = run("outbox", "retry")
     assert retried.exit_code == 0 and "0 notice(s) made ready again" in retried.stdout
