@@ -116,6 +116,8 @@ class ZaloServer:
                     "quota": {"dailyQuota": "500", "remainingQuota": str(self.quota)},
                 },
             }
+        if path.startswith("/hook"):  # any other Apprise service, e.g. json://127.0.0.1:PORT/hook
+            return 200, {"ok": True}
         return 404, {"error": -1, "message": "not found"}
 
 

@@ -97,3 +97,28 @@ def test_secrets_are_masked_when_a_url_is_shown() -> None:
     shown = plugin.url(privacy=True)
     assert "very-secret-token" not in shown and shown.startswith("zalooa://****/")
     assert apprise.Apprise.instantiate(plugin.url()).token == "very-secret-token"  # the URL round-trips
+
+
+def test_any_other_apprise_url_delivers_through_the_apprise_channel(zalo: ZaloServer) -> None:
+    from datetime import UTC, datetime
+
+    from models.outbox import Attempt
+    from models.tables import Notice
+    from notifications.channels import AppriseChannel
+    from notifications.rate_limit import RateLimiter
+
+    now = datetime(2026, 12, 22, tzinfo=UTC)
+    url = zalo.url.replace("http://", "json://") + "/hook"
+    notice = Notice(
+        id=1, key="gaps:2026-12-22:apprise:x", kind="admin", recipient_role="admin", recipient_name="Quản trị",
+        channel="apprise", address=url, template="gaps", subject="3 lời nhắc không có người nhận",
+        body_text="Thiếu cán bộ đầu mối", status="pending", attempts=0, created_at=now, not_before=now,
+    )  # fmt: skip
+    results: list[Attempt] = []
+    AppriseChannel(RateLimiter(0)).send([notice], lambda n, a: results.append(a))
+    [attempt] = results
+    assert attempt.ok and attempt.result is not None and attempt.result.startswith("json://")
+    [request] = zalo.requests
+    assert request["path"] == "/hook"
+    assert request["body"]["title"] == "3 lời nhắc không có người nhận"
+    assert request["body"]["message"] == "Thiếu cán bộ đầu mối"
