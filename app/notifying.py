@@ -10,7 +10,6 @@ from sqlalchemy import Engine
 
 from app.settings import Settings
 from models.outbox import NoticeDraft, RetryPolicy, enqueue
-from models.tables import Notice
 from notifications.channels import AppriseChannel, Channel, FolderChannel, SmtpChannel, ZaloChannel
 from notifications.delivery import Delivered, deliver
 from notifications.digest import digests
@@ -123,18 +122,3 @@ def deliver_ready(
         concurrency=concurrency(settings),
         ids=ids,
     )
-
-
-def notice_row(notice: Notice | NoticeDraft, status: str, detail: str | None = None) -> dict[str, object]:
-    return {
-        "notice": getattr(notice, "id", None),
-        "obligation": notice.obligation_id,
-        "step": notice.step or notice.kind,
-        "role": notice.recipient_role,
-        "contact": notice.recipient_name,
-        "channel": notice.channel,
-        "address": notice.address if notice.channel != "apprise" else "(Apprise URL)",
-        "template": notice.template,
-        "status": status,
-        "detail": detail or notice.note,
-    }

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from app.errors import report_errors
-from app.notifying import SweepResult, deliver_ready, run_digests, run_sweep
 from app.options import AtOption, FormatOption
 from app.output import Format, render, to_json
 from app.settings import get_settings
@@ -15,6 +14,9 @@ from app.workspace import database
 from models import outbox
 from models.reminders import obligation_facts
 from rules.clock import clock_for
+
+if TYPE_CHECKING:  # the sending machinery (Apprise, templates) loads only when a command needs it
+    from app.notifying import SweepResult
 
 NOTICE_COLUMNS = [
     ("notice", "số"),
@@ -41,7 +43,7 @@ STATUS_NAMES = {
 
 def _rows(result: SweepResult, folder_mode: bool) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    delivered = {(d.notice.key): d for d in result.delivered}
+    delivered = {d.notice.key: d for d in result.delivered}
     shown = result.planned if result.dry_run else result.queued
     keys = {d.key for d in shown}
     for draft in shown:
@@ -115,6 +117,8 @@ def register(app: typer.Typer) -> None:
 
         Example: dunghan remind --at 2026-12-22T07:30
         """
+        from app.notifying import run_sweep
+
         clock = clock_for(at)
         result = run_sweep(database(), get_settings(), at=clock(), clock=clock, dry_run=dry_run)
         _print(result, fmt)
@@ -126,6 +130,8 @@ def register(app: typer.Typer) -> None:
 
         Example: dunghan digest --at 2026-12-22T08:00
         """
+        from app.notifying import run_digests
+
         clock = clock_for(at)
         _print(run_digests(database(), get_settings(), at=clock(), clock=clock), fmt)
 
@@ -191,6 +197,8 @@ def register(app: typer.Typer) -> None:
 
         Example: dunghan outbox retry --dead
         """
+        from app.notifying import SweepResult, deliver_ready
+
         clock = clock_for(at)
         engine = database()
         count = outbox.requeue(engine, at=clock(), ids=notice, dead=dead)

@@ -55,6 +55,11 @@ class ContactRow:
     active: bool
 
 
+def contact_row(c: Contact) -> ContactRow:
+    channels = tuple(ch.strip() for ch in (c.channels or "").split(",") if ch.strip())
+    return ContactRow(c.id, c.unit_id, c.name, c.role, c.email, c.zalo_user_id, c.zalo_phone, channels, c.active)
+
+
 def open_obligations(engine: Engine, *, under_path: str | None = None) -> list[OpenObligation]:
     """Every open (pending or returned), current obligation, optionally under one unit."""
     query = (
@@ -108,19 +113,7 @@ def contacts_by_unit(engine: Engine, unit_ids: Iterable[int]) -> dict[int, list[
         for start in range(0, len(wanted), 5000):
             chunk = wanted[start : start + 5000]
             for c in connection.execute(select(Contact).where(Contact.unit_id.in_(chunk)).order_by(Contact.id)):
-                found[c.unit_id].append(
-                    ContactRow(
-                        c.id,
-                        c.unit_id,
-                        c.name,
-                        c.role,
-                        c.email,
-                        c.zalo_user_id,
-                        c.zalo_phone,
-                        tuple(ch.strip() for ch in (c.channels or "").split(",") if ch.strip()),
-                        c.active,
-                    )
-                )
+                found[c.unit_id].append(contact_row(c))
     return found
 
 
@@ -167,18 +160,6 @@ def return_reasons(engine: Engine, obligation_ids: Iterable[int]) -> dict[int, s
         return dict(connection.execute(query).tuples().all())
 
 
-def units_named(engine: Engine, unit_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
-    wanted = sorted(set(unit_ids))
-    with engine.connect() as connection:
-        return {
-            i: (code, name)
-            for start in range(0, len(wanted), 5000)
-            for i, code, name in connection.execute(
-                select(Unit.id, Unit.code, Unit.name).where(Unit.id.in_(wanted[start : start + 5000]))
-            )
-        }
-
-
 @dataclass(frozen=True)
 class Supervisor:
     contact: ContactRow
@@ -198,17 +179,7 @@ def supervisors(engine: Engine) -> list[Supervisor]:
     with Session(engine) as session:
         return [
             Supervisor(
-                ContactRow(
-                    c.id,
-                    c.unit_id,
-                    c.name,
-                    c.role,
-                    c.email,
-                    c.zalo_user_id,
-                    c.zalo_phone,
-                    tuple(ch.strip() for ch in (c.channels or "").split(",") if ch.strip()),
-                    c.active,
-                ),
+                contact_row(c),
                 code,
                 name,
                 path,

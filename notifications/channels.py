@@ -97,7 +97,7 @@ class SmtpChannel:
             raise DunghanError("DUNGHAN_SMTP_URL must be an Apprise mailto:// or mailtos:// URL")
         self.plugin, self.clock, self.limiter, self.batch = plugin, clock, limiter, batch
         from_name, from_address = plugin.from_addr
-        self.sender = sender_address(sender) if sender else sender_address(f"{from_name or ''} <{from_address}>")
+        self.sender = sender_address(sender) if sender else (from_name or "", from_address)
 
     def _connect(self) -> smtplib.SMTP:
         p = self.plugin

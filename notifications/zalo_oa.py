@@ -12,20 +12,22 @@ from typing import Any, ClassVar
 
 from apprise.common import NotifyType
 from apprise.plugins.base import NotifyBase
-from apprise.url import PrivacyMode
 
 from notifications.zalo_api import ZaloAnswer, post
 from notifications.zalo_errors import ZaloFailure
+from notifications.zalo_plugin import ZaloPlugin
 
 OA_BASE = "https://openapi.zalo.me"
 OA_ENDPOINTS = ("cs", "transaction", "promotion")
 
 
-class NotifyZaloOA(NotifyBase):  # type: ignore[misc]
+class NotifyZaloOA(ZaloPlugin):
     service_name = "Zalo Official Account"
     service_url = "https://oa.zalo.me/"
     secure_protocol = "zalooa"
     setup_url = "https://developers.zalo.me/docs/official-account/"
+    default_base = OA_BASE
+    query_keys: ClassVar[dict[str, str]] = {"endpoint": "endpoint"}
     title_maxlen = 0
     body_maxlen = 2000
     templates = ("{schema}://{token}/{targets}",)
@@ -79,31 +81,5 @@ class NotifyZaloOA(NotifyBase):  # type: ignore[misc]
                 self.logger.info("Sent Zalo OA message to %s", user_id)
         return ok
 
-    @property
-    def url_identifier(self) -> tuple[str, str, str]:
-        return (self.secure_protocol, self.token, self.base_url)
-
-    def url(self, privacy: bool = False, *args: Any, **kwargs: Any) -> str:
-        params = {"endpoint": self.endpoint}
-        if self.base_url != OA_BASE:
-            params["base"] = self.base_url
-        params.update(self.url_parameters(*args, privacy=privacy, **kwargs))
-        token = self.pprint(self.token, privacy, mode=PrivacyMode.Secret, safe="")
-        targets = "/".join(self.pprint(t, privacy, safe="") for t in self.targets)
-        return f"{self.secure_protocol}://{token}/{targets}?{self.urlencode(params)}"
-
-    def __len__(self) -> int:
-        return max(1, len(self.targets))
-
-    @staticmethod
-    def parse_url(url: str) -> dict[str, Any] | None:
-        results: dict[str, Any] | None = NotifyBase.parse_url(url, verify_host=False)
-        if not results:
-            return results
-        results["token"] = NotifyZaloOA.unquote(results["qsd"].get("token") or results["host"])
-        results["targets"] = NotifyZaloOA.split_path(results["fullpath"])
-        if results["qsd"].get("base"):
-            results["base_url"] = NotifyZaloOA.unquote(results["qsd"]["base"])
-        if results["qsd"].get("endpoint"):
-            results["endpoint"] = results["qsd"]["endpoint"]
-        return results
+    def query(self) -> dict[str, str]:
+        return {"endpoint": self.endpoint}

@@ -14,10 +14,10 @@ from typing import Any, ClassVar
 
 from apprise.common import NotifyType
 from apprise.plugins.base import NotifyBase
-from apprise.url import PrivacyMode
 
 from notifications.zalo_api import ZaloAnswer, post
 from notifications.zalo_errors import ZaloFailure
+from notifications.zalo_plugin import ZaloPlugin
 
 ZNS_BASE = "https://business.openapi.zalo.me"
 
@@ -32,11 +32,13 @@ def international_phone(phone: str) -> str:
     return "84" + digits[1:] if digits.startswith("0") else digits
 
 
-class NotifyZaloZNS(NotifyBase):  # type: ignore[misc]
+class NotifyZaloZNS(ZaloPlugin):
     service_name = "Zalo ZNS"
     service_url = "https://zalo.cloud/zns"
     secure_protocol = "zns"
     setup_url = "https://developers.zalo.me/docs/zalo-notification-service/"
+    default_base = ZNS_BASE
+    query_keys: ClassVar[dict[str, str]] = {"template": "template_id", "mode": "mode"}
     title_maxlen = 0
     body_maxlen = 4000  # the JSON of the parameters; Zalo bounds the rendered template at 400 characters
     templates = ("{schema}://{token}/{targets}",)
@@ -115,33 +117,5 @@ class NotifyZaloZNS(NotifyBase):  # type: ignore[misc]
                 ok = False
         return ok
 
-    @property
-    def url_identifier(self) -> tuple[str, str, str]:
-        return (self.secure_protocol, self.token, self.base_url)
-
-    def url(self, privacy: bool = False, *args: Any, **kwargs: Any) -> str:
-        params = {"template": self.template_id}
-        if self.base_url != ZNS_BASE:
-            params["base"] = self.base_url
-        if self.mode:
-            params["mode"] = self.mode
-        params.update(self.url_parameters(*args, privacy=privacy, **kwargs))
-        token = self.pprint(self.token, privacy, mode=PrivacyMode.Secret, safe="")
-        targets = "/".join(self.pprint(t, privacy, safe="") for t in self.targets)
-        return f"{self.secure_protocol}://{token}/{targets}?{self.urlencode(params)}"
-
-    def __len__(self) -> int:
-        return max(1, len(self.targets))
-
-    @staticmethod
-    def parse_url(url: str) -> dict[str, Any] | None:
-        results: dict[str, Any] | None = NotifyBase.parse_url(url, verify_host=False)
-        if not results:
-            return results
-        qsd = results["qsd"]
-        results["token"] = NotifyZaloZNS.unquote(qsd.get("token") or results["host"])
-        results["targets"] = NotifyZaloZNS.split_path(results["fullpath"])
-        for key, target in (("template", "template_id"), ("base", "base_url"), ("mode", "mode")):
-            if qsd.get(key):
-                results[target] = NotifyZaloZNS.unquote(qsd[key])
-        return results
+    def query(self) -> dict[str, str]:
+        return {"template": self.template_id, **({"mode": self.mode} if self.mode else {})}
