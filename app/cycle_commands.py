@@ -8,11 +8,8 @@ import typer
 
 from app.errors import report_errors
 from app.options import AtOption, parse_params
-from app.workspace import current_actor, database
-from models.planning import plan_cycle
-from rules.clock import clock_for
-from rules.errors import DunghanError
-from rules.loader import calendar_for, resolve_packs
+from app.orchestration import orchestration
+from app.workspace import current_actor
 
 cycle_app = typer.Typer(help="Reporting cycles: plan a pack's obligations for a year.", no_args_is_help=True)
 
@@ -34,22 +31,14 @@ def plan(
 
     Example: dunghan cycle plan hai-cap-2026 --year 2026 --under 24
     """
-    [item] = resolve_packs([pack])
-    scope = list(under or item.pack.scope)
-    if not scope:
-        raise DunghanError(f"pack {item.pack.id} covers no unit by itself: say where with --under CODE")
-    summary = plan_cycle(
-        database(),
-        item.pack,
-        year,
-        calendar_for(item.pack),
-        params=parse_params(param),
-        scope=scope,
-        now=clock_for(at)(),
-        actor=current_actor(by),
-    )
+    with orchestration():  # runs as a Prefect flow: ephemeral, or on the server
+        from flows.plan_cycle import plan_cycle
+
+        summary = plan_cycle(
+            pack, year, params=parse_params(param), under=list(under or []), at=at, actor=current_actor(by)
+        )
     typer.echo(
-        f"cycle {summary.cycle_id} ({item.pack.id} {year}, under {', '.join(scope)}): {summary.total} obligation(s); "
+        f"cycle {summary.cycle_id} ({pack} {year}): {summary.total} obligation(s); "
         f"{summary.created} new, {summary.updated} changed, {summary.retired} retired, "
         f"{summary.reinstated} reinstated, {summary.unchanged} unchanged"
     )

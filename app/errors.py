@@ -9,7 +9,6 @@ from typing import ParamSpec, TypeVar
 import typer
 
 from rules.errors import DunghanError
-from rules.loader import PackLoadError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -22,12 +21,14 @@ def report_errors(command: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
-        except PackLoadError as exc:
-            for finding in exc.findings:
-                typer.echo(str(finding), err=True)
-            typer.echo(f"dunghan: {len(exc.findings)} error(s) in rule packs; nothing was done", err=True)
-            raise typer.Exit(1) from None
         except DunghanError as exc:
+            from rules.loader import PackLoadError  # loaded already whenever one was raised
+
+            if isinstance(exc, PackLoadError):
+                for finding in exc.findings:
+                    typer.echo(str(finding), err=True)
+                typer.echo(f"dunghan: {len(exc.findings)} error(s) in rule packs; nothing was done", err=True)
+                raise typer.Exit(1) from None
             typer.echo(f"dunghan: {exc}", err=True)
             raise typer.Exit(1) from None
 

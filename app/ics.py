@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from icalendar import Calendar, Event
-
 from rules.deadlines import Deadline
 
 
 def deadlines_ics(deadlines: Sequence[Deadline], *, generated_at: datetime) -> bytes:
     """One all-day event per dated deadline; stable UIDs so re-imports update, not duplicate."""
+    from icalendar import Calendar, Event  # imported when used: it slows every start otherwise
+
     cal = Calendar()
     cal.add("prodid", "-//dunghan//deadlines//VI")
     cal.add("version", "2.0")

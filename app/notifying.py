@@ -83,36 +83,52 @@ class SweepResult:
     dry_run: bool = False
 
 
-def run_sweep(
-    engine: Engine, settings: Settings, *, at: datetime, clock: Callable[[], datetime], dry_run: bool = False
-) -> SweepResult:
-    """Decide, enqueue, deliver: the daily reminder sweep."""
+def decide(engine: Engine, settings: Settings, *, at: datetime) -> SweepResult:
+    """The sweep's decisions for ``at``: every notice due, and the admin's list of gaps."""
     options = sweep_options(settings)
     decided = plan(engine, at=at, options=options)
     admin = gap_notices(
         decided.gaps, at=at, admin_emails=settings.admin_emails, admin_urls=settings.admin_urls, options=options
     )
-    drafts = decided.drafts + admin
-    result = SweepResult(planned=drafts, gaps=decided.gaps, warnings=decided.warnings, dry_run=dry_run)
+    return SweepResult(planned=decided.drafts + admin, gaps=decided.gaps, warnings=decided.warnings)
+
+
+def queue(engine: Engine, drafts: list[NoticeDraft], *, at: datetime) -> list[NoticeDraft]:
+    """Write the drafts to the outbox; the ones that were not there yet."""
+    new = enqueue(engine, drafts, at=at)
+    return [d for d in drafts if d.key in new]
+
+
+def run_sweep(
+    engine: Engine, settings: Settings, *, at: datetime, clock: Callable[[], datetime], dry_run: bool = False
+) -> SweepResult:
+    """Decide, enqueue, deliver: the daily reminder sweep, without orchestration."""
+    result = decide(engine, settings, at=at)
+    result.dry_run = dry_run
     if dry_run:
         return result
-    new = enqueue(engine, drafts, at=at)
-    result.queued = [d for d in drafts if d.key in new]
+    result.queued = queue(engine, result.planned, at=at)
     result.delivered = deliver_ready(engine, settings, at=at, clock=clock)
     return result
 
 
 def run_digests(engine: Engine, settings: Settings, *, at: datetime, clock: Callable[[], datetime]) -> SweepResult:
     drafts = digests(engine, at=at, calendar=calendar_for(), options=sweep_options(settings))
-    new = enqueue(engine, drafts, at=at)
-    result = SweepResult(planned=drafts, queued=[d for d in drafts if d.key in new])
+    result = SweepResult(planned=drafts, queued=queue(engine, drafts, at=at))
     result.delivered = deliver_ready(engine, settings, at=at, clock=clock)
     return result
 
 
 def deliver_ready(
-    engine: Engine, settings: Settings, *, at: datetime, clock: Callable[[], datetime], ids: list[int] | None = None
+    engine: Engine,
+    settings: Settings,
+    *,
+    at: datetime,
+    clock: Callable[[], datetime],
+    ids: list[int] | None = None,
+    keys: list[str] | None = None,
 ) -> list[Delivered]:
+    """Deliver what is ready (or only the notices with these ids or keys) on the configured channels."""
     return deliver(
         engine,
         channels(settings, clock),
@@ -121,4 +137,5 @@ def deliver_ready(
         policy=retry_policy(settings),
         concurrency=concurrency(settings),
         ids=ids,
+        keys=keys,
     )

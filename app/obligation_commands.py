@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,11 +12,12 @@ from app.errors import report_errors
 from app.options import AtOption, parse_date
 from app.settings import get_settings
 from app.workspace import current_actor, database
-from models import obligations
-from models.obligations import ObligationKey, Outcome
 from rules.calendar import end_of_day
 from rules.clock import clock_for
 from rules.loader import calendar_for
+
+if TYPE_CHECKING:
+    from models.obligations import ObligationKey, Outcome
 
 UnitArg = Annotated[str, typer.Argument(help="The reporting unit's code.")]
 ReportArg = Annotated[str, typer.Argument(help="The report id in its pack.")]
@@ -49,7 +50,9 @@ def submit(
 
     Example: dunghan submit 24-SYT bdg-6-thang 2026-H1 --file bao-cao.pdf
     """
-    key = ObligationKey(unit, report, period, hop)
+    from models import obligations  # the database layer loads only for commands that use it
+
+    key = obligations.ObligationKey(unit, report, period, hop)
     outcome = obligations.submit(
         database(),
         key,
@@ -77,7 +80,9 @@ def review(
 
     Example: dunghan review 24-SYT bdg-6-thang 2026-H1 return --reason "Thiếu số liệu mục 4"
     """
-    key = ObligationKey(unit, report, period, hop)
+    from models import obligations  # the database layer loads only for commands that use it
+
+    key = obligations.ObligationKey(unit, report, period, hop)
     outcome = obligations.review(
         database(), key, decision.value, at=clock_for(at)(), actor=current_actor(by), reason=reason
     )
@@ -98,7 +103,9 @@ def extend(
 
     Example: dunghan extend 24-SYT bdg-6-thang 2026-H1 --until 2026-06-26 --reason "Chờ số liệu"
     """
-    key = ObligationKey(unit, report, period, hop)
+    from models import obligations  # the database layer loads only for commands that use it
+
+    key = obligations.ObligationKey(unit, report, period, hop)
     new_due = end_of_day(parse_date(until, "--until"))
     outcome = obligations.extend(
         database(), key, new_due=new_due, at=clock_for(at)(), actor=current_actor(by), reason=reason
@@ -119,7 +126,9 @@ def exempt(
 
     Example: dunghan exempt 07627 bdg-nam 2026 --reason "Đơn vị sáp nhập"
     """
-    key = ObligationKey(unit, report, period, hop)
+    from models import obligations  # the database layer loads only for commands that use it
+
+    key = obligations.ObligationKey(unit, report, period, hop)
     _say(key, obligations.exempt(database(), key, at=clock_for(at)(), actor=current_actor(by), reason=reason))
 
 

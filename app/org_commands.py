@@ -12,7 +12,6 @@ from app.errors import report_errors
 from app.workspace import database
 from app.xlsx import write_sheet
 from models.org_rows import CONTACT_COLUMNS, UNIT_COLUMNS, read_org_file
-from models.tree import import_org, official_rows
 
 org_app = typer.Typer(help="The administrative tree: units and contacts.", no_args_is_help=True)
 
@@ -38,6 +37,8 @@ def import_(
 
     Example: dunghan org import vietnam-provinces --province 24
     """
+    from models.tree import import_org, official_rows  # the database layer loads only when used
+
     engine = database()
     if source == "vietnam-provinces":
         summary = import_org(engine, official_rows(province), [], source="vietnam-provinces", skip_existing=True)

@@ -8,11 +8,10 @@ import typer
 
 from app.errors import report_errors
 from app.options import AtOption, FormatOption
+from app.orchestration import orchestration
 from app.output import Format, render, to_json
 from app.settings import get_settings
 from app.workspace import database
-from models import outbox
-from models.reminders import obligation_facts
 from rules.clock import clock_for
 
 if TYPE_CHECKING:  # the sending machinery (Apprise, templates) loads only when a command needs it
@@ -62,6 +61,8 @@ def _rows(result: SweepResult, folder_mode: bool) -> list[dict[str, Any]]:
             rows.append(
                 {**_draft_row(done.notice), "notice": done.notice.id, "status": done.status, "detail": done.detail}
             )
+    from models.reminders import obligation_facts
+
     facts = obligation_facts(database(), {r["obligation"] for r in rows if r["obligation"]})
     for row in rows:
         row.update(facts.get(row["obligation"], {"unit": "", "report": row["template"], "period": ""}))
@@ -117,10 +118,16 @@ def register(app: typer.Typer) -> None:
 
         Example: dunghan remind --at 2026-12-22T07:30
         """
-        from app.notifying import run_sweep
+        if dry_run:  # decides only: no flow, nothing written
+            from app.notifying import decide
 
-        clock = clock_for(at)
-        result = run_sweep(database(), get_settings(), at=clock(), clock=clock, dry_run=dry_run)
+            result = decide(database(), get_settings(), at=clock_for(at)())
+            result.dry_run = True
+        else:
+            with orchestration():
+                from flows.send_reminders import send_reminders
+
+                result = send_reminders(at=at)
         _print(result, fmt)
 
     @app.command("digest")
@@ -130,10 +137,11 @@ def register(app: typer.Typer) -> None:
 
         Example: dunghan digest --at 2026-12-22T08:00
         """
-        from app.notifying import run_digests
+        with orchestration():
+            from flows.send_digests import send_digests
 
-        clock = clock_for(at)
-        _print(run_digests(database(), get_settings(), at=clock(), clock=clock), fmt)
+            result = send_digests(at=at)
+        _print(result, fmt)
 
     outbox_app = typer.Typer(help="The outbox: every message queued, sent or failed.")
     app.add_typer(outbox_app, name="outbox")
@@ -164,6 +172,8 @@ def register(app: typer.Typer) -> None:
         """
         if status and status not in ("pending", "sent", "failed", "dead"):
             raise typer.BadParameter(f"--status {status!r}: use pending, sent, failed or dead")
+        from models import outbox
+
         rows = [
             {
                 "notice": n.id,
@@ -198,6 +208,7 @@ def register(app: typer.Typer) -> None:
         Example: dunghan outbox retry --dead
         """
         from app.notifying import SweepResult, deliver_ready
+        from models import outbox
 
         clock = clock_for(at)
         engine = database()

@@ -10,7 +10,6 @@ import typer
 from app.errors import report_errors
 from app.workspace import current_actor, database
 from app.xlsx import write_sheet
-from models.bulk_status import HEADINGS, apply_status_rows, read_status_rows
 from rules.loader import calendar_for
 
 submissions_app = typer.Typer(
@@ -28,6 +27,8 @@ def import_(
 
     Example: dunghan submissions import tinh-hinh-nop.xlsx
     """
+    from models.bulk_status import apply_status_rows, read_status_rows  # loaded only when used
+
     rows = read_status_rows(file)
     count = apply_status_rows(
         database(), rows, calendar=calendar_for(), default_actor=current_actor(by), label=file.name
@@ -42,6 +43,8 @@ def template(output: Annotated[Path, typer.Option("--output", "-o", help="The .x
 
     Example: dunghan submissions template -o tinh-hinh-nop.xlsx
     """
+    from models.bulk_status import HEADINGS
+
     columns = [(key, heading) for heading, key in HEADINGS.items()]
     example = {
         "unit": "24-SYT",

@@ -14,7 +14,6 @@ from app.options import AtOption, FormatOption
 from app.output import Format, render
 from app.workspace import database
 from app.xlsx import write_sheet
-from models import queries
 from rules.calendar import VIETNAM
 from rules.clock import clock_for
 from rules.errors import DunghanError
@@ -72,6 +71,8 @@ def overdue(
     Example: dunghan overdue --under 24 --level commune --format xlsx -o qua-han.xlsx
     """
     now = clock_for(at)()
+    from models import queries  # the database layer loads only for commands that use it
+
     rows = queries.overdue(
         database(), at=now, calendar=calendar_for(), under=under, report=report, level=level, soon=soon
     )
@@ -99,6 +100,8 @@ def status(
 
     Example: dunghan status --under 24 --year 2026 --format json
     """
+    from models import queries
+
     rows = queries.status(database(), at=clock_for(at)(), year=year, under=under, report=report, level=level)
     records = [
         dict(dataclasses.asdict(r), reporting_rate=r.reporting_rate, timeliness_rate=r.timeliness_rate) for r in rows

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import getpass
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from app.settings import get_settings
-from models.database import open_database
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def database() -> Engine:
     """The configured database, created and migrated on first use."""
+    from models.database import open_database  # SQLAlchemy loads only for commands that use it
+
     return open_database(get_settings().database)
 
 

@@ -7,15 +7,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+HEADER_FILL = "DDEBF7"
 
 
 def write_sheet(path: Path, title: str, rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]]) -> None:
     """Write ``rows`` to ``path`` with Vietnamese headings, filters and frozen header."""
+    from openpyxl import Workbook  # imported here: a second at start-up for commands that write no sheet
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -23,7 +23,7 @@ def write_sheet(path: Path, title: str, rows: Sequence[Mapping[str, Any]], colum
     sheet.append([heading for _, heading in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
     for row in rows:
         values = []
         for key, _ in columns:

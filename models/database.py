@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import functools
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -45,8 +43,39 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def head_revision() -> str:
+    """The newest migration's id, read from the migration files without loading Alembic.
+
+    >>> head_revision() > "0002"
+    True
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        source = script.read_text(encoding="utf-8")
+        if found := re.search(r'^revision: str = "([^"]+)"', source, re.M):
+            revisions.add(found[1])
+        if found := re.search(r'^down_revision: str \| None = "([^"]+)"', source, re.M):
+            parents.add(found[1])
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations have {len(heads)} heads: {sorted(heads)}")
+    return heads.pop()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None for an empty database."""
+    with engine.connect() as connection:
+        if not engine.dialect.has_table(connection, "alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (Alembic), in one transaction."""
+    from alembic import command  # Alembic costs half a second to import: only when migrating
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
@@ -54,12 +83,23 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-@functools.cache
+_OPEN: dict[str, Engine] = {}
+
+
 def open_database(url: str) -> Engine:
     """The migrated engine for ``url`` (one per URL and process)."""
-    engine = make_engine(url)
-    migrate(engine)
-    return engine
+    if url not in _OPEN:
+        engine = make_engine(url)
+        if current_revision(engine) != head_revision():
+            migrate(engine)
+        _OPEN[url] = engine
+    return _OPEN[url]
+
+
+def close_databases() -> None:
+    """Close every engine :func:`open_database` opened (before a database file is removed)."""
+    while _OPEN:
+        _OPEN.popitem()[1].dispose()
 
 
 @contextmanager

@@ -100,11 +100,20 @@ def enqueue(engine: Engine, drafts: Sequence[NoticeDraft], *, at: datetime) -> s
     return new
 
 
-def ready(engine: Engine, *, at: datetime, limit: int | None = None, ids: Sequence[int] | None = None) -> list[Notice]:
+def ready(
+    engine: Engine,
+    *,
+    at: datetime,
+    limit: int | None = None,
+    ids: Sequence[int] | None = None,
+    keys: Sequence[str] | None = None,
+) -> list[Notice]:
     """Notices to deliver now: pending or failed, and not held back (quiet hours, back-off)."""
     query = select(Notice).where(Notice.status.in_(("pending", "failed")), Notice.not_before <= at).order_by(Notice.id)
     if ids is not None:
         query = query.where(Notice.id.in_(list(ids)))
+    if keys is not None:
+        query = query.where(Notice.key.in_(list(keys)))
     if limit:
         query = query.limit(limit)
     with transaction(engine) as session:

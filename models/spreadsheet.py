@@ -6,8 +6,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-
 from rules.errors import DunghanError
 
 
@@ -29,6 +27,8 @@ def read_sheets(
 ) -> list[tuple[str, list[tuple[int, dict[str, Any]]]]]:
     """Every sheet as (title, [(row number, {column: value})]); headings may be given as aliases
     (Vietnamese headings of our templates). Empty rows are skipped."""
+    from openpyxl import load_workbook  # imported when used: it slows every start otherwise
+
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook

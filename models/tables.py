@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.columns import Instant
@@ -192,3 +192,80 @@ class Notice(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
     not_before: datetime = Field(sa_column=Column(Instant(), nullable=False), description="quiet hours, back-off")
     sent_at: datetime | None = Field(default=None, sa_column=Column(Instant(), nullable=True))
+
+
+ROLLUP_SUMS = (
+    "participants_male",
+    "participants_female",
+    "participants_total",
+    "media_news",
+    "media_broadcast",
+    "media_print",
+    "media_panel",
+    "media_online",
+    "budget_vnd",
+)
+
+
+class ActivityLog(SQLModel, table=True):
+    """One activity of a campaign logged by a unit (nhật ký hoạt động): counts only.
+
+    Kept by campaign id and year, so a campaign compares year with year even when the pack that
+    states it changes (the 2024 plans, the two-tier pack). ``unit_id`` is the unit valid in the
+    campaign's year; media products are counted in one column per kind (rules.activity.MEDIA_KINDS)
+    so that the roll-up sums them in SQL.
+    """
+
+    __tablename__ = "activity_log"
+    __table_args__ = (  # covering the roll-up: the database sums in index order, never touching the rows
+        Index("ix_activity_log_rollup", "campaign_id", "year", "unit_id", "activity_type", *ROLLUP_SUMS),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: str = Field(max_length=64)
+    pack_id: str = Field(max_length=64, description="the pack that stated the campaign when logged")
+    year: int
+    unit_id: int = Field(foreign_key="unit.id")
+    activity_date: date
+    activity_type: str = Field(max_length=64)
+    title: str = Field(max_length=255)
+    participants_male: int = 0
+    participants_female: int = 0
+    participants_total: int = 0
+    media_news: int = 0
+    media_broadcast: int = 0
+    media_print: int = 0
+    media_panel: int = 0
+    media_online: int = 0
+    budget_vnd: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    note: str | None = Field(default=None, max_length=1000)
+    source: str = Field(default="", max_length=120, description="the file it came from, or cli")
+    source_sha256: str | None = Field(default=None, max_length=64, index=True, description="of an imported file")
+    recorded_by: str = Field(max_length=120)
+    recorded_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
+
+
+class IndicatorValue(SQLModel, table=True):
+    """One unit's figure for one typed row of an indicator table (Phụ lục 01) for a year.
+
+    Ratios are never stored: they are computed from their two rows when the table is read.
+    ``unit_id`` is the unit valid in the report's period.
+    """
+
+    __tablename__ = "indicator_value"
+    __table_args__ = (
+        UniqueConstraint("pack_id", "form_id", "year", "indicator_code", "unit_id", name="uq_indicator_value_key"),
+        Index("ix_indicator_value_form_year", "pack_id", "form_id", "year"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    pack_id: str = Field(max_length=64)
+    form_id: str = Field(max_length=64)
+    year: int
+    indicator_code: str = Field(max_length=32)
+    unit_id: int = Field(foreign_key="unit.id")
+    value: float
+    note: str | None = Field(default=None, max_length=1000)
+    source: str = Field(default="", max_length=120, description="cli, or the file it came from")
+    entered_by: str = Field(max_length=120)
+    entered_at: datetime = Field(sa_column=Column(Instant(), nullable=False))

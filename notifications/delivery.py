@@ -78,6 +78,7 @@ def deliver(
     policy: RetryPolicy,
     concurrency: Mapping[str, int] | None = None,
     ids: Sequence[int] | None = None,
+    keys: Sequence[str] | None = None,
     rounds: int = 3,
 ) -> list[Delivered]:
     """Deliver every ready notice; fallbacks created on the way go out in the next round."""
@@ -94,7 +95,7 @@ def deliver(
 
     seen: set[int] = set()
     for _ in range(rounds):
-        batch = [n for n in ready(engine, at=at, ids=ids) if n.id not in seen]
+        batch = [n for n in ready(engine, at=at, ids=ids, keys=keys) if n.id not in seen]
         if not batch:
             break
         seen.update(n.id for n in batch if n.id is not None)

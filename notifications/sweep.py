@@ -28,6 +28,7 @@ from models.reminders import (
     return_reasons,
     sent_steps,
 )
+from notifications.admin import admin_notices
 from notifications.render import ZNS_TEXT_LIMIT, render, weekday
 from rules.calendar import VIETNAM, WorkCalendar
 from rules.errors import PackNotFound
@@ -271,27 +272,11 @@ def gap_notices(
         for g in gaps
     ]
     unique = list({tuple(sorted(r.items())): r for r in rows}.values())
-    message = render("gaps", {"sender": options.sender, "today": today, "gaps": unique})
-    drafts = []
-    for channel, address in [("email", a) for a in admin_emails] + [("apprise", u) for u in admin_urls]:
-        drafts.append(
-            NoticeDraft(
-                key=f"gaps:{today.isoformat()}:{channel}:{address}"[:200],
-                kind="admin",
-                obligation_id=None,
-                step=None,
-                contact_id=None,
-                recipient_role="admin",
-                recipient_name="Quản trị hệ thống",
-                channel=channel,
-                address=address,
-                template="gaps",
-                subject=message.subject,
-                body_text=message.text,
-                body_html=message.html,
-                payload=None,
-                note=None,
-                not_before=at,
-            )
-        )
-    return drafts
+    return admin_notices(
+        "gaps",
+        {"sender": options.sender, "today": today, "gaps": unique},
+        key=f"gaps:{today.isoformat()}",
+        at=at,
+        admin_emails=admin_emails,
+        admin_urls=admin_urls,
+    )

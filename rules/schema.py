@@ -132,6 +132,16 @@ class Selector(Strict):
         parts += [UNIT_TYPE_NAMES[t] for t in self.types]
         return " ".join(parts)
 
+    def matches(self, level: str, unit_type: str, code: str) -> bool:
+        """Whether a unit of this level, type and code is one of these units."""
+        if self.level is not None and level != self.level:
+            return False
+        if self.types and unit_type not in self.types:
+            return False
+        if self.codes and code not in self.codes:
+            return False
+        return code not in self.exclude
+
     def node_keys(self) -> list[str]:
         """Names of this selector in the who-reports-to-whom graph."""
         if self.codes:
@@ -240,6 +250,9 @@ class CustomCutoff(Strict):
 
 
 class Target(Strict):
+    """A target of the strategy for a year: the province's own value and, where the document writes
+    it beside, the national one ("dưới 20% (TW 30)")."""
+
     year: int = Field(ge=2000, le=2100)
     value: float
     central: float | None = Field(None, description="the national target where it differs '(TW 30)'")
@@ -247,16 +260,58 @@ class Target(Strict):
 
 
 class Indicator(Strict):
-    """A row of an indicator table (Phụ lục 01)."""
+    """A row of an indicator table (Phụ lục 01): a value to enter, a ratio computed from two other
+    rows (never typed), or a heading (Mục tiêu, Chỉ tiêu) that takes no value."""
 
     code: Text
     name: Text
     unit: str | None = Field(None, description="%, người, cơ sở…")
-    agency: str | None = Field(None, description="đơn vị chủ trì tham mưu thực hiện")
+    agency: str | None = Field(
+        None, description="đơn vị chủ trì tham mưu thực hiện, as written; several separated by ';'"
+    )
     period: Literal["year", "school_year"] | None = None
     targets: list[Target] = Field(default_factory=list)
     numerator: str | None = Field(None, description="code of the numerator indicator")
     denominator: str | None = Field(None, description="code of the denominator indicator")
+    heading: bool = Field(False, description="a title row (Mục tiêu, Chỉ tiêu) that takes no value")
+
+    @model_validator(mode="after")
+    def _ratio(self) -> Indicator:
+        if (self.numerator is None) != (self.denominator is None):
+            raise ValueError(f"indicator {self.code}: numerator and denominator go together")
+        if self.heading and self.numerator is not None:
+            raise ValueError(f"indicator {self.code}: a heading takes no numerator or denominator")
+        return self
+
+    @property
+    def is_ratio(self) -> bool:
+        """Computed as numerator / denominator (tỷ lệ), never typed."""
+        return self.numerator is not None
+
+    @property
+    def is_entered(self) -> bool:
+        """Typed by the agencies that answer for it."""
+        return not self.heading and not self.is_ratio
+
+    def agencies(self) -> list[str]:
+        """The agencies named in the 'đơn vị chủ trì' column, in their order (the first leads)."""
+        return [part.strip() for part in (self.agency or "").split(";") if part.strip()]
+
+
+class IndicatorAgency(Strict):
+    """What an agency named in an indicator table means in the tree: the units that enter its values."""
+
+    name: Text = Field(description="as written in the indicators' agency column, e.g. 'Sở Y tế'")
+    units: list[Selector] = Field(
+        default_factory=list, description="the units that enter; empty: none of the tree's units (say why)"
+    )
+    assumed: str | None = None
+
+    @model_validator(mode="after")
+    def _why_none(self) -> IndicatorAgency:
+        if not self.units and not self.assumed:
+            raise ValueError(f"agency {self.name!r} names no units: say who enters its values in 'assumed'")
+        return self
 
 
 class Form(Strict):
@@ -267,7 +322,52 @@ class Form(Strict):
     kind: Literal["indicator_table", "outline", "table"]
     columns: list[str] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
+    agencies: list[IndicatorAgency] = Field(
+        default_factory=list, description="for an indicator table: each agency named in it, as units"
+    )
     sections: list[str] = Field(default_factory=list, description="outline headings, in order")
+
+    @model_validator(mode="after")
+    def _indicator_table(self) -> Form:
+        if self.kind != "indicator_table":
+            if self.indicators or self.agencies:
+                raise ValueError(f"form {self.id}: indicators and agencies belong to an indicator_table")
+            return self
+        by_code: dict[str, Indicator] = {}
+        for indicator in self.indicators:
+            if indicator.code in by_code:
+                raise ValueError(f"form {self.id}: indicator code {indicator.code!r} is used twice")
+            by_code[indicator.code] = indicator
+        for indicator in self.indicators:
+            for part in (indicator.numerator, indicator.denominator):
+                if part is None:
+                    continue
+                other = by_code.get(part)
+                if other is None:
+                    raise ValueError(
+                        f"form {self.id}: indicator {indicator.code} is computed from {part!r}, no such row"
+                    )
+                if not other.is_entered:
+                    raise ValueError(
+                        f"form {self.id}: indicator {indicator.code} is computed from {part}, which is not entered"
+                    )
+        mapped = {a.name for a in self.agencies}
+        for indicator in self.indicators:
+            unknown = [name for name in indicator.agencies() if name not in mapped]
+            if unknown:
+                raise ValueError(
+                    f"form {self.id}: indicator {indicator.code}: agency {unknown[0]!r} is not listed in the "
+                    "form's agencies (which units enter its values?)"
+                )
+            if indicator.is_entered and not indicator.agencies():
+                raise ValueError(f"form {self.id}: indicator {indicator.code} is entered but names no agency")
+        return self
+
+    def indicator(self, code: str) -> Indicator | None:
+        return next((i for i in self.indicators if i.code == code), None)
+
+    def agency(self, name: str) -> IndicatorAgency | None:
+        return next((a for a in self.agencies if a.name == name), None)
 
 
 class Report(Strict):

@@ -7,8 +7,20 @@ and prints it). Without it the PostgreSQL half is skipped locally and fails in C
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+# Prefect reads its settings when first imported: give the test run a home of its own, quiet and
+# offline, before any test module imports a flow.
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="dunghan-tests-prefect-")
+os.environ.pop("PREFECT_API_URL", None)
+os.environ.update(
+    DO_NOT_TRACK="1",
+    PREFECT_SERVER_ANALYTICS_ENABLED="false",
+    PREFECT_LOGGING_LEVEL="WARNING",
+    PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180",
+)
 
 import pytest
 from sqlalchemy import Engine, text
@@ -50,7 +62,7 @@ def engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
 def workspace(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A data folder for CLI tests, its database on the backend under test."""
     from app.settings import get_settings
-    from models.database import open_database
+    from models.database import close_databases
 
     home = tmp_path / "home"
     monkeypatch.setenv("DUNGHAN_HOME", str(home))
@@ -60,7 +72,16 @@ def workspace(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     else:
         monkeypatch.delenv("DUNGHAN_DATABASE_URL", raising=False)
     get_settings.cache_clear()
-    open_database.cache_clear()
+    close_databases()
     yield home
     get_settings.cache_clear()
-    open_database.cache_clear()
+    close_databases()
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[None]:
+    """One temporary Prefect API for the whole session (it takes seconds to start)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=None):  # PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+        yield

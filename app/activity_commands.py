@@ -1,0 +1,185 @@
+"""`dunghan activity …`: a campaign's activity logs: the form to fill in, its import, one entry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from app.errors import report_errors
+from app.options import AtOption, parse_date
+
+if TYPE_CHECKING:
+    from rules.activity import PackCampaign
+
+activity_app = typer.Typer(
+    help="Activity logs of a campaign (Tháng hành động): the form, its import, one entry.", no_args_is_help=True
+)
+
+CampaignOption = Annotated[str, typer.Option("--campaign", help="The campaign id in its pack: thang-hanh-dong.")]
+PackOption = Annotated[
+    str | None,
+    typer.Option("--pack", help="The pack (id or file) stating the campaign, when it is not the one shipped pack."),
+]
+ByOption = Annotated[str | None, typer.Option("--by", help="Who records the logs (default: the login name).")]
+
+
+def choose_campaign(pack: str | None, campaign: str, year: int) -> PackCampaign:
+    """The campaign among the named pack, or the shipped packs applying in ``year``."""
+    from rules.activity import find_campaign
+    from rules.loader import resolve_packs
+
+    return find_campaign([p.pack for p in resolve_packs([pack] if pack else [])], campaign, year)
+
+
+@activity_app.command("template")
+@report_errors
+def template(
+    unit: Annotated[str, typer.Argument(help="The code of the unit that fills in the form.")],
+    campaign: CampaignOption,
+    year: Annotated[int, typer.Option("--year", help="The campaign's year.")],
+    pack: PackOption = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="The .xlsx to write (default: hoat-dong-UNIT-YEAR.xlsx).")
+    ] = None,
+) -> None:
+    """Write the XLSX form a unit fills in: one row per activity, a drop-down of the campaign's
+    activity types, dates inside the window, whole numbers of 0 or more.
+
+    Example: dunghan activity template 07375 --campaign thang-hanh-dong --year 2026
+    """
+    from app.workspace import database
+    from models.activity_form import write_form
+    from models.activity_logs import logging_unit
+
+    chosen = choose_campaign(pack, campaign, year)
+    found = logging_unit(database(), unit, chosen, year)
+    path = output or Path(f"hoat-dong-{unit}-{year}.xlsx")
+    write_form(path, chosen=chosen, year=year, unit_code=found.code, unit_name=found.name)
+    typer.echo(f"wrote {path}")
+
+
+@activity_app.command("import")
+@report_errors
+def import_(
+    file: Annotated[Path, typer.Argument(help="A form written by `dunghan activity template`, filled in.")],
+    pack: PackOption = None,
+    by: ByOption = None,
+    at: AtOption = None,
+) -> None:
+    """Import a filled-in form. Every row is checked first; one bad row refuses the whole file,
+    listing each error with its row and column, and nothing is written. A file already imported
+    is refused.
+
+    Example: dunghan activity import hoat-dong-07375-2026.xlsx
+    """
+    import hashlib
+
+    from app.workspace import current_actor, database
+    from models.activity_form import HEADINGS, read_form
+    from models.activity_logs import record_activities
+    from rules.clock import clock_for
+
+    form = read_form(
+        file, lambda form_pack, form_campaign, year: choose_campaign(pack or form_pack, form_campaign, year)
+    )
+    count = record_activities(
+        database(),
+        form.rows,
+        chosen=form.chosen,
+        year=form.year,
+        now=clock_for(at)(),
+        actor=current_actor(by),
+        source=file.name,
+        label=file.name,
+        columns=HEADINGS,
+        sha256=hashlib.sha256(file.read_bytes()).hexdigest(),
+        earlier_errors=form.errors,
+    )
+    typer.echo(f"imported {count} activit{'y' if count == 1 else 'ies'} of unit {form.unit} from {file.name}")
+
+
+@activity_app.command("add")
+@report_errors
+def add(
+    unit: Annotated[str, typer.Argument(help="The code of the unit that did the activity.")],
+    campaign: CampaignOption,
+    day: Annotated[str, typer.Option("--date", help="The day of the activity, YYYY-MM-DD.")],
+    activity_type: Annotated[str, typer.Option("--type", help="An activity type id of the campaign: le-phat-dong…")],
+    title: Annotated[str, typer.Option("--title", help="What it was, in a few words (no personal data).")],
+    male: Annotated[str, typer.Option("--male", help="Participants: men.")] = "0",
+    female: Annotated[str, typer.Option("--female", help="Participants: women.")] = "0",
+    total: Annotated[str | None, typer.Option("--total", help="Participants in all (must be men + women).")] = None,
+    media: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--media", help="Media products KIND=N, repeatable; kinds: news, broadcast, print, panel, online."
+        ),
+    ] = None,
+    budget: Annotated[str, typer.Option("--budget", help="Budget spent, in đồng.")] = "0",
+    note: Annotated[str | None, typer.Option("--note", help="A note (no personal data).")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="The campaign's year (default: the date's).")] = None,
+    pack: PackOption = None,
+    by: ByOption = None,
+    at: AtOption = None,
+) -> None:
+    """Log one activity, checked like a row of the form.
+
+    Example: dunghan activity add 07375 --campaign thang-hanh-dong --date 2026-11-15 --type le-phat-dong
+    --title "Lễ phát động Tháng hành động" --male 80 --female 120 --media panel=4 --budget 5000000
+    """
+    from app.workspace import current_actor, database
+    from models.activity_logs import LogRow, record_activities
+    from rules.activity import ActivityEntry, parse_count
+    from rules.clock import clock_for
+    from rules.errors import DunghanError
+
+    when = parse_date(day, "--date")
+    options = {"male": male, "female": female, "budget": budget} | ({"total": total} if total is not None else {})
+    counts: dict[str, int] = {}
+    for name, value in options.items():
+        try:
+            counts[name] = parse_count(value)
+        except ValueError as exc:
+            raise DunghanError(f"--{name}: {exc}") from None
+    products: dict[str, int] = {}
+    for item in media or []:
+        kind, sep, value = item.partition("=")
+        try:
+            if not sep:
+                raise ValueError("expected KIND=N, e.g. panel=4")
+            products[kind.strip()] = parse_count(value)
+        except ValueError as exc:
+            raise DunghanError(f"--media {item!r}: {exc}") from None
+    chosen = choose_campaign(pack, campaign, year or when.year)
+    entry = ActivityEntry(
+        day=when,
+        activity_type=activity_type,
+        title=title,
+        male=counts["male"],
+        female=counts["female"],
+        total=counts.get("total"),
+        media=products,
+        budget=counts["budget"],
+        note=note,
+    )
+    columns = {
+        "day": "--date",
+        "activity_type": "--type",
+        "unit": "unit",
+        **{name: f"--{name}" for name in ("title", "male", "female", "total", "budget", "note")},
+        **{f"media.{kind}": f"--media {kind}" for kind in products},
+    }
+    record_activities(
+        database(),
+        [LogRow(None, unit, entry)],
+        chosen=chosen,
+        year=year or when.year,
+        now=clock_for(at)(),
+        actor=current_actor(by),
+        source="cli",
+        label="cli",
+        columns=columns,
+    )
+    typer.echo(f"logged {activity_type} of {when:%d/%m/%Y} for {unit} ({chosen.campaign.id} {year or when.year})")

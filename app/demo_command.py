@@ -1,0 +1,263 @@
+"""`dunghan demo`: the whole daily job on a generated Bắc Ninh workspace, in under a minute."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from app.errors import report_errors
+from app.options import AtOption
+from app.output import Format, render
+from app.settings import get_settings
+
+OVERDUE_SHOWN = 12
+DEMO_OVERDUE_COLUMNS = [
+    ("status", "tình trạng"),
+    ("unit_name", "đơn vị"),
+    ("report", "báo cáo"),
+    ("period", "kỳ"),
+    ("due_date", "hạn"),
+    ("working_days", "ngày làm việc"),
+    ("focal_point", "cán bộ đầu mối"),
+]
+RATE_COLUMNS = [
+    ("level", "cấp"),
+    ("report", "báo cáo"),
+    ("period", "kỳ"),
+    ("expected", "phải nộp"),
+    ("submitted", "đã nộp"),
+    ("on_time", "đúng hạn"),
+    ("overdue", "quá hạn"),
+    ("reporting_rate", "tỷ lệ nộp %"),
+    ("timeliness_rate", "tỷ lệ đúng hạn %"),
+]
+SENT_COLUMNS = [("step", "bước"), ("template", "mẫu"), ("channel", "kênh"), ("count", "số thông báo")]
+EXAMPLE_COLUMNS = [
+    ("recipient_name", "người nhận"),
+    ("role", "vai trò"),
+    ("address", "địa chỉ"),
+    ("template", "mẫu"),
+    ("subject", "tiêu đề"),
+]
+ROLE_NAMES = {
+    "focal_point": "đầu mối",
+    "head": "thủ trưởng",
+    "recipient_officer": "cán bộ tiếp nhận",
+    "level_above": "cấp trên",
+    "supervisor": "lãnh đạo theo dõi",
+    "admin": "quản trị",
+}
+EXAMPLES_SHOWN = 6
+LEVEL_NAMES = {"province": "tỉnh", "commune": "xã", "district": "huyện", "ministry": "bộ"}
+
+
+def use_demo_home(home: Path) -> None:
+    """Point every later step (settings, flows) at the demo folder: SQLite, writing to the outbox folder."""
+    os.environ["DUNGHAN_HOME"] = str(home)
+    os.environ["DUNGHAN_DELIVERY"] = "folder"
+    os.environ["DUNGHAN_ADMIN_EMAILS"] = '["quan-tri@bacninh.example"]'
+    os.environ["DUNGHAN_SENDER_NAME"] = "Sở Nội vụ tỉnh Bắc Ninh"
+    os.environ.pop("DUNGHAN_DATABASE_URL", None)
+    get_settings.cache_clear()
+
+
+def section(title: str) -> None:
+    typer.echo(f"\n{title}")
+    typer.echo("-" * len(title))
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("demo")
+    @report_errors
+    def demo(
+        at: AtOption = None,
+        home: Annotated[
+            Path | None,
+            typer.Option("--home", help="The demo's data folder (default: demo/ inside the data folder)."),
+        ] = None,
+    ) -> None:
+        """Build a demo workspace for Bắc Ninh (current tree, departments, generated contacts, the
+        2026 packs planned, some reports already in), run the daily reminder sweep for --at (default
+        now) with messages written to the outbox folder, and show what a supervisor sees. Each run
+        rebuilds the demo folder from scratch; a folder the demo did not make is never touched.
+
+        Example: dunghan demo --at 2026-12-23T07:30
+        """
+        from app.demo import (
+            MARKER,
+            PROVINCE,
+            DemoFolderRefused,
+            load_tree,
+            plans,
+            prepare_home,
+            record_demo_activities,
+            record_submissions,
+        )
+        from app.orchestration import orchestration
+        from rules.clock import clock_for
+        from rules.errors import DunghanError
+        from rules.loader import calendar_for
+
+        now = clock_for(at)()
+        at_text = now.isoformat()
+        if home is None:  # demo/ in the data folder, or the data folder itself when it is the demo's
+            data = get_settings().home
+            home = data if (data / MARKER).exists() else data / "demo"
+        home = home.expanduser().resolve()
+        from models.database import close_databases
+
+        close_databases()  # an earlier demo in this process may still hold the file about to go
+        try:
+            replaced = prepare_home(home)
+        except DemoFolderRefused as exc:
+            raise DunghanError(str(exc)) from None
+        use_demo_home(home)
+        typer.echo(f"dunghan demo: Bắc Ninh, as of {now:%d/%m/%Y %H:%M} (Asia/Ho_Chi_Minh)")
+        typer.echo(
+            f"workspace {home}: " + ("rebuilt from scratch (the earlier demo was replaced)" if replaced else "new")
+        )
+
+        from app.workspace import database
+
+        engine = database()
+        calendar = calendar_for()
+        units, contacts = load_tree(engine)
+        typer.echo(f"  tree: {units} units (the official list of 01/07/2025 and the departments), {contacts} contacts")
+
+        with orchestration():
+            from flows.plan_cycle import plan_cycle
+            from flows.rollup_action_month import rollup_action_month
+            from flows.send_reminders import send_reminders
+
+            for pack, params in plans(now.year):
+                summary = plan_cycle(pack, now.year, params=params, under=[PROVINCE], at=at_text, actor="demo")
+                typer.echo(f"  planned {pack} {now.year}: {summary.total} obligations")
+            done = record_submissions(engine, at=now, calendar=calendar)
+            typer.echo(f"  submitted before now: {done.on_time} on time, {done.late} late")
+            for key in done.returned:
+                typer.echo(f"  returned for correction: {key}")
+            logs = record_demo_activities(engine, at=now)
+            result = send_reminders(at=at_text)
+            reports = rollup_action_month(year=now.year, under=PROVINCE, at=at_text) if logs else []
+            if logs:
+                typer.echo(f"  Action Month: {logs} activity logs since 15/11")
+        _supervisor_view(engine, now, calendar)
+        if logs:
+            _action_month(engine, now)
+        _sent(result, now, calendar)
+        _files(home, now, reports)
+
+
+def _supervisor_view(engine: Any, now: Any, calendar: Any) -> None:
+    from models import queries
+
+    rows = queries.overdue(engine, at=now, calendar=calendar, soon=5)
+    late = sum(1 for r in rows if r.status == "quá hạn")
+    section(f"Quá hạn và sắp đến hạn: {late} quá hạn, {len(rows) - late} sắp đến hạn (5 ngày làm việc)")
+    shown = [dataclasses.asdict(r) for r in rows[:OVERDUE_SHOWN]]
+    if shown:
+        typer.echo(render(shown, DEMO_OVERDUE_COLUMNS, Format.table))
+    if len(rows) > OVERDUE_SHOWN:
+        typer.echo(f"… and {len(rows) - OVERDUE_SHOWN} more: dunghan overdue")
+    rates = queries.status(engine, at=now, year=now.year)
+    section("Tỷ lệ nộp báo cáo theo cấp")
+    typer.echo(
+        render(
+            [
+                dict(
+                    dataclasses.asdict(r),
+                    level=LEVEL_NAMES.get(r.level, r.level),
+                    reporting_rate=r.reporting_rate,
+                    timeliness_rate=r.timeliness_rate,
+                )
+                for r in rates
+            ],
+            RATE_COLUMNS,
+            Format.table,
+        )
+    )
+
+
+def _sent(result: Any, now: Any, calendar: Any) -> None:
+    sent = [d for d in result.delivered if d.status == "sent"]
+    held = [d for d in result.queued if d.key not in {s.notice.key for s in sent}]
+    section(f"Đã gửi hôm nay: {len(sent)} thông báo tới {len({d.notice.address for d in sent})} người nhận")
+    if not sent and not calendar.is_working_day(now.date()):
+        reason = calendar.reason(now.date()) or "ngày nghỉ"
+        typer.echo(f"today is not a working day ({reason}): the ladders' steps wait for the next working day")
+    counts = Counter((_step(d.notice), d.notice.template, d.notice.channel) for d in sent)
+    rows = [{"step": s, "template": t, "channel": c, "count": n} for (s, t, c), n in sorted(counts.items())]
+    if rows:
+        typer.echo(render(rows, SENT_COLUMNS, Format.table))
+        examples = [
+            {
+                "recipient_name": d.notice.recipient_name,
+                "role": ROLE_NAMES.get(d.notice.recipient_role, d.notice.recipient_role),
+                "address": d.notice.address,
+                "template": d.notice.template,
+                "subject": d.notice.subject,
+            }
+            for d in sent[:EXAMPLES_SHOWN]
+        ]
+        typer.echo("")
+        typer.echo(render(examples, EXAMPLE_COLUMNS, Format.table))
+        if len(sent) > EXAMPLES_SHOWN:
+            typer.echo(f"… and {len(sent) - EXAMPLES_SHOWN} more: dunghan outbox list")
+    if held:
+        typer.echo(f"{len(held)} held back (no Zalo at night): dunghan outbox --status pending")
+    if result.gaps:
+        typer.echo(f"{len(result.gaps)} reminder(s) had nobody to go to (no head on file): the admin was told")
+
+
+def _step(notice: Any) -> str:
+    """``default:cap-tren@2026-07-15`` → ``default:cap-tren``; admin messages by their kind."""
+    return str(notice.step).split("@")[0] if notice.step else str(notice.kind)
+
+
+def _action_month(engine: Any, now: Any) -> None:
+    from app.demo import ACTION_MONTH, PROVINCE
+    from models.rollup import rollup
+    from rules.schema import LEVEL_NAMES as ROLLUP_LEVELS
+
+    result = rollup(engine, campaign=ACTION_MONTH, year=now.year, under=PROVINCE)
+    section(f"Tháng hành động {now.year}: {result.logged}/{result.expected} đơn vị đã báo cáo hoạt động")
+    rows = [
+        {
+            "level": ROLLUP_LEVELS.get(level.level, level.level),
+            "logged": f"{level.logged}/{level.expected}",
+            "coverage": level.coverage,
+            "activities": level.figures.activities,
+            "female": level.figures.female,
+            "male": level.figures.male,
+            "media": level.figures.media_total,
+        }
+        for level in result.levels
+    ]
+    columns = [
+        ("level", "cấp"),
+        ("logged", "đã báo cáo"),
+        ("coverage", "tỷ lệ %"),
+        ("activities", "hoạt động"),
+        ("female", "nữ"),
+        ("male", "nam"),
+        ("media", "sản phẩm truyền thông"),
+    ]
+    typer.echo(render(rows, columns, Format.table))
+
+
+def _files(home: Path, now: Any, reports: list[Path]) -> None:
+    settings = get_settings()
+    outbox = settings.outbox_dir
+    kinds = Counter(f.suffix for f in outbox.rglob("*") if f.is_file()) if outbox.exists() else Counter()
+    section("Tệp")
+    typer.echo(f"database:  {settings.database.removeprefix('sqlite:///')}")
+    typer.echo(f"outbox:    {outbox} ({kinds.get('.eml', 0)} email .eml, {kinds.get('.json', 0)} Zalo .json)")
+    for report in reports:
+        typer.echo(f"report:    {report}")
+    typer.echo(f"Prefect:   {home / 'prefect'} (runs of the ephemeral API)")
+    typer.echo(f"\nexplore it: DUNGHAN_HOME={home} dunghan overdue --at {now:%Y-%m-%dT%H:%M}")

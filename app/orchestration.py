@@ -1,0 +1,70 @@
+"""Running flows from the CLI: Prefect's ephemeral mode inside the data folder, or a real server.
+
+Prefect reads its settings once, when it is first imported, so everything here happens before
+that import. Without ``PREFECT_API_URL`` the flows run in Prefect's ephemeral mode: a temporary
+API on 127.0.0.1 with its database in ``<data folder>/prefect``, analytics off, quiet logging.
+With ``PREFECT_API_URL`` set, the same flows run against that server and show in its UI.
+
+A command runs its flow inside ``with orchestration():``, importing the flow there (``from
+flows.send_reminders import send_reminders``), so commands that need no flow never load Prefect.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from app.settings import get_settings
+from rules.errors import DunghanError
+
+# Set only where the environment says nothing: an operator's own values always win.
+QUIET_DEFAULTS = {
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    # The temporary API takes 7-15 s to start on a small machine; Prefect's default gives up at 20.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+}
+
+
+def prefect_environment(home: Path, environ: dict[str, str]) -> dict[str, str]:
+    """The variables to add to ``environ`` before Prefect is imported.
+
+    >>> prefect_environment(Path("/data"), {})["PREFECT_HOME"]
+    '/data/prefect'
+    >>> "PREFECT_HOME" in prefect_environment(Path("/data"), {"PREFECT_API_URL": "http://127.0.0.1:4200/api"})
+    False
+    >>> prefect_environment(Path("/data"), {"PREFECT_LOGGING_LEVEL": "INFO"}).get("PREFECT_LOGGING_LEVEL")
+    """
+    added = {name: value for name, value in QUIET_DEFAULTS.items() if name not in environ}
+    if not environ.get("PREFECT_API_URL") and "PREFECT_HOME" not in environ:
+        added["PREFECT_HOME"] = str(home / "prefect")
+    return added
+
+
+def prepare_prefect() -> None:
+    """Point Prefect at the data folder (or the configured server) before anything imports it."""
+    if "prefect" in sys.modules:
+        return  # already imported (tests, a flow calling a flow): its settings are fixed
+    added = prefect_environment(get_settings().home, dict(os.environ))
+    os.environ.update(added)
+    if "PREFECT_HOME" in added:
+        Path(added["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
+
+
+@contextmanager
+def orchestration() -> Iterator[None]:
+    """Prepare Prefect, run what the block runs, and turn an unreachable server into a sentence."""
+    prepare_prefect()
+    try:
+        yield
+    except RuntimeError as exc:
+        if not str(exc).startswith("Failed to reach API"):
+            raise
+        raise DunghanError(
+            f"{exc.args[0]} (PREFECT_API_URL): start the Prefect server, or unset PREFECT_API_URL to run "
+            "the flow in this process without one"
+        ) from None

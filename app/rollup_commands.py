@@ -1,0 +1,213 @@
+"""`dunghan rollup`: a campaign's activities summed per unit, level and type, with coverage."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from app.errors import report_errors
+from app.output import to_json, to_table
+
+if TYPE_CHECKING:
+    from models.rollup import Figures, Rollup
+
+
+class RollupFormat(StrEnum):
+    table = "table"
+    json = "json"
+    xlsx = "xlsx"
+    docx = "docx"
+
+
+FIGURE_COLUMNS = [
+    ("activities", "số hoạt động"),
+    ("male", "nam"),
+    ("female", "nữ"),
+    ("participants", "tổng số người"),
+    ("media_total", "sản phẩm truyền thông"),
+    ("budget", "kinh phí (đồng)"),
+]
+LEVEL_COLUMNS = [
+    ("level", "cấp"),
+    ("expected", "phải báo cáo"),
+    ("logged", "đã báo cáo"),
+    ("coverage", "tỷ lệ %"),
+    *FIGURE_COLUMNS,
+]
+TYPE_COLUMNS = [("name", "loại hoạt động"), *FIGURE_COLUMNS, ("previous", "năm trước: số hoạt động")]
+
+
+def _figures(figures: Figures) -> dict[str, Any]:
+    return figures.as_dict()
+
+
+def as_json(result: Rollup) -> dict[str, Any]:
+    """The roll-up as plain JSON: campaign, levels, types, units and the previous year."""
+    previous = result.previous
+    return {
+        "campaign": result.campaign_id,
+        "campaign_name": result.campaign_name,
+        "pack": result.pack_id,
+        "year": result.year,
+        "window": {"start": result.window.start, "end": result.window.end, "earliest": result.window.earliest},
+        "tree_day": result.tree_day,
+        "under": result.under,
+        "under_name": result.under_name,
+        "expected": result.expected,
+        "logged": result.logged,
+        "coverage": result.coverage,
+        "total": _figures(result.total),
+        "levels": [
+            {
+                "level": level.level,
+                "expected": level.expected,
+                "logged": level.logged,
+                "logging_units": level.logging_units,
+                "coverage": level.coverage,
+                "total": _figures(level.figures),
+                "by_type": {t: _figures(f) for t, f in level.by_type.items()},
+            }
+            for level in result.levels
+        ],
+        "types": [{"type": t.type_id, "name": t.name, **_figures(t.figures)} for t in result.types],
+        "units": [
+            {
+                "code": u.code,
+                "name": u.name,
+                "level": u.level,
+                "unit_type": u.unit_type,
+                "expected": u.expected,
+                **_figures(u.figures),
+                "activities_by_type": u.activities_by_type,
+            }
+            for u in result.units
+        ],
+        "previous": None
+        if previous is None
+        else {
+            "year": previous.year,
+            "scope_name": previous.scope_name,
+            "logging_units": previous.logging_units,
+            "total": _figures(previous.figures),
+            "by_type": {t: _figures(f) for t, f in previous.by_type.items()},
+        },
+    }
+
+
+def _vnd(amount: int) -> str:
+    """5000000 → '5.000.000', as amounts are written in Vietnamese."""
+    return f"{amount:,}".replace(",", ".")
+
+
+def as_table(result: Rollup) -> str:
+    from rules.schema import LEVEL_NAMES
+
+    where = f" dưới {result.under} – {result.under_name}" if result.under else ""
+    lines = [
+        f"{result.campaign_name} năm {result.year}{where} "
+        f"({result.window.start:%d/%m/%Y} – {result.window.end:%d/%m/%Y}; gói {result.pack_id})",
+        "",
+    ]
+    levels = [
+        {
+            "level": LEVEL_NAMES.get(level.level, level.level),
+            "expected": level.expected,
+            "logged": level.logged,
+            "coverage": level.coverage,
+            **_figures(level.figures),
+        }
+        for level in result.levels
+    ]
+    levels.append(
+        {
+            "level": "tổng cộng",
+            "expected": result.expected,
+            "logged": result.logged,
+            "coverage": result.coverage,
+            **_figures(result.total),
+        }
+    )
+    lines += [to_table(levels, LEVEL_COLUMNS), ""]
+    before = result.previous.by_type if result.previous else {}
+    types = [
+        {
+            "name": t.name,
+            **_figures(t.figures),
+            "previous": before[t.type_id].activities if t.type_id in before else None,
+        }
+        for t in result.types
+    ]
+    lines.append(to_table(types, TYPE_COLUMNS if result.previous else TYPE_COLUMNS[:-1]))
+    lines.append("")
+    if result.previous is None:
+        lines.append(f"Năm {result.year - 1}: chưa có số liệu để so sánh.")
+    else:
+        p, now = result.previous.figures, result.total
+        scope = f" ({result.previous.scope_name})" if result.previous.scope_name else ""
+        lines.append(
+            f"So với năm {result.previous.year}{scope}: {now.activities} hoạt động (năm trước {p.activities}), "
+            f"{now.participants} người tham gia (năm trước {p.participants}), "
+            f"kinh phí {_vnd(now.budget)} đồng (năm trước {_vnd(p.budget)})."
+        )
+    lines.append("Số liệu từng đơn vị: --format json hoặc --format xlsx.")
+    return "\n".join(lines)
+
+
+def rollup(
+    campaign: Annotated[str, typer.Argument(help="The campaign id: thang-hanh-dong.")],
+    year: Annotated[int, typer.Option("--year", help="The campaign's year.")],
+    under: Annotated[str | None, typer.Option("--under", help="Only units under this one (code).")] = None,
+    pack: Annotated[
+        str | None, typer.Option("--pack", help="The pack (id or file) stating the campaign, when several do.")
+    ] = None,
+    fmt: Annotated[RollupFormat, typer.Option("--format", "-f", help="table, json, xlsx or docx.")] = RollupFormat.table,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="The file to write (xlsx, docx: default in the data folder).")
+    ] = None,
+) -> None:
+    """Sum a campaign's activity logs per unit, per level and per activity type: participants by
+    sex, media products, budget; coverage (units that logged / units expected); the previous year.
+    XLSX (a sheet per level) and DOCX (the report in the administrative layout, with a chart, issued
+    by the body that compiles for --under) go to the data folder's reports/ unless --output says
+    where; the path is printed.
+
+    Example: dunghan rollup thang-hanh-dong --year 2026 --under 24 --format docx
+    """
+    from app.activity_commands import choose_campaign
+    from app.settings import get_settings
+    from app.workspace import database
+    from models.rollup import rollup as compute
+
+    chosen = choose_campaign(pack, campaign, year)
+    engine = database()
+    result = compute(engine, campaign=chosen, year=year, under=under)
+    name = f"{campaign}-{year}" + (f"-{under}" if under else "")
+    if fmt is RollupFormat.xlsx:
+        from reports.rollup_xlsx import write_rollup_xlsx
+
+        path = output or get_settings().home / "reports" / f"{name}.xlsx"
+        write_rollup_xlsx(path, result)
+        typer.echo(str(path))
+        return
+    if fmt is RollupFormat.docx:
+        from reports.rollup_addressing import rollup_addressing
+        from reports.rollup_docx import write_rollup_docx
+
+        path = output or get_settings().home / "reports" / f"{name}.docx"
+        write_rollup_docx(path, result, rollup_addressing(engine, result, chosen.pack))
+        typer.echo(str(path))
+        return
+    text = to_json(as_json(result)) if fmt is RollupFormat.json else as_table(result)
+    if output is None:
+        typer.echo(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text + "\n", encoding="utf-8")
+    typer.echo(str(output))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("rollup")(report_errors(rollup))

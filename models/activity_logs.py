@@ -1,0 +1,179 @@
+"""Storing a campaign's activity logs: every entry checked first, then all written or none.
+
+The pure checks are ``rules.activity.check_activity``; here the unit is looked up in the tree
+valid in the campaign's year (on the window's last day) and inside the pack's scope, and a file
+already imported is refused so that its activities are not counted twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, insert, select
+
+from models.database import refresh_statistics, transaction
+from models.org_rows import ImportRefused
+from models.planning import scope_paths
+from models.tables import ActivityLog, Unit
+from rules.activity import MEDIA_KINDS, ActivityEntry, ActivityError, PackCampaign, campaign_window, check_activity
+from rules.calendar import VIETNAM
+
+BULK = 1000  # rows written that make the planner's statistics worth refreshing
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """An entry with where it came from: ``row`` in a file (None for one entry from the CLI).
+
+    ``unreadable`` names the fields whose cells could not be read (already reported, stood in for
+    by placeholders), so that the row's other fields are still checked and reported at once.
+    """
+
+    row: int | None
+    unit: str
+    entry: ActivityEntry
+    unreadable: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class LoggingUnit:
+    id: int
+    code: str
+    name: str
+    level: str
+    path: str
+
+
+def tree_day(chosen: PackCampaign, year: int) -> date:
+    """The day whose tree a campaign's year is logged and rolled up over: the window's last day."""
+    return campaign_window(chosen.campaign, year).end
+
+
+def find_units(engine: Engine, codes: Sequence[str], day: date) -> dict[str, LoggingUnit]:
+    """The units with these codes valid on ``day`` (codes not found are left out)."""
+    if not codes:
+        return {}
+    query = select(Unit.id, Unit.code, Unit.name, Unit.level, Unit.path).where(
+        Unit.code.in_(sorted(set(codes))),
+        Unit.valid_from <= day,
+        (Unit.valid_to.is_(None)) | (Unit.valid_to >= day),
+    )
+    with engine.connect() as connection:
+        return {r.code: LoggingUnit(*r) for r in connection.execute(query)}
+
+
+def logging_unit(engine: Engine, code: str, chosen: PackCampaign, year: int) -> LoggingUnit:
+    """The unit ``code`` as it may log in the campaign's year, or a sentence saying why not."""
+    day = tree_day(chosen, year)
+    unit = find_units(engine, [code], day).get(code)
+    if unit is None:
+        raise ActivityError(f"no unit {code!r} valid on {day:%d/%m/%Y}: import the tree first (dunghan org import)")
+    if problem := _outside_scope(engine, unit, chosen, day):
+        raise ActivityError(problem)
+    return unit
+
+
+def _outside_scope(engine: Engine, unit: LoggingUnit, chosen: PackCampaign, day: date) -> str | None:
+    if not chosen.pack.scope:
+        return None
+    paths = tuple(scope_paths(engine, chosen.pack.scope, day))
+    if unit.path.startswith(paths):
+        return None
+    return f"unit {unit.code} is outside pack {chosen.pack.id}, which covers {', '.join(chosen.pack.scope)}"
+
+
+def _where(label: str, row: LogRow, field: str, columns: Mapping[str, str]) -> str:
+    column = columns.get(field, field)
+    if row.row is None:
+        return f"{row.unit}: {column}"
+    return f"{label}: row {row.row} ({row.unit}), column {column}"
+
+
+def record_activities(
+    engine: Engine,
+    rows: Sequence[LogRow],
+    *,
+    chosen: PackCampaign,
+    year: int,
+    now: datetime,
+    actor: str,
+    source: str,
+    label: str,
+    columns: Mapping[str, str],
+    sha256: str | None = None,
+    earlier_errors: Sequence[tuple[int, str]] = (),
+) -> int:
+    """Check every row and write them all in one transaction, or raise :class:`ImportRefused`
+    listing every error in row order (``earlier_errors``: those found while reading the file).
+
+    ``columns`` names each field as the person wrote it (a form's heading, an option).
+    """
+    found: list[tuple[int, str]] = list(earlier_errors)
+    day = tree_day(chosen, year)
+    units = find_units(engine, [r.unit for r in rows], day)
+    scope_checked: dict[str, str | None] = {}
+    today = now.date()
+    for row in rows:
+        unit = units.get(row.unit)
+        if unit is None:
+            found.append(
+                (row.row or 0, f"{_where(label, row, 'unit', columns)}: no unit {row.unit!r} valid on {day:%d/%m/%Y}")
+            )
+        else:
+            if row.unit not in scope_checked:
+                scope_checked[row.unit] = _outside_scope(engine, unit, chosen, day)
+            if problem := scope_checked[row.unit]:
+                found.append((row.row or 0, f"{_where(label, row, 'unit', columns)}: {problem}"))
+        skip = row.unreadable | ({"total"} if row.unreadable & {"male", "female"} else set())
+        for problem in check_activity(row.entry, chosen, year, today=today):
+            if problem.field in skip:
+                continue
+            found.append((row.row or 0, f"{_where(label, row, problem.field, columns)}: {problem.message}"))
+    errors = [message for _, message in sorted(found, key=lambda item: item[0])]  # by row, stable
+    if sha256 is not None:
+        with engine.connect() as connection:
+            earlier = connection.execute(
+                select(func.count(), func.min(ActivityLog.recorded_at)).where(ActivityLog.source_sha256 == sha256)
+            ).one()
+        if earlier[0]:
+            errors.append(
+                f"{label}: this very file was imported on {earlier[1].astimezone(VIETNAM):%d/%m/%Y} "
+                f"({earlier[0]} activities); importing it again would count them twice"
+            )
+    if errors:
+        raise ImportRefused(errors)
+    if not rows:
+        return 0
+    values = [_values(row.entry, units[row.unit].id) for row in rows]
+    common = {
+        "campaign_id": chosen.campaign.id,
+        "pack_id": chosen.pack.id,
+        "year": year,
+        "source": source[:120],
+        "source_sha256": sha256,
+        "recorded_by": actor[:120],
+        "recorded_at": now,
+    }
+    with transaction(engine) as session:
+        session.execute(insert(ActivityLog), [dict(v, **common) for v in values])
+    if len(values) >= BULK:
+        refresh_statistics(engine, "activity_log")
+    return len(values)
+
+
+def _values(entry: ActivityEntry, unit_id: int) -> dict[str, Any]:
+    return {
+        "unit_id": unit_id,
+        "activity_date": entry.day,
+        "activity_type": entry.activity_type,
+        "title": entry.title.strip(),
+        "participants_male": entry.male,
+        "participants_female": entry.female,
+        "participants_total": entry.participants,
+        **{f"media_{kind}": entry.media.get(kind, 0) for kind in MEDIA_KINDS},
+        "budget_vnd": entry.budget,
+        "note": (entry.note or "").strip() or None,
+    }

@@ -1,0 +1,159 @@
+"""The spreadsheet an agency fills in with its indicator figures, and reading it back.
+
+The form lists only the rows the unit types (never a ratio, never a heading), with the figures
+already stored; the Kết quả cells check what is typed (a percentage between 0 and 100, a whole
+number of people…) and only Kết quả and Ghi chú can be edited. Reading it back checks every row
+and lists every error as ``file: row N, column HEADING (CODE): what``; a blank Kết quả is no figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from models.indicators import IndicatorTable, Responsible, ValueRow
+from models.org_rows import ImportRefused
+from models.spreadsheet import cell_text, read_sheets
+from rules.errors import DunghanError
+from rules.indicators import is_count, typed_indicators
+from rules.numbers import parse_figure
+
+HEADINGS = {
+    "pack": "Gói quy định",
+    "form": "Biểu",
+    "year": "Năm",
+    "unit": "Mã đơn vị",
+    "code": "Mã chỉ tiêu",
+    "name": "Chỉ tiêu",
+    "measure": "Đơn vị tính",
+    "value": "Kết quả",
+    "note": "Ghi chú",
+}
+WIDTHS = {"pack": 16, "form": 11, "year": 7, "unit": 12, "code": 13, "name": 80, "measure": 14, "value": 12, "note": 30}
+EDITABLE = PatternFill("solid", fgColor="FFF2CC")
+HEADER = PatternFill("solid", fgColor="DDEBF7")
+
+
+@dataclass(frozen=True)
+class EntryFile:
+    pack_id: str
+    form_id: str
+    year: int
+    rows: list[ValueRow]
+
+
+def write_entry_form(
+    path: Path,
+    *,
+    table: IndicatorTable,
+    unit: Responsible,
+    stored: Mapping[str, float],
+    due_date: date | None = None,
+) -> int:
+    """Write the form of ``unit``'s rows; returns how many rows it lists."""
+    indicators = typed_indicators(table.form, unit.agencies)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = f"{unit.code}"[:31]
+    keys = list(HEADINGS)
+    sheet.append([HEADINGS[k] for k in keys])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER
+    checks = {
+        "percent": DataValidation(type="decimal", operator="between", formula1="0", formula2="100"),
+        "count": DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0"),
+        "other": DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0"),
+    }
+    messages = {
+        "percent": "Nhập tỷ lệ phần trăm từ 0 đến 100.",
+        "count": "Nhập số nguyên không âm.",
+        "other": "Nhập số không âm.",
+    }
+    for kind, check in checks.items():
+        check.error, check.errorTitle, check.showErrorMessage = messages[kind], "Số liệu không hợp lệ", True
+        check.allow_blank = True
+        sheet.add_data_validation(check)
+    value_column = keys.index("value") + 1
+    for number, indicator in enumerate(indicators, start=2):
+        values = {
+            "pack": table.pack.id,
+            "form": table.form.id,
+            "year": table.year,
+            "unit": unit.code,
+            "code": indicator.code,
+            "name": indicator.name,
+            "measure": indicator.unit or "",
+            "value": stored.get(indicator.code),
+            "note": None,
+        }
+        sheet.append([values[k] for k in keys])
+        kind = "percent" if indicator.unit == "%" else "count" if is_count(indicator) else "other"
+        checks[kind].add(sheet.cell(number, value_column))
+        for column in ("value", "note"):
+            cell = sheet.cell(number, keys.index(column) + 1)
+            cell.protection = Protection(locked=False)
+            cell.fill = EDITABLE
+    for index, key in enumerate(keys, start=1):
+        sheet.column_dimensions[chr(64 + index)].width = WIDTHS[key]
+    sheet.freeze_panes = "F2"
+    sheet.protection.sheet = True  # only Kết quả and Ghi chú can be typed in
+    sheet.protection.formatColumns = False
+    title = f"{unit.name}: số liệu {table.form.title}"
+    if due_date is not None:
+        title += f" (hạn gửi {due_date:%d/%m/%Y})"
+    book.properties.title = title[:255]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return len(indicators)
+
+
+def read_entry_form(path: Path) -> EntryFile:
+    """Read a filled form; raise :class:`ImportRefused` listing every bad row."""
+    if path.suffix.lower() != ".xlsx":
+        raise DunghanError(f"{path}: indicators import takes an .xlsx file (dunghan indicators template writes one)")
+    if not path.exists():
+        raise DunghanError(f"{path}: no such file")
+    aliases = {heading.lower(): key for key, heading in HEADINGS.items()}
+    errors: list[str] = []
+    rows: list[ValueRow] = []
+    first: tuple[str, str, str] | None = None
+    for _title, records in read_sheets(path, aliases):
+        for number, raw in records:
+            text = {k: cell_text(raw.get(k)) for k in HEADINGS}
+            code = text["code"] or "?"
+
+            def error(column: str, message: str, number: int = number, code: str = code) -> None:
+                errors.append(f"{path.name}: row {number}, column {HEADINGS[column]} ({code}): {message}")
+
+            for column in ("pack", "form", "year", "unit", "code"):
+                if not text[column]:
+                    error(column, "is empty")
+            key = (text["pack"], text["form"], text["year"])
+            if first is None:
+                first = key
+            elif key != first:
+                error("pack", f"{'/'.join(key)} differs from {'/'.join(first)} above: one table and year per file")
+            if not text["year"].isdigit():
+                error("year", f"{text['year']!r} is not a year")
+            raw_value = raw.get("value")
+            if raw_value is None or text["value"] == "":
+                continue
+            try:
+                value = float(raw_value) if isinstance(raw_value, int | float) else parse_figure(text["value"])
+            except ValueError:
+                error("value", f"{text['value']!r} is not a number")
+                continue
+            rows.append(ValueRow(number, text["unit"], text["code"], value, text["note"] or None))
+    if errors:
+        raise ImportRefused(errors)
+    if first is None:
+        raise DunghanError(f"{path.name}: no rows (dunghan indicators template writes the form to fill in)")
+    return EntryFile(first[0], first[1], int(first[2]), rows)

@@ -1,0 +1,351 @@
+"""Rolling up a campaign's activity logs (tổng hợp kết quả Tháng hành động) over the tree of its year.
+
+The database sums the logs per unit and activity type (one grouped query over the units valid
+on the window's last day, under a unit if asked); the few thousand groups are then added up per
+level and per type here. Coverage follows DHIS2: the units expected to log (the pack's reporters
+for the campaign, see ``PackCampaign.loggers``) that did, never above 100%; units that log
+without being expected count in the totals, not in the coverage. The previous year is rolled up
+the same way under the unit with the same code in that year's tree.
+
+Plain dataclasses come back, for the CLI, the XLSX and DOCX writers and a flow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import BigInteger, Engine, cast, func, or_, select, true
+
+from models.planning import scope_paths
+from models.tables import ActivityLog, Unit
+from rules.activity import MEDIA_KINDS, CampaignWindow, PackCampaign, campaign_window, find_campaign
+from rules.errors import DunghanError
+from rules.schema import LEVEL_ORDER, Pack, Selector
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Sums over some logs: activities, participants by sex, media products by kind, budget (VND)."""
+
+    activities: int = 0
+    male: int = 0
+    female: int = 0
+    participants: int = 0
+    media: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MEDIA_KINDS, 0))
+    budget: int = 0
+
+    @property
+    def media_total(self) -> int:
+        return sum(self.media.values())
+
+    def __add__(self, other: Figures) -> Figures:
+        return Figures(
+            self.activities + other.activities,
+            self.male + other.male,
+            self.female + other.female,
+            self.participants + other.participants,
+            {k: self.media.get(k, 0) + other.media.get(k, 0) for k in MEDIA_KINDS},
+            self.budget + other.budget,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "activities": self.activities,
+            "male": self.male,
+            "female": self.female,
+            "participants": self.participants,
+            "media": dict(self.media),
+            "media_total": self.media_total,
+            "budget": self.budget,
+        }
+
+
+def _total(items: Iterable[Figures]) -> Figures:
+    result = Figures()
+    for item in items:
+        result = result + item
+    return result
+
+
+def _rate(done: int, expected: int) -> float | None:
+    return round(100 * done / expected, 1) if expected else None
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    code: str
+    name: str
+    level: str
+    unit_type: str
+    expected: bool
+    figures: Figures
+    activities_by_type: dict[str, int]
+
+    @property
+    def logged(self) -> bool:
+        return self.figures.activities > 0
+
+
+@dataclass(frozen=True)
+class LevelFigures:
+    level: str
+    expected: int  # units expected to log
+    logged: int  # of those, the ones that did
+    logging_units: int  # every unit of the level that logged, expected or not
+    figures: Figures
+    by_type: dict[str, Figures]
+
+    @property
+    def coverage(self) -> float | None:
+        """Percent of the expected units that logged; None when none is expected."""
+        return _rate(self.logged, self.expected)
+
+
+@dataclass(frozen=True)
+class TypeFigures:
+    type_id: str
+    name: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class PreviousYear:
+    year: int
+    scope_name: str | None  # the unit of the same code in that year's tree, None: everywhere
+    logging_units: int
+    figures: Figures
+    by_type: dict[str, Figures]
+
+
+@dataclass(frozen=True)
+class Rollup:
+    campaign_id: str
+    campaign_name: str
+    pack_id: str
+    year: int
+    window: CampaignWindow
+    tree_day: date
+    under: str | None
+    under_name: str | None
+    expected: int
+    logged: int
+    total: Figures
+    levels: list[LevelFigures]
+    types: list[TypeFigures]
+    units: list[UnitFigures]
+    previous: PreviousYear | None
+
+    @property
+    def coverage(self) -> float | None:
+        return _rate(self.logged, self.expected)
+
+
+@dataclass(frozen=True)
+class _Unit:
+    id: int
+    code: str
+    name: str
+    level: str
+    unit_type: str
+    path: str
+
+
+def _valid_on(day: date) -> Any:
+    return (Unit.valid_from <= day) & (Unit.valid_to.is_(None) | (Unit.valid_to >= day))
+
+
+def _under(paths: Sequence[str]) -> Any:
+    return or_(*(Unit.path.startswith(p) for p in paths)) if paths else true()
+
+
+def _units(engine: Engine, day: date, paths: Sequence[str]) -> list[_Unit]:
+    query = select(Unit.id, Unit.code, Unit.name, Unit.level, Unit.unit_type, Unit.path).where(
+        _valid_on(day), _under(paths)
+    )
+    with engine.connect() as connection:
+        return [_Unit(*r) for r in connection.execute(query)]
+
+
+def _unit_named(engine: Engine, code: str, day: date) -> _Unit | None:
+    query = select(Unit.id, Unit.code, Unit.name, Unit.level, Unit.unit_type, Unit.path).where(
+        Unit.code == code, _valid_on(day)
+    )
+    with engine.connect() as connection:
+        row = connection.execute(query).first()
+    return _Unit(*row) if row else None
+
+
+# Sums travel as plain lists of integers in this order until the end: adding up some 50,000
+# groups as dataclasses cost more than the query itself.
+Sums = list[int]
+_WIDTH = 5 + len(MEDIA_KINDS)  # activities, male, female, participants, budget, media by kind
+
+
+def _figures(sums: Sums) -> Figures:
+    return Figures(sums[0], sums[1], sums[2], sums[3], dict(zip(MEDIA_KINDS, sums[5:], strict=True)), sums[4])
+
+
+def _add(into: dict[Any, Sums], key: Any, sums: Sums) -> None:
+    total = into.get(key)
+    if total is None:
+        into[key] = list(sums)
+    else:
+        for index in range(_WIDTH):
+            total[index] += sums[index]
+
+
+def _sums(engine: Engine, campaign_id: str, year: int, day: date, paths: Sequence[str]) -> dict[tuple[int, str], Sums]:
+    """Sums per (unit id, activity type), computed by the database over the tree valid on ``day``."""
+    columns = ["participants_male", "participants_female", "participants_total", "budget_vnd"]
+    columns += [f"media_{kind}" for kind in MEDIA_KINDS]
+    # PostgreSQL sums bigints as numeric: cast back, so rows come as ints, not Decimals to convert.
+    sums = [cast(func.sum(getattr(ActivityLog, c)), BigInteger) for c in columns]
+    units = select(Unit.id).where(_valid_on(day), _under(paths))
+    query = (
+        select(ActivityLog.unit_id, ActivityLog.activity_type, func.count(), *sums)
+        .where(ActivityLog.campaign_id == campaign_id, ActivityLog.year == year, ActivityLog.unit_id.in_(units))
+        .group_by(ActivityLog.unit_id, ActivityLog.activity_type)
+    )
+    with engine.connect() as connection:
+        return {(r[0], r[1]): list(r[2:]) for r in connection.execute(query)}
+
+
+def _selected(selectors: Sequence[Selector], unit: _Unit) -> bool:
+    return any(
+        (s.level is None or s.level == unit.level)
+        and (not s.types or unit.unit_type in s.types)
+        and (not s.codes or unit.code in s.codes)
+        and unit.code not in s.exclude
+        for s in selectors
+    )
+
+
+def _by_type(sums: dict[tuple[int, str], Sums]) -> dict[str, Figures]:
+    per_type: dict[str, Sums] = {}
+    for (_, type_id), values in sums.items():
+        _add(per_type, type_id, values)
+    return {type_id: _figures(values) for type_id, values in per_type.items()}
+
+
+def rollup(
+    engine: Engine,
+    *,
+    campaign: str | PackCampaign,
+    year: int,
+    under: str | None = None,
+    packs: Sequence[Pack] | None = None,
+) -> Rollup:
+    """Roll up a campaign's logs for ``year``, everywhere or under the unit ``under`` (a code).
+
+    ``campaign`` is a campaign id, looked up among ``packs`` (the shipped ones by default) that
+    apply in ``year``, or a chosen :class:`PackCampaign`.
+    """
+    if isinstance(campaign, str):
+        if packs is None:
+            from rules.loader import shipped_packs
+
+            packs = [p.pack for p in shipped_packs()]
+        chosen = find_campaign(packs, campaign, year)
+    else:
+        chosen = campaign
+    window = campaign_window(chosen.campaign, year)
+    day = window.end
+    scope = scope_paths(engine, chosen.pack.scope, day) if chosen.pack.scope else []
+    top: _Unit | None = None
+    if under is not None:
+        top = _unit_named(engine, under, day)
+        if top is None:
+            raise DunghanError(f"no unit {under!r} valid on {day:%d/%m/%Y}")
+        paths = [top.path]
+    else:
+        paths = scope
+    units = _units(engine, day, paths)
+    loggers = chosen.loggers()
+    expected = {u.id for u in units if _selected(loggers, u) and (not scope or u.path.startswith(tuple(scope)))}
+    sums = _sums(engine, chosen.campaign.id, year, day, paths)
+    level_of = {u.id: u.level for u in units}
+    per_unit: dict[int, Sums] = {}
+    per_unit_types: dict[int, dict[str, int]] = {}
+    per_level: dict[str, Sums] = {}
+    per_level_type: dict[tuple[str, str], Sums] = {}
+    per_type: dict[str, Sums] = {}
+    for (unit_id, type_id), values in sums.items():
+        level = level_of[unit_id]
+        _add(per_unit, unit_id, values)
+        _add(per_level, level, values)
+        _add(per_level_type, (level, type_id), values)
+        _add(per_type, type_id, values)
+        per_unit_types.setdefault(unit_id, {})[type_id] = values[0]
+
+    names = chosen.type_ids()
+    unit_rows = [
+        UnitFigures(
+            u.code,
+            u.name,
+            u.level,
+            u.unit_type,
+            u.id in expected,
+            _figures(per_unit[u.id]) if u.id in per_unit else Figures(),
+            per_unit_types.get(u.id, {}),
+        )
+        for u in sorted(units, key=lambda u: (LEVEL_ORDER.get(u.level, 9), u.path))
+        if u.id in expected or u.id in per_unit
+    ]
+    levels = []
+    for level in sorted(set(level_of.values()), key=lambda lv: LEVEL_ORDER.get(lv, 9)):
+        ids = {u.id for u in units if u.level == level}
+        levels.append(
+            LevelFigures(
+                level,
+                len(ids & expected),
+                len(ids & expected & per_unit.keys()),
+                len(ids & per_unit.keys()),
+                _figures(per_level[level]) if level in per_level else Figures(),
+                {t: _figures(v) for (lv, t), v in per_level_type.items() if lv == level},
+            )
+        )
+    order = [*names, *sorted(set(per_type) - set(names))]  # types no longer in the pack come last
+    types = [TypeFigures(t, names.get(t, t), _figures(per_type[t]) if t in per_type else Figures()) for t in order]
+    everything: dict[str, Sums] = {}
+    for values in per_type.values():
+        _add(everything, "all", values)
+    return Rollup(
+        campaign_id=chosen.campaign.id,
+        campaign_name=chosen.campaign.name,
+        pack_id=chosen.pack.id,
+        year=year,
+        window=window,
+        tree_day=day,
+        under=under,
+        under_name=top.name if top else None,
+        expected=len(expected),
+        logged=len(expected & per_unit.keys()),
+        total=_figures(everything["all"]) if everything else Figures(),
+        levels=levels,
+        types=types,
+        units=unit_rows,
+        previous=_previous(engine, chosen, year - 1, [under] if under else chosen.pack.scope),
+    )
+
+
+def _previous(engine: Engine, chosen: PackCampaign, year: int, codes: Sequence[str]) -> PreviousYear | None:
+    """The same campaign a year earlier, under the units of the same codes in that year's tree."""
+    day = campaign_window(chosen.campaign, year).end
+    tops = [_unit_named(engine, code, day) for code in codes]
+    if not all(tops):
+        return None
+    paths = [t.path for t in tops if t]
+    sums = _sums(engine, chosen.campaign.id, year, day, paths)
+    if not sums:
+        return None
+    by_type = _by_type(sums)
+    return PreviousYear(
+        year,
+        ", ".join(t.name for t in tops if t) or None,
+        len({unit_id for unit_id, _ in sums}),
+        _total(by_type.values()),
+        by_type,
+    )

@@ -1,0 +1,48 @@
+"""Messages to the admin (quản trị hệ thống): one per configured address, through the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from models.outbox import NoticeDraft
+from notifications.render import render
+
+
+def admin_notices(
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    key: str,
+    at: datetime,
+    admin_emails: list[str],
+    admin_urls: list[str],
+) -> list[NoticeDraft]:
+    """``template`` rendered once and addressed to every admin email and Apprise URL.
+
+    ``key`` names the occasion (``gaps:2026-12-22``); each address gets ``key:channel:address``,
+    so the same occasion never reaches the same address twice.
+    """
+    message = render(template, context)
+    return [
+        NoticeDraft(
+            key=f"{key}:{channel}:{address}"[:200],
+            kind="admin",
+            obligation_id=None,
+            step=None,
+            contact_id=None,
+            recipient_role="admin",
+            recipient_name="Quản trị hệ thống",
+            channel=channel,
+            address=address,
+            template=template,
+            subject=message.subject,
+            body_text=message.text,
+            body_html=message.html,
+            payload=None,
+            note=None,
+            not_before=at,
+        )
+        for channel, address in [("email", a) for a in admin_emails] + [("apprise", u) for u in admin_urls]
+    ]

@@ -1,0 +1,60 @@
+"""The indicator table of a year as a workbook in the layout of Phụ lục 01: the title over the
+table, headings of Mục tiêu and Chỉ tiêu in bold, figures as numbers, targets and progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from models.indicators import IndicatorResults
+from reports.indicator_rows import columns, printed_rows
+from rules.periods import period_name
+
+WIDTHS = (9, 60, 12, 12, 28, 12, 16, 16, 40, 36)
+_THIN = Side(style="thin")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def write_indicator_xlsx(results: IndicatorResults, path: Path) -> Path:
+    table = results.table
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = table.form.id[:31]
+    headings = [*columns(table.year), "Ghi chú"]
+    last = get_column_letter(len(headings))
+    sheet.append([table.form.title.upper()])
+    sheet.append([f"({table.pack.legal_basis[0]}; số liệu {period_name(table.period.label)})"])
+    sheet.merge_cells(f"A1:{last}1")
+    sheet.merge_cells(f"A2:{last}2")
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet["A2"].font = Font(italic=True)
+    for cell in (sheet["A1"], sheet["A2"]):
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    sheet.append([])
+    sheet.append(headings)
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = _BOX
+    for row in printed_rows(results):
+        sheet.append(
+            [row.code, row.name, row.value, row.unit, row.agency, row.period, *row.targets, row.progress, row.note]
+        )
+        for cell in sheet[sheet.max_row]:
+            cell.border = _BOX
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if row.heading:
+                cell.font = Font(bold=True)
+        sheet.cell(sheet.max_row, 3).number_format = "#,##0.##"
+    for index, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "C5"
+    sheet.print_title_rows = "4:4"
+    sheet.page_setup.orientation = "landscape"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path

@@ -1,0 +1,275 @@
+"""Activity logs of a campaign (nhật ký hoạt động): what one entry may say, checked without I/O.
+
+The Action Month (Tháng hành động vì bình đẳng giới và phòng ngừa, ứng phó với bạo lực trên cơ sở
+giới) runs 15/11–15/12 every year. Each unit logs what it did: the day, the kind of activity from
+the campaign's list in the pack, a title, participants by sex, media products by kind and the
+budget. Only counts are kept: nothing may identify a person, least of all a victim of violence,
+so titles and notes holding a phone number, an identity-card number, an e-mail address or a year
+of birth are refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from rules.errors import DunghanError
+from rules.schema import Campaign, Pack, Selector, day_month
+
+# Media products are counted by these kinds, the same for every pack, so that the roll-up can sum
+# each in SQL; together they are the campaign's "Số sản phẩm truyền thông".
+MEDIA_KINDS: dict[str, str] = {
+    "news": "Tin, bài trên báo, cổng thông tin điện tử",
+    "broadcast": "Phóng sự, chương trình phát thanh, truyền hình",
+    "print": "Tờ rơi, tài liệu, ấn phẩm",
+    "panel": "Pano, áp phích, băng rôn, khẩu hiệu",
+    "online": "Bài đăng mạng xã hội, video clip",
+}
+TITLE_MAX = 255
+NOTE_MAX = 1000
+
+# Who is expected to log when a pack ties no report to its campaign: the people's committees.
+DEFAULT_LOGGERS = (
+    Selector(level="commune", types=["people_committee"]),
+    Selector(level="district", types=["people_committee"]),
+    Selector(level="province", types=["people_committee"]),
+)
+
+_PERSONAL = (
+    (re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.]?\d){9}(?!\d)"), "a phone number"),
+    (re.compile(r"(?<!\d)(?:\d{9}|\d{12})(?!\d)"), "an identity-card number"),
+    (re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+"), "an e-mail address"),
+    (re.compile(r"\b(?:sinh năm|năm sinh|sn)\s*:?\s*(?:19|20)\d{2}\b", re.IGNORECASE), "a year of birth"),
+    (re.compile(r"\b(?:cccd|cmnd|căn cước)\b", re.IGNORECASE), "an identity document"),
+)
+
+
+class ActivityError(DunghanError):
+    """A campaign that cannot be found or chosen, or a unit that may not log in it."""
+
+
+@dataclass(frozen=True)
+class CampaignWindow:
+    """The days a campaign's logs may carry: ``earliest`` (with the preparation days) to ``end``."""
+
+    start: date
+    end: date
+    earliest: date
+
+    def describe(self) -> str:
+        text = f"{self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
+        if self.earliest < self.start:
+            text += f", from {self.earliest:%d/%m/%Y} with {(self.start - self.earliest).days} preparation days"
+        return text
+
+
+def campaign_window(campaign: Campaign, year: int) -> CampaignWindow:
+    """The campaign's window in ``year``, and the first day a log may be dated.
+
+    >>> from rules.schema import ActivityType, Window
+    >>> month = Campaign(id="thd", name="Tháng hành động", window=Window(start="15/11", end="15/12"),
+    ...                  preparation_days=14, activity_types=[ActivityType(id="a", name="A")])
+    >>> w = campaign_window(month, 2026)
+    >>> w.start, w.end, w.earliest
+    (datetime.date(2026, 11, 15), datetime.date(2026, 12, 15), datetime.date(2026, 11, 1))
+    """
+    start_day, start_month = day_month(campaign.window.start)
+    end_day, end_month = day_month(campaign.window.end)
+    start, end = date(year, start_month, start_day), date(year, end_month, end_day)
+    if end < start:
+        raise ActivityError(f"campaign {campaign.id}: its window must lie within one year")
+    return CampaignWindow(start, end, start - timedelta(days=campaign.preparation_days))
+
+
+@dataclass(frozen=True)
+class PackCampaign:
+    """A campaign and the pack that states it."""
+
+    pack: Pack
+    campaign: Campaign
+
+    def type_ids(self) -> dict[str, str]:
+        """Activity type id → name, in the pack's order."""
+        return {t.id: t.name for t in self.campaign.activity_types}
+
+    def loggers(self) -> list[Selector]:
+        """Who is expected to log: the reporters of every hop of the pack's reports on this
+        campaign (frequency: campaign); without such a report, the people's committees of
+        communes, districts and provinces."""
+        selectors = [
+            selector
+            for report in self.pack.reports
+            if report.campaign == self.campaign.id
+            for hop in report.chain
+            for selector in hop.from_
+        ]
+        return selectors or list(DEFAULT_LOGGERS)
+
+
+def find_campaign(packs: Sequence[Pack], campaign_id: str, year: int) -> PackCampaign:
+    """The one pack applying in ``year`` that states ``campaign_id``.
+
+    Logs are kept by campaign id, so the same campaign stated by the 2024 pack and the two-tier
+    pack compares year with year.
+    """
+    found = [
+        PackCampaign(pack, campaign)
+        for pack in packs
+        if pack.applies_in(year) and (campaign := pack.campaign(campaign_id)) is not None
+    ]
+    if not found:
+        stated = sorted({c.id for p in packs if p.applies_in(year) for c in p.campaigns})
+        raise ActivityError(
+            f"no pack applying in {year} states a campaign {campaign_id!r}"
+            + (f"; campaigns that year: {', '.join(stated)}" if stated else "")
+        )
+    if len(found) > 1:
+        names = ", ".join(f.pack.id for f in found)
+        raise ActivityError(
+            f"campaign {campaign_id!r} is stated by several packs in {year} ({names}): choose with --pack"
+        )
+    return found[0]
+
+
+@dataclass(frozen=True)
+class ActivityEntry:
+    """One activity as a unit reports it; numbers are already whole numbers (see :func:`parse_count`)."""
+
+    day: date
+    activity_type: str
+    title: str
+    male: int
+    female: int
+    total: int | None = None  # when left empty: male + female
+    media: Mapping[str, int] = field(default_factory=dict)
+    budget: int = 0
+    note: str | None = None
+
+    @property
+    def participants(self) -> int:
+        return self.male + self.female if self.total is None else self.total
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with one field of an entry."""
+
+    field: str
+    message: str
+
+
+def parse_count(value: Any) -> int:
+    """A cell or option as a non-negative whole number; empty is 0. Vietnamese thousands
+    separators ("5.000.000") are read; fractions and negatives are refused.
+
+    >>> parse_count("5.000.000"), parse_count(12.0), parse_count(None), parse_count(" 1 200 ")
+    (5000000, 12, 0, 1200)
+    >>> parse_count("-3")
+    Traceback (most recent call last):
+    ...
+    ValueError: -3 is not a whole number of 0 or more
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 0
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a whole number of 0 or more")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    else:
+        text = str(value).strip()
+        if re.fullmatch(r"\d+", text):
+            number = int(text)
+        elif re.fullmatch(r"\d{1,3}(?:([.,  ])\d{3})(?:\1\d{3})*", text):
+            number = int(re.sub(r"\D", "", text))
+        else:
+            raise ValueError(f"{text} is not a whole number of 0 or more")
+    if number < 0:
+        raise ValueError(f"{number} is not a whole number of 0 or more")
+    return number
+
+
+def personal_data(text: str) -> str | None:
+    """What in ``text`` could identify a person, or None. Logs hold counts only.
+
+    >>> personal_data("Hỗ trợ 3 người bị bạo lực tại địa chỉ tin cậy")
+    >>> personal_data("Chị H., sinh năm 1990, SĐT 0987 654 321")
+    'a phone number'
+    >>> personal_data("CCCD của người được hỗ trợ")
+    'an identity document'
+    """
+    for pattern, what in _PERSONAL:
+        if pattern.search(text):
+            return what
+    return None
+
+
+def check_activity(
+    entry: ActivityEntry, chosen: PackCampaign, year: int, *, today: date | None = None
+) -> list[Problem]:
+    """Every problem of one entry: the day outside the window (the pack's preparation days
+    allowed before it) or after ``today``, an activity type not in the campaign's list,
+    participants whose sexes do not add up, negative numbers, media of unknown kinds, text that
+    could identify a person.
+
+    >>> from rules.loader import shipped_packs
+    >>> month = find_campaign([p.pack for p in shipped_packs()], "thang-hanh-dong", 2026)
+    >>> rally = ActivityEntry(date(2026, 11, 1), "le-phat-dong", "Lễ phát động", male=40, female=60)
+    >>> check_activity(rally, month, 2026)  # 14 preparation days before 15/11
+    []
+    >>> late = ActivityEntry(date(2026, 12, 16), "le-phat-dong", "Tổng kết", male=1, female=2, total=4)
+    >>> [p.message for p in check_activity(late, month, 2026)]  # doctest: +NORMALIZE_WHITESPACE
+    ['16/12/2026 is outside the campaign (15/11/2026–15/12/2026, from 01/11/2026 with 14 preparation days)',
+     'male 1 + female 2 is 3, not the total 4']
+    """
+    problems: list[Problem] = []
+    window = campaign_window(chosen.campaign, year)
+    if not window.earliest <= entry.day <= window.end:
+        problems.append(Problem("day", f"{entry.day:%d/%m/%Y} is outside the campaign ({window.describe()})"))
+    elif today is not None and entry.day > today:
+        problems.append(Problem("day", f"{entry.day:%d/%m/%Y} is after today ({today:%d/%m/%Y}): log what was done"))
+    types = chosen.type_ids()
+    if entry.activity_type not in types:
+        problems.append(
+            Problem(
+                "activity_type",
+                f"{entry.activity_type!r} is not an activity type of campaign {chosen.campaign.id}; "
+                f"types: {', '.join(types)}",
+            )
+        )
+    title = entry.title.strip()
+    if not title:
+        problems.append(Problem("title", "the title is empty"))
+    elif len(title) > TITLE_MAX:
+        problems.append(Problem("title", f"the title is {len(title)} characters long; at most {TITLE_MAX}"))
+    if entry.note is not None and len(entry.note) > NOTE_MAX:
+        problems.append(Problem("note", f"the note is {len(entry.note)} characters long; at most {NOTE_MAX}"))
+    for name, text in (("title", entry.title), ("note", entry.note or "")):
+        if what := personal_data(text):
+            problems.append(
+                Problem(name, f"holds what looks like {what}: logs keep counts only, nothing that identifies a person")
+            )
+    numbers = {"male": entry.male, "female": entry.female, "budget": entry.budget}
+    if entry.total is not None:
+        numbers["total"] = entry.total
+    for kind, count in entry.media.items():
+        if kind not in MEDIA_KINDS:
+            problems.append(Problem(f"media.{kind}", f"unknown media kind {kind!r}; kinds: {', '.join(MEDIA_KINDS)}"))
+        else:
+            numbers[f"media.{kind}"] = count
+    negative = {name for name, value in numbers.items() if value < 0}
+    problems += [Problem(name, f"{numbers[name]} is not a whole number of 0 or more") for name in sorted(negative)]
+    consistent = entry.total is None or entry.male + entry.female == entry.total
+    if not consistent and not negative & {"male", "female", "total"}:
+        problems.append(
+            Problem(
+                "total",
+                f"male {entry.male} + female {entry.female} is {entry.male + entry.female}, "
+                f"not the total {entry.total}",
+            )
+        )
+    return problems

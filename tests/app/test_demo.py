@@ -1,0 +1,68 @@
+"""`dunghan demo`: the whole daily job on a generated Bắc Ninh workspace, run twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from app.cli import app
+from app.demo import demo_contacts, demo_units, prepare_home
+from app.settings import get_settings
+
+pytestmark = pytest.mark.usefixtures("prefect_api")
+
+
+@pytest.fixture
+def demo_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """The variables the demo sets, registered here so that they are put back after the test."""
+    monkeypatch.setenv("DUNGHAN_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("DUNGHAN_DELIVERY", "folder")
+    monkeypatch.setenv("DUNGHAN_ADMIN_EMAILS", "[]")
+    monkeypatch.setenv("DUNGHAN_SENDER_NAME", "dunghan")
+    monkeypatch.delenv("DUNGHAN_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    yield tmp_path / "data" / "demo"
+    get_settings.cache_clear()
+
+
+def test_the_demo_runs_the_day_and_runs_again(demo_env: Path) -> None:
+    first = CliRunner().invoke(app, ["demo", "--at", "2026-11-25T07:30"])
+    assert first.exit_code == 0, first.output
+    assert f"workspace {demo_env}: new" in first.output
+    assert "Quá hạn và sắp đến hạn" in first.output
+    assert "Tỷ lệ nộp báo cáo theo cấp" in first.output
+    assert "default:cap-tren" in first.output  # laggards of the half-year report are escalated
+    mails = list((demo_env / "outbox").rglob("*.eml"))
+    assert mails
+    assert f"{len(mails)} email .eml" in first.output
+    assert (demo_env / "dunghan.db").exists()
+    assert "Tháng hành động 2026:" in first.output  # logs since 15/11, rolled up per level
+    assert (demo_env / "reports" / "thang-hanh-dong-2026-24.xlsx").exists()
+
+    again = CliRunner().invoke(app, ["demo", "--at", "2026-11-25T07:30"])
+    assert again.exit_code == 0, again.output
+    assert "rebuilt from scratch" in again.output
+    assert len(list((demo_env / "outbox").rglob("*.eml"))) == len(mails)  # the same day, the same messages
+
+
+def test_the_demo_never_touches_a_folder_it_did_not_make(demo_env: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "bao-cao.xlsx").write_bytes(b"keep me")
+    result = CliRunner().invoke(app, ["demo", "--home", str(mine)])
+    assert result.exit_code == 1
+    assert "already holds files that the demo did not make" in result.output
+    assert (mine / "bao-cao.xlsx").read_bytes() == b"keep me"
+
+
+def test_generated_contacts_cover_every_unit_with_a_focal_point(tmp_path: Path) -> None:
+    units = demo_units()
+    contacts = demo_contacts(units)
+    assert {c.unit for c in contacts if c.role == "focal_point"} == {u.code for u in units if u.level != "ministry"}
+    assert all(c.email and c.email.endswith("@bacninh.example") for c in contacts)
+    assert any(c.zalo_user_id for c in contacts) and any(not c.zalo_user_id for c in contacts)
+    assert contacts == demo_contacts(units)  # seeded: the same every time
+    assert prepare_home(tmp_path / "new") is False
+    assert prepare_home(tmp_path / "new") is True

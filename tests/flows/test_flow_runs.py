@@ -1,0 +1,76 @@
+"""The flows run under Prefect (one temporary API for the session), as the CLI and workers run them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.states import State
+from sqlalchemy import func, select
+
+from app.workspace import database
+from flows.plan_cycle import plan_cycle
+from flows.send_reminders import send_reminders
+from models.org_rows import ContactRow
+from models.tables import Notice, Obligation
+from models.tree import import_org
+from rules.errors import PackNotFound
+from tests.models.factory import bac_ninh_2026
+
+pytestmark = pytest.mark.usefixtures("prefect_api")
+
+
+def run_name(state: State[Any]) -> str:
+    with get_client(sync_client=True) as client:
+        return client.read_flow_run(state.state_details.flow_run_id).name  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def tree(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from app.settings import get_settings
+
+    monkeypatch.setenv("DUNGHAN_ADMIN_EMAILS", '["admin@snv.bacninh.gov.vn"]')
+    get_settings.cache_clear()
+    engine = database()
+    bac_ninh_2026(engine)
+    contact = ContactRow(1, "24-STP", "Đỗ Minh Tư", "focal_point", "tu@stp.bacninh.gov.vn", None, None, "email", True)
+    import_org(engine, [], [contact], source="test")
+    return workspace
+
+
+def test_plan_then_sweep_as_flows(tree: Path) -> None:
+    state = plan_cycle("hai-cap-2026", 2026, under=["24"], at="2026-01-05T08:00", return_state=True)
+    summary = state.result()
+    assert summary.created > 0 and summary.created == summary.total  # type: ignore[union-attr]
+    assert (
+        run_name(state)
+        == "plan_cycle pack=hai-cap-2026 year=2026 under=24 at=2026-01-05 08:00 actor=prefect:plan_cycle"
+    )
+    with database().connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(Obligation)) == summary.total  # type: ignore[union-attr]
+
+    again = plan_cycle("hai-cap-2026", 2026, under=["24"], at="2026-01-06T08:00")
+    assert (again.created, again.unchanged) == (0, summary.total)  # type: ignore[union-attr]
+
+    swept = send_reminders(at="2026-06-26T07:30", return_state=True)
+    result = swept.result()
+    assert any(d.address == "tu@stp.bacninh.gov.vn" for d in result.queued)  # type: ignore[union-attr]
+    assert {d.status for d in result.delivered} == {"sent"}  # type: ignore[union-attr]
+    assert run_name(swept) == "send_reminders at=2026-06-26 07:30"
+    assert list((tree / "outbox").rglob("*.eml"))
+    assert send_reminders(at="2026-06-26T07:30").queued == []  # nothing twice
+
+
+def test_a_failing_flow_raises_and_the_admin_hears_of_it(tree: Path) -> None:
+    with pytest.raises(PackNotFound):
+        plan_cycle("khong-co-goi-nay", 2026, under=["24"], at="2026-01-05T08:00")
+    with database().connect() as connection:
+        notices = connection.execute(
+            select(Notice.address, Notice.subject, Notice.status).where(Notice.kind == "admin")
+        )
+        [(address, subject, status)] = notices.all()
+    assert address == "admin@snv.bacninh.gov.vn"
+    assert subject.startswith("[dunghan] Lỗi khi chạy plan_cycle (plan_cycle pack=khong-co-goi-nay")
+    assert status == "sent"  # written to the outbox folder: the default delivery

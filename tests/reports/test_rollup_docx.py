@@ -1,0 +1,169 @@
+"""The Action Month report, read back with python-docx: who issues it, its tables, its chart."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from docx import Document
+from PIL import Image as PILImage
+from sqlalchemy import Engine
+
+from models.rollup import rollup
+from reports.rollup_addressing import NATIONAL_RECIPIENTS, rollup_addressing
+from reports.rollup_chart import SIZE_PX, participation_chart
+from reports.rollup_docx import write_rollup_docx
+from tests.models.factory import bac_ninh_2026
+from tests.models.test_rollup import log, old_lang_giang
+
+
+def _rows(table: object) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]  # type: ignore[attr-defined]
+
+
+def _texts(container: object) -> list[str]:
+    return [p.text for p in container.paragraphs if p.text]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def bac_ninh(engine: Engine) -> Engine:
+    """Two communes, a department and the UBND tỉnh logged in 2026; one commune in 2025."""
+    bac_ninh_2026(engine)
+    log(
+        engine,
+        2026,
+        [
+            ("07375", "2026-11-15", "le-phat-dong", 80, 120),
+            ("07375", "2026-11-20", "tap-huan", 10, 30),
+            ("07627", "2026-11-03", "hoi-nghi", 20, 25),
+            ("24-SYT", "2026-12-01", "truyen-thong-truc-tiep", 5, 15),
+            ("24", "2026-11-15", "le-phat-dong", 200, 300),
+        ],
+        media={"panel": 2, "news": 1},
+        budget=1_000_000,
+    )
+    log(engine, 2025, [("07375", "2025-11-16", "le-phat-dong", 50, 70)], budget=2_000_000)
+    return engine
+
+
+def test_the_report_of_a_province(bac_ninh: Engine, tmp_path: Path) -> None:
+    result = rollup(bac_ninh, campaign="thang-hanh-dong", year=2026, under="24")
+    path = write_rollup_docx(tmp_path / "thang-hanh-dong-2026-24.docx", result, rollup_addressing(bac_ninh, result))
+    doc = Document(str(path))
+    header, levels, types, media, comparison, signature = doc.tables
+    left, right = header.rows[0].cells
+    assert _texts(left) == ["UBND TỈNH BẮC NINH", "SỞ NỘI VỤ", "Số: …/BC-SNV"]
+    assert _texts(right) == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Bắc Ninh, ngày … tháng … năm …",
+    ]
+    body = _texts(doc)
+    assert body[:5] == [
+        "BÁO CÁO",
+        "Kết quả triển khai Tháng hành động vì bình đẳng giới và phòng ngừa, ứng phó với bạo lực trên cơ sở giới "
+        "năm 2026",
+        "Kính gửi:",
+        "- UBND tỉnh Bắc Ninh",
+        "- Bộ Nội vụ (Vụ Công tác thanh niên và Bình đẳng giới)",
+    ]
+    assert "(từ ngày 15/11/2026 đến ngày 15/12/2026) trên địa bàn tỉnh Bắc Ninh" in body[5]
+    for heading in ("I. KẾT QUẢ ĐẠT ĐƯỢC", "II. KHÓ KHĂN, VƯỚNG MẮC", "III. KIẾN NGHỊ, ĐỀ XUẤT"):
+        assert heading in body
+    assert "- 3/110 đơn vị phải báo cáo đã cập nhật hoạt động, đạt 2,7%." in body
+    assert "- Tổng số 5 hoạt động, thu hút 805 lượt người tham gia (nam 315, nữ 490; nữ chiếm 60,9%)." in body
+    assert "- Tổng kinh phí thực hiện các hoạt động: 5.000.000 đồng." in body
+    assert "- Còn 107 đơn vị phải báo cáo chưa cập nhật hoạt động." in body and "- Cấp xã: 97 đơn vị." in body
+
+    assert _rows(levels) == [
+        ["TT", "Cấp", "Đơn vị phải báo cáo", "Đã báo cáo", "Tỷ lệ", "Số hoạt động", "Nam", "Nữ", "Tổng số"],
+        ["1", "Cấp xã", "99", "2", "2%", "3", "110", "175", "285"],
+        ["2", "Cấp tỉnh", "11", "1", "9,1%", "2", "205", "315", "520"],
+        ["", "Tổng cộng", "110", "3", "2,7%", "5", "315", "490", "805"],
+    ]
+    assert levels.rows[-1].cells[1].paragraphs[0].runs[0].bold
+    type_rows = _rows(types)
+    assert type_rows[0][-1] == "Số hoạt động năm 2025" and len(type_rows) == 1 + 12 + 1
+    assert type_rows[1] == ["1", "Lễ phát động Tháng hành động", "2", "280", "420", "700", "1"]
+    assert type_rows[-1] == ["", "Tổng cộng", "5", "315", "490", "805", "1"]
+    assert _rows(media)[-1] == ["Tổng cộng", "5", "0", "0", "10", "0", "15", "5"]
+    assert _rows(comparison)[1:3] == [["Số đơn vị có hoạt động", "4", "1", "+3"], ["Số hoạt động", "5", "1", "+4"]]
+    assert _rows(comparison)[-1] == ["Kinh phí (đồng)", "5.000.000", "2.000.000", "+3.000.000"]
+
+    assert len(doc.inline_shapes) == 1
+    chart = doc.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
+    png = doc.part.related_parts[chart].blob
+    assert PILImage.open(BytesIO(png)).size == SIZE_PX
+    assert "Biểu đồ. Người tham gia theo giới tính và tỷ lệ đơn vị đã báo cáo, theo cấp" in body
+    assert _texts(signature.rows[0].cells[1])[0] == "GIÁM ĐỐC"
+
+
+def test_the_chart_is_a_png_of_fixed_size_and_the_same_bytes_each_time(bac_ninh: Engine) -> None:
+    result = rollup(bac_ninh, campaign="thang-hanh-dong", year=2026)
+    png = participation_chart(result)
+    image = PILImage.open(BytesIO(png))
+    image.load()
+    assert (image.format, image.size) == ("PNG", SIZE_PX)
+    assert "Software" not in image.info and b"matplotlib" not in png
+    assert participation_chart(result) == png
+
+
+def test_without_last_year_and_with_few_units_missing(bac_ninh: Engine, tmp_path: Path) -> None:
+    result = rollup(bac_ninh, campaign="thang-hanh-dong", year=2026, under="24-STP")
+    doc = Document(str(write_rollup_docx(tmp_path / "stp.docx", result, rollup_addressing(bac_ninh, result))))
+    body = _texts(doc)
+    assert len(doc.tables) == 5  # header, three tables, signature: nothing to compare with
+    assert "- Năm 2025 chưa có số liệu để so sánh." in body
+    assert "- Còn 1 đơn vị phải báo cáo chưa cập nhật hoạt động: Sở Tư pháp tỉnh Bắc Ninh." in body
+    assert "- Chưa có hoạt động nào được cập nhật." in body
+    assert body[2] == "Kính gửi: Sở Nội vụ tỉnh Bắc Ninh"
+
+
+@pytest.mark.parametrize(
+    ("under", "issuer", "recipients", "signer", "where"),
+    [
+        (
+            "07375",
+            ("Ủy ban nhân dân xã Lạng Giang", None, "Lạng Giang", "UBND"),
+            ("Sở Nội vụ tỉnh Bắc Ninh",),
+            "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH",
+            "trên địa bàn xã Lạng Giang",
+        ),
+        (
+            "24-SYT",
+            ("Sở Y tế", "UBND tỉnh Bắc Ninh", "Bắc Ninh", "SYT"),
+            ("Sở Nội vụ tỉnh Bắc Ninh",),
+            "GIÁM ĐỐC",
+            "tại Sở Y tế tỉnh Bắc Ninh",
+        ),
+        (None, ("Bộ Nội vụ", None, "Hà Nội", "BNV"), NATIONAL_RECIPIENTS, "BỘ TRƯỞNG", "trên phạm vi toàn quốc"),
+    ],
+)
+def test_who_issues_the_report(
+    bac_ninh: Engine,
+    under: str | None,
+    issuer: tuple[str, str | None, str, str],
+    recipients: tuple[str, ...],
+    signer: str,
+    where: str,
+) -> None:
+    result = rollup(bac_ninh, campaign="thang-hanh-dong", year=2026, under=under)
+    found = rollup_addressing(bac_ninh, result)
+    i = found.issuer
+    assert (i.name, i.parent, i.place, i.abbreviation) == issuer
+    assert (found.recipients, found.signer_title, found.where) == (recipients, signer, where)
+
+
+def test_before_2025_a_district_reports_to_the_sở_lđtbxh(engine: Engine) -> None:
+    old_lang_giang(engine)
+    log(engine, 2024, [("217", "2024-11-25", "hoi-nghi", 12, 18)])
+    result = rollup(engine, campaign="thang-hanh-dong", year=2024)  # the pack's scope: Huyện Lạng Giang
+    found = rollup_addressing(engine, result)
+    assert (found.issuer.name, found.issuer.parent, found.issuer.place) == (
+        "Ủy ban nhân dân huyện Lạng Giang",
+        None,
+        "Lạng Giang",
+    )
+    assert found.recipients == ("Sở Lao động – TB&XH tỉnh Bắc Giang",)
+    assert found.legal_basis == "Mục III.3 Kế hoạch BĐG năm 2024 của UBND huyện Lạng Giang"
