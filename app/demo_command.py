@@ -14,6 +14,7 @@ from app.errors import report_errors
 from app.options import AtOption
 from app.output import Format, render
 from app.settings import get_settings
+from app.supervision_commands import STATUS_COLUMNS
 
 OVERDUE_SHOWN = 12
 DEMO_OVERDUE_COLUMNS = [
@@ -25,17 +26,7 @@ DEMO_OVERDUE_COLUMNS = [
     ("working_days", "ngày làm việc"),
     ("focal_point", "cán bộ đầu mối"),
 ]
-RATE_COLUMNS = [
-    ("level", "cấp"),
-    ("report", "báo cáo"),
-    ("period", "kỳ"),
-    ("expected", "phải nộp"),
-    ("submitted", "đã nộp"),
-    ("on_time", "đúng hạn"),
-    ("overdue", "quá hạn"),
-    ("reporting_rate", "tỷ lệ nộp %"),
-    ("timeliness_rate", "tỷ lệ đúng hạn %"),
-]
+RATE_COLUMNS = [column for column in STATUS_COLUMNS if column[0] != "exempted"]
 SENT_COLUMNS = [("step", "bước"), ("template", "mẫu"), ("channel", "kênh"), ("count", "số thông báo")]
 EXAMPLE_COLUMNS = [
     ("recipient_name", "người nhận"),

@@ -163,7 +163,9 @@ def rollup(
     pack: Annotated[
         str | None, typer.Option("--pack", help="The pack (id or file) stating the campaign, when several do.")
     ] = None,
-    fmt: Annotated[RollupFormat, typer.Option("--format", "-f", help="table, json, xlsx or docx.")] = RollupFormat.table,
+    fmt: Annotated[
+        RollupFormat, typer.Option("--format", "-f", help="table, json, xlsx or docx.")
+    ] = RollupFormat.table,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="The file to write (xlsx, docx: default in the data folder).")
     ] = None,

@@ -19,8 +19,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Engine, select
+from sqlmodel import col
 
 from models.rollup import Rollup
 from models.tables import Unit
@@ -73,14 +75,12 @@ def _signer(name: str) -> str:
     return "GIÁM ĐỐC" if name.startswith("Sở ") else "THỦ TRƯỞNG CƠ QUAN"
 
 
-def _valid(day: date) -> object:
-    return (Unit.valid_from <= day) & (Unit.valid_to.is_(None) | (Unit.valid_to >= day))
-
-
-def _fetch(engine: Engine, day: date, *conditions: object) -> list[_Unit]:
-    query = select(Unit.id, Unit.code, Unit.name, Unit.level, Unit.unit_type, Unit.parent_id).where(
-        _valid(day), *conditions
-    )
+def _fetch(engine: Engine, day: date, *conditions: Any) -> list[_Unit]:
+    """The units valid on ``day`` that meet ``conditions``, by code."""
+    valid_to = col(Unit.valid_to)
+    query = select(
+        col(Unit.id), col(Unit.code), col(Unit.name), col(Unit.level), col(Unit.unit_type), col(Unit.parent_id)
+    ).where(col(Unit.valid_from) <= day, valid_to.is_(None) | (valid_to >= day), *conditions)
     with engine.connect() as connection:
         return [_Unit(*row) for row in connection.execute(query.order_by(Unit.code))]
 
@@ -133,7 +133,9 @@ def _names(engine: Engine, day: date, to: Recipient, above: list[_Unit]) -> list
 def _ministry(engine: Engine, day: date) -> Addressing:
     ministries = _fetch(engine, day, Unit.level == "ministry")
     name = ministries[0].name if ministries else "Bộ Nội vụ"
-    return Addressing(Issuer(name, None, CAPITAL, abbreviation(name)), NATIONAL_RECIPIENTS, "BỘ TRƯỞNG", "trên phạm vi toàn quốc")
+    return Addressing(
+        Issuer(name, None, CAPITAL, abbreviation(name)), NATIONAL_RECIPIENTS, "BỘ TRƯỞNG", "trên phạm vi toàn quốc"
+    )
 
 
 def rollup_addressing(engine: Engine, result: Rollup, pack: Pack | None = None) -> Addressing:
@@ -170,7 +172,13 @@ def rollup_addressing(engine: Engine, result: Rollup, pack: Pack | None = None) 
         name = _short(body.name if body else into.to.name, area)
         onward = _hop_from(report, body) if body else None
         recipients = [committee, *(_names(engine, day, onward.to, [body, *above]) if onward and body else [])]
-        return Addressing(Issuer(name, committee, place, abbreviation(name)), tuple(recipients), _signer(name), f"trên địa bàn {area}", basis)
+        return Addressing(
+            Issuer(name, committee, place, abbreviation(name)),
+            tuple(recipients),
+            _signer(name),
+            f"trên địa bàn {area}",
+            basis,
+        )
 
     hop = _hop_from(report, top)
     recipients = _names(engine, day, hop.to, above) if hop else []

@@ -63,7 +63,6 @@ def level_table(result: Rollup) -> Table:
     """Bảng 1: per level, the units expected, those that logged, coverage, activities and people."""
     rows = [
         [
-            str(index),
             sheet_title(level.level),
             _n(level.expected),
             _n(level.logged),
@@ -73,12 +72,11 @@ def level_table(result: Rollup) -> Table:
             _n(level.figures.female),
             _n(level.figures.participants),
         ]
-        for index, level in enumerate(result.levels, start=1)
+        for level in result.levels
     ]
     total = result.total
     rows.append(
         [
-            "",
             "Tổng cộng",
             _n(result.expected),
             _n(result.logged),
@@ -90,11 +88,11 @@ def level_table(result: Rollup) -> Table:
         ]
     )
     return Table(
-        columns=("TT", "Cấp", "Đơn vị phải báo cáo", "Đã báo cáo", "Tỷ lệ", "Số hoạt động", "Nam", "Nữ", "Tổng số"),
+        columns=("Cấp", "Đơn vị phải báo cáo", "Đã báo cáo", "Tỷ lệ", "Số hoạt động", "Nam", "Nữ", "Tổng số"),
         rows=rows,
-        widths_cm=(0.9, 2.1, 1.9, 1.7, 1.6, 1.9, 2.1, 2.1, 2.1),
+        widths_cm=(2.0, 1.8, 1.7, 1.5, 2.0, 2.4, 2.4, 2.7),  # 16.5 cm; room for 175.000.000 people
         bold_rows=frozenset({len(rows) - 1}),
-        centered_columns=frozenset(range(2, 9)) | {0},
+        centered_columns=frozenset(range(1, 8)),
         caption="Bảng 1. Kết quả theo cấp",
         font_size=11,
     )
@@ -113,11 +111,11 @@ def type_table(result: Rollup) -> Table:
     total = result.total
     last = ["", "Tổng cộng", _n(total.activities), _n(total.male), _n(total.female), _n(total.participants)]
     columns = ["TT", "Loại hoạt động", "Số hoạt động", "Nam", "Nữ", "Tổng số người"]
-    widths = [0.9, 6.4, 1.9, 2.4, 2.4, 2.5]
+    widths = [1.0, 5.7, 2.1, 2.4, 2.4, 2.9]
     if result.previous is not None:
         last.append(_n(result.previous.figures.activities))
         columns.append(f"Số hoạt động năm {result.previous.year}")
-        widths = [0.9, 5.0, 1.8, 2.0, 2.0, 2.4, 2.4]
+        widths = [1.0, 4.1, 2.1, 2.2, 2.2, 2.6, 2.3]
     rows.append(last)
     return Table(
         columns=columns,
@@ -141,11 +139,11 @@ def media_table(result: Rollup) -> Table:
     return Table(
         columns=("Cấp", *(MEDIA_HEADINGS[k] for k in MEDIA_KINDS), "Tổng số sản phẩm", "Kinh phí (triệu đồng)"),
         rows=rows,
-        widths_cm=(2.1, 1.9, 2.3, 1.9, 2.1, 2.0, 1.9, 2.3),
+        widths_cm=(1.9, 1.9, 2.2, 1.9, 2.1, 1.9, 2.3, 2.3),
         bold_rows=frozenset({len(rows) - 1}),
         centered_columns=frozenset(range(1, 8)),
         caption="Bảng 3. Sản phẩm truyền thông và kinh phí theo cấp",
-        font_size=11,
+        font_size=10.5,
     )
 
 
@@ -167,7 +165,7 @@ def comparison_table(result: Rollup) -> Table | None:
     return Table(
         columns=("Nội dung", f"Năm {result.year}", f"Năm {previous.year}", "Tăng (+), giảm (−)"),
         rows=[[name, _n(a), _n(b), _change(a, b)] for name, a, b in pairs],
-        widths_cm=(6.3, 3.4, 3.4, 3.4),
+        widths_cm=(5.4, 3.7, 3.7, 3.7),
         centered_columns=frozenset({1, 2, 3}),
         caption=f"Bảng 4. So sánh với năm {previous.year}",
         font_size=11,

@@ -141,7 +141,8 @@ def _page(document: Any, landscape: bool) -> float:
 
 
 def _header(document: Any, doc: AdministrativeDocument, text_width: float) -> None:
-    left_width = 7.0 if text_width < 20 else 11.0
+    # Portrait: the Quốc hiệu (13 pt bold) is 9.5 cm long and must hold on one line.
+    left_width = 6.2 if text_width < 20 else 11.0
     right_width = text_width - left_width
     table = document.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER

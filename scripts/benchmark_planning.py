@@ -64,7 +64,7 @@ def timed(label: str, action: Callable[[], Any], repeat: int = 1) -> Any:
         result = action()
         durations.append(time.perf_counter() - start)
     note = f"  (median of {repeat})" if repeat > 1 else ""
-    print(f"  {label:<44} {statistics.median(durations):8.3f} s{note}")
+    print(f"  {label:<48} {statistics.median(durations):8.3f} s{note}", flush=True)
     return result
 
 

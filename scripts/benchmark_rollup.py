@@ -16,13 +16,9 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Engine, insert, select, text
 
@@ -36,22 +32,10 @@ from reports.rollup_xlsx import write_rollup_xlsx
 from rules.activity import MEDIA_KINDS, find_campaign
 from rules.calendar import VIETNAM
 from rules.loader import shipped_packs
-from scripts.benchmark_planning import current_tree
+from scripts.benchmark_planning import current_tree, timed
 
 LOGS = 1_000_000
 BATCH = 20_000
-
-
-def timed(label: str, action: Callable[[], Any], repeat: int = 1) -> Any:
-    """Run ``action`` ``repeat`` times and print the median duration."""
-    durations = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = action()
-        durations.append(time.perf_counter() - start)
-    note = f"  (median of {repeat})" if repeat > 1 else ""
-    print(f"  {label:<48} {statistics.median(durations):8.3f} s{note}", flush=True)
-    return result
 
 
 def load_logs(engine: Engine, count: int, year: int, seed: int) -> None:

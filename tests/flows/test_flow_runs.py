@@ -74,3 +74,28 @@ def test_a_failing_flow_raises_and_the_admin_hears_of_it(tree: Path) -> None:
     assert address == "admin@snv.bacninh.gov.vn"
     assert subject.startswith("[dunghan] Lỗi khi chạy plan_cycle (plan_cycle pack=khong-co-goi-nay")
     assert status == "sent"  # written to the outbox folder: the default delivery
+
+
+def test_the_action_month_roll_up_writes_the_workbook_and_the_report(workspace: Path) -> None:
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from app.demo import load_tree, record_demo_activities
+    from flows.rollup_action_month import rollup_action_month
+    from tests.models.factory import at
+
+    engine = database()
+    load_tree(engine)
+    logged = record_demo_activities(engine, at=at("2026-12-01T17:00"))
+    assert logged > 0
+    state = rollup_action_month(year=2026, under="24", at="2026-12-02T06:00", return_state=True)
+    workbook, report = state.result()  # type: ignore[misc]
+    assert run_name(state) == "rollup_action_month year=2026 campaign=thang-hanh-dong under=24 at=2026-12-02 06:00"
+    assert (workbook.name, report.name) == ("thang-hanh-dong-2026-24.xlsx", "thang-hanh-dong-2026-24.docx")
+    assert workbook.parent == workspace / "reports"
+    assert len(load_workbook(workbook).sheetnames) >= 2  # a sheet per level and a summary
+    text = "\n".join(p.text for p in Document(str(report)).paragraphs)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in "\n".join(
+        cell.text for table in Document(str(report)).tables for row in table.rows for cell in row.cells
+    )
+    assert "Tháng hành động" in text

@@ -77,12 +77,12 @@ def test_the_report_of_a_province(bac_ninh: Engine, tmp_path: Path) -> None:
     assert "- Còn 107 đơn vị phải báo cáo chưa cập nhật hoạt động." in body and "- Cấp xã: 97 đơn vị." in body
 
     assert _rows(levels) == [
-        ["TT", "Cấp", "Đơn vị phải báo cáo", "Đã báo cáo", "Tỷ lệ", "Số hoạt động", "Nam", "Nữ", "Tổng số"],
-        ["1", "Cấp xã", "99", "2", "2%", "3", "110", "175", "285"],
-        ["2", "Cấp tỉnh", "11", "1", "9,1%", "2", "205", "315", "520"],
-        ["", "Tổng cộng", "110", "3", "2,7%", "5", "315", "490", "805"],
+        ["Cấp", "Đơn vị phải báo cáo", "Đã báo cáo", "Tỷ lệ", "Số hoạt động", "Nam", "Nữ", "Tổng số"],
+        ["Cấp xã", "99", "2", "2%", "3", "110", "175", "285"],
+        ["Cấp tỉnh", "11", "1", "9,1%", "2", "205", "315", "520"],
+        ["Tổng cộng", "110", "3", "2,7%", "5", "315", "490", "805"],
     ]
-    assert levels.rows[-1].cells[1].paragraphs[0].runs[0].bold
+    assert levels.rows[-1].cells[0].paragraphs[0].runs[0].bold
     type_rows = _rows(types)
     assert type_rows[0][-1] == "Số hoạt động năm 2025" and len(type_rows) == 1 + 12 + 1
     assert type_rows[1] == ["1", "Lễ phát động Tháng hành động", "2", "280", "420", "700", "1"]
