@@ -4,8 +4,10 @@ libraries load only in the commands that use them (checked by what a fresh proce
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -45,14 +47,14 @@ def test_commands_without_a_database_load_none_of_them(args: list[str]) -> None:
     assert loaded_by(args) == []
 
 
-def test_supervisor_queries_load_the_database_layer_but_not_prefect_or_alembic(workspace: object, backend: str) -> None:
-    if backend != "sqlite":
-        pytest.skip("one backend is enough for an import check")
-    import os
+def test_supervisor_queries_load_the_database_layer_but_not_prefect_or_alembic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from models.database import make_engine, migrate
 
-    from app.workspace import database
-
-    database()  # migrated here, so the probe finds the schema current
+    monkeypatch.setenv("DUNGHAN_HOME", str(tmp_path))
+    monkeypatch.delenv("DUNGHAN_DATABASE_URL", raising=False)
+    migrate(make_engine(f"sqlite:///{tmp_path / 'dunghan.db'}"))  # current, so the probe need not migrate
     loaded = loaded_by(["overdue", "--at", "2026-12-23"], env=dict(os.environ))
     assert "sqlalchemy" in loaded
     assert not {"prefect", "alembic", "apprise", "openpyxl"} & set(loaded)
