@@ -15,6 +15,7 @@ from app.options import AtOption
 from app.output import Format, render
 from app.settings import get_settings
 from app.supervision_commands import STATUS_COLUMNS
+from rules.schema import LEVEL_NAMES, ROLE_NAMES
 
 OVERDUE_SHOWN = 12
 DEMO_OVERDUE_COLUMNS = [
@@ -35,16 +36,7 @@ EXAMPLE_COLUMNS = [
     ("template", "mẫu"),
     ("subject", "tiêu đề"),
 ]
-ROLE_NAMES = {
-    "focal_point": "đầu mối",
-    "head": "thủ trưởng",
-    "recipient_officer": "cán bộ tiếp nhận",
-    "level_above": "cấp trên",
-    "supervisor": "lãnh đạo theo dõi",
-    "admin": "quản trị",
-}
 EXAMPLES_SHOWN = 6
-LEVEL_NAMES = {"province": "tỉnh", "commune": "xã", "district": "huyện", "ministry": "bộ"}
 
 
 def use_demo_home(home: Path) -> None:
@@ -188,7 +180,7 @@ def _sent(result: Any, now: Any, calendar: Any) -> None:
         examples = [
             {
                 "recipient_name": d.notice.recipient_name,
-                "role": ROLE_NAMES.get(d.notice.recipient_role, d.notice.recipient_role),
+                "role": ROLE_NAMES.get(d.notice.recipient_role, "quản trị hệ thống"),
                 "address": d.notice.address,
                 "template": d.notice.template,
                 "subject": d.notice.subject,
@@ -213,13 +205,12 @@ def _step(notice: Any) -> str:
 def _action_month(engine: Any, now: Any) -> None:
     from app.demo import ACTION_MONTH, PROVINCE
     from models.rollup import rollup
-    from rules.schema import LEVEL_NAMES as ROLLUP_LEVELS
 
     result = rollup(engine, campaign=ACTION_MONTH, year=now.year, under=PROVINCE)
     section(f"Tháng hành động {now.year}: {result.logged}/{result.expected} đơn vị đã báo cáo hoạt động")
     rows = [
         {
-            "level": ROLLUP_LEVELS.get(level.level, level.level),
+            "level": LEVEL_NAMES.get(level.level, level.level),
             "logged": f"{level.logged}/{level.expected}",
             "coverage": level.coverage,
             "activities": level.figures.activities,

@@ -60,7 +60,9 @@ def _table(pack: str | None, year: int, form: str | None) -> IndicatorTable:
 def set_(
     unit: Annotated[str, typer.Argument(help="The code of the unit that answers for the indicator.")],
     code: Annotated[str, typer.Argument(help="The indicator's code in the table (TT), e.g. III.3.1.")],
-    value: Annotated[str, typer.Argument(help="The figure: 48.5 or 48,5.")],
+    value: Annotated[
+        str, typer.Argument(help="The figure: 48,5 or 48.5; dots between thousands: 12.000 is twelve thousand.")
+    ],
     year: YearOption,
     pack: PackOption = None,
     form: FormOption = None,
@@ -74,7 +76,7 @@ def set_(
     Example: dunghan indicators set 27-SLDTBXH III.3.1 12 --year 2024
     """
     from models.indicators import ValueRow, save_values
-    from rules.numbers import parse_figure
+    from rules.numbers import parse_figure, vn_number
 
     try:
         figure = parse_figure(value)
@@ -90,7 +92,7 @@ def set_(
         source="cli",
     )
     what = "unchanged" if summary.unchanged else "corrected" if summary.changed else "entered"
-    typer.echo(f"{unit} {code} {year}: {value} ({what})")
+    typer.echo(f"{unit} {code} {year}: {vn_number(figure, 6)} ({what})")
 
 
 @indicators_app.command("template")

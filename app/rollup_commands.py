@@ -10,6 +10,7 @@ import typer
 
 from app.errors import report_errors
 from app.output import to_json, to_table
+from rules.numbers import vn_number
 
 if TYPE_CHECKING:
     from models.rollup import Figures, Rollup
@@ -40,10 +41,6 @@ LEVEL_COLUMNS = [
 TYPE_COLUMNS = [("name", "loại hoạt động"), *FIGURE_COLUMNS, ("previous", "năm trước: số hoạt động")]
 
 
-def _figures(figures: Figures) -> dict[str, Any]:
-    return figures.as_dict()
-
-
 def as_json(result: Rollup) -> dict[str, Any]:
     """The roll-up as plain JSON: campaign, levels, types, units and the previous year."""
     previous = result.previous
@@ -59,7 +56,7 @@ def as_json(result: Rollup) -> dict[str, Any]:
         "expected": result.expected,
         "logged": result.logged,
         "coverage": result.coverage,
-        "total": _figures(result.total),
+        "total": result.total.as_dict(),
         "levels": [
             {
                 "level": level.level,
@@ -67,12 +64,12 @@ def as_json(result: Rollup) -> dict[str, Any]:
                 "logged": level.logged,
                 "logging_units": level.logging_units,
                 "coverage": level.coverage,
-                "total": _figures(level.figures),
-                "by_type": {t: _figures(f) for t, f in level.by_type.items()},
+                "total": level.figures.as_dict(),
+                "by_type": {t: f.as_dict() for t, f in level.by_type.items()},
             }
             for level in result.levels
         ],
-        "types": [{"type": t.type_id, "name": t.name, **_figures(t.figures)} for t in result.types],
+        "types": [{"type": t.type_id, "name": t.name, **t.figures.as_dict()} for t in result.types],
         "units": [
             {
                 "code": u.code,
@@ -80,7 +77,7 @@ def as_json(result: Rollup) -> dict[str, Any]:
                 "level": u.level,
                 "unit_type": u.unit_type,
                 "expected": u.expected,
-                **_figures(u.figures),
+                **u.figures.as_dict(),
                 "activities_by_type": u.activities_by_type,
             }
             for u in result.units
@@ -91,43 +88,48 @@ def as_json(result: Rollup) -> dict[str, Any]:
             "year": previous.year,
             "scope_name": previous.scope_name,
             "logging_units": previous.logging_units,
-            "total": _figures(previous.figures),
-            "by_type": {t: _figures(f) for t, f in previous.by_type.items()},
+            "total": previous.figures.as_dict(),
+            "by_type": {t: f.as_dict() for t, f in previous.by_type.items()},
         },
     }
 
 
-def _vnd(amount: int) -> str:
-    """5000000 → '5.000.000', as amounts are written in Vietnamese."""
-    return f"{amount:,}".replace(",", ".")
+def _shown(figures: Figures) -> dict[str, str]:
+    """The figures of the table, written the Vietnamese way (120.500.000)."""
+    return {key: vn_number(value, 0) for key, value in figures.as_dict().items() if key != "media"}
 
 
-def as_table(result: Rollup) -> str:
+def _rate(coverage: float | None) -> str | None:
+    return None if coverage is None else vn_number(coverage, 1)
+
+
+def as_table(result: Rollup, where: str) -> str:
+    """The roll-up for people; ``where`` says what it covers, as the report does ("trên địa bàn
+    tỉnh Bắc Ninh", see :class:`reports.rollup_addressing.Addressing`)."""
     from rules.schema import LEVEL_NAMES
 
-    where = f" dưới {result.under} – {result.under_name}" if result.under else ""
     lines = [
-        f"{result.campaign_name} năm {result.year}{where} "
+        f"{result.campaign_name} năm {result.year} {where} "
         f"({result.window.start:%d/%m/%Y} – {result.window.end:%d/%m/%Y}; gói {result.pack_id})",
         "",
     ]
     levels = [
         {
             "level": LEVEL_NAMES.get(level.level, level.level),
-            "expected": level.expected,
-            "logged": level.logged,
-            "coverage": level.coverage,
-            **_figures(level.figures),
+            "expected": vn_number(level.expected, 0),
+            "logged": vn_number(level.logged, 0),
+            "coverage": _rate(level.coverage),
+            **_shown(level.figures),
         }
         for level in result.levels
     ]
     levels.append(
         {
             "level": "tổng cộng",
-            "expected": result.expected,
-            "logged": result.logged,
-            "coverage": result.coverage,
-            **_figures(result.total),
+            "expected": vn_number(result.expected, 0),
+            "logged": vn_number(result.logged, 0),
+            "coverage": _rate(result.coverage),
+            **_shown(result.total),
         }
     )
     lines += [to_table(levels, LEVEL_COLUMNS), ""]
@@ -135,8 +137,8 @@ def as_table(result: Rollup) -> str:
     types = [
         {
             "name": t.name,
-            **_figures(t.figures),
-            "previous": before[t.type_id].activities if t.type_id in before else None,
+            **_shown(t.figures),
+            "previous": vn_number(before[t.type_id].activities, 0) if t.type_id in before else None,
         }
         for t in result.types
     ]
@@ -148,9 +150,10 @@ def as_table(result: Rollup) -> str:
         p, now = result.previous.figures, result.total
         scope = f" ({result.previous.scope_name})" if result.previous.scope_name else ""
         lines.append(
-            f"So với năm {result.previous.year}{scope}: {now.activities} hoạt động (năm trước {p.activities}), "
-            f"{now.participants} người tham gia (năm trước {p.participants}), "
-            f"kinh phí {_vnd(now.budget)} đồng (năm trước {_vnd(p.budget)})."
+            f"So với năm {result.previous.year}{scope}: {vn_number(now.activities, 0)} hoạt động "
+            f"(năm trước {vn_number(p.activities, 0)}), {vn_number(now.participants, 0)} người tham gia "
+            f"(năm trước {vn_number(p.participants, 0)}), kinh phí {vn_number(now.budget, 0)} đồng "
+            f"(năm trước {vn_number(p.budget, 0)})."
         )
     lines.append("Số liệu từng đơn vị: --format json hoặc --format xlsx.")
     return "\n".join(lines)
@@ -202,7 +205,12 @@ def rollup(
         write_rollup_docx(path, result, rollup_addressing(engine, result, chosen.pack))
         typer.echo(str(path))
         return
-    text = to_json(as_json(result)) if fmt is RollupFormat.json else as_table(result)
+    if fmt is RollupFormat.json:
+        text = to_json(as_json(result))
+    else:
+        from reports.rollup_addressing import rollup_addressing
+
+        text = as_table(result, rollup_addressing(engine, result, chosen.pack).where)
     if output is None:
         typer.echo(text)
         return

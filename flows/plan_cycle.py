@@ -6,7 +6,7 @@ in the audit trail, so the yearly run and any later re-run are safe.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
@@ -15,14 +15,14 @@ from app.workspace import database
 from flows.failure import tell_admin
 from flows.run_names import run_name
 from models import planning
-from rules.clock import clock_for
+from rules.clock import run_clock
 from rules.errors import DunghanError
 from rules.loader import calendar_for, resolve_packs
 
 
 @task(name="plan_obligations", cache_policy=NO_CACHE)
 def plan_obligations(
-    pack: str, year: int, params: dict[str, date], under: list[str], at: str | None, actor: str
+    pack: str, year: int, params: dict[str, date], under: list[str], now: datetime, actor: str
 ) -> planning.PlanSummary:
     """Load the pack, then plan one obligation per unit, report, period and hop, in one transaction."""
     [item] = resolve_packs([pack])
@@ -36,7 +36,7 @@ def plan_obligations(
         calendar_for(item.pack),
         params=params,
         scope=scope,
-        now=clock_for(at)(),
+        now=now,
         actor=actor,
     )
 
@@ -51,8 +51,8 @@ def plan_cycle(
     actor: str = "prefect:plan_cycle",
 ) -> planning.PlanSummary:
     """Plan ``pack`` (an id or a file) for ``year`` (default: the year of ``at``, Vietnam time)."""
-    year = year or clock_for(at)().year
-    return plan_obligations(pack, year, dict(params or {}), list(under or []), at, actor)
+    now, _ = run_clock(at)
+    return plan_obligations(pack, year or now.year, dict(params or {}), list(under or []), now, actor)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ after the last attempt they are dead and wait for `dunghan outbox retry --dead`.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
@@ -15,19 +17,19 @@ from app.workspace import database
 from flows.failure import tell_admin
 from flows.run_names import run_name
 from notifications.delivery import Delivered
-from rules.clock import clock_for
+from rules.clock import Clock, run_clock
 
 
 @task(name="deliver_ready_notices", cache_policy=NO_CACHE)
-def deliver_ready_notices(at: str | None) -> list[Delivered]:
-    clock = clock_for(at)
-    return deliver_ready(database(), get_settings(), at=clock(), clock=clock)
+def deliver_ready_notices(now: datetime, clock: Clock) -> list[Delivered]:
+    return deliver_ready(database(), get_settings(), at=now, clock=clock)
 
 
 @flow(name="retry_notices", flow_run_name=run_name("retry_notices"), on_failure=[tell_admin])
 def retry_notices(at: str | None = None) -> list[Delivered]:
     """Deliver every notice whose time has come: failed ones past their back-off, held ones."""
-    return deliver_ready_notices(at)
+    now, clock = run_clock(at)
+    return deliver_ready_notices(now, clock)
 
 
 if __name__ == "__main__":

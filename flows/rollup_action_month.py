@@ -19,7 +19,7 @@ from app.workspace import database
 from flows.failure import tell_admin
 from flows.run_names import run_name
 from models.rollup import Rollup, rollup
-from rules.clock import clock_for
+from rules.clock import run_clock
 
 
 @task(name="roll_up_logs", cache_policy=NO_CACHE)
@@ -48,7 +48,7 @@ def rollup_action_month(
     year: int | None = None, campaign: str = "thang-hanh-dong", under: str | None = None, at: str | None = None
 ) -> list[Path]:
     """Roll up ``campaign`` for ``year`` (default: the year of ``at``), everywhere or under one unit."""
-    result = roll_up_logs(campaign, year or clock_for(at)().year, under)
+    result = roll_up_logs(campaign, year or run_clock(at)[0].year, under)
     return write_rollup_reports(result)
 
 

@@ -6,6 +6,8 @@ Scheduled Monday to Saturday; the digest itself is empty on days that are not wo
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
@@ -17,32 +19,32 @@ from flows.run_names import run_name
 from models.outbox import NoticeDraft
 from notifications.delivery import Delivered
 from notifications.digest import digests
-from rules.clock import clock_for
+from rules.clock import Clock, run_clock
 from rules.loader import calendar_for
 
 
 @task(name="compose_digests", cache_policy=NO_CACHE)
-def compose_digests(at: str | None) -> list[NoticeDraft]:
-    return digests(database(), at=clock_for(at)(), calendar=calendar_for(), options=sweep_options(get_settings()))
+def compose_digests(now: datetime) -> list[NoticeDraft]:
+    return digests(database(), at=now, calendar=calendar_for(), options=sweep_options(get_settings()))
 
 
 @task(name="queue_digests", cache_policy=NO_CACHE)
-def queue_digests(drafts: list[NoticeDraft], at: str | None) -> list[NoticeDraft]:
-    return queue(database(), drafts, at=clock_for(at)())
+def queue_digests(drafts: list[NoticeDraft], now: datetime) -> list[NoticeDraft]:
+    return queue(database(), drafts, at=now)
 
 
 @task(name="deliver_digests", cache_policy=NO_CACHE)
-def deliver_digests(drafts: list[NoticeDraft], at: str | None) -> list[Delivered]:
-    clock = clock_for(at)
-    return deliver_ready(database(), get_settings(), at=clock(), clock=clock, keys=[d.key for d in drafts])
+def deliver_digests(drafts: list[NoticeDraft], now: datetime, clock: Clock) -> list[Delivered]:
+    return deliver_ready(database(), get_settings(), at=now, clock=clock, keys=[d.key for d in drafts])
 
 
 @flow(name="send_digests", flow_run_name=run_name("send_digests"), on_failure=[tell_admin])
 def send_digests(at: str | None = None) -> SweepResult:
     """The supervisors' digests for ``at`` (default now)."""
-    drafts = compose_digests(at)
-    result = SweepResult(planned=drafts, queued=queue_digests(drafts, at))
-    result.delivered = deliver_digests(drafts, at) if drafts else []
+    now, clock = run_clock(at)
+    drafts = compose_digests(now)
+    result = SweepResult(planned=drafts, queued=queue_digests(drafts, now))
+    result.delivered = deliver_digests(drafts, now, clock) if drafts else []
     return result
 
 

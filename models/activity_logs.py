@@ -2,7 +2,9 @@
 
 The pure checks are ``rules.activity.check_activity``; here the unit is looked up in the tree
 valid in the campaign's year (on the window's last day) and inside the pack's scope, and a file
-already imported is refused so that its activities are not counted twice.
+already imported is refused so that its activities are not counted twice: each import is written
+to ``activity_import`` with the file's SHA-256, which the database keeps unique, in the same
+transaction as its logs, so that of two imports of one file running at once only one is kept.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from models.database import refresh_statistics, transaction
 from models.org_rows import ImportRefused
 from models.planning import scope_paths
-from models.tables import ActivityLog, Unit
+from models.tables import ActivityImport, ActivityLog, Unit
 from rules.activity import MEDIA_KINDS, ActivityEntry, ActivityError, PackCampaign, campaign_window, check_activity
 from rules.calendar import VIETNAM
 
@@ -71,18 +74,33 @@ def logging_unit(engine: Engine, code: str, chosen: PackCampaign, year: int) -> 
     unit = find_units(engine, [code], day).get(code)
     if unit is None:
         raise ActivityError(f"no unit {code!r} valid on {day:%d/%m/%Y}: import the tree first (dunghan org import)")
-    if problem := _outside_scope(engine, unit, chosen, day):
+    if problem := _outside_scope(unit, chosen, _scope(engine, chosen, day)):
         raise ActivityError(problem)
     return unit
 
 
-def _outside_scope(engine: Engine, unit: LoggingUnit, chosen: PackCampaign, day: date) -> str | None:
-    if not chosen.pack.scope:
-        return None
-    paths = tuple(scope_paths(engine, chosen.pack.scope, day))
-    if unit.path.startswith(paths):
+def _scope(engine: Engine, chosen: PackCampaign, day: date) -> tuple[str, ...] | None:
+    """The paths of the pack's scope units on ``day``; None when the pack covers everything."""
+    return tuple(scope_paths(engine, chosen.pack.scope, day)) if chosen.pack.scope else None
+
+
+def _outside_scope(unit: LoggingUnit, chosen: PackCampaign, paths: tuple[str, ...] | None) -> str | None:
+    if paths is None or unit.path.startswith(paths):
         return None
     return f"unit {unit.code} is outside pack {chosen.pack.id}, which covers {', '.join(chosen.pack.scope)}"
+
+
+def _imported_before(connection: Connection, sha256: str, label: str) -> str | None:
+    """The sentence refusing a file whose SHA-256 was imported already, or None."""
+    earlier = connection.execute(
+        select(ActivityImport.imported_at, ActivityImport.activities).where(ActivityImport.sha256 == sha256)
+    ).first()
+    if earlier is None:
+        return None
+    return (
+        f"{label}: this very file was imported on {earlier.imported_at.astimezone(VIETNAM):%d/%m/%Y} "
+        f"({earlier.activities} activities); importing it again would count them twice"
+    )
 
 
 def _where(label: str, row: LogRow, field: str, columns: Mapping[str, str]) -> str:
@@ -114,6 +132,7 @@ def record_activities(
     found: list[tuple[int, str]] = list(earlier_errors)
     day = tree_day(chosen, year)
     units = find_units(engine, [r.unit for r in rows], day)
+    paths = _scope(engine, chosen, day) if units else None
     scope_checked: dict[str, str | None] = {}
     today = now.date()
     for row in rows:
@@ -124,7 +143,7 @@ def record_activities(
             )
         else:
             if row.unit not in scope_checked:
-                scope_checked[row.unit] = _outside_scope(engine, unit, chosen, day)
+                scope_checked[row.unit] = _outside_scope(unit, chosen, paths)
             if problem := scope_checked[row.unit]:
                 found.append((row.row or 0, f"{_where(label, row, 'unit', columns)}: {problem}"))
         skip = row.unreadable | ({"total"} if row.unreadable & {"male", "female"} else set())
@@ -133,16 +152,10 @@ def record_activities(
                 continue
             found.append((row.row or 0, f"{_where(label, row, problem.field, columns)}: {problem.message}"))
     errors = [message for _, message in sorted(found, key=lambda item: item[0])]  # by row, stable
-    if sha256 is not None:
+    if sha256 is not None:  # said early, with the other errors; the unique sha256 is the guarantee
         with engine.connect() as connection:
-            earlier = connection.execute(
-                select(func.count(), func.min(ActivityLog.recorded_at)).where(ActivityLog.source_sha256 == sha256)
-            ).one()
-        if earlier[0]:
-            errors.append(
-                f"{label}: this very file was imported on {earlier[1].astimezone(VIETNAM):%d/%m/%Y} "
-                f"({earlier[0]} activities); importing it again would count them twice"
-            )
+            if sentence := _imported_before(connection, sha256, label):
+                errors.append(sentence)
     if errors:
         raise ImportRefused(errors)
     if not rows:
@@ -157,8 +170,29 @@ def record_activities(
         "recorded_by": actor[:120],
         "recorded_at": now,
     }
-    with transaction(engine) as session:
-        session.execute(insert(ActivityLog), [dict(v, **common) for v in values])
+    try:
+        with transaction(engine) as session:
+            if sha256 is not None:
+                session.execute(
+                    insert(ActivityImport).values(
+                        sha256=sha256,
+                        source=source[:120],
+                        campaign_id=chosen.campaign.id,
+                        year=year,
+                        units=len({row.unit for row in rows}),
+                        activities=len(values),
+                        imported_by=actor[:120],
+                        imported_at=now,
+                    )
+                )
+            session.execute(insert(ActivityLog), [dict(v, **common) for v in values])
+    except IntegrityError:
+        # Another import of the same file committed after the check above.
+        with engine.connect() as connection:
+            sentence = _imported_before(connection, sha256, label) if sha256 is not None else None
+        if sentence is None:
+            raise
+        raise ImportRefused([sentence]) from None
     if len(values) >= BULK:
         refresh_statistics(engine, "activity_log")
     return len(values)

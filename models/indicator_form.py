@@ -116,7 +116,8 @@ def write_entry_form(
 
 
 def read_entry_form(path: Path) -> EntryFile:
-    """Read a filled form; raise :class:`ImportRefused` listing every bad row."""
+    """Read a filled form; raise :class:`ImportRefused` listing every bad row (and its sheet, when
+    the workbook has several)."""
     if path.suffix.lower() != ".xlsx":
         raise DunghanError(f"{path}: indicators import takes an .xlsx file (dunghan indicators template writes one)")
     if not path.exists():
@@ -125,13 +126,15 @@ def read_entry_form(path: Path) -> EntryFile:
     errors: list[str] = []
     rows: list[ValueRow] = []
     first: tuple[str, str, str] | None = None
-    for _title, records in read_sheets(path, aliases):
+    sheets = read_sheets(path, aliases)
+    for title, records in sheets:
+        where = f"{path.name}, sheet {title}" if len(sheets) > 1 else path.name
         for number, raw in records:
             text = {k: cell_text(raw.get(k)) for k in HEADINGS}
             code = text["code"] or "?"
 
-            def error(column: str, message: str, number: int = number, code: str = code) -> None:
-                errors.append(f"{path.name}: row {number}, column {HEADINGS[column]} ({code}): {message}")
+            def error(column: str, message: str, number: int = number, code: str = code, where: str = where) -> None:
+                errors.append(f"{where}: row {number}, column {HEADINGS[column]} ({code}): {message}")
 
             for column in ("pack", "form", "year", "unit", "code"):
                 if not text[column]:

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, insert, select, update
 
 from models.database import transaction
 from models.org_rows import ImportRefused
-from models.planning import scope_paths
+from models.planning import scope_paths, valid_on
 from models.tables import AuditEvent, Cycle, IndicatorValue, Obligation, Unit
 from rules.deadlines import report_periods
 from rules.indicators import (
@@ -105,9 +105,7 @@ def responsible_units(engine: Engine, *, table: IndicatorTable) -> dict[str, Res
     """The units valid at the end of the period that answer for rows of the table, by code."""
     day = table.period.end
     paths = tuple(scope_paths(engine, table.pack.scope, day))
-    query = select(Unit.id, Unit.code, Unit.name, Unit.level, Unit.unit_type, Unit.path).where(
-        Unit.valid_from <= day, (Unit.valid_to.is_(None)) | (Unit.valid_to >= day)
-    )
+    query = select(Unit.id, Unit.code, Unit.name, Unit.level, Unit.unit_type, Unit.path).where(valid_on(day))
     with engine.connect() as connection:
         units = [u for u in connection.execute(query) if not paths or u.path.startswith(paths)]
     found: dict[str, Responsible] = {}

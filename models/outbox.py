@@ -69,6 +69,9 @@ class Attempt:
     retry: bool = True  # a failure worth trying again (network, rate limit, expired token)
 
 
+NOTICE = Notice.__table__  # type: ignore[attr-defined]
+
+
 def _insert(engine: Engine) -> Any:
     dialect = engine.dialect.name
     if dialect == "postgresql":
@@ -125,7 +128,8 @@ def record(
 ) -> str:
     """Record one attempt; on a failure with a fallback (Zalo → email), queue it. Returns the new status."""
     attempts = notice.attempts + 1
-    with transaction(engine) as session:
+    # Core, not the ORM session: this runs once per message sent, and the session costs twice as much.
+    with engine.begin() as connection:
         values: dict[str, Any] = {"attempts": attempts}
         if attempt.ok:
             values.update(status="sent", sent_at=at, result=attempt.result, last_error=None)
@@ -134,7 +138,7 @@ def record(
             if fallback is not None:
                 draft = replace(fallback, not_before=at)
                 row = {**draft.__dict__, "status": "pending", "attempts": 0, "created_at": at, "fallback_of": notice.id}
-                session.execute(_insert(engine).values([row]).on_conflict_do_nothing(index_elements=["key"]))
+                connection.execute(_insert(engine).values([row]).on_conflict_do_nothing(index_elements=["key"]))
                 fallback_key = draft.key
             if fallback_key:
                 values.update(status="dead", last_error=f"{attempt.error}; sent by email instead")
@@ -142,7 +146,7 @@ def record(
                 values.update(status="failed", last_error=attempt.error, not_before=policy.next_try(attempts, at))
             else:
                 values.update(status="dead", last_error=attempt.error)
-        session.execute(update(Notice).where(Notice.id == notice.id).values(**values))
+        connection.execute(update(NOTICE).where(NOTICE.c.id == notice.id).values(**values))
         return str(values["status"])
 
 

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
+from sqlmodel import col
 
 from models.database import refresh_statistics, transaction
 from models.tables import AuditEvent, Cycle, Obligation, Unit
@@ -22,7 +23,7 @@ from rules.calendar import WorkCalendar
 from rules.deadlines import Deadline, pack_deadlines
 from rules.errors import DunghanError
 from rules.ladder import reminder_plan
-from rules.schema import Hop, Pack, Selector
+from rules.schema import Hop, Pack
 
 
 @dataclass(frozen=True)
@@ -46,16 +47,6 @@ class TreeUnit:
     level: str
     unit_type: str
     path: str
-
-
-def _matches(selector: Selector, unit: TreeUnit) -> bool:
-    if selector.level is not None and unit.level != selector.level:
-        return False
-    if selector.types and unit.unit_type not in selector.types:
-        return False
-    if selector.codes and unit.code not in selector.codes:
-        return False
-    return unit.code not in selector.exclude
 
 
 @dataclass(frozen=True)
@@ -89,11 +80,14 @@ class Tree:
         return None
 
 
+def valid_on(day: date) -> Any:
+    """The condition on units valid on ``day``: begun, and not yet ended (valid_to is the last day)."""
+    return (col(Unit.valid_from) <= day) & (col(Unit.valid_to).is_(None) | (col(Unit.valid_to) >= day))
+
+
 def units_valid_on(engine: Engine, day: date) -> list[TreeUnit]:
     """The whole tree on ``day``."""
-    query = select(Unit.id, Unit.code, Unit.level, Unit.unit_type, Unit.path).where(
-        Unit.valid_from <= day, (Unit.valid_to.is_(None)) | (Unit.valid_to >= day)
-    )
+    query = select(Unit.id, Unit.code, Unit.level, Unit.unit_type, Unit.path).where(valid_on(day))
     with engine.connect() as connection:
         return [TreeUnit(*r) for r in connection.execute(query)]
 
@@ -137,7 +131,7 @@ def desired_obligations(
         tree = trees[day]
         hop = reports[d.report].chain[d.hop - 1]
         for unit in reporters[day]:
-            if not any(_matches(s, unit) for s in hop.from_) or unit.code == hop.to.code:
+            if not any(s.matches(unit.level, unit.unit_type, unit.code) for s in hop.from_) or unit.code == hop.to.code:
                 continue
             recipient = tree.recipient(hop, unit)
             wanted[(unit.id, d.report, d.period.label, d.hop)] = {

@@ -19,11 +19,11 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Engine, cast, func, or_, select, true
 
-from models.planning import scope_paths
+from models.planning import scope_paths, valid_on
 from models.tables import ActivityLog, Unit
 from rules.activity import MEDIA_KINDS, CampaignWindow, PackCampaign, campaign_window, find_campaign
 from rules.errors import DunghanError
-from rules.schema import LEVEL_ORDER, Pack, Selector
+from rules.schema import LEVEL_ORDER, Pack
 
 
 @dataclass(frozen=True)
@@ -153,17 +153,13 @@ class _Unit:
     path: str
 
 
-def _valid_on(day: date) -> Any:
-    return (Unit.valid_from <= day) & (Unit.valid_to.is_(None) | (Unit.valid_to >= day))
-
-
 def _under(paths: Sequence[str]) -> Any:
     return or_(*(Unit.path.startswith(p) for p in paths)) if paths else true()
 
 
 def _units(engine: Engine, day: date, paths: Sequence[str]) -> list[_Unit]:
     query = select(Unit.id, Unit.code, Unit.name, Unit.level, Unit.unit_type, Unit.path).where(
-        _valid_on(day), _under(paths)
+        valid_on(day), _under(paths)
     )
     with engine.connect() as connection:
         return [_Unit(*r) for r in connection.execute(query)]
@@ -171,7 +167,7 @@ def _units(engine: Engine, day: date, paths: Sequence[str]) -> list[_Unit]:
 
 def _unit_named(engine: Engine, code: str, day: date) -> _Unit | None:
     query = select(Unit.id, Unit.code, Unit.name, Unit.level, Unit.unit_type, Unit.path).where(
-        Unit.code == code, _valid_on(day)
+        Unit.code == code, valid_on(day)
     )
     with engine.connect() as connection:
         row = connection.execute(query).first()
@@ -203,7 +199,7 @@ def _sums(engine: Engine, campaign_id: str, year: int, day: date, paths: Sequenc
     columns += [f"media_{kind}" for kind in MEDIA_KINDS]
     # PostgreSQL sums bigints as numeric: cast back, so rows come as ints, not Decimals to convert.
     sums = [cast(func.sum(getattr(ActivityLog, c)), BigInteger) for c in columns]
-    units = select(Unit.id).where(_valid_on(day), _under(paths))
+    units = select(Unit.id).where(valid_on(day), _under(paths))
     query = (
         select(ActivityLog.unit_id, ActivityLog.activity_type, func.count(), *sums)
         .where(ActivityLog.campaign_id == campaign_id, ActivityLog.year == year, ActivityLog.unit_id.in_(units))
@@ -211,16 +207,6 @@ def _sums(engine: Engine, campaign_id: str, year: int, day: date, paths: Sequenc
     )
     with engine.connect() as connection:
         return {(r[0], r[1]): list(r[2:]) for r in connection.execute(query)}
-
-
-def _selected(selectors: Sequence[Selector], unit: _Unit) -> bool:
-    return any(
-        (s.level is None or s.level == unit.level)
-        and (not s.types or unit.unit_type in s.types)
-        and (not s.codes or unit.code in s.codes)
-        and unit.code not in s.exclude
-        for s in selectors
-    )
 
 
 def _by_type(sums: dict[tuple[int, str], Sums]) -> dict[str, Figures]:
@@ -264,7 +250,12 @@ def rollup(
         paths = scope
     units = _units(engine, day, paths)
     loggers = chosen.loggers()
-    expected = {u.id for u in units if _selected(loggers, u) and (not scope or u.path.startswith(tuple(scope)))}
+    expected = {
+        u.id
+        for u in units
+        if any(s.matches(u.level, u.unit_type, u.code) for s in loggers)
+        and (not scope or u.path.startswith(tuple(scope)))
+    }
     sums = _sums(engine, chosen.campaign.id, year, day, paths)
     level_of = {u.id: u.level for u in units}
     per_unit: dict[int, Sums] = {}

@@ -245,6 +245,27 @@ class ActivityLog(SQLModel, table=True):
     recorded_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
 
 
+class ActivityImport(SQLModel, table=True):
+    """A file of activity logs imported (the form of ``dunghan activity import``), by its SHA-256.
+
+    The SHA-256 is unique and the row is written in the same transaction as the file's logs, so
+    the database itself refuses a file imported twice, even by two imports running at once.
+    """
+
+    __tablename__ = "activity_import"
+    __table_args__ = (UniqueConstraint("sha256", name="uq_activity_import_sha256"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64)
+    source: str = Field(max_length=120, description="the file's name")
+    campaign_id: str = Field(max_length=64)
+    year: int
+    units: int = Field(description="how many units the file logs for")
+    activities: int = Field(description="how many logs it added")
+    imported_by: str = Field(max_length=120)
+    imported_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
+
+
 class IndicatorValue(SQLModel, table=True):
     """One unit's figure for one typed row of an indicator table (Phụ lục 01) for a year.
 

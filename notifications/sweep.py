@@ -44,15 +44,7 @@ from rules.ladder import (
 )
 from rules.loader import load_overrides, resolve_packs
 from rules.periods import period_name
-
-ROLE_NAMES = {
-    "focal_point": "cán bộ đầu mối",
-    "head": "thủ trưởng đơn vị",
-    "deputy": "phó thủ trưởng đơn vị",
-    "recipient_officer": "cán bộ cơ quan nhận báo cáo",
-    "level_above": "lãnh đạo cấp trên",
-    "supervisor": "lãnh đạo cơ quan nhận báo cáo",
-}
+from rules.schema import ROLE_NAMES
 
 
 @dataclass(frozen=True)

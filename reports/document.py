@@ -6,6 +6,7 @@ paragraphs, tables and images, and the signature block. ``reports.word.write_doc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -96,3 +97,13 @@ def date_line(place: str, day: date | None) -> str:
         return f"{place}, ngày … tháng … năm …"
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def abbreviation(name: str) -> str:
+    """The initials that stand for a body in document numbers.
+
+    >>> abbreviation("Sở Lao động – Thương binh và Xã hội"), abbreviation("Sở Nội vụ")
+    ('SLĐTBXH', 'SNV')
+    """
+    words = [w for w in re.split(r"[\s–-]+", name) if w and w.lower() != "và"]
+    return "".join(w[0].upper() for w in words)

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from models.indicators import IndicatorResults
-from reports.document import Issuer, Table
+from reports.document import Issuer, Table, abbreviation
 from reports.indicator_rows import columns, printed_rows
 from reports.render import render_document
 from reports.word import write_docx
@@ -16,16 +16,6 @@ from rules.periods import period_name
 from rules.schema import Pack, Report
 
 WIDTHS_CM = (1.4, 7.6, 2.0, 1.8, 3.6, 1.8, 2.2, 2.2, 2.6)  # landscape A4: 25.2 cm of text
-
-
-def abbreviation(name: str) -> str:
-    """The initials that stand for a body in document numbers.
-
-    >>> abbreviation("Sở Lao động – Thương binh và Xã hội"), abbreviation("Sở Nội vụ")
-    ('SLĐTBXH', 'SNV')
-    """
-    words = [w for w in re.split(r"[\s–-]+", name) if w and w.lower() != "và"]
-    return "".join(w[0].upper() for w in words)
 
 
 def issuer_of(pack: Pack, report: Report) -> Issuer:

@@ -24,10 +24,11 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlmodel import col
 
+from models.planning import valid_on
 from models.rollup import Rollup
 from models.tables import Unit
-from reports.document import Issuer
-from reports.indicator_docx import abbreviation
+from reports.document import Issuer, abbreviation
+from rules.errors import DunghanError
 from rules.schema import Hop, Pack, Recipient, Report
 
 NATIONAL_RECIPIENTS = ("Thủ tướng Chính phủ", "Ủy ban Quốc gia vì sự tiến bộ của phụ nữ Việt Nam")
@@ -77,10 +78,9 @@ def _signer(name: str) -> str:
 
 def _fetch(engine: Engine, day: date, *conditions: Any) -> list[_Unit]:
     """The units valid on ``day`` that meet ``conditions``, by code."""
-    valid_to = col(Unit.valid_to)
     query = select(
         col(Unit.id), col(Unit.code), col(Unit.name), col(Unit.level), col(Unit.unit_type), col(Unit.parent_id)
-    ).where(col(Unit.valid_from) <= day, valid_to.is_(None) | (valid_to >= day), *conditions)
+    ).where(valid_on(day), *conditions)
     with engine.connect() as connection:
         return [_Unit(*row) for row in connection.execute(query.order_by(Unit.code))]
 
@@ -144,7 +144,10 @@ def rollup_addressing(engine: Engine, result: Rollup, pack: Pack | None = None) 
     if pack is None:
         from rules.loader import shipped_packs
 
-        pack = next(p.pack for p in shipped_packs() if p.pack.id == result.pack_id)
+        found_pack = next((p.pack for p in shipped_packs() if p.pack.id == result.pack_id), None)
+        if found_pack is None:
+            raise DunghanError(f"pack {result.pack_id} is not a shipped pack: pass the pack the roll-up used")
+        pack = found_pack
     day = result.tree_day
     code = result.under or (pack.scope[0] if len(pack.scope) == 1 else None)
     found = _fetch(engine, day, Unit.code == code) if code else []

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from rules.errors import DunghanError
+from rules.numbers import vn_number
 from rules.schema import Campaign, Pack, Selector, day_month
 
 # Media products are counted by these kinds, the same for every pack, so that the roll-up can sum
@@ -30,6 +31,10 @@ MEDIA_KINDS: dict[str, str] = {
 }
 TITLE_MAX = 255
 NOTE_MAX = 1000
+# Beyond these a number is mistyped; they also keep counts within the 32-bit columns and the
+# budget (đồng) within the 64-bit one.
+COUNT_MAX = 10_000_000  # participants of one activity, and products of each media kind
+BUDGET_MAX = 10**13  # đồng: ten thousand billion
 
 # Who is expected to log when a pack ties no report to its campaign: the people's committees.
 DEFAULT_LOGGERS = (
@@ -38,9 +43,16 @@ DEFAULT_LOGGERS = (
     Selector(level="province", types=["people_committee"]),
 )
 
+# A run of 9 (CMND) or 12 (CCCD) digits, unless it is an amount: "Kinh phí 150000000 đồng" is a
+# budget. After an identity-document keyword it is flagged even then.
+_IDENTITY_NUMBER = re.compile(
+    r"(?:cccd|cmnd|căn cước|chứng minh)\D{0,20}?(?<!\d)(?:\d{9}|\d{12})(?!\d)"
+    r"|(?<![\d.,])(?:\d{9}|\d{12})(?![\d,]|\.\d)(?!\s*(?:đồng|đ|vnđ|vnd)\b)",
+    re.IGNORECASE,
+)
 _PERSONAL = (
     (re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.]?\d){9}(?!\d)"), "a phone number"),
-    (re.compile(r"(?<!\d)(?:\d{9}|\d{12})(?!\d)"), "an identity-card number"),
+    (_IDENTITY_NUMBER, "an identity-card number"),
     (re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+"), "an e-mail address"),
     (re.compile(r"\b(?:sinh năm|năm sinh|sn)\s*:?\s*(?:19|20)\d{2}\b", re.IGNORECASE), "a year of birth"),
     (re.compile(r"\b(?:cccd|cmnd|căn cước)\b", re.IGNORECASE), "an identity document"),
@@ -162,15 +174,17 @@ class Problem:
 
 
 def parse_count(value: Any) -> int:
-    """A cell or option as a non-negative whole number; empty is 0. Vietnamese thousands
-    separators ("5.000.000") are read; fractions and negatives are refused.
+    """A cell or option as a non-negative whole number; empty is 0. Thousands may be separated
+    by dots, as Vietnamese writes them ("5.000.000"), or by spaces; a comma is the decimal
+    separator (as in :func:`rules.numbers.parse_figure`, which reads every text accepted here as
+    the same number), so "1,200" is refused like any fraction; negatives are refused.
 
     >>> parse_count("5.000.000"), parse_count(12.0), parse_count(None), parse_count(" 1 200 ")
     (5000000, 12, 0, 1200)
-    >>> parse_count("-3")
+    >>> parse_count("1,200")
     Traceback (most recent call last):
     ...
-    ValueError: -3 is not a whole number of 0 or more
+    ValueError: 1,200 is not a whole number of 0 or more
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return 0
@@ -182,10 +196,10 @@ def parse_count(value: Any) -> int:
         number = int(value)
     else:
         text = str(value).strip()
-        if re.fullmatch(r"\d+", text):
+        if re.fullmatch(r"[0-9]+", text):
             number = int(text)
-        elif re.fullmatch(r"\d{1,3}(?:([.,  ])\d{3})(?:\1\d{3})*", text):
-            number = int(re.sub(r"\D", "", text))
+        elif re.fullmatch(r"[1-9][0-9]{0,2}(?:([.\u00a0\u202f ])[0-9]{3})(?:\1[0-9]{3})*", text):
+            number = int(re.sub(r"[^0-9]", "", text))
         else:
             raise ValueError(f"{text} is not a whole number of 0 or more")
     if number < 0:
@@ -201,6 +215,8 @@ def personal_data(text: str) -> str | None:
     'a phone number'
     >>> personal_data("CCCD của người được hỗ trợ")
     'an identity document'
+    >>> personal_data("Kinh phí 150000000 đồng"), personal_data("Người được hỗ trợ: 001203004567")
+    (None, 'an identity-card number')
     """
     for pattern, what in _PERSONAL:
         if pattern.search(text):
@@ -213,8 +229,8 @@ def check_activity(
 ) -> list[Problem]:
     """Every problem of one entry: the day outside the window (the pack's preparation days
     allowed before it) or after ``today``, an activity type not in the campaign's list,
-    participants whose sexes do not add up, negative numbers, media of unknown kinds, text that
-    could identify a person.
+    participants whose sexes do not add up, negative numbers or numbers beyond :data:`COUNT_MAX`
+    (:data:`BUDGET_MAX` for the budget), media of unknown kinds, text that could identify a person.
 
     >>> from rules.loader import shipped_packs
     >>> month = find_campaign([p.pack for p in shipped_packs()], "thang-hanh-dong", 2026)
@@ -263,8 +279,18 @@ def check_activity(
             numbers[f"media.{kind}"] = count
     negative = {name for name, value in numbers.items() if value < 0}
     problems += [Problem(name, f"{numbers[name]} is not a whole number of 0 or more") for name in sorted(negative)]
+    limits = {name: BUDGET_MAX if name == "budget" else COUNT_MAX for name in numbers}
+    too_large = {name for name, value in numbers.items() if value > limits[name]}
+    problems += [
+        Problem(
+            name,
+            f"{name} {vn_number(numbers[name], 0)} is more than {vn_number(limits[name], 0)} for one activity: "
+            "check for a typing error",
+        )
+        for name in sorted(too_large)
+    ]
     consistent = entry.total is None or entry.male + entry.female == entry.total
-    if not consistent and not negative & {"male", "female", "total"}:
+    if not consistent and not (negative | too_large) & {"male", "female", "total"}:
         problems.append(
             Problem(
                 "total",

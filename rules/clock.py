@@ -48,3 +48,19 @@ def parse_at(text: str) -> datetime:
 
 def clock_for(at: str | None) -> Clock:
     return fixed_clock(parse_at(at)) if at else system_clock
+
+
+def run_clock(at: str | None) -> tuple[datetime, Clock]:
+    """For one run: the instant it is for, read once, and the clock its records are stamped with.
+
+    Replaying an instant (``--at``) stamps everything with that instant; a live run stamps what
+    it sends with the system clock, but decides everything for the one instant it started at.
+
+    >>> now, clock = run_clock("2026-12-22T07:30")
+    >>> now.isoformat(), clock() == now
+    ('2026-12-22T07:30:00+07:00', True)
+    """
+    if at:
+        instant = parse_at(at)
+        return instant, fixed_clock(instant)
+    return system_clock(), system_clock

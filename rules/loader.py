@@ -199,8 +199,17 @@ def load_packs(paths: Iterable[Path]) -> list[LoadedPack]:
     return loaded
 
 
+_SHIPPED: dict[tuple[tuple[str, int, int], ...], list[LoadedPack]] = {}
+
+
 def shipped_packs() -> list[LoadedPack]:
-    return load_packs([PACKS_DIR])
+    """The packs shipped in ``rules/packs``, read once per process while their files are unchanged."""
+    files = pack_files([PACKS_DIR])
+    stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    if stamp not in _SHIPPED:
+        _SHIPPED.clear()
+        _SHIPPED[stamp] = load_packs(files)
+    return list(_SHIPPED[stamp])
 
 
 def resolve_packs(names: Sequence[str]) -> list[LoadedPack]:

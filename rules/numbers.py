@@ -2,6 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
+# A figure: thousands grouped by dots or spaces (the first group not starting with 0), or plain
+# digits; then the decimals after a comma, or after a dot when the digits were not grouped by dots.
+_FIGURE = re.compile(
+    r"""
+    (?P<sign>-)?
+    (?:
+        (?P<dotted>[1-9]\d{0,2}(?:\.\d{3})+)(?:,(?P<dotted_decimals>\d+))?
+      | (?P<spaced>[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3})+)(?:[.,](?P<spaced_decimals>\d+))?
+      | (?P<plain>\d+)(?:[.,](?P<plain_decimals>\d+))?
+    )
+    """,
+    re.VERBOSE | re.ASCII,
+)
+
 
 def vn_number(value: float, digits: int = 2) -> str:
     """``value`` rounded to ``digits`` decimals, without trailing zeros.
@@ -18,16 +34,32 @@ def vn_number(value: float, digits: int = 2) -> str:
 
 
 def parse_figure(text: str) -> float:
-    """A figure as people type it: ``48.5``, ``48,5`` or ``1.234,5`` (dots between thousands when a
-    comma marks the decimals). Raises ValueError for anything else.
+    """A figure as people type it. Raises ValueError for anything else.
 
-    >>> parse_figure("48,5"), parse_figure("48.5"), parse_figure("1.234,5"), parse_figure(" 12 ")
-    (48.5, 48.5, 1234.5, 12.0)
+    Vietnamese writes dots between thousands and a comma before the decimals (``12.000,5``), yet
+    many type a decimal point (``48.5``). So a dot followed by groups of exactly three digits
+    separates thousands (``12.000`` is twelve thousand, as :func:`rules.activity.parse_count`
+    reads it), and any other dot is a decimal point; a comma is always the decimal separator.
+    Spaces may separate thousands too. Mixed forms such as ``1,234.5`` are refused.
+
+    >>> parse_figure("48,5"), parse_figure("48.5"), parse_figure("1.5"), parse_figure(" 12 ")
+    (48.5, 48.5, 1.5, 12.0)
+    >>> parse_figure("12.000"), parse_figure("1.500"), parse_figure("12.000,5"), parse_figure("1 234,5")
+    (12000.0, 1500.0, 12000.5, 1234.5)
+    >>> parse_figure("0.125"), parse_figure("1.2345")  # not groups of thousands: a decimal point
+    (0.125, 1.2345)
+    >>> parse_figure("1,234.5")
+    Traceback (most recent call last):
+    ...
+    ValueError: '1,234.5' is not a figure
     """
-    cleaned = text.strip().replace(" ", "")
-    if "," in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    value = float(cleaned)
-    if value != value or value in (float("inf"), float("-inf")):
+    match = _FIGURE.fullmatch(text.strip())
+    if match is None:
         raise ValueError(f"{text!r} is not a figure")
+    groups = match.groupdict()
+    whole = groups["dotted"] or groups["spaced"] or groups["plain"]
+    decimals = groups["dotted_decimals"] or groups["spaced_decimals"] or groups["plain_decimals"] or "0"
+    value = float(f"{groups['sign'] or ''}{re.sub(r'[^0-9]', '', whole)}.{decimals}")
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"{text!r} is too large a figure")
     return value

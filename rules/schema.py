@@ -64,6 +64,14 @@ Frequency = Literal["yearly", "half_yearly", "quarterly", "monthly", "nine_month
 ReportKind = Literal["periodic", "thematic", "ad_hoc"]  # định kỳ, chuyên đề, đột xuất
 Method = Literal["paper", "email", "software", "document_system"]
 KNOWN_ROLES = ("focal_point", "head", "deputy", "recipient_officer", "level_above", "supervisor")
+ROLE_NAMES = {  # as messages name them
+    "focal_point": "cán bộ đầu mối",
+    "head": "thủ trưởng đơn vị",
+    "deputy": "phó thủ trưởng đơn vị",
+    "recipient_officer": "cán bộ cơ quan nhận báo cáo",
+    "level_above": "lãnh đạo cấp trên",
+    "supervisor": "lãnh đạo cơ quan nhận báo cáo",
+}
 KNOWN_CHANNELS = ("email", "zalo", "zns")
 KNOWN_TEMPLATES = ("reminder", "due_today", "overdue", "escalation", "returned", "digest")
 

@@ -6,17 +6,20 @@
 Today's tree (34 provinces with their departments, 3,321 communes), a focal point and a head with
 an e-mail address in every unit, the two-tier pack planned for 2026, then one sweep on
 17/12/2026 (T-2 of the yearly report): about 12,000 notices decided, rendered, queued and sent over
-SMTP to an aiosmtpd server on 127.0.0.1, and the same sweep again (nothing to send). For scale, a
-few hundred of the same messages are sent the other way, one Apprise call (one SMTP connection)
-each.
+SMTP to an aiosmtpd server on 127.0.0.1 running in a process of its own (scripts/smtp_sink.py), and
+the same sweep again (nothing to send). For scale, a few hundred of the same messages are sent the
+other way, one Apprise call (one SMTP connection) each.
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -25,7 +28,7 @@ from sqlalchemy import Engine, func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.notifying import run_sweep
+from app.notifying import decide, deliver_ready, queue, run_sweep
 from app.settings import Settings
 from models.database import make_engine, migrate
 from models.org_rows import ContactRow
@@ -36,7 +39,7 @@ from rules.calendar import VIETNAM
 from rules.clock import fixed_clock
 from rules.loader import calendar_for, shipped_packs
 from scripts.benchmark_planning import current_tree
-from tests.notifications.peers import smtp_server
+from tests.notifications.peers import free_port
 
 
 def contacts(engine: Engine) -> None:
@@ -63,6 +66,26 @@ def contacts(engine: Engine) -> None:
     import_org(engine, [], rows, source="benchmark")
 
 
+@contextmanager
+def smtp_sink() -> Iterator[tuple[str, list[int]]]:
+    """(Apprise mailto URL, [sessions, messages, recipients] filled in when the server stops)."""
+    port = free_port()
+    sink = Path(__file__).with_name("smtp_sink.py")
+    server = subprocess.Popen(
+        [sys.executable, str(sink), str(port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert server.stdout is not None and server.stdin is not None
+    assert server.stdout.readline().strip() == "ready"
+    counts: list[int] = []
+    try:
+        yield f"mailto://127.0.0.1:{port}?from=noreply@snv.bacninh.gov.vn", counts
+    finally:
+        server.stdin.write("stop\n")
+        server.stdin.flush()
+        counts.extend(int(n) for n in server.stdout.readline().split())
+        server.wait(timeout=30)
+
+
 def run(label: str, engine: Engine, home: Path) -> None:
     print(f"{label}")
     migrate(engine)
@@ -71,15 +94,22 @@ def run(label: str, engine: Engine, home: Path) -> None:
     pack = next(p.pack for p in shipped_packs() if p.pack.id == "hai-cap-2026")
     now = datetime(2026, 1, 5, 8, tzinfo=VIETNAM)
     plan_cycle(engine, pack, 2026, calendar_for(pack), params={}, scope=[], now=now, actor="benchmark")
-    with smtp_server() as (url, mailbox):
+    with smtp_sink() as (url, counts):
         settings = Settings(home=home, delivery="send", smtp_url=url, rate_email=0, concurrency_email=2)
         at = datetime(2026, 12, 17, 7, 30, tzinfo=VIETNAM)
         start = time.perf_counter()
-        result = run_sweep(engine, settings, at=at, clock=fixed_clock(at))
+        decided = decide(engine, settings, at=at)
+        deciding = time.perf_counter() - start
+        queued = queue(engine, decided.planned, at=at)
+        queueing = time.perf_counter() - start - deciding
+        delivered = deliver_ready(engine, settings, at=at, clock=fixed_clock(at))
         total = time.perf_counter() - start
-        sent = sum(1 for d in result.delivered if d.status == "sent")
-        print(f"  sweep: {len(result.queued):,} notices queued, {sent:,} sent in {total:.1f} s ({sent / total:,.0f}/s)")
-        print(f"  SMTP sessions opened: {mailbox.sessions}; messages received: {len(mailbox.messages):,}")
+        sent = sum(1 for d in delivered if d.status == "sent")
+        print(f"  sweep: {len(queued):,} notices queued, {sent:,} sent in {total:.1f} s ({sent / total:,.0f}/s)")
+        print(
+            f"    decide and render {deciding:.1f} s, queue {queueing:.1f} s, "
+            f"deliver {total - deciding - queueing:.1f} s"
+        )
         start = time.perf_counter()
         again = run_sweep(engine, settings, at=at, clock=fixed_clock(at))
         took = time.perf_counter() - start
@@ -96,6 +126,8 @@ def run(label: str, engine: Engine, home: Path) -> None:
             plugin.notify(body="Kính gửi", title="[Nhắc hạn] thử")
         each = (time.perf_counter() - start) / count
         print(f"  one Apprise call per message: {each * 1000:.1f} ms each ({1 / each:,.0f}/s)")
+    sessions, messages, _ = counts
+    print(f"  the SMTP server saw {sessions} sessions and {messages:,} messages (Apprise's included)")
 
 
 def main() -> None:

@@ -101,6 +101,10 @@ def test_template_fill_import_and_roll_up(workspace: Path, tmp_path: Path) -> No
     assert table.exit_code == 0, table.output
     assert "cấp xã" in table.stdout and "cấp tỉnh" in table.stdout and "cấp huyện" not in table.stdout
     assert "Năm 2025: chưa có số liệu để so sánh." in table.stdout
+    heading, *rows = table.stdout.splitlines()
+    assert "bạo lực trên cơ sở giới năm 2026 trên địa bàn tỉnh Bắc Ninh (15/11/2026 – 15/12/2026" in heading
+    total = next(row.split() for row in rows if row.startswith("tổng cộng"))
+    assert total[2:] == ["110", "2", "1,8", "3", "95", "165", "260", "157", "8.500.000"]
 
     data = json.loads(run("rollup", "thang-hanh-dong", "--year", "2026", "--under", "24", "--format", "json").stdout)
     assert data["total"] == {
@@ -131,7 +135,9 @@ def test_template_fill_import_and_roll_up(workspace: Path, tmp_path: Path) -> No
 def test_import_refuses_the_whole_file_and_names_rows_and_columns(workspace: Path, tmp_path: Path) -> None:
     _tree()
     form = tmp_path / "hoat-dong.xlsx"
-    assert run("activity", "template", "07375", "--campaign", "thang-hanh-dong", "--year", "2026", "-o", str(form))
+    made = run("activity", "template", "07375", "--campaign", "thang-hanh-dong", "--year", "2026", "-o", str(form))
+    assert made.exit_code == 0, made.output
+    assert load_workbook(form, read_only=True).sheetnames == ["Thông tin", "Hoạt động", "Danh mục"]
     _fill(
         form,
         [
@@ -174,6 +180,11 @@ def test_add_refuses_with_sentences(workspace: Path) -> None:
     assert media.exit_code == 1 and "unknown media kind 'tv'" in media.stderr
     unknown = run(*base[:2], "99999", *base[3:], "--date", "2026-11-20", "--type", "mit-tinh", "--at", "2026-12-01")
     assert unknown.exit_code == 1 and "no unit '99999' valid on 15/12/2026" in unknown.stderr
+    huge = run(*base, "--date", "2026-11-20", "--type", "mit-tinh", "--male", "1234567890", "--at", "2026-12-01")
+    assert huge.exit_code == 1
+    assert "07375: --male: male 1.234.567.890 is more than 10.000.000 for one activity" in huge.stderr
+    budget = ["--note", "Kinh phí 150000000 đồng", "--budget", "150000000", "--at", "2026-12-01"]
+    assert run(*base, "--date", "2026-11-20", "--type", "mit-tinh", *budget).exit_code == 0
     campaign = run("rollup", "tet", "--year", "2026")
     assert campaign.exit_code == 1 and "no pack applying in 2026 states a campaign 'tet'" in campaign.stderr
 

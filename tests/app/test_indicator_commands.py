@@ -82,6 +82,22 @@ def test_a_bad_form_is_refused_whole(workspace: Path, tmp_path: Path) -> None:
     assert report.exit_code == 0 and all(table.cell(r, 3).value is None for r in range(5, table.max_row + 1))
 
 
+def test_errors_name_the_sheet_when_there_are_several(workspace: Path, tmp_path: Path) -> None:
+    _setup(tmp_path)
+    form = tmp_path / "chi-tieu-syt.xlsx"
+    assert run("indicators", "template", "27-SYT", "--year", "2024", "-o", str(form)).exit_code == 0
+    book = load_workbook(form)
+    first = book.active
+    second = book.copy_worksheet(first)
+    second.title = "Bổ sung"
+    first.cell(2, 8).value = 110
+    second.cell(2, 8).value = "nhiều"
+    book.save(form)
+    refused = run("indicators", "import", str(form))
+    assert refused.exit_code == 1
+    assert "chi-tieu-syt.xlsx, sheet Bổ sung: row 2, column Kết quả (IV.1): 'nhiều' is not a number" in refused.stderr
+
+
 def test_typing_a_ratio_is_refused(workspace: Path, tmp_path: Path) -> None:
     _setup(tmp_path)
     typed = run("indicators", "set", "27-SLDTBXH", "III.3.3", "75", "--year", "2024")
@@ -98,6 +114,16 @@ def test_typing_a_ratio_is_refused(workspace: Path, tmp_path: Path) -> None:
     done = run("indicators", "set", "27-SYT", "IV.1", "112,5", "--year", "2024")
     assert done.exit_code == 0 and "27-SYT IV.1 2024: 112,5 (entered)" in done.stdout
     assert "(corrected)" in run("indicators", "set", "27-SYT", "IV.1", "110", "--year", "2024").stdout
+
+
+def test_set_reads_dots_between_thousands_and_prints_what_it_stored(workspace: Path, tmp_path: Path) -> None:
+    _setup(tmp_path)
+    thousands = run("indicators", "set", "27-SLDTBXH", "III.3.1", "1.500", "--year", "2024")
+    assert thousands.exit_code == 0, thousands.output
+    assert "27-SLDTBXH III.3.1 2024: 1.500 (entered)" in thousands.stdout
+    assert "(unchanged)" in run("indicators", "set", "27-SLDTBXH", "III.3.1", "1500", "--year", "2024").stdout
+    point = run("indicators", "set", "27-SYT", "IV.1", "112.5", "--year", "2024")
+    assert point.exit_code == 0 and "27-SYT IV.1 2024: 112,5 (entered)" in point.stdout
 
 
 def test_report_xlsx_and_docx(workspace: Path, tmp_path: Path) -> None:

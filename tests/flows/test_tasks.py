@@ -20,6 +20,7 @@ from models.org_rows import ContactRow
 from models.planning import plan_cycle
 from models.tables import Notice
 from models.tree import import_org
+from rules.clock import fixed_clock
 from rules.loader import calendar_for, shipped_packs
 from tests.models.factory import at, bac_ninh_2026
 from tests.notifications.peers import Mailbox, smtp_server
@@ -54,19 +55,19 @@ def mailbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Mailbox]:
 
 
 def test_the_sweep_tasks_decide_queue_and_deliver_once(planned: Path) -> None:
-    when = "2026-06-26T07:30"  # the half-year report is due today
+    when = at("2026-06-26T07:30")  # the half-year report is due today
     decided = decide_reminders.fn(when)
     mine = [d for d in decided.planned if d.address == "tu@stp.bacninh.gov.vn"]
     assert mine, "the focal point of the Sở Tư pháp is reminded"
     queued = queue_notices.fn(decided.planned, when)
     assert {d.key for d in queued} == {d.key for d in decided.planned}
     assert queue_notices.fn(decided.planned, when) == []  # the same keys again: nothing new
-    delivered = deliver_notices.fn(when)
+    delivered = deliver_notices.fn(when, fixed_clock(when))
     assert {d.notice.key for d in delivered} >= {d.key for d in mine}
     assert all(d.status == "sent" for d in delivered)
     written = list((planned / "outbox").rglob("*.eml"))
     assert any("tu@stp.bacninh.gov.vn" in f.read_text(encoding="utf-8") for f in written)
-    assert deliver_notices.fn(when) == []
+    assert deliver_notices.fn(when, fixed_clock(when)) == []
 
 
 def test_a_failed_run_tells_the_admin_once_by_email(planned: Path, mailbox: Mailbox) -> None:

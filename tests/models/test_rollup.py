@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select
 from models.activity_logs import LogRow, record_activities
 from models.org_rows import ImportRefused, read_org_file
 from models.rollup import rollup
-from models.tables import ActivityLog
+from models.tables import ActivityImport, ActivityLog
 from models.tree import import_org
 from reports.rollup_xlsx import write_rollup_xlsx
 from rules.activity import ActivityEntry, PackCampaign, find_campaign
@@ -215,3 +215,80 @@ def test_xlsx_has_a_summary_and_a_sheet_per_level(bac_ninh: Engine, tmp_path: Pa
     assert len(communes) == 1 + 99
     vôi = next(r for r in communes if r[0] == "07375")
     assert vôi[3] == "có" and vôi[4] == 2 and vôi[7] == 240
+
+
+def _import(engine: Engine, sha256: str, day: str = "2026-11-20") -> int:
+    chosen = find_campaign(PACKS, "thang-hanh-dong", 2026)
+    entry = ActivityEntry(date.fromisoformat(day), "tap-huan", "Tập huấn", 5, 5)
+    return record_activities(
+        engine,
+        [LogRow(2, "07375", entry), LogRow(3, "24-SYT", entry)],
+        chosen=chosen,
+        year=2026,
+        now=NOW,
+        actor="test",
+        source="hoat-dong.xlsx",
+        label="hoat-dong.xlsx",
+        columns={},
+        sha256=sha256,
+    )
+
+
+def test_the_database_refuses_a_file_imported_by_two_imports_at_once(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import models.activity_logs as activity_logs
+
+    bac_ninh_2026(engine)
+    check = activity_logs._imported_before
+    raced: list[int] = []
+
+    def other_import_commits_right_after(*args: object) -> str | None:
+        found = check(*args)  # type: ignore[arg-type]
+        if not raced:  # the other import of the same file passed the same check and commits now
+            raced.append(0)
+            raced[0] = _import(engine, "a" * 64)
+        return found
+
+    monkeypatch.setattr(activity_logs, "_imported_before", other_import_commits_right_after)
+    with pytest.raises(ImportRefused) as refused:
+        _import(engine, "a" * 64)
+    assert raced == [2]
+    assert refused.value.errors == [
+        "hoat-dong.xlsx: this very file was imported on 20/12/2026 (2 activities); "
+        "importing it again would count them twice"
+    ]
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(ActivityLog)).scalar_one() == 2
+        imported = connection.execute(select(ActivityImport.units, ActivityImport.activities)).all()
+    assert [tuple(row) for row in imported] == [(2, 2)]
+    assert _import(engine, "b" * 64) == 2  # another file is welcome
+
+
+def test_the_scope_is_looked_up_once_per_import(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    import models.activity_logs as activity_logs
+
+    old_lang_giang(engine)
+    calls: list[str] = []
+    real = activity_logs.scope_paths
+
+    def counted(*args: object) -> list[str]:
+        calls.append("scope")
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(activity_logs, "scope_paths", counted)
+    chosen = find_campaign(PACKS, "thang-hanh-dong", 2024)
+    entry = ActivityEntry(date(2024, 11, 20), "tap-huan", "Tập huấn", 5, 5)
+    communes = ["07375", "07378", "217"]
+    written = record_activities(
+        engine,
+        [LogRow(n, code, entry) for n, code in enumerate(communes, start=2)],
+        chosen=chosen,
+        year=2024,
+        now=NOW,
+        actor="t",
+        source="cli",
+        label="cli",
+        columns={},
+    )
+    assert written == 3 and calls == ["scope"]

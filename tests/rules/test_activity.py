@@ -7,6 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rules.activity import (
+    BUDGET_MAX,
+    COUNT_MAX,
     DEFAULT_LOGGERS,
     MEDIA_KINDS,
     ActivityEntry,
@@ -19,6 +21,7 @@ from rules.activity import (
     personal_data,
 )
 from rules.loader import shipped_packs
+from rules.numbers import parse_figure
 from rules.schema import ActivityType, Campaign, Pack, Window
 
 PACKS = [p.pack for p in shipped_packs()]
@@ -136,6 +139,13 @@ def test_media_kinds_and_budget() -> None:
         ("Hỗ trợ chị Lan, SĐT 0912.345.678", "a phone number"),
         ("Hỗ trợ nạn nhân +84912345678", "a phone number"),
         ("Người bị bạo lực số 001190012345", "an identity-card number"),
+        ("001203004567", "an identity-card number"),
+        ("CCCD 001203004567", "an identity-card number"),
+        ("Căn cước số 123456789 đồng", "an identity-card number"),  # a keyword before: never an amount
+        ("Kinh phí 150000000 đồng", None),
+        ("Tổng kinh phí: 150000000đ, từ ngân sách xã", None),
+        ("Hỗ trợ 100000000000 VNĐ cho các mô hình", None),
+        ("Kinh phí 150.000.000 đồng", None),
         ("Liên hệ lan@gmail.com", "an e-mail address"),
         ("Nạn nhân sinh năm 1990", "a year of birth"),
         ("Số CMND của người được hỗ trợ", "an identity document"),
@@ -154,13 +164,13 @@ def test_title_is_required_and_bounded() -> None:
 
 @pytest.mark.parametrize(
     ("value", "number"),
-    [(None, 0), ("", 0), (7, 7), (7.0, 7), ("1.000", 1000), ("5.000.000", 5_000_000), ("1,200", 1200), ("42", 42)],
+    [(None, 0), ("", 0), (7, 7), (7.0, 7), ("1.000", 1000), ("5.000.000", 5_000_000), ("1 200", 1200), ("42", 42)],
 )
 def test_parse_count(value: object, number: int) -> None:
     assert parse_count(value) == number
 
 
-@pytest.mark.parametrize("value", ["-1", "2.5", 2.5, "mười", "1.00", True, -3])
+@pytest.mark.parametrize("value", ["-1", "2.5", 2.5, "mười", "1.00", True, -3, "1,200", "12,000"])  # a comma: decimals
 def test_parse_count_refuses(value: object) -> None:
     with pytest.raises(ValueError, match="not a whole number of 0 or more"):
         parse_count(value)
@@ -220,6 +230,45 @@ def test_total_property(male: int, female: int, extra: int) -> None:
 def test_counts_read_back_as_written(number: int) -> None:
     assert parse_count(str(number)) == number
     assert parse_count(f"{number:,}".replace(",", ".")) == number
+
+
+@given(st.integers(0, 10**15), st.sampled_from([".", " ", ""]))
+def test_counts_and_figures_read_a_number_alike(number: int, separator: str) -> None:
+    text = f"{number:,}".replace(",", separator)
+    assert parse_count(text) == parse_figure(text) == number
+
+
+@given(st.text(alphabet="0123456789., ", max_size=12))
+def test_a_text_read_as_a_count_is_the_same_figure(text: str) -> None:
+    try:
+        count = parse_count(text)
+    except ValueError:
+        return
+    assert not text.strip() or parse_figure(text) == count
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"male": 1_234_567_890}, "male"),
+        ({"female": COUNT_MAX + 1}, "female"),
+        ({"male": 0, "female": 0, "total": 10**10}, "total"),
+        ({"media": {"print": 5_000_000_000}}, "media.print"),
+        ({"budget": 10**13 + 1}, "budget"),
+    ],
+)
+def test_numbers_beyond_reason_are_refused(changes: dict[str, object], field: str) -> None:
+    problems = check_activity(entry(date(2026, 11, 20), **changes), MONTH_2026, 2026)
+    assert field in fields(problems)
+    [problem] = [p for p in problems if p.field == field]
+    assert problem.message.startswith(f"{field} ") and "for one activity: check for a typing error" in problem.message
+
+
+def test_the_largest_numbers_allowed() -> None:
+    largest = entry(date(2026, 11, 20), male=COUNT_MAX, female=0, media={"news": COUNT_MAX}, budget=BUDGET_MAX)
+    assert check_activity(largest, MONTH_2026, 2026) == []
+    [problem] = check_activity(entry(date(2026, 11, 20), male=COUNT_MAX + 1, female=0), MONTH_2026, 2026)
+    assert problem.message == "male 10.000.001 is more than 10.000.000 for one activity: check for a typing error"
 
 
 def test_media_kinds_are_five() -> None:

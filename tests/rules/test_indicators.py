@@ -6,6 +6,7 @@ from pydantic import ValidationError
 
 from rules.indicators import Entry, combine, progress, ratio, refusal, results, target_for, value_problem
 from rules.loader import resolve_packs
+from rules.numbers import parse_figure
 from rules.schema import Form, Indicator, Target
 
 FORM = resolve_packs(["bac-ninh-2024"])[0].pack.reports[0].forms[0]
@@ -179,3 +180,30 @@ def test_bad_indicator_tables_are_refused(changes: dict[str, object], message: s
 def test_a_target_keeps_its_national_value() -> None:
     target = Target(year=2025, value=20, central=30, direction="at_most")
     assert (target.value, target.central) == (20, 30)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("48,5", 48.5),
+        ("48.5", 48.5),  # a decimal point, as many type it
+        ("1.5", 1.5),
+        ("12", 12.0),
+        ("12.000", 12_000.0),  # dots between thousands, as Vietnamese writes them
+        ("1.500", 1_500.0),
+        ("1.234.567", 1_234_567.0),
+        ("12.000,5", 12_000.5),
+        ("1 234,5", 1_234.5),
+        ("0.125", 0.125),  # 0 starts no group of thousands
+        ("1.2345", 1.2345),
+        ("-3,5", -3.5),
+    ],
+)
+def test_parse_figure(text: str, value: float) -> None:
+    assert parse_figure(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "mười", "1,234.5", "12.000.5", "1.23.456", "1e5", "1_000", "nan", "inf", ","])
+def test_parse_figure_refuses(text: str) -> None:
+    with pytest.raises(ValueError, match="is not a figure"):
+        parse_figure(text)

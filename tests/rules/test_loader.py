@@ -89,3 +89,11 @@ def test_unknown_pack_name() -> None:
         resolve_packs(["khong-co"])
     with pytest.raises(PackNotFound, match="no such file"):
         load_packs([Path("/nonexistent/pack.yaml")])
+
+
+def test_shipped_packs_are_read_once_while_their_files_are_unchanged() -> None:
+    from rules.loader import shipped_packs
+
+    first, second = shipped_packs(), shipped_packs()
+    assert first is not second  # callers get their own list
+    assert [a is b for a, b in zip(first, second, strict=True)] == [True] * len(first)

@@ -1,4 +1,5 @@
-"""Activity logs of a campaign (the Action Month): counts by unit, type, sex, media kind, budget.
+"""Activity logs of a campaign (the Action Month): counts by unit, type, sex, media kind, budget;
+the files imported, each SHA-256 once.
 
 Revision ID: 0004
 Revises: 0003
@@ -63,7 +64,22 @@ def upgrade() -> None:
         ["campaign_id", "year", "unit_id", "activity_type", *SUMS],
     )
     op.create_index("ix_activity_log_source_sha256", "activity_log", ["source_sha256"])
+    op.create_table(
+        "activity_import",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("source", sa.String(length=120), nullable=False),
+        sa.Column("campaign_id", sa.String(length=64), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("units", sa.Integer(), nullable=False),
+        sa.Column("activities", sa.Integer(), nullable=False),
+        sa.Column("imported_by", sa.String(length=120), nullable=False),
+        sa.Column("imported_at", Instant(), nullable=False),
+        # what makes a file imported twice impossible, even by two imports at once
+        sa.UniqueConstraint("sha256", name="uq_activity_import_sha256"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("activity_import")
     op.drop_table("activity_log")
