@@ -3,8 +3,7 @@
 The Tháng hành động vì bình đẳng giới runs 15/11-15/12; communes, departments and organisations
 log their activities as they go, and each day's run writes the roll-up from commune to ministry
 to the data folder's reports/, as a workbook and as a report (the files of the day replace the
-ones before). The run of 16/12
-is the campaign's final figure.
+ones before). The run of 16/12 gives the campaign's final figures.
 """
 
 from __future__ import annotations

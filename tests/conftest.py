@@ -6,7 +6,9 @@ and prints it). Without it the PostgreSQL half is skipped locally and fails in C
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +16,7 @@ from pathlib import Path
 # Prefect reads its settings when first imported: give the test run a home of its own, quiet and
 # offline, before any test module imports a flow.
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="dunghan-tests-prefect-")
+atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 os.environ.pop("PREFECT_API_URL", None)
 os.environ.update(
     DO_NOT_TRACK="1",
