@@ -16,7 +16,6 @@ from pathlib import Path
 # Prefect reads its settings when first imported: give the test run a home of its own, quiet and
 # offline, before any test module imports a flow.
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="dunghan-tests-prefect-")
-atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 os.environ.pop("PREFECT_API_URL", None)
 os.environ.update(
     DO_NOT_TRACK="1",
@@ -29,6 +28,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 from models.database import make_engine, migrate
+
+atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 
 POSTGRES_URL = os.environ.get("DUNGHAN_TEST_POSTGRES_URL")
 
