@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from models.org_rows import ContactRow, UnitRow, read_org_file
 from models.tree import import_org, official_rows
 from rules.calendar import WorkCalendar
+from rules.errors import DunghanError
 
 PROVINCE = "24"  # Bắc Ninh after 01/07/2025 (GSO code)
 STANDING_AGENCY = "24-SNV"  # Sở Nội vụ: receives the reports and supervises
@@ -36,7 +37,7 @@ MIDDLE = ["Thị", "Văn", "Minh", "Thu", "Hữu", "Ngọc", "Quang", "Thanh"]
 GIVEN = ["Hoa", "Lan", "Hương", "Mai", "Tuấn", "Hùng", "Dũng", "Hà", "Linh", "Nam", "Phương", "Sơn", "Thảo", "Trang"]
 
 
-class DemoFolderRefused(Exception):
+class DemoFolderRefused(DunghanError):
     """The chosen folder holds something the demo did not make; it is never overwritten."""
 
 

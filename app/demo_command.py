@@ -74,7 +74,6 @@ def register(app: typer.Typer) -> None:
         from app.demo import (
             MARKER,
             PROVINCE,
-            DemoFolderRefused,
             load_tree,
             plans,
             prepare_home,
@@ -82,8 +81,8 @@ def register(app: typer.Typer) -> None:
             record_submissions,
         )
         from app.orchestration import orchestration
+        from models.database import close_databases
         from rules.clock import clock_for
-        from rules.errors import DunghanError
         from rules.loader import calendar_for
 
         now = clock_for(at)()
@@ -92,13 +91,8 @@ def register(app: typer.Typer) -> None:
             data = get_settings().home
             home = data if (data / MARKER).exists() else data / "demo"
         home = home.expanduser().resolve()
-        from models.database import close_databases
-
         close_databases()  # an earlier demo in this process may still hold the file about to go
-        try:
-            replaced = prepare_home(home)
-        except DemoFolderRefused as exc:
-            raise DunghanError(str(exc)) from None
+        replaced = prepare_home(home)  # refuses a folder the demo did not make
         use_demo_home(home)
         typer.echo(f"dunghan demo: Bắc Ninh, as of {now:%d/%m/%Y %H:%M} (Asia/Ho_Chi_Minh)")
         typer.echo(
