@@ -154,7 +154,8 @@ def read_entry_form(path: Path) -> EntryFile:
             except ValueError:
                 error("value", f"{text['value']!r} is not a number")
                 continue
-            rows.append(ValueRow(number, text["unit"], text["code"], value, text["note"] or None))
+            sheet = title if len(sheets) > 1 else None
+            rows.append(ValueRow(number, text["unit"], text["code"], value, text["note"] or None, sheet))
     if errors:
         raise ImportRefused(errors)
     if first is None:

@@ -58,13 +58,20 @@ class Responsible:
 
 @dataclass(frozen=True)
 class ValueRow:
-    """A figure to store; ``row`` is the spreadsheet row (None from the command line)."""
+    """A figure to store; ``row`` is the spreadsheet row (None from the command line), ``sheet`` its
+    sheet when the workbook has several."""
 
     row: int | None
     unit: str
     code: str
     value: float
     note: str | None = None
+    sheet: str | None = None
+
+    @property
+    def place(self) -> str:
+        """Where the row is, for an error: ``row 4`` or ``sheet Bổ sung, row 4``."""
+        return f"sheet {self.sheet}, row {self.row}" if self.sheet else f"row {self.row}"
 
 
 @dataclass(frozen=True)
@@ -161,17 +168,17 @@ def save_values(
     and the change is written to the audit trail."""
     responsible = responsible_units(engine, table=table)
     errors: list[str] = []
-    seen: dict[tuple[str, str], int | None] = {}
+    seen: dict[tuple[str, str], str] = {}
     for row in rows:
         problem = _problem(table, responsible, row)
         if problem is None and (row.unit, row.code) in seen:
-            problem = f"{row.unit} {row.code} is also on row {seen[(row.unit, row.code)]}"
-        seen.setdefault((row.unit, row.code), row.row)
+            problem = f"{row.unit} {row.code} is also on {seen[(row.unit, row.code)]}"
+        seen.setdefault((row.unit, row.code), row.place)
         if problem is None:
             continue
         if label is None:
             raise IndicatorError(problem)
-        errors.append(f"{label}: row {row.row}, column Kết quả ({row.unit} {row.code}): {problem}")
+        errors.append(f"{label}: {row.place}, column Kết quả ({row.unit} {row.code}): {problem}")
     if errors:
         raise ImportRefused(errors)
     key = (IndicatorValue.pack_id == table.pack.id, IndicatorValue.form_id == table.form.id)

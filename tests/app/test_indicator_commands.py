@@ -97,6 +97,12 @@ def test_errors_name_the_sheet_when_there_are_several(workspace: Path, tmp_path:
     assert refused.exit_code == 1
     assert "chi-tieu-syt.xlsx, sheet Bổ sung: row 2, column Kết quả (IV.1): 'nhiều' is not a number" in refused.stderr
 
+    second.cell(2, 8).value = 111  # readable now, but the same figure is on both sheets
+    book.save(form)
+    refused = run("indicators", "import", str(form))
+    assert refused.exit_code == 1
+    assert "sheet Bổ sung, row 2, column Kết quả (27-SYT IV.1): 27-SYT IV.1 is also on sheet" in refused.stderr
+
 
 def test_typing_a_ratio_is_refused(workspace: Path, tmp_path: Path) -> None:
     _setup(tmp_path)
