@@ -300,9 +300,6 @@ def rollup(
         )
     order = [*names, *sorted(set(per_type) - set(names))]  # types no longer in the pack come last
     types = [TypeFigures(t, names.get(t, t), _figures(per_type[t]) if t in per_type else Figures()) for t in order]
-    everything: dict[str, Sums] = {}
-    for values in per_type.values():
-        _add(everything, "all", values)
     return Rollup(
         campaign_id=chosen.campaign.id,
         campaign_name=chosen.campaign.name,
@@ -314,7 +311,7 @@ def rollup(
         under_name=top.name if top else None,
         expected=len(expected),
         logged=len(expected & per_unit.keys()),
-        total=_figures(everything["all"]) if everything else Figures(),
+        total=_total(level.figures for level in levels),
         levels=levels,
         types=types,
         units=unit_rows,
