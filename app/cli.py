@@ -18,6 +18,7 @@ app = typer.Typer(
     help="dunghan (đúng hạn): deadlines, reminders and roll-ups for Vietnamese government reporting.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",  # hard-wrapped docstrings read as paragraphs
     add_completion=False,
 )
 demo_command.register(app)

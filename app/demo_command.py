@@ -64,9 +64,11 @@ def register(app: typer.Typer) -> None:
             typer.Option("--home", help="The demo's data folder (default: demo/ inside the data folder)."),
         ] = None,
     ) -> None:
-        """Build a demo workspace for Bắc Ninh (current tree, departments, generated contacts, the
-        2026 packs planned, some reports already in), run the daily reminder sweep for --at (default
-        now) with messages written to the outbox folder, and show what a supervisor sees. Each run
+        """Build a Bắc Ninh demo workspace and run one day of the job on it.
+
+        The current tree, departments, generated contacts, the 2026 packs planned, some reports
+        already in and Action Month logs; then the reminder sweep and the roll-up for --at (default
+        now), messages written to the outbox folder, and what a supervisor sees. Each run
         rebuilds the demo folder from scratch; a folder the demo did not make is never touched.
 
         Example: dunghan demo --at 2026-12-23T07:30

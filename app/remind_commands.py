@@ -113,8 +113,10 @@ def register(app: typer.Typer) -> None:
         dry_run: Annotated[bool, typer.Option("--dry-run", help="Decide and show; write and send nothing.")] = False,
         fmt: FormatOption = Format.table,
     ) -> None:
-        """Run the reminder sweep: decide which ladder steps are due, queue them in the outbox,
-        deliver what is ready, and show one row per notice. Running it twice sends nothing twice.
+        """Run the reminder sweep (a flow): decide, queue, deliver; nothing is sent twice.
+
+        Decides which ladder steps are due, queues them in the outbox, delivers what is ready, and
+        shows one row per notice.
 
         Example: dunghan remind --at 2026-12-22T07:30
         """

@@ -173,8 +173,9 @@ def rollup(
         Path | None, typer.Option("--output", "-o", help="The file to write (xlsx, docx: default in the data folder).")
     ] = None,
 ) -> None:
-    """Sum a campaign's activity logs per unit, per level and per activity type: participants by
-    sex, media products, budget; coverage (units that logged / units expected); the previous year.
+    """Roll up a campaign's activity logs per unit, level and activity type.
+
+    Participants by sex, media products, budget; coverage (units that logged / units expected); the previous year.
     XLSX (a sheet per level) and DOCX (the report in the administrative layout, with a chart, issued
     by the body that compiles for --under) go to the data folder's reports/ unless --output says
     where; the path is printed.
