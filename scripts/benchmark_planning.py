@@ -166,6 +166,15 @@ def run(label: str, engine: Engine) -> None:
     timed("status under one province (24)", lambda: status(engine, at=at, year=2026, under="24"), repeat=5)
 
 
+def emptied_postgres(url: str) -> Engine:
+    """An engine on ``url`` whose public schema has been dropped and made anew (a benchmark's own database)."""
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    return engine
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--postgres", help="also run on this PostgreSQL URL (its public schema is reset)")
@@ -176,10 +185,7 @@ def main() -> None:
         run("SQLite (file, WAL)", engine)
         engine.dispose()
     if args.postgres:
-        engine = make_engine(args.postgres)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
+        engine = emptied_postgres(args.postgres)
         migrate(engine)
         run("PostgreSQL (127.0.0.1)", engine)
         engine.dispose()

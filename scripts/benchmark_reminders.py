@@ -38,7 +38,7 @@ from models.tree import import_org
 from rules.calendar import VIETNAM
 from rules.clock import fixed_clock
 from rules.loader import calendar_for, shipped_packs
-from scripts.benchmark_planning import current_tree
+from scripts.benchmark_planning import current_tree, emptied_postgres
 from tests.notifications.peers import free_port
 
 
@@ -137,12 +137,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         run("SQLite", make_engine(f"sqlite:///{folder}/bench.db"), Path(folder))
     if args.postgres:
-        from sqlalchemy import text
-
-        engine = make_engine(args.postgres)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
+        engine = emptied_postgres(args.postgres)
         with tempfile.TemporaryDirectory() as folder:
             run("PostgreSQL", engine, Path(folder))
 

@@ -20,7 +20,7 @@ import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select, text
+from sqlalchemy import Engine, insert, select
 
 from models.database import make_engine, migrate, refresh_statistics
 from models.rollup import rollup
@@ -32,7 +32,7 @@ from reports.rollup_xlsx import write_rollup_xlsx
 from rules.activity import MEDIA_KINDS, find_campaign
 from rules.calendar import VIETNAM
 from rules.loader import shipped_packs
-from scripts.benchmark_planning import current_tree, timed
+from scripts.benchmark_planning import current_tree, emptied_postgres, timed
 
 LOGS = 1_000_000
 BATCH = 20_000
@@ -138,10 +138,7 @@ def main() -> None:
             run("SQLite (file, WAL)", engine, folder)
             engine.dispose()
         if args.postgres:
-            engine = make_engine(args.postgres)
-            with engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-                connection.execute(text("CREATE SCHEMA public"))
+            engine = emptied_postgres(args.postgres)
             migrate(engine)
             run("PostgreSQL (127.0.0.1)", engine, folder)
             engine.dispose()
