@@ -168,7 +168,11 @@ def _sent(result: Any, now: Any, calendar: Any) -> None:
     section(f"Đã gửi hôm nay: {len(sent)} thông báo tới {len({d.notice.address for d in sent})} người nhận")
     if not sent and not calendar.is_working_day(now.date()):
         reason = calendar.reason(now.date()) or "ngày nghỉ"
-        typer.echo(f"today is not a working day ({reason}): the ladders' steps wait for the next working day")
+        following = calendar.next_working_day(now.date())
+        typer.echo(
+            f"today is not a working day ({reason}): the ladders' steps wait for the next one, "
+            f"{following:%d/%m/%Y}; to see them go out: dunghan demo --at {following:%Y-%m-%d}T07:30"
+        )
     counts = Counter((_step(d.notice), d.notice.template, d.notice.channel) for d in sent)
     rows = [{"step": s, "template": t, "channel": c, "count": n} for (s, t, c), n in sorted(counts.items())]
     if rows:

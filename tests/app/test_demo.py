@@ -66,3 +66,11 @@ def test_generated_contacts_cover_every_unit_with_a_focal_point(tmp_path: Path) 
     assert contacts == demo_contacts(units)  # seeded: the same every time
     assert prepare_home(tmp_path / "new") is False
     assert prepare_home(tmp_path / "new") is True
+
+
+def test_on_a_day_off_the_demo_says_when_the_steps_go_out(demo_env: Path) -> None:
+    result = CliRunner().invoke(app, ["demo", "--at", "2026-11-24T07:30"])  # Ngày Văn hóa Việt Nam
+    assert result.exit_code == 0, result.output
+    assert "Đã gửi hôm nay: 0 thông báo" in result.output
+    assert "today is not a working day (Ngày Văn hóa Việt Nam)" in result.output
+    assert "dunghan demo --at 2026-11-25T07:30" in result.output
