@@ -1,7 +1,7 @@
 """The one clock: every "today" and "now" of dunghan comes from here, zone-aware.
 
 Commands take ``--at`` so that any day can be replayed; without it the system clock is read in
-Asia/Ho_Chi_Minh (on a UTC server ``date.today()`` is yesterday until 07:00 Vietnam time).
+Asia/Ho_Chi_Minh (on a UTC server the system date is yesterday until 07:00 Vietnam time).
 """
 
 from __future__ import annotations

@@ -131,7 +131,7 @@ def test_submissions_import_is_all_or_nothing(workspace: Path, tmp_path: Path) -
     sheet.append(["unit", "report", "period", "hop", "action", "at", "by", "note"])
     sheet.append(["24-SYT", "bdg-6-thang", "2026-H1", 1, "submit", "2026-06-18", "hoa", None])
     sheet.append(["24-STP", "bdg-6-thang", "2026-H1", 1, "accept", "2026-06-18", "snv", None])  # not submitted
-    sheet.append(["24-XXX", "bdg-6-thang", "2026-H1", 1, "submit", "2026-06-18", "x", None])
+    sheet.append(["24-KHONG-CO", "bdg-6-thang", "2026-H1", 1, "submit", "2026-06-18", "x", None])
     sheet.append(["24-STC", "bdg-6-thang", "2026-H1", 1, "gửi", "2026-06-18", "x", None])
     book.save(path)
     refused = run("submissions", "import", str(path))
@@ -141,7 +141,7 @@ def test_submissions_import_is_all_or_nothing(workspace: Path, tmp_path: Path) -
     book.save(path)
     refused = run("submissions", "import", str(path))
     assert "nop.xlsx: row 3 (24-STP): cannot accept an obligation that is pending" in refused.stderr
-    assert "row 4 (24-XXX): no obligation 24-XXX" in refused.stderr
+    assert "row 4 (24-KHONG-CO): no obligation 24-KHONG-CO" in refused.stderr
     assert "nothing was imported" in refused.stderr
     status = json.loads(run("status", "--year", "2026", "--at", "2026-06-24T09:00", "--format", "json").stdout)
     assert sum(s["submitted"] for s in status) == 0  # row 2 was valid, but nothing was kept
