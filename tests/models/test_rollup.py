@@ -64,8 +64,8 @@ def log(
     )
 
 
-@pytest.fixture
-def bac_ninh(engine: Engine) -> Engine:
+def bac_ninh_action_month(engine: Engine) -> Engine:
+    """Two communes, a department and the UBND tỉnh logged in 2026; one commune in 2025."""
     bac_ninh_2026(engine)
     log(
         engine,
@@ -82,6 +82,11 @@ def bac_ninh(engine: Engine) -> Engine:
     )
     log(engine, 2025, [("07375", "2025-11-16", "le-phat-dong", 50, 70)], budget=2_000_000)
     return engine
+
+
+@pytest.fixture
+def bac_ninh(engine: Engine) -> Engine:
+    return bac_ninh_action_month(engine)
 
 
 def test_totals_coverage_and_previous_year(bac_ninh: Engine) -> None:

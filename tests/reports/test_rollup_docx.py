@@ -14,8 +14,7 @@ from models.rollup import rollup
 from reports.rollup_addressing import NATIONAL_RECIPIENTS, rollup_addressing
 from reports.rollup_chart import SIZE_PX, participation_chart
 from reports.rollup_docx import write_rollup_docx
-from tests.models.factory import bac_ninh_2026
-from tests.models.test_rollup import log, old_lang_giang
+from tests.models.test_rollup import bac_ninh_action_month, log, old_lang_giang
 
 
 def _rows(table: object) -> list[list[str]]:
@@ -28,23 +27,7 @@ def _texts(container: object) -> list[str]:
 
 @pytest.fixture
 def bac_ninh(engine: Engine) -> Engine:
-    """Two communes, a department and the UBND tỉnh logged in 2026; one commune in 2025."""
-    bac_ninh_2026(engine)
-    log(
-        engine,
-        2026,
-        [
-            ("07375", "2026-11-15", "le-phat-dong", 80, 120),
-            ("07375", "2026-11-20", "tap-huan", 10, 30),
-            ("07627", "2026-11-03", "hoi-nghi", 20, 25),
-            ("24-SYT", "2026-12-01", "truyen-thong-truc-tiep", 5, 15),
-            ("24", "2026-11-15", "le-phat-dong", 200, 300),
-        ],
-        media={"panel": 2, "news": 1},
-        budget=1_000_000,
-    )
-    log(engine, 2025, [("07375", "2025-11-16", "le-phat-dong", 50, 70)], budget=2_000_000)
-    return engine
+    return bac_ninh_action_month(engine)
 
 
 def test_the_report_of_a_province(bac_ninh: Engine, tmp_path: Path) -> None:
