@@ -37,7 +37,13 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN")
+            # A transaction that reads and then writes must hold the write lock from its start:
+            # a deferred BEGIN upgrades on the first write and fails at once with "database is
+            # locked" when another process committed meanwhile, whatever the busy timeout says.
+            # IMMEDIATE waits for the lock instead. Readers that never write may ask for a
+            # deferred BEGIN with the execution option ``read_only=True`` (see :func:`reading`).
+            read_only = connection.get_execution_options().get("read_only", False)
+            connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -106,6 +112,14 @@ def close_databases() -> None:
 def transaction(engine: Engine) -> Iterator[Session]:
     """A session whose work is committed together or not at all."""
     with Session(engine, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """A session for reads only: on SQLite it does not take the write lock, so it never waits
+    behind a writer (WAL lets readers and one writer run together)."""
+    with Session(engine.execution_options(read_only=True), expire_on_commit=False) as session, session.begin():
         yield session
 
 

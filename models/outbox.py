@@ -67,6 +67,12 @@ class Attempt:
     result: str | None = None  # where it went: a file, a message id
     error: str | None = None
     retry: bool = True  # a failure worth trying again (network, rate limit, expired token)
+    # False when the message never reached the peer (the session dropped before it, the channel
+    # was switched off for the run): no attempt is counted.
+    tried: bool = True
+    # True when the peer may have delivered it although no answer came (a read timeout): the notice
+    # is tried again on its own channel only, never sent on a second one.
+    uncertain: bool = False
 
 
 NOTICE = Notice.__table__  # type: ignore[attr-defined]
