@@ -10,14 +10,18 @@ from sqlalchemy import Engine
 
 from app.settings import Settings
 from models.outbox import NoticeDraft, RetryPolicy, enqueue
+from notifications.admin import admin_notices
 from notifications.channels import AppriseChannel, Channel, FolderChannel, SmtpChannel, ZaloChannel
 from notifications.delivery import Delivered, deliver
 from notifications.digest import digests
 from notifications.rate_limit import RateLimiter
 from notifications.sweep import Gap, SweepOptions, gap_notices, plan
+from rules.calendar import VIETNAM
 from rules.errors import DunghanError
 from rules.ladder import QuietHours
 from rules.loader import calendar_for
+
+CHANNEL_NAMES = {"email": "thư điện tử", "zalo": "Zalo OA", "zns": "Zalo ZNS", "apprise": "Apprise"}
 
 
 def sweep_options(settings: Settings) -> SweepOptions:
@@ -49,6 +53,7 @@ def channels(settings: Settings, clock: Callable[[], datetime]) -> dict[str, Cha
         clock=clock,
         limiter=RateLimiter(settings.rate_email),
         batch=settings.smtp_batch,
+        trip_after=settings.channel_trip_after,
     )
     if settings.zalo_oa_token:
         found["zalo"] = ZaloChannel(
@@ -56,6 +61,7 @@ def channels(settings: Settings, clock: Callable[[], datetime]) -> dict[str, Cha
             token=settings.zalo_oa_token.get_secret_value(),
             base_url=settings.zalo_oa_url,
             limiter=RateLimiter(settings.rate_zalo),
+            trip_after=settings.channel_trip_after,
         )
     if settings.zns_token:
         found["zns"] = ZaloChannel(
@@ -64,6 +70,7 @@ def channels(settings: Settings, clock: Callable[[], datetime]) -> dict[str, Cha
             base_url=settings.zns_url,
             limiter=RateLimiter(settings.rate_zns),
             mode=settings.zns_mode,
+            trip_after=settings.channel_trip_after,
         )
     found["apprise"] = AppriseChannel(RateLimiter(settings.rate_apprise))
     return found
@@ -119,6 +126,29 @@ def run_digests(engine: Engine, settings: Settings, *, at: datetime, clock: Call
     return result
 
 
+def channel_down_alert(engine: Engine, settings: Settings, *, at: datetime) -> Callable[[str, str], None]:
+    """What a run does when it switches a channel off: queue one message to the admin, keyed by
+    channel and day, so a morning of failures is told once, not once per notice or per run."""
+
+    def alert(channel: str, reason: str) -> None:
+        drafts = admin_notices(
+            "channel_down",
+            {
+                "sender": settings.sender_name,
+                "channel_name": CHANNEL_NAMES.get(channel, channel),
+                "reason": reason,
+                "at": at,
+            },
+            key=f"channel-down:{channel}:{at.astimezone(VIETNAM).date().isoformat()}",
+            at=at,
+            admin_emails=settings.admin_emails,
+            admin_urls=settings.admin_urls,
+        )
+        enqueue(engine, drafts, at=at)
+
+    return alert
+
+
 def deliver_ready(
     engine: Engine,
     settings: Settings,
@@ -138,4 +168,7 @@ def deliver_ready(
         concurrency=concurrency(settings),
         ids=ids,
         keys=keys,
+        lease=timedelta(seconds=settings.delivery_lease_seconds),
+        chunk=settings.delivery_chunk,
+        alert=channel_down_alert(engine, settings, at=clock()),
     )

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from app.settings import get_settings
 from rules.errors import DunghanError
@@ -55,10 +56,37 @@ def prepare_prefect() -> None:
         Path(added["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
 
 
+def watch_ephemeral_server() -> None:
+    """Make Prefect's temporary API a child that ends with this process, ``kill -9`` included.
+
+    Prefect starts it with ``python -m uvicorn …`` (``SubprocessASGIServer``, Prefect 3.8);
+    the same command goes through :mod:`app.parent_watch`, which ends it once its parent is gone.
+    """
+    import subprocess
+    import types
+
+    from prefect.server.api import server as prefect_server
+
+    if getattr(prefect_server, "_dunghan_watched", False):
+        return
+
+    def popen(args: list[str], **options: Any) -> subprocess.Popen[Any]:
+        if args[1:3] == ["-m", "uvicorn"]:
+            args = [args[0], "-m", "app.parent_watch", *args[2:]]
+        return subprocess.Popen(args, **options)
+
+    prefect_server.subprocess = types.SimpleNamespace(  # type: ignore[assignment,attr-defined]
+        Popen=popen, TimeoutExpired=subprocess.TimeoutExpired, PIPE=subprocess.PIPE
+    )
+    prefect_server._dunghan_watched = True  # type: ignore[attr-defined]
+
+
 @contextmanager
 def orchestration() -> Iterator[None]:
     """Prepare Prefect, run what the block runs, and turn an unreachable server into a sentence."""
     prepare_prefect()
+    if not os.environ.get("PREFECT_API_URL"):
+        watch_ephemeral_server()
     try:
         yield
     except RuntimeError as exc:

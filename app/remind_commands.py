@@ -33,7 +33,9 @@ NOTICE_COLUMNS = [
 STATUS_NAMES = {
     "would send": "sẽ gửi",
     "pending": "chờ gửi",
+    "sending": "đang gửi",
     "sent": "đã gửi",
+    "lost": "quá hạn giữ, tiến trình khác gửi tiếp",
     "failed": "lỗi, sẽ thử lại",
     "dead": "không gửi được",
     "written": "đã ghi ra thư mục",
@@ -151,7 +153,7 @@ def register(app: typer.Typer) -> None:
     @outbox_app.callback(invoke_without_command=True)
     def outbox_default(
         context: typer.Context,
-        status: Annotated[str | None, typer.Option("--status", help="pending, sent, failed or dead.")] = None,
+        status: Annotated[str | None, typer.Option("--status", help="pending, sending, sent, failed or dead.")] = None,
         fmt: FormatOption = Format.table,
     ) -> None:
         """List the outbox (as `outbox list`) when no subcommand is given.
@@ -164,7 +166,7 @@ def register(app: typer.Typer) -> None:
     @outbox_app.command("list")
     @report_errors
     def list_notices(
-        status: Annotated[str | None, typer.Option("--status", help="pending, sent, failed or dead.")] = None,
+        status: Annotated[str | None, typer.Option("--status", help="pending, sending, sent, failed or dead.")] = None,
         limit: Annotated[int, typer.Option("--limit", help="At most this many, newest first.")] = 200,
         fmt: FormatOption = Format.table,
     ) -> None:
@@ -172,8 +174,8 @@ def register(app: typer.Typer) -> None:
 
         Example: dunghan outbox list --status failed
         """
-        if status and status not in ("pending", "sent", "failed", "dead"):
-            raise typer.BadParameter(f"--status {status!r}: use pending, sent, failed or dead")
+        if status and status not in ("pending", "sending", "sent", "failed", "dead"):
+            raise typer.BadParameter(f"--status {status!r}: use pending, sending, sent, failed or dead")
         from models import outbox
 
         rows = [

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Engine, insert, select, update
 
-from models.database import transaction
+from models.database import read_connection, transaction
 from models.org_rows import ImportRefused
 from models.planning import scope_paths, valid_on
 from models.tables import AuditEvent, Cycle, IndicatorValue, Obligation, Unit
@@ -113,7 +113,7 @@ def responsible_units(engine: Engine, *, table: IndicatorTable) -> dict[str, Res
     day = table.period.end
     paths = tuple(scope_paths(engine, table.pack.scope, day))
     query = select(Unit.id, Unit.code, Unit.name, Unit.level, Unit.unit_type, Unit.path).where(valid_on(day))
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         units = [u for u in connection.execute(query) if not paths or u.path.startswith(paths)]
     found: dict[str, Responsible] = {}
     for unit in sorted(units, key=lambda u: u.code):
@@ -250,7 +250,7 @@ def stored_entries(
         .order_by(IndicatorValue.indicator_code, Unit.code)
     )
     entries: dict[str, list[Entry]] = {}
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         for code, unit_code, value in connection.execute(query):
             indicator = table.form.indicator(code)
             unit = responsible.get(unit_code)
@@ -278,7 +278,7 @@ def table_results(engine: Engine, *, table: IndicatorTable) -> IndicatorResults:
         )
         .order_by(Obligation.hop.desc())
     )
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         for unit_id, due_date, state in connection.execute(query):
             obligations[unit_id] = (due_date, state)  # the lowest hop wins: the unit's own report
     units = []

@@ -1,9 +1,15 @@
-"""The outbox: notices are written before they are sent, and every attempt is recorded.
+"""The outbox: notices are written before they are sent, claimed before they are sent, and every
+attempt is recorded.
 
 A notice's key is unique; enqueueing a key that is already there does nothing, so the sweep can
-run any number of times and nothing is sent twice. Delivery records each result in its own short
-transaction as soon as it is known: a process killed mid-batch repeats at most the message that
-was in flight.
+run any number of times and overlapping sweeps queue each notice once.
+
+Several processes deliver at once (the daily sweep, the hourly retry, a command): each first
+*claims* a chunk of notices in one atomic statement, moving them to ``sending`` with itself as
+owner and a lease (PostgreSQL ``FOR UPDATE SKIP LOCKED``; SQLite ``BEGIN IMMEDIATE`` and
+``UPDATE … RETURNING``). Only the owner records the result, each in its own short transaction as
+soon as it is known. A process killed mid-chunk leaves its claims to expire; the next delivery
+reclaims them, so nothing is lost and at most the message in flight is repeated.
 """
 
 from __future__ import annotations
@@ -13,10 +19,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from models.database import transaction
+from models.database import read_connection, reading, transaction
 from models.tables import Notice
 from rules.errors import DunghanError
 
@@ -88,7 +94,11 @@ def _insert(engine: Engine) -> Any:
 
 
 def enqueue(engine: Engine, drafts: Sequence[NoticeDraft], *, at: datetime) -> set[str]:
-    """Write the drafts whose keys are new; returns those keys. Existing keys are left alone."""
+    """Write the drafts whose keys are new; returns those keys. Existing keys are left alone.
+
+    The database decides what is new (``ON CONFLICT DO NOTHING … RETURNING``), so two sweeps
+    queueing at once each report only the notices they wrote, and the counts add up.
+    """
     if not drafts:
         return set()
     new: set[str] = set()
@@ -103,10 +113,13 @@ def enqueue(engine: Engine, drafts: Sequence[NoticeDraft], *, at: datetime) -> s
                 if d.key not in existing
             ]
             if rows:
-                # A concurrent sweep may have written some of these since: the database decides.
-                session.execute(_insert(engine).values(rows).on_conflict_do_nothing(index_elements=["key"]))
-                new.update(r["key"] for r in rows)
+                statement = _insert(engine).values(rows).on_conflict_do_nothing(index_elements=["key"])
+                new.update(session.scalars(statement.returning(NOTICE.c.key)))
     return new
+
+
+def _ready_now(at: datetime) -> Any:
+    return and_(NOTICE.c.status.in_(("pending", "failed")), NOTICE.c.not_before <= at)
 
 
 def ready(
@@ -117,42 +130,90 @@ def ready(
     ids: Sequence[int] | None = None,
     keys: Sequence[str] | None = None,
 ) -> list[Notice]:
-    """Notices to deliver now: pending or failed, and not held back (quiet hours, back-off)."""
-    query = select(Notice).where(Notice.status.in_(("pending", "failed")), Notice.not_before <= at).order_by(Notice.id)
+    """Notices that may be delivered now: pending or failed, and not held back (quiet hours,
+    back-off). Only a look: delivery goes through :func:`claim`."""
+    query = select(Notice).where(_ready_now(at)).order_by(Notice.id)
     if ids is not None:
         query = query.where(Notice.id.in_(list(ids)))
     if keys is not None:
         query = query.where(Notice.key.in_(list(keys)))
     if limit:
         query = query.limit(limit)
-    with transaction(engine) as session:
+    with reading(engine) as session:
         return list(session.scalars(query))
+
+
+def claim(
+    engine: Engine,
+    *,
+    owner: str,
+    at: datetime,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    ids: Sequence[int] | None = None,
+    keys: Sequence[str] | None = None,
+) -> list[Notice]:
+    """Take up to ``limit`` notices to deliver, atomically: they move to ``sending`` under ``owner``
+    until ``now + lease``. No two owners ever hold the same notice.
+
+    Ready means pending or failed with ``not_before <= at``, and not already tried by this owner
+    (a failure waits for the next run instead of looping in this one); a ``sending`` notice whose
+    lease ran out (its owner died) is ready again.
+    """
+    tried_here = and_(NOTICE.c.owner.is_not(None), NOTICE.c.owner == owner)
+    expired = and_(NOTICE.c.status == "sending", NOTICE.c.lease_until < now)
+    pick = select(NOTICE.c.id).where(or_(and_(_ready_now(at), ~tried_here), expired)).order_by(NOTICE.c.id).limit(limit)
+    if ids is not None:
+        pick = pick.where(NOTICE.c.id.in_(list(ids)))
+    if keys is not None:
+        pick = pick.where(NOTICE.c.key.in_(list(keys)))
+    if engine.dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)
+    statement = (
+        update(NOTICE)
+        .where(NOTICE.c.id.in_(pick.scalar_subquery()))
+        .values(status="sending", owner=owner, lease_until=now + lease)
+        .returning(*NOTICE.c)
+    )
+    with engine.begin() as connection:  # SQLite: BEGIN IMMEDIATE, so the claim waits its turn
+        rows = connection.execute(statement).all()
+    return sorted((Notice.model_validate(dict(row._mapping)) for row in rows), key=lambda n: n.id or 0)
 
 
 def record(
     engine: Engine, notice: Notice, attempt: Attempt, *, at: datetime, policy: RetryPolicy, fallback: NoticeDraft | None
 ) -> str:
-    """Record one attempt; on a failure with a fallback (Zalo → email), queue it. Returns the new status."""
-    attempts = notice.attempts + 1
+    """Record one attempt on a claimed notice; on a failure with a fallback (Zalo → email), queue it.
+
+    Returns the new status, or ``lost`` when the notice is no longer this owner's (its lease ran
+    out and another process reclaimed it: the result is that process's to record). An attempt
+    that never reached the peer (``tried=False``) is not counted; an uncertain one never falls back.
+    """
+    attempts = notice.attempts + (1 if attempt.tried else 0)
+    values: dict[str, Any] = {"attempts": attempts, "lease_until": None}
+    if attempt.ok:
+        values.update(status="sent", sent_at=at, result=attempt.result, last_error=None)
+    elif fallback is not None and not attempt.uncertain:
+        values.update(status="dead", last_error=f"{attempt.error}; sent by email instead")
+    elif attempt.retry and attempts < policy.max_attempts:
+        values.update(status="failed", last_error=attempt.error, not_before=policy.next_try(max(attempts, 1), at))
+    else:
+        values.update(status="dead", last_error=attempt.error)
     # Core, not the ORM session: this runs once per message sent, and the session costs twice as much.
     with engine.begin() as connection:
-        values: dict[str, Any] = {"attempts": attempts}
-        if attempt.ok:
-            values.update(status="sent", sent_at=at, result=attempt.result, last_error=None)
-        else:
-            fallback_key = None
-            if fallback is not None:
-                draft = replace(fallback, not_before=at)
-                row = {**draft.__dict__, "status": "pending", "attempts": 0, "created_at": at, "fallback_of": notice.id}
-                connection.execute(_insert(engine).values([row]).on_conflict_do_nothing(index_elements=["key"]))
-                fallback_key = draft.key
-            if fallback_key:
-                values.update(status="dead", last_error=f"{attempt.error}; sent by email instead")
-            elif attempt.retry and attempts < policy.max_attempts:
-                values.update(status="failed", last_error=attempt.error, not_before=policy.next_try(attempts, at))
-            else:
-                values.update(status="dead", last_error=attempt.error)
-        connection.execute(update(NOTICE).where(NOTICE.c.id == notice.id).values(**values))
+        mine = and_(NOTICE.c.id == notice.id, NOTICE.c.status == "sending", NOTICE.c.owner == notice.owner)
+        if not connection.execute(update(NOTICE).where(mine).values(**values)).rowcount:
+            return "lost"
+        if values["status"] == "dead" and fallback is not None and not attempt.uncertain:
+            row = {
+                **replace(fallback, not_before=at).__dict__,
+                "status": "pending",
+                "attempts": 0,
+                "created_at": at,
+                "fallback_of": notice.id,
+            }
+            connection.execute(_insert(engine).values([row]).on_conflict_do_nothing(index_elements=["key"]))
         return str(values["status"])
 
 
@@ -166,12 +227,12 @@ def notices(
         query = query.where(Notice.obligation_id == obligation_id)
     if limit:
         query = query.limit(limit)
-    with transaction(engine) as session:
+    with reading(engine) as session:
         return list(session.scalars(query))
 
 
 def counts(engine: Engine) -> dict[str, int]:
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         return dict(connection.execute(select(Notice.status, func.count()).group_by(Notice.status)).tuples().all())
 
 
@@ -182,5 +243,5 @@ def requeue(engine: Engine, *, at: datetime, ids: Sequence[int] | None = None, d
     if ids:
         query = query.where(Notice.id.in_(list(ids)))
     with transaction(engine) as session:
-        result = session.execute(query.values(status="pending", not_before=at))
+        result = session.execute(query.values(status="pending", not_before=at, owner=None))
         return int(result.rowcount or 0)

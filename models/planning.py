@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 from sqlmodel import col
 
-from models.database import refresh_statistics, transaction
+from models.database import read_connection, refresh_statistics, transaction
 from models.tables import AuditEvent, Cycle, Obligation, Unit
 from rules.calendar import WorkCalendar
 from rules.deadlines import Deadline, pack_deadlines
@@ -88,14 +88,14 @@ def valid_on(day: date) -> Any:
 def units_valid_on(engine: Engine, day: date) -> list[TreeUnit]:
     """The whole tree on ``day``."""
     query = select(Unit.id, Unit.code, Unit.level, Unit.unit_type, Unit.path).where(valid_on(day))
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         return [TreeUnit(*r) for r in connection.execute(query)]
 
 
 def scope_paths(engine: Engine, codes: Sequence[str], day: date) -> list[str]:
     if not codes:
         return []
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         found = dict(
             connection.execute(
                 select(Unit.code, Unit.path).where(

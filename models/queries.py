@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, case, func, select
 from sqlalchemy.sql import Select
 
+from models.database import read_connection
 from models.tables import OPEN_OBLIGATION, OPEN_STATES, Contact, Cycle, Obligation, Submission, Unit
 from rules.calendar import WorkCalendar, end_of_day
 from rules.errors import DunghanError
@@ -34,7 +35,7 @@ def _contact(role: str, field: Any) -> Any:
 def under_path(engine: Engine, code: str | None) -> str | None:
     if code is None:
         return None
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         paths = connection.execute(select(Unit.path).where(Unit.code == code)).scalars().all()
     if not paths:
         raise DunghanError(f"no unit with code {code!r}")
@@ -120,7 +121,7 @@ def overdue(
     query = _scope(query, under_path(engine, under), report, level)
     if limit:
         query = query.limit(limit)
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         rows = connection.execute(query).all()
     today = at.date()
     result = []
@@ -216,7 +217,7 @@ def status(
     if year is not None:
         query = query.where(Cycle.year == year)
     query = _scope(query, under_path(engine, under), report, level)
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         rows = connection.execute(query).all()
     return [
         StatusRow(

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import Engine, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
+from models.database import read_connection
 from models.tables import OPEN_OBLIGATION, AuditEvent, Contact, Cycle, Notice, Obligation, Unit
 from rules.ladder import ReminderPlan
 
@@ -92,7 +93,7 @@ def open_obligations(engine: Engine, *, under_path: str | None = None) -> list[O
     )
     if under_path:
         query = query.where(Unit.path.startswith(under_path))
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         return [OpenObligation(*row) for row in connection.execute(query)]
 
 
@@ -101,7 +102,7 @@ def reminder_plans(engine: Engine, cycle_ids: Iterable[int]) -> dict[int, Remind
     wanted = sorted(set(cycle_ids))
     if not wanted:
         return {}
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         rows = connection.execute(select(Cycle.id, Cycle.pack_id, Cycle.reminders).where(Cycle.id.in_(wanted)))
         return {i: ReminderPlan.from_json(text) if text else pack for i, pack, text in rows}
 
@@ -109,7 +110,7 @@ def reminder_plans(engine: Engine, cycle_ids: Iterable[int]) -> dict[int, Remind
 def contacts_by_unit(engine: Engine, unit_ids: Iterable[int]) -> dict[int, list[ContactRow]]:
     wanted = sorted(set(unit_ids))
     found: dict[int, list[ContactRow]] = defaultdict(list)
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         for start in range(0, len(wanted), 5000):
             chunk = wanted[start : start + 5000]
             for c in connection.execute(select(Contact).where(Contact.unit_id.in_(chunk)).order_by(Contact.id)):
@@ -125,7 +126,7 @@ def sent_steps(engine: Engine) -> set[tuple[int, str]]:
         .where(OPEN_OBLIGATION, Notice.kind == "reminder")
         .distinct()
     )
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         return {(o, s) for o, s in connection.execute(query)}
 
 
@@ -137,7 +138,7 @@ def reminders_sent(engine: Engine) -> dict[int, int]:
         .where(OPEN_OBLIGATION, Notice.status == "sent")
         .group_by(Notice.obligation_id)
     )
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         return dict(connection.execute(query).tuples().all())
 
 
@@ -156,7 +157,7 @@ def return_reasons(engine: Engine, obligation_ids: Iterable[int]) -> dict[int, s
     query = select(event.entity_id, event.note).join(
         latest, and_(latest.c.entity_id == event.entity_id, latest.c.last == event.id)
     )
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         return dict(connection.execute(query).tuples().all())
 
 
@@ -196,14 +197,14 @@ def open_count_under(engine: Engine, path: str) -> int:
         .join(Unit, Unit.id == Obligation.unit_id)
         .where(OPEN_OBLIGATION, Obligation.retired.is_(False), Unit.path.startswith(path), Unit.path != path)
     )
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         return int(connection.execute(query).scalar_one())
 
 
 def watched_subtree(engine: Engine, code: str, path: str) -> tuple[str, str, str]:
     """(code, name, path) of what a supervisor at ``path`` watches: their unit's subtree, or the
     parent's when their unit has nothing under it (a department watches its level)."""
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         has_children = connection.execute(
             select(Unit.id).where(Unit.path.startswith(path), Unit.path != path).limit(1)
         ).first()
@@ -218,7 +219,7 @@ def watched_subtree(engine: Engine, code: str, path: str) -> tuple[str, str, str
 def obligation_facts(engine: Engine, ids: Iterable[int]) -> dict[int, dict[str, str]]:
     """Unit code, report and period of obligations, for listing notices."""
     wanted = sorted(set(ids))
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         return {
             i: {"unit": code, "report": report, "period": period}
             for start in range(0, len(wanted), 5000)

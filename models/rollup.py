@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Engine, cast, func, or_, select, true
 
+from models.database import read_connection
 from models.planning import scope_paths, valid_on
 from models.tables import ActivityLog, Unit
 from rules.activity import MEDIA_KINDS, CampaignWindow, PackCampaign, campaign_window, find_campaign
@@ -161,7 +162,7 @@ def _units(engine: Engine, day: date, paths: Sequence[str]) -> list[_Unit]:
     query = select(Unit.id, Unit.code, Unit.name, Unit.level, Unit.unit_type, Unit.path).where(
         valid_on(day), _under(paths)
     )
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         return [_Unit(*r) for r in connection.execute(query)]
 
 
@@ -169,7 +170,7 @@ def _unit_named(engine: Engine, code: str, day: date) -> _Unit | None:
     query = select(Unit.id, Unit.code, Unit.name, Unit.level, Unit.unit_type, Unit.path).where(
         Unit.code == code, valid_on(day)
     )
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         row = connection.execute(query).first()
     return _Unit(*row) if row else None
 
@@ -205,7 +206,7 @@ def _sums(engine: Engine, campaign_id: str, year: int, day: date, paths: Sequenc
         .where(ActivityLog.campaign_id == campaign_id, ActivityLog.year == year, ActivityLog.unit_id.in_(units))
         .group_by(ActivityLog.unit_id, ActivityLog.activity_type)
     )
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         return {(r[0], r[1]): list(r[2:]) for r in connection.execute(query)}
 
 

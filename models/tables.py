@@ -185,7 +185,11 @@ class Notice(SQLModel, table=True):
     payload: str | None = Field(default=None, sa_column=Column(Text, nullable=True), description="ZNS JSON")
     note: str | None = Field(default=None, max_length=500, description="why this channel, fallback of which")
     fallback_of: int | None = Field(default=None, foreign_key="notice.id")
-    status: str = Field(default="pending", max_length=8)
+    status: str = Field(default="pending", max_length=8, description="pending, sending, sent, failed, dead")
+    owner: str | None = Field(default=None, max_length=80, description="the delivering process, while sending")
+    lease_until: datetime | None = Field(
+        default=None, sa_column=Column(Instant(), nullable=True), description="a claim older than this is reclaimed"
+    )
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=2000)
     result: str | None = Field(default=None, max_length=500, description="where it went: file, message id")

@@ -1,23 +1,30 @@
-"""Deliver what the outbox holds: by channel, in batches, with a rate limit and a few threads each.
+"""Deliver what the outbox holds: claimed a chunk at a time, by channel, in batches, with a rate
+limit and a few threads each.
 
-Every result is recorded the moment it is known. A Zalo or ZNS message that fails for a contact
-who has an e-mail address is sent by e-mail instead, and both attempts stay in the outbox.
+Every result is recorded the moment it is known, by the process that claimed the notice. A Zalo
+or ZNS message that fails for a contact who has an e-mail address is sent by e-mail instead, and
+both attempts stay in the outbox; an uncertain one (no answer after the request went out) is not:
+it is tried again on its own channel only. A channel that a run switches off (expired token,
+service down) is told to the admin once.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
 from models.database import transaction
-from models.outbox import Attempt, NoticeDraft, RetryPolicy, ready, record
+from models.outbox import Attempt, NoticeDraft, RetryPolicy, claim, record
 from models.tables import Contact, Notice
 from notifications.channels import Channel
 from rules.ladder import ZALO_CHANNELS
@@ -69,6 +76,11 @@ def _fallback(engine: Engine, notice: Notice) -> NoticeDraft | None:
     )
 
 
+def owner_name() -> str:
+    """Who is delivering: host, process and a run tag, so that two runs in one process differ."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
 def deliver(
     engine: Engine,
     channels: Mapping[str, Channel],
@@ -79,26 +91,31 @@ def deliver(
     concurrency: Mapping[str, int] | None = None,
     ids: Sequence[int] | None = None,
     keys: Sequence[str] | None = None,
-    rounds: int = 3,
+    lease: timedelta = timedelta(minutes=30),
+    chunk: int = 200,
+    alert: Callable[[str, str], None] | None = None,
 ) -> list[Delivered]:
-    """Deliver every ready notice; fallbacks created on the way go out in the next round."""
+    """Deliver every notice ready at ``at``, claiming ``chunk`` at a time under a ``lease``.
+
+    Fallbacks created on the way are claimed in a later chunk of the same run. ``alert(channel,
+    reason)`` is called once for each channel that switched itself off during the run.
+    """
     delivered: list[Delivered] = []
     lock = threading.Lock()
+    owner = owner_name()
+    alerted: set[str] = set()
 
     def report(notice: Notice, attempt: Attempt) -> None:
-        fallback = None if attempt.ok else _fallback(engine, notice)
+        fallback = None if attempt.ok or attempt.uncertain else _fallback(engine, notice)
         status = record(engine, notice, attempt, at=clock(), policy=policy, fallback=fallback)
         if not attempt.ok:
-            log.warning("notice %s (%s to %s) %s: %s", notice.id, notice.channel, notice.address, status, attempt.error)
+            log.warning(
+                "notice %s (%s, %s) %s: %s", notice.id, notice.channel, notice.recipient_role, status, attempt.error
+            )
         with lock:
             delivered.append(Delivered(notice, status, attempt.result if attempt.ok else attempt.error))
 
-    seen: set[int] = set()
-    for _ in range(rounds):
-        batch = [n for n in ready(engine, at=at, ids=ids, keys=keys) if n.id not in seen]
-        if not batch:
-            break
-        seen.update(n.id for n in batch if n.id is not None)
+    while batch := claim(engine, owner=owner, at=at, now=clock(), lease=lease, limit=chunk, ids=ids, keys=keys):
         by_channel: dict[str, list[Notice]] = defaultdict(list)
         for notice in batch:
             by_channel[notice.channel].append(notice)
@@ -107,7 +124,7 @@ def deliver(
             channel = channels.get(name)
             if channel is None:
                 for notice in notices:
-                    report(notice, Attempt(False, error=f"no {name} channel is configured", retry=True))
+                    report(notice, Attempt(False, error=f"no {name} channel is configured", tried=False))
                 continue
             workers = max(1, (concurrency or {}).get(name, 1))
             slices = [notices[i::workers] for i in range(workers) if notices[i::workers]]
@@ -118,4 +135,11 @@ def deliver(
             with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="deliver") as pool:
                 for future in [pool.submit(channel.send, part, report) for channel, part in jobs]:
                     future.result()
+        for name, channel in channels.items():
+            reason = getattr(channel, "down", None)
+            if reason and name not in alerted:
+                alerted.add(name)
+                log.warning("channel %s switched off for this run: %s", name, reason)
+                if alert is not None:
+                    alert(name, reason)
     return delivered

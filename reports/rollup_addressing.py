@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlmodel import col
 
+from models.database import read_connection
 from models.planning import valid_on
 from models.rollup import Rollup
 from models.tables import Unit
@@ -81,7 +82,7 @@ def _fetch(engine: Engine, day: date, *conditions: Any) -> list[_Unit]:
     query = select(
         col(Unit.id), col(Unit.code), col(Unit.name), col(Unit.level), col(Unit.unit_type), col(Unit.parent_id)
     ).where(valid_on(day), *conditions)
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         return [_Unit(*row) for row in connection.execute(query.order_by(Unit.code))]
 
 

@@ -1,15 +1,25 @@
-"""The outbox on both databases: unique keys, back-off, giving up, retrying by hand."""
+"""The outbox on both databases: unique keys, claims and leases, back-off, giving up, retrying by hand."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, select
 
-from models.outbox import Attempt, NoticeDraft, RetryPolicy, enqueue, ready, record, requeue
+from models.outbox import Attempt, NoticeDraft, RetryPolicy, claim, enqueue, ready, record, requeue
 from models.tables import Notice
 
 NOW = datetime(2026, 12, 22, 0, 30, tzinfo=UTC)
+
+
+LEASE = timedelta(minutes=30)
+_owners = itertools.count(1)
+
+
+def _claim(engine: Engine, *, at: datetime = NOW, limit: int = 100, owner: str | None = None) -> list[Notice]:
+    """Claim as a delivering process would; each call is a new process unless ``owner`` is given."""
+    return claim(engine, owner=owner or f"test:{next(_owners)}", at=at, now=at, lease=LEASE, limit=limit)
 
 
 def _draft(key: str) -> NoticeDraft:
@@ -46,7 +56,7 @@ def test_failures_back_off_then_give_up_and_can_be_retried(engine: Engine) -> No
     at = NOW
     statuses = []
     for _ in range(3):
-        [notice] = ready(engine, at=at)
+        [notice] = _claim(engine, at=at)
         statuses.append(
             record(engine, notice, Attempt(False, error="SMTP 421 busy"), at=at, policy=policy, fallback=None)
         )
@@ -58,12 +68,58 @@ def test_failures_back_off_then_give_up_and_can_be_retried(engine: Engine) -> No
     assert ready(engine, at=at + timedelta(days=1)) == []
     assert requeue(engine, at=at) == 0  # dead ones only with dead=True
     assert requeue(engine, at=at, dead=True) == 1
-    [notice] = ready(engine, at=at)
+    [notice] = _claim(engine, at=at)
     assert record(engine, notice, Attempt(True, result="<id@x>"), at=at, policy=policy, fallback=None) == "sent"
 
 
 def test_a_permanent_refusal_is_not_retried(engine: Engine) -> None:
     enqueue(engine, [_draft("a")], at=NOW)
-    [notice] = ready(engine, at=NOW)
+    [notice] = _claim(engine)
     refused = Attempt(False, error="550 no such user", retry=False)
     assert record(engine, notice, refused, at=NOW, policy=RetryPolicy(), fallback=None) == "dead"
+
+
+def test_a_claimed_notice_is_nobody_elses(engine: Engine) -> None:
+    enqueue(engine, [_draft(f"k{i}") for i in range(10)], at=NOW)
+    first = _claim(engine, limit=6)
+    second = _claim(engine, limit=6)
+    assert len(first) == 6 and len(second) == 4
+    assert {n.id for n in first}.isdisjoint({n.id for n in second})
+    assert {n.status for n in first + second} == {"sending"}
+    assert _claim(engine) == [] and ready(engine, at=NOW) == []
+
+
+def test_an_expired_lease_is_reclaimed_and_the_late_owner_records_nothing(engine: Engine) -> None:
+    enqueue(engine, [_draft("a")], at=NOW)
+    [dead_owner] = _claim(engine)
+    assert _claim(engine, at=NOW + LEASE - timedelta(seconds=1)) == []  # still held
+    [taken] = _claim(engine, at=NOW + LEASE + timedelta(seconds=1))
+    assert taken.id == dead_owner.id and taken.owner != dead_owner.owner
+    policy = RetryPolicy()
+    assert record(engine, dead_owner, Attempt(True, result="late"), at=NOW, policy=policy, fallback=None) == "lost"
+    assert record(engine, taken, Attempt(True, result="<id@x>"), at=NOW, policy=policy, fallback=None) == "sent"
+    with engine.connect() as c:
+        assert c.execute(select(Notice.status, Notice.result, Notice.attempts)).one() == ("sent", "<id@x>", 1)
+
+
+def test_an_untried_message_counts_no_attempt_and_a_failure_waits_for_the_next_run(engine: Engine) -> None:
+    enqueue(engine, [_draft("a")], at=NOW)
+    owner = "run:1"
+    [notice] = _claim(engine, owner=owner)
+    untried = Attempt(False, error="SMTP session lost before this message", tried=False)
+    assert record(engine, notice, untried, at=NOW, policy=RetryPolicy(), fallback=None) == "failed"
+    later = NOW + timedelta(hours=1)
+    assert _claim(engine, at=later, owner=owner) == []  # the same run does not loop on its failures
+    [again] = _claim(engine, at=later)
+    assert again.attempts == 0
+
+
+def test_an_uncertain_attempt_never_falls_back(engine: Engine) -> None:
+    zalo = NoticeDraft(**{**_draft("z").__dict__, "channel": "zalo", "address": "u1"})
+    enqueue(engine, [zalo], at=NOW)
+    [notice] = _claim(engine)
+    uncertain = Attempt(False, error="read timeout", uncertain=True)
+    status = record(engine, notice, uncertain, at=NOW, policy=RetryPolicy(), fallback=_draft("z:email"))
+    assert status == "failed"
+    with engine.connect() as c:
+        assert list(c.execute(select(Notice.key, Notice.channel))) == [("z", "zalo")]

@@ -21,7 +21,7 @@ from notifications.sweep import plan
 from rules.clock import fixed_clock
 from rules.loader import calendar_for, shipped_packs
 from tests.models.factory import at, bac_ninh_2026
-from tests.notifications.peers import GOOD_TOKEN, Mailbox, ZaloServer, smtp_server, zalo_server
+from tests.notifications.peers import EXPIRED_TOKEN, GOOD_TOKEN, Mailbox, ZaloServer, smtp_server, zalo_server
 
 PACK = next(p.pack for p in shipped_packs() if p.pack.id == "hai-cap-2026")
 CAL = calendar_for()
@@ -231,3 +231,23 @@ def test_a_dry_run_writes_nothing(world, peers) -> None:  # type: ignore[no-unty
     with engine.connect() as c:
         assert c.execute(select(Notice.id)).first() is None
     assert mailbox.messages == []
+
+
+def test_a_channel_switched_off_is_told_to_the_admin_once_and_its_notices_go_by_email(world, peers) -> None:  # type: ignore[no-untyped-def]
+    engine, settings = world
+    _, mailbox, zalo = peers
+    expired = settings.model_copy(
+        update={"zalo_oa_token": SecretStr(EXPIRED_TOKEN), "channel_trip_after": 1, "concurrency_zalo": 1}
+    )
+    for when in ("2026-12-17T07:30:00", "2026-12-17T11:00:00"):
+        instant = at(when)
+        run_sweep(engine, expired, at=instant, clock=fixed_clock(instant))
+    told = [m for _, m in mailbox.messages if "tạm ngừng" in str(m["Subject"])]
+    assert len(told) == 1 and "Zalo OA" in str(told[0]["Subject"])
+    assert "mã truy cập" in told[0].get_body(("plain",)).get_content()
+    assert len(zalo.requests) == 1  # the first refusal switched Zalo off for the run
+    with engine.connect() as c:
+        fallbacks = c.execute(select(Notice.status).where(Notice.fallback_of.is_not(None))).scalars().all()
+        zalo_left = c.execute(select(Notice.status).where(Notice.channel == "zalo")).scalars().all()
+    assert fallbacks and set(fallbacks) == {"sent"}
+    assert set(zalo_left) == {"dead"}  # each one sent by e-mail instead
