@@ -2,6 +2,10 @@
 
 Headers are encoded with ``email.header.Header``: the newer ``EmailMessage`` folding drops the space
 between two encoded words of a long Vietnamese subject ("kết quả công" became "kết quảcông").
+Header values are folded to one line first (:func:`rules.text.clean_text`: NFC, line breaks and
+control characters to one space): a name typed with Alt+Enter in an Excel cell
+("Nguyễn Văn⏎A") would otherwise make the message fail to build, or, in plain ASCII, inject a
+header of its own.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 from models.tables import Notice
+from rules.text import clean_text
 
 # Base64 encoded words: UTF-8's default ("shortest") measures the quoted-printable form of every
 # header too, which costs more than building the rest of the message.
@@ -29,11 +34,26 @@ def sender_address(text: str) -> tuple[str, str]:
     return name, address
 
 
+def envelope_address(text: str) -> str:
+    r"""The address for RCPT TO, refused unless it is one plain address: a line break in it could
+    smuggle in a command or a recipient of its own.
+
+    >>> envelope_address("hoa@syt.bacninh.gov.vn\r\nRCPT TO:<x@example.org>")
+    Traceback (most recent call last):
+    ValueError: the address 'hoa@syt.bacninh.gov.vn\r\nRCPT TO:<x@example.org>' is not one e-mail address
+    """
+    if "@" not in text or clean_text(text) != text or " " in text or parseaddr(text)[1] != text:
+        raise ValueError(f"the address {text!r} is not one e-mail address")
+    return text
+
+
 def _address(name: str, address: str) -> str:
+    name, address = clean_text(name), clean_text(address)
     return formataddr((str(Header(name, UTF8)), address)) if name else address
 
 
 def build(notice: Notice, *, sender: tuple[str, str], at: datetime) -> MIMEMultipart | MIMEText:
+    """The message for one notice; raises for text that cannot be encoded (the channel reports it)."""
     plain = MIMEText(notice.body_text, "plain", "utf-8")
     if notice.body_html:
         message: MIMEMultipart | MIMEText = MIMEMultipart("alternative")
@@ -41,10 +61,10 @@ def build(notice: Notice, *, sender: tuple[str, str], at: datetime) -> MIMEMulti
         message.attach(MIMEText(notice.body_html, "html", "utf-8"))
     else:
         message = plain
-    message["Subject"] = Header(notice.subject, UTF8)  # type: ignore[assignment]  # compat32 takes a Header
+    message["Subject"] = Header(clean_text(notice.subject), UTF8)  # type: ignore[assignment]  # compat32 takes a Header
     message["From"] = _address(*sender)
     message["To"] = _address(notice.recipient_name, notice.address)
     message["Date"] = format_datetime(at)
     message["Message-ID"] = make_msgid(idstring=f"notice-{notice.id}", domain=sender[1].rsplit("@", 1)[1])
-    message["X-Dunghan-Notice"] = notice.key
+    message["X-Dunghan-Notice"] = clean_text(notice.key)
     return message

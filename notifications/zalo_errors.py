@@ -3,6 +3,11 @@
 Zalo answers HTTP 200 with ``{"error": code, "message": …}``; 0 is success. Only -124 is confirmed
 by the project's sources; the others are the commonly documented meanings and are worded so that a
 wrong guess still points at the right place to look.
+
+Whatever is not Zalo's documented answer (a 5xx, a 200 carrying a proxy's or a maintenance page,
+no answer at all) is transient: the message is tried again, never written off as refused. Each
+failure also says whether it is the channel's (token, server, network: the run's breaker counts
+it) or only this recipient's.
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ class ZaloFailure:
     message: str
     sentence: str
     retry: bool
+    channel_fault: bool = False  # the token, the server or the network: every message would fail alike
+    reached: bool = True  # False when the request never got to Zalo (connection refused, connect timeout)
+    uncertain: bool = False  # sent, but no answer came: Zalo may have delivered it
 
     def __str__(self) -> str:
         code = f"Zalo error {self.code}" if self.code is not None else "Zalo"
@@ -36,14 +44,17 @@ def explain(code: int | None, message: str, *, setting: str, http_status: int = 
     Zalo error -124: the access token is invalid or expired; renew it: POST https://oauth.zaloapp.com/...
     """
     if http_status == 429 or code in (-32, -1014):
-        return ZaloFailure(code, message, "Zalo's rate limit was reached; the message will be retried later", True)
+        sentence = "Zalo's rate limit was reached; the message will be retried later"
+        return ZaloFailure(code, message, sentence, True, channel_fault=True)
     if http_status >= 500:
-        return ZaloFailure(code, message, f"Zalo's server failed (HTTP {http_status}); will retry", True)
+        return ZaloFailure(
+            code, message, f"Zalo's server failed (HTTP {http_status}); will retry", True, channel_fault=True
+        )
     if http_status != 200:
-        return ZaloFailure(code, message, f"Zalo refused the request (HTTP {http_status})", False)
+        return ZaloFailure(code, message, f"Zalo refused the request (HTTP {http_status})", False, channel_fault=True)
     if code in (-124, -216, -14002):
         sentence = "the access token is invalid or expired; " + RENEW_TOKEN.format(setting=setting)
-        return ZaloFailure(code, message, sentence, True)
+        return ZaloFailure(code, message, sentence, True, channel_fault=True)
     if code == -213:
         return ZaloFailure(
             code,
@@ -59,3 +70,37 @@ def explain(code: int | None, message: str, *, setting: str, http_status: int = 
     if code == -201:
         return ZaloFailure(code, message, "Zalo rejected a parameter of the request", False)
     return ZaloFailure(code, message, "Zalo refused the message", False)
+
+
+def unreadable(http_status: int, text: str) -> ZaloFailure:
+    """An answer that is not Zalo's JSON: a proxy's or a maintenance page. Transient, never a refusal.
+
+    >>> print(unreadable(200, "<p>Hệ thống đang bảo trì</p>"))  # doctest: +ELLIPSIS
+    Zalo: the answer was not the JSON Zalo sends (HTTP 200: ...); will retry (Zalo said: <p>Hệ thống đang bảo trì</p>)
+    """
+    if http_status != 200:
+        return explain(None, _snippet(text), setting="", http_status=http_status)
+    sentence = f"the answer was not the JSON Zalo sends (HTTP {http_status}: a proxy or a maintenance page?)"
+    return ZaloFailure(None, _snippet(text), sentence + "; will retry", True, channel_fault=True)
+
+
+def unreachable(endpoint: str, error: str) -> ZaloFailure:
+    """The request never got to Zalo (refused, no route, connect timeout)."""
+    return ZaloFailure(
+        None, "", f"could not reach {endpoint} ({error}); will retry", True, channel_fault=True, reached=False
+    )
+
+
+def no_answer(endpoint: str, error: str) -> ZaloFailure:
+    """The request was sent and no answer came: Zalo may have delivered it, so it is retried on Zalo only."""
+    sentence = (
+        f"the request to {endpoint} was sent but no answer came ({error}); Zalo may have delivered it, "
+        "so it is retried on Zalo only, never also by e-mail"
+    )
+    return ZaloFailure(None, "", sentence, True, channel_fault=True, uncertain=True)
+
+
+def _snippet(text: str, size: int = 120) -> str:
+    """The start of an answer, on one line, for the admin to recognise the page."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= size else flat[: size - 1] + "…"

@@ -84,7 +84,9 @@ class NotifyZaloZNS(ZaloPlugin):
         try:
             content = json.loads(body)
         except ValueError:
-            self.logger.warning("ZNS: the body must be JSON with template_data")
+            content = None
+        if not isinstance(content, dict):
+            self.logger.warning("ZNS: the body must be a JSON object with template_data")
             return False
         ok = True
         for phone in self.targets:

@@ -74,6 +74,7 @@ def test_an_unreachable_server_fails_every_message_for_a_later_retry() -> None:
     channel = SmtpChannel("mailto://127.0.0.1:9?from=a@b.vn", sender=None, clock=lambda: NOW, limiter=RateLimiter(0))
     channel.send([_notice(1, "a@b.vn"), _notice(2, "c@d.vn")], lambda n, a: results.append(a))
     assert [a.ok for a in results] == [False, False] and all(a.retry for a in results)
+    assert not any(a.tried for a in results)  # neither reached a server: no attempt is counted
     assert "127.0.0.1:9" in (results[0].error or "")
 
 
