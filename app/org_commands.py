@@ -11,7 +11,7 @@ import typer
 from app.errors import report_errors
 from app.workspace import database
 from app.xlsx import write_sheet
-from models.org_rows import CONTACT_COLUMNS, UNIT_COLUMNS, read_org_file
+from models.org_rows import TEMPLATE_SAMPLES, read_org_file, template_columns, template_csv
 
 org_app = typer.Typer(help="The administrative tree: units and contacts.", no_args_is_help=True)
 
@@ -30,10 +30,19 @@ def import_(
     province: Annotated[
         str | None, typer.Option("--province", help="With vietnam-provinces: one province (GSO code).")
     ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="The file lists all the contacts of its units: deactivate their contacts not in it.",
+        ),
+    ] = False,
 ) -> None:
     """Import units and contacts. Every row is checked first; one bad row refuses the whole file
-    and nothing is written. vietnam-provinces loads the official current list (34 provinces,
-    3,321 communes), skipping units already stored.
+    and nothing is written. Importing a file again changes nothing: a unit already stored (same
+    code and valid_from) is updated if its fields changed, and a contact already stored (same
+    unit, role and e-mail or Zalo) is updated instead of added twice. vietnam-provinces loads the
+    official current list (34 provinces, 3,321 communes), skipping units already stored.
 
     Example: dunghan org import vietnam-provinces --province 24
     """
@@ -41,8 +50,11 @@ def import_(
 
     engine = database()
     if source == "vietnam-provinces":
+        if replace:
+            typer.echo("dunghan: --replace goes with a file of contacts, not with vietnam-provinces", err=True)
+            raise typer.Exit(2)
         summary = import_org(engine, official_rows(province), [], source="vietnam-provinces", skip_existing=True)
-        typer.echo(f"imported {summary.units} unit(s) from the official list (already stored ones skipped)")
+        typer.echo(f"imported {summary.units_inserted} unit(s) from the official list (already stored ones skipped)")
         return
     if province:
         typer.echo("dunghan: --province goes with vietnam-provinces, not with a file", err=True)
@@ -51,8 +63,13 @@ def import_(
     if not path.exists() and (SHIPPED_TREES / source).exists():
         path = SHIPPED_TREES / source
     units, contacts = read_org_file(path)
-    summary = import_org(engine, units, contacts, source=path.name[:80], label=path.name)
-    typer.echo(f"imported {summary.units} unit(s) and {summary.contacts} contact(s) from {path.name}")
+    done = import_org(engine, units, contacts, source=path.name[:80], label=path.name, replace=replace)
+    typer.echo(
+        f"imported {len(units)} unit(s) and {len(contacts)} contact(s) from {path.name} "
+        f"(units: {done.units_inserted} inserted, {done.units_updated} updated, {done.units_unchanged} unchanged; "
+        f"contacts: {done.contacts_inserted} inserted, {done.contacts_updated} updated, "
+        f"{done.contacts_unchanged} unchanged, {done.contacts_deactivated} deactivated)"
+    )
 
 
 @org_app.command("template")
@@ -61,25 +78,17 @@ def template(
     kind: Annotated[TemplateKind, typer.Argument(help="units or contacts.")] = TemplateKind.units,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the CSV here.")] = None,
 ) -> None:
-    """Write a template to fill in, with an example row: CSV (UTF-8), or XLSX when --output ends in .xlsx.
+    """Write a template to fill in, with an example row marked # (never imported): CSV (UTF-8),
+    or XLSX when --output ends in .xlsx.
 
     Example: dunghan org template contacts --output lien-he.csv
     """
-    if kind is TemplateKind.units:
-        rows = [",".join(UNIT_COLUMNS), "24-SNV,Sở Nội vụ tỉnh Bắc Ninh,province,standing_agency,24,2025-07-01,,"]
-    else:
-        rows = [
-            ",".join(CONTACT_COLUMNS),
-            '24-SNV,Nguyễn Thị Hoa,focal_point,hoa@bacninh.gov.vn,0987654321,,"zalo,email",true',
-        ]
     if output is not None and output.suffix.lower() == ".xlsx":
-        import csv
-
-        header, example = rows[0].split(","), next(csv.reader([rows[1]]))
-        write_sheet(output, kind.value, [dict(zip(header, example, strict=True))], [(h, h) for h in header])
+        columns = [(c, c) for c in template_columns(kind.value)]
+        write_sheet(output, kind.value, [], columns, samples=[TEMPLATE_SAMPLES[kind.value]])
         typer.echo(f"wrote {output}")
         return
-    text = "\n".join(rows) + "\n"
+    text = template_csv(kind.value)
     if output is None:
         typer.echo(text, nl=False)
         return

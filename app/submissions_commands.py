@@ -53,8 +53,8 @@ def template(output: Annotated[Path, typer.Option("--output", "-o", help="The .x
         "hop": 1,
         "action": "nộp",
         "at": "2026-06-18T16:00",
-        "by": "Nguyễn Thị Hoa",
+        "by": "Nguyễn Văn A (ví dụ)",
         "note": "",
     }
-    write_sheet(output, "Tình hình nộp", [example], columns)
+    write_sheet(output, "Tình hình nộp", [], columns, samples=[example])
     typer.echo(f"wrote {output}")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from models.activity_logs import LogRow
-from models.spreadsheet import cell_text
+from models.spreadsheet import cell_text, is_sample, open_workbook, sheet_rows, text_row
 from rules.activity import MEDIA_KINDS, NOTE_MAX, TITLE_MAX, ActivityEntry, PackCampaign, campaign_window, parse_count
 from rules.errors import DunghanError
 
@@ -74,22 +74,22 @@ def write_form(path: Path, *, chosen: PackCampaign, year: int, unit_code: str, u
         ("year", year),
         ("unit", unit_code),
     ):
-        info.append([INFO_LABELS[key], value])
-    info.append(["Đơn vị", unit_name])
-    info.append(["Tên chiến dịch", chosen.campaign.name])
-    info.append(["Thời gian", f"{window.start:%d/%m/%Y} – {window.end:%d/%m/%Y}"])
+        info.append(text_row(info, [INFO_LABELS[key], value]))
+    info.append(text_row(info, ["Đơn vị", unit_name]))
+    info.append(text_row(info, ["Tên chiến dịch", chosen.campaign.name]))
+    info.append(text_row(info, ["Thời gian", f"{window.start:%d/%m/%Y} – {window.end:%d/%m/%Y}"]))
     if window.earliest < window.start:
-        info.append(["Hoạt động chuẩn bị từ", f"{window.earliest:%d/%m/%Y}"])
+        info.append(text_row(info, ["Hoạt động chuẩn bị từ", f"{window.earliest:%d/%m/%Y}"]))
     info.append([])
     for line in GUIDANCE:
-        info.append(["Hướng dẫn", line])
+        info.append(text_row(info, ["Hướng dẫn", line]))
     for row in info.iter_rows():
         row[0].font = Font(bold=True)
     info.column_dimensions["A"].width = 24
     info.column_dimensions["B"].width = 100
 
     entries = book.create_sheet(ENTRY_SHEET)
-    entries.append([heading for _, heading, _ in COLUMNS])
+    entries.append(text_row(entries, [heading for _, heading, _ in COLUMNS]))
     for index, (_, _, width) in enumerate(COLUMNS, start=1):
         entries.column_dimensions[get_column_letter(index)].width = width
         cell = entries.cell(row=1, column=index)
@@ -99,9 +99,9 @@ def write_form(path: Path, *, chosen: PackCampaign, year: int, unit_code: str, u
     entries.freeze_panes = "A2"
 
     lists = book.create_sheet(LIST_SHEET)
-    lists.append(["Loại hoạt động", "Mã"])
+    lists.append(text_row(lists, ["Loại hoạt động", "Mã"]))
     for type_id, name in chosen.type_ids().items():
-        lists.append([name, type_id])
+        lists.append(text_row(lists, [name, type_id]))
     lists.column_dimensions["A"].width = 50
 
     def column(fld: str) -> str:
@@ -180,17 +180,11 @@ def read_day(value: Any) -> date:
 def read_form(path: Path, choose: Callable[[str, str, int], PackCampaign]) -> FormContent:
     """The form's campaign and rows; cells that cannot be read are listed in ``errors`` with their
     row and column. ``choose(pack, campaign, year)`` finds the campaign the form names."""
-    from openpyxl import load_workbook
-
     if path.suffix.lower() != ".xlsx":
         raise DunghanError(f"{path}: activity import takes the .xlsx form of `dunghan activity template`")
     if not path.exists():
         raise DunghanError(f"{path}: no such file")
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise DunghanError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
-    try:
+    with open_workbook(path) as book:
         if INFO_SHEET not in book.sheetnames or ENTRY_SHEET not in book.sheetnames:
             raise DunghanError(
                 f"{path.name}: sheets {INFO_SHEET!r} and {ENTRY_SHEET!r} are missing: "
@@ -198,7 +192,7 @@ def read_form(path: Path, choose: Callable[[str, str, int], PackCampaign]) -> Fo
             )
         labels = {label: key for key, label in INFO_LABELS.items()}
         header: dict[str, str] = {}
-        for row in book[INFO_SHEET].iter_rows(values_only=True):
+        for _, row in sheet_rows(book[INFO_SHEET], path.name):
             if row and cell_text(row[0]) in labels:
                 header[labels[cell_text(row[0])]] = cell_text(row[1] if len(row) > 1 else None)
         missing = [INFO_LABELS[k] for k in INFO_LABELS if not header.get(k)]
@@ -206,9 +200,7 @@ def read_form(path: Path, choose: Callable[[str, str, int], PackCampaign]) -> Fo
             raise DunghanError(f"{path.name}: sheet {INFO_SHEET!r} lacks {', '.join(missing)}")
         if not header["year"].isdigit():
             raise DunghanError(f"{path.name}: sheet {INFO_SHEET!r}: the year {header['year']!r} is not a year")
-        records = list(book[ENTRY_SHEET].iter_rows(values_only=True))
-    finally:
-        book.close()
+        records = [values for _, values in sheet_rows(book[ENTRY_SHEET], path.name)]
     by_heading = {heading.lower(): fld for fld, heading, _ in COLUMNS}
     names = [by_heading.get(cell_text(h).lower()) for h in (records[0] if records else [])]
     errors: list[tuple[int, str]] = []
@@ -221,7 +213,7 @@ def read_form(path: Path, choose: Callable[[str, str, int], PackCampaign]) -> Fo
     rows: list[LogRow] = []
     for number, values in enumerate(records[1:], start=2):
         raw = {n: v for n, v in zip(names, values, strict=False) if n}
-        if all(cell_text(v) == "" for v in raw.values()):
+        if all(cell_text(v) == "" for v in raw.values()) or is_sample(values):
             continue
         where = f"{path.name}: row {number} ({unit})"
         unreadable: set[str] = set()

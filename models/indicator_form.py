@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from models.indicators import IndicatorTable, Responsible, ValueRow
 from models.org_rows import ImportRefused
-from models.spreadsheet import cell_text, read_sheets
+from models.spreadsheet import cell_text, read_sheets, text_row
 from rules.errors import DunghanError
 from rules.indicators import is_count, typed_indicators
 from rules.numbers import parse_figure
@@ -63,7 +63,7 @@ def write_entry_form(
     assert sheet is not None
     sheet.title = f"{unit.code}"[:31]
     keys = list(HEADINGS)
-    sheet.append([HEADINGS[k] for k in keys])
+    sheet.append(text_row(sheet, [HEADINGS[k] for k in keys]))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER
@@ -94,7 +94,7 @@ def write_entry_form(
             "value": stored.get(indicator.code),
             "note": None,
         }
-        sheet.append([values[k] for k in keys])
+        sheet.append(text_row(sheet, [values[k] for k in keys]))
         kind = "percent" if indicator.unit == "%" else "count" if is_count(indicator) else "other"
         checks[kind].add(sheet.cell(number, value_column))
         for column in ("value", "note"):

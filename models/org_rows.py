@@ -1,24 +1,56 @@
 """Units and contacts as rows from files (CSV or YAML), checked before anything is written.
 
 Every row is checked and every error is listed with its file, row and unit code; a file with any
-error is refused whole.
+error is refused whole. Text is cleaned as it is read (:func:`rules.text.clean_text`: NFC, one
+line). Files are bounded like packs and workbooks: a CSV of at most :data:`MAX_CSV_BYTES`, a YAML
+file of at most :data:`MAX_YAML_BYTES` (and the limits of :mod:`rules.yaml_source`), a value of
+at most :data:`models.spreadsheet.MAX_CELL_CHARS` characters. A row whose first cell begins with
+``#`` is a template's example and is never imported.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from models.spreadsheet import cell_text, read_sheets
+from models.spreadsheet import MAX_CELL_CHARS, SAMPLE_MARK, cell_text, is_sample, read_workbook
 from rules.errors import DunghanError
 from rules.schema import KNOWN_CHANNELS, KNOWN_ROLES, LEVEL_ORDER, UNIT_TYPE_NAMES
+from rules.text import size_name
+from rules.yaml_source import YamlSyntaxError, decode_utf8, load_with_positions, read_yaml_text
 
 UNIT_COLUMNS = ("code", "name", "level", "type", "parent", "valid_from", "valid_to", "merged_into")
 CONTACT_COLUMNS = ("unit", "name", "role", "email", "zalo_phone", "zalo_user_id", "channels", "active")
+MAX_CSV_BYTES = 32 << 20  # 32 MiB; the official three-tier tree is 0.8 MiB
+MAX_YAML_BYTES = 1 << 20  # 1 MiB, as for a rule pack: larger trees come as CSV or XLSX
+_EXTRA = "\x00extra"  # where csv.DictReader puts the values of a row longer than its header
+
+# The templates' example rows: plainly examples (a reserved domain, a name that is no one's),
+# written with their first cell marked # so that importing an untouched template imports nothing.
+TEMPLATE_SAMPLES: dict[str, dict[str, str]] = {
+    "units": {
+        "code": "24-SNV",
+        "name": "Sở Nội vụ tỉnh Bắc Ninh",
+        "level": "province",
+        "type": "standing_agency",
+        "parent": "24",
+        "valid_from": "2025-07-01",
+    },
+    "contacts": {
+        "unit": "24-SNV",
+        "name": "Nguyễn Văn A (ví dụ)",
+        "role": "focal_point",
+        "email": "nguyenvana@vidu.example",
+        "zalo_phone": "0912345678",
+        "channels": "zalo,email",
+        "active": "true",
+    },
+}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 
@@ -81,6 +113,32 @@ def _text(value: Any) -> str:
     return cell_text(value)
 
 
+def template_columns(kind: str) -> tuple[str, ...]:
+    """The columns of the ``units`` or ``contacts`` template."""
+    return UNIT_COLUMNS if kind == "units" else CONTACT_COLUMNS
+
+
+def template_csv(kind: str) -> str:
+    """The CSV template of ``units`` or ``contacts``: the header and the example row, marked.
+
+    >>> print(template_csv("units"), end="")
+    code,name,level,type,parent,valid_from,valid_to,merged_into
+    # 24-SNV,Sở Nội vụ tỉnh Bắc Ninh,province,standing_agency,24,2025-07-01,,
+    """
+    columns = template_columns(kind)
+    sample = TEMPLATE_SAMPLES[kind]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerow([f"{SAMPLE_MARK} {sample[columns[0]]}", *(sample.get(c, "") for c in columns[1:])])
+    return out.getvalue()
+
+
+def _unknown_columns(raw: dict[Any, Any], known: tuple[str, ...]) -> list[str]:
+    """Columns a row has beyond ``known`` (keys of a YAML mapping may be numbers or empty)."""
+    return sorted(str(key) for key in raw if key not in known and key != _EXTRA)
+
+
 def _date(value: str, what: str, errors: RowErrors, row: int, code: str | None) -> date | None:
     if not value:
         return None
@@ -95,7 +153,7 @@ def parse_unit(raw: dict[str, Any], row: int, errors: RowErrors) -> UnitRow | No
     values = {k: _text(raw.get(k)) for k in UNIT_COLUMNS}
     code = values["code"] or None
     before = len(errors.errors)
-    if unknown := sorted(set(raw) - set(UNIT_COLUMNS)):
+    if unknown := _unknown_columns(raw, UNIT_COLUMNS):
         errors.add(row, code, f"unknown column(s) {', '.join(unknown)}; columns: {', '.join(UNIT_COLUMNS)}")
     if not code or not _CODE.match(code):
         errors.add(row, code, "code must be 1-32 letters, digits, '.', '_' or '-'")
@@ -128,7 +186,7 @@ def parse_contact(raw: dict[str, Any], row: int, errors: RowErrors) -> ContactRo
     values = {k: _text(raw.get(k)) for k in CONTACT_COLUMNS}
     unit = values["unit"] or None
     before = len(errors.errors)
-    if unknown := sorted(set(raw) - set(CONTACT_COLUMNS)):
+    if unknown := _unknown_columns(raw, CONTACT_COLUMNS):
         errors.add(row, unit, f"unknown column(s) {', '.join(unknown)}; columns: {', '.join(CONTACT_COLUMNS)}")
     if not unit:
         errors.add(row, None, "unit (the unit's code) is empty")
@@ -175,36 +233,96 @@ def read_org_file(path: Path) -> tuple[list[UnitRow], list[ContactRow]]:
     errors = RowErrors(path.name)
     unit_dicts: list[tuple[int, dict[str, Any]]] = []
     contact_dicts: list[tuple[int, dict[str, Any]]] = []
-    if path.suffix.lower() == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
-            target = contact_dicts if "role" in header else unit_dicts
-            target.extend((index, dict(r)) for index, r in enumerate(reader, start=2))
-    elif path.suffix.lower() in (".yaml", ".yml"):
-        from rules.yaml_source import YamlSyntaxError, load_with_positions
-
-        try:
-            data, positions = load_with_positions(path.read_text(encoding="utf-8"))
-        except YamlSyntaxError as exc:
-            raise ImportRefused([f"{path.name}:{exc.mark.line}:{exc.mark.col}: {exc.message}"]) from None
-        if not isinstance(data, dict) or set(data) - {"units", "contacts"}:
-            raise ImportRefused([f"{path.name}: expected the keys units and contacts only"])
-        for key, target in (("units", unit_dicts), ("contacts", contact_dicts)):
-            for index, item in enumerate(data.get(key) or []):
-                line = positions.at((key, index)).line
-                if not isinstance(item, dict):
-                    errors.add(line, None, f"each of {key} is a mapping")
-                    continue
-                target.append((line, item))
-    elif path.suffix.lower() == ".xlsx":
-        for _title, records in read_sheets(path):  # a sheet of units and/or a sheet of contacts
-            for number, raw in records:
+    suffix = path.suffix.lower()
+    samples = 0
+    if suffix == ".csv":
+        rows, samples = _csv_rows(path, errors)
+        for number, raw in rows:
+            (contact_dicts if "role" in raw else unit_dicts).append((number, raw))
+    elif suffix in (".yaml", ".yml"):
+        for key, number, raw in _yaml_rows(path, errors):
+            (unit_dicts if key == "units" else contact_dicts).append((number, raw))
+    elif suffix == ".xlsx":
+        for sheet in read_workbook(path):  # a sheet of units and/or a sheet of contacts
+            samples += sheet.samples
+            for number, raw in sheet.records:
                 (contact_dicts if "role" in raw else unit_dicts).append((number, raw))
     else:
         raise DunghanError(f"{path}: import takes .csv, .xlsx, .yaml or .yml files")
+    for number, raw in [*unit_dicts, *contact_dicts]:
+        _check_lengths(raw, number, errors)
     units = [u for line, raw in unit_dicts if (u := parse_unit(raw, line, errors))]
     contacts = [c for line, raw in contact_dicts if (c := parse_contact(raw, line, errors))]
     if errors.errors:
         raise ImportRefused(errors.errors)
+    if samples and not units and not contacts:
+        raise DunghanError(
+            f"{path.name}: nothing to import: the file holds only the template's example row(s) "
+            f"(a first cell beginning with {SAMPLE_MARK}); add your rows below them"
+        )
     return units, contacts
+
+
+def _csv_rows(path: Path, errors: RowErrors) -> tuple[list[tuple[int, dict[str, Any]]], int]:
+    """The rows of a CSV file as (line, {column: value}) and how many example rows were skipped.
+    A file too large or not UTF-8 is refused in one line; a row longer than the header, or one
+    the csv module cannot read, is a row error."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CSV_BYTES + 1)
+    except OSError as exc:
+        raise DunghanError(f"{path.name}: cannot be read: {exc.strerror or exc}") from None
+    if len(data) > MAX_CSV_BYTES:
+        raise DunghanError(f"{path.name}: the file is larger than {size_name(MAX_CSV_BYTES)}, the limit: refused")
+    try:
+        text = decode_utf8(data, advice="save the file as CSV UTF-8")
+    except YamlSyntaxError as exc:
+        raise DunghanError(f"{path.name}: line {exc.mark.line}: {exc.message}") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""), restkey=_EXTRA)
+    rows: list[tuple[int, dict[str, Any]]] = []
+    samples = 0
+    number = 1  # the header's row; rows are numbered as a spreadsheet shows them
+    try:
+        for number, record in enumerate(reader, start=2):
+            if is_sample(record.values()):
+                samples += 1
+                continue
+            if extra := record.get(_EXTRA):
+                columns = len(reader.fieldnames or [])
+                code = _text(next(iter(record.values()), None)) or None
+                errors.add(number, code, f"{len(extra)} value(s) more than the header's {columns} columns")
+                continue
+            rows.append((number, record))
+    except csv.Error as exc:
+        errors.add(number + 1, None, f"not readable as CSV ({exc})")
+    return rows, samples
+
+
+def _yaml_rows(path: Path, errors: RowErrors) -> list[tuple[str, int, dict[Any, Any]]]:
+    """(units or contacts, line, mapping) of a YAML org file, read with the pack loader's limits."""
+    try:
+        data, positions = load_with_positions(read_yaml_text(path, max_bytes=MAX_YAML_BYTES))
+    except YamlSyntaxError as exc:
+        raise ImportRefused([f"{path.name}:{exc.mark.line}:{exc.mark.col}: {exc.message}"]) from None
+    if not isinstance(data, dict) or set(data) - {"units", "contacts"}:
+        raise ImportRefused([f"{path.name}: expected the keys units and contacts only"])
+    rows = []
+    for key in ("units", "contacts"):
+        items = data.get(key) or []
+        if not isinstance(items, list):
+            errors.add(positions.at((key,)).line, None, f"{key} is a list")
+            continue
+        for index, item in enumerate(items):
+            line = positions.at((key, index)).line
+            if not isinstance(item, dict):
+                errors.add(line, None, f"each of {key} is a mapping")
+                continue
+            rows.append((key, line, item))
+    return rows
+
+
+def _check_lengths(raw: dict[Any, Any], number: int, errors: RowErrors) -> None:
+    """A value longer than a spreadsheet cell may hold is an error of its row."""
+    for key, value in raw.items():
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            errors.add(number, None, f"column {key}: {len(value):,} characters, more than {MAX_CELL_CHARS:,}")

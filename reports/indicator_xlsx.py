@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from models.indicators import IndicatorResults
+from models.spreadsheet import text_row
 from reports.indicator_rows import columns, printed_rows
 from rules.periods import period_name
 
@@ -26,8 +27,8 @@ def write_indicator_xlsx(results: IndicatorResults, path: Path) -> Path:
     sheet.title = table.form.id[:31]
     headings = [*columns(table.year), "Ghi chú"]
     last = get_column_letter(len(headings))
-    sheet.append([table.form.title.upper()])
-    sheet.append([f"({table.pack.legal_basis[0]}; số liệu {period_name(table.period.label)})"])
+    sheet.append(text_row(sheet, [table.form.title.upper()]))
+    sheet.append(text_row(sheet, [f"({table.pack.legal_basis[0]}; số liệu {period_name(table.period.label)})"]))
     sheet.merge_cells(f"A1:{last}1")
     sheet.merge_cells(f"A2:{last}2")
     sheet["A1"].font = Font(bold=True, size=13)
@@ -35,14 +36,17 @@ def write_indicator_xlsx(results: IndicatorResults, path: Path) -> Path:
     for cell in (sheet["A1"], sheet["A2"]):
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     sheet.append([])
-    sheet.append(headings)
+    sheet.append(text_row(sheet, headings))
     for cell in sheet[4]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = _BOX
     for row in printed_rows(results):
         sheet.append(
-            [row.code, row.name, row.value, row.unit, row.agency, row.period, *row.targets, row.progress, row.note]
+            text_row(
+                sheet,
+                [row.code, row.name, row.value, row.unit, row.agency, row.period, *row.targets, row.progress, row.note],
+            )
         )
         for cell in sheet[sheet.max_row]:
             cell.border = _BOX

@@ -1,6 +1,7 @@
 """A roll-up as a workbook: a summary sheet, then one sheet per level with a row per unit.
 
-Numbers stay numbers (a supervisor sums and filters them); headings are Vietnamese. Written in
+Numbers stay numbers (a supervisor sums and filters them), names stay text (never a formula, see
+:func:`models.spreadsheet.text_row`); headings are Vietnamese. Written in
 openpyxl's write-only mode, which keeps a national roll-up (some 14,000 unit rows) quick.
 """
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from models.rollup import Figures, Rollup
+from models.spreadsheet import text_cell, text_row
 from rules.activity import MEDIA_KINDS
 from rules.schema import LEVEL_NAMES, UNIT_TYPE_NAMES
 
@@ -49,7 +51,7 @@ def write_rollup_xlsx(path: Path, result: Rollup) -> None:
     def heading_row(sheet: Any, values: Sequence[Any]) -> None:
         cells = []
         for value in values:
-            cell = WriteOnlyCell(sheet, value)
+            cell = text_cell(sheet, value) if isinstance(value, str) else WriteOnlyCell(sheet, value)
             cell.font, cell.fill = bold, fill
             cells.append(cell)
         sheet.append(cells)
@@ -69,29 +71,34 @@ def write_rollup_xlsx(path: Path, result: Rollup) -> None:
         ("Cây đơn vị hành chính ngày", f"{result.tree_day:%d/%m/%Y}"),
         ("Gói quy định", result.pack_id),
     ):
-        summary.append([WriteOnlyCell(summary, label), value])
+        summary.append(text_row(summary, [label, value]))
     summary.append([])
     heading_row(summary, ["Cấp", "Đơn vị phải báo cáo", "Đã báo cáo", "Tỷ lệ %", *FIGURE_HEADINGS])
     for level in result.levels:
         summary.append(
-            [sheet_title(level.level), level.expected, level.logged, level.coverage, *_figures(level.figures)]
+            text_row(
+                summary,
+                [sheet_title(level.level), level.expected, level.logged, level.coverage, *_figures(level.figures)],
+            )
         )
-    summary.append(["Tổng cộng", result.expected, result.logged, result.coverage, *_figures(result.total)])
+    summary.append(
+        text_row(summary, ["Tổng cộng", result.expected, result.logged, result.coverage, *_figures(result.total)])
+    )
     summary.append([])
     heading_row(summary, ["Loại hoạt động", "", "", "", *FIGURE_HEADINGS])
     for item in result.types:
-        summary.append([item.name, None, None, None, *_figures(item.figures)])
+        summary.append(text_row(summary, [item.name, None, None, None, *_figures(item.figures)]))
     summary.append([])
     previous = result.previous
     if previous is None:
-        summary.append([f"Năm {result.year - 1}: chưa có số liệu để so sánh"])
+        summary.append(text_row(summary, [f"Năm {result.year - 1}: chưa có số liệu để so sánh"]))
     else:
         where = f" ({previous.scope_name})" if previous.scope_name else ""
         heading_row(summary, [f"So sánh với năm {previous.year}{where}", "", "", "", *FIGURE_HEADINGS])
-        summary.append([f"Năm {result.year}", None, None, None, *_figures(result.total)])
-        summary.append([f"Năm {previous.year}", None, None, None, *_figures(previous.figures)])
+        summary.append(text_row(summary, [f"Năm {result.year}", None, None, None, *_figures(result.total)]))
+        summary.append(text_row(summary, [f"Năm {previous.year}", None, None, None, *_figures(previous.figures)]))
         change = [a - b for a, b in zip(_figures(result.total), _figures(previous.figures), strict=True)]
-        summary.append(["Tăng (+) / giảm (−)", None, None, None, *change])
+        summary.append(text_row(summary, ["Tăng (+) / giảm (−)", None, None, None, *change]))
 
     type_ids = [t.type_id for t in result.types]
     type_names = {t.type_id: t.name for t in result.types}
@@ -116,14 +123,17 @@ def write_rollup_xlsx(path: Path, result: Rollup) -> None:
                 continue
             count += 1
             sheet.append(
-                [
-                    unit.code,
-                    unit.name,
-                    UNIT_TYPE_NAMES.get(unit.unit_type, unit.unit_type),
-                    "có" if unit.expected else "không",
-                    *_figures(unit.figures),
-                    *(unit.activities_by_type.get(t, 0) for t in type_ids),
-                ]
+                text_row(
+                    sheet,
+                    [
+                        unit.code,
+                        unit.name,
+                        UNIT_TYPE_NAMES.get(unit.unit_type, unit.unit_type),
+                        "có" if unit.expected else "không",
+                        *_figures(unit.figures),
+                        *(unit.activities_by_type.get(t, 0) for t in type_ids),
+                    ],
+                )
             )
         columns = 4 + len(FIGURE_HEADINGS) + len(type_ids)
         sheet.auto_filter.ref = f"A1:{get_column_letter(columns)}{count + 1}"

@@ -2,7 +2,8 @@
 
 Loading never stops at the first problem and never skips a bad rule: it collects every error of
 every file as ``file:line:col: what is wrong`` (naming the report, campaign or ladder by id) and
-raises them together in :class:`PackLoadError`.
+raises them together in :class:`PackLoadError`. A file larger than :data:`MAX_PACK_BYTES`, not
+UTF-8, nested too deep or full of aliases is one such error (see :mod:`rules.yaml_source`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from pydantic import ValidationError
 from rules.calendar import DayOverride, WorkCalendar
 from rules.errors import DunghanError, PackNotFound
 from rules.schema import Pack
-from rules.yaml_source import Mark, Positions, YamlSyntaxError, load_with_positions
+from rules.yaml_source import Mark, Positions, YamlSyntaxError, load_with_positions, read_yaml_text
 
+MAX_PACK_BYTES = 1 << 20  # 1 MiB: the largest shipped pack is 30 KB
 PACKS_DIR = Path(__file__).parent / "packs"
 CALENDARS_DIR = PACKS_DIR / "calendars"
 SCHEMA_FILE = PACKS_DIR / "pack.schema.json"
@@ -176,7 +178,12 @@ def load_packs(paths: Iterable[Path]) -> list[LoadedPack]:
     loaded: list[LoadedPack] = []
     findings: list[Finding] = []
     for file in pack_files(paths):
-        result, errors = parse_pack(file.read_text(encoding="utf-8"), file)
+        try:
+            text = read_yaml_text(file, max_bytes=MAX_PACK_BYTES)
+        except YamlSyntaxError as exc:
+            findings.append(Finding("error", display_path(file), exc.mark.line, exc.mark.col, exc.message))
+            continue
+        result, errors = parse_pack(text, file)
         findings.extend(errors)
         if result is not None:
             loaded.append(result)
@@ -242,7 +249,7 @@ def load_overrides(names: Iterable[str], folder: Path = CALENDARS_DIR) -> list[D
         if not file.exists():
             raise PackNotFound(f"calendar overrides {name!r}: no file {shown}")
         try:
-            raw, positions = load_with_positions(file.read_text(encoding="utf-8"))
+            raw, positions = load_with_positions(read_yaml_text(file, max_bytes=MAX_PACK_BYTES))
         except YamlSyntaxError as exc:
             findings.append(Finding("error", shown, exc.mark.line, exc.mark.col, exc.message))
             continue

@@ -4,20 +4,58 @@ Two things plain ``yaml.safe_load`` gets wrong for rule files: it turns ``2024-1
 object behind the author's back, and it forgets positions, so an error cannot say where it is.
 Here timestamps stay strings (the schema decides what is a date), duplicate keys are errors, and a
 :class:`Positions` map answers "where is reports[2].chain[0].deadline?".
+
+A file may also be hostile (a pack or an org file sent by someone else), so reading is bounded: the
+file's size is capped by the caller, text must be UTF-8, nesting is at most :data:`MAX_DEPTH` levels
+(PyYAML composes recursively), at most :data:`MAX_ALIASES` aliases are followed, and the document
+may hold at most :data:`MAX_VALUES` values once aliases are expanded (the "billion laughs" file: a
+few kilobytes of nested aliases that expand to billions of values). Each refusal is located.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path as FilePath
 from typing import Any
 
 import yaml
+from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from rules.text import size_name
+
+MAX_DEPTH = 64  # levels of nesting; the deepest shipped pack uses 10
+MAX_ALIASES = 100  # aliases (*name) followed in one document; the shipped packs use none
+MAX_VALUES = 100_000  # values, counted as composed and again once expanded; the largest pack has 886
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader without the implicit timestamp resolver."""
+    """SafeLoader without the implicit timestamp resolver, refusing deep nesting and many aliases."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._aliases = 0
+        self._values = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise YamlSyntaxError(_event_mark(event), f"more than {MAX_ALIASES} aliases (*name): refused")
+            return super().compose_node(parent, index)
+        self._values += 1
+        if self._values > MAX_VALUES:  # counted here too: composed nodes cost about 1 KB each
+            raise YamlSyntaxError(_event_mark(event), f"more than {MAX_VALUES:,} values: refused")
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise YamlSyntaxError(_event_mark(event), f"nested deeper than {MAX_DEPTH} levels: refused")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _StrictLoader.yaml_implicit_resolvers = {
@@ -62,6 +100,47 @@ def _mark(node: Node) -> Mark:
     return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+def _event_mark(event: Any) -> Mark:
+    return Mark(event.start_mark.line + 1, event.start_mark.column + 1)
+
+
+def _text_mark(text: str, index: int) -> Mark:
+    """The line and column of the character at ``index`` of ``text``."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return Mark(text.count("\n", 0, index) + 1, index - line_start + 1)
+
+
+def decode_utf8(data: bytes, advice: str = "save the file as UTF-8") -> str:
+    """The text of a YAML file, which must be UTF-8 (a byte-order mark is allowed).
+
+    >>> try:
+    ...     decode_utf8("id: a\\ntên: b\\n".encode("cp1258"))  # saved in the Vietnamese Windows code page
+    ... except YamlSyntaxError as exc:
+    ...     print(exc.mark, exc.message)
+    Mark(line=2, col=2) not UTF-8 text (byte 0xea); save the file as UTF-8
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        good = data[: exc.start].decode("utf-8-sig")
+        raise YamlSyntaxError(
+            _text_mark(good, len(good)), f"not UTF-8 text (byte 0x{data[exc.start]:02x}); {advice}"
+        ) from None
+
+
+def read_yaml_text(path: FilePath, *, max_bytes: int) -> str:
+    """The text of a YAML file of at most ``max_bytes``, read without trusting its size on disk
+    (a device or a pipe has none); a larger, unreadable or non-UTF-8 file is refused, located."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise YamlSyntaxError(Mark(1, 1), f"cannot be read: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise YamlSyntaxError(Mark(1, 1), f"the file is larger than {size_name(max_bytes)}, the limit: refused")
+    return decode_utf8(data)
+
+
 def load_with_positions(text: str) -> tuple[Any, Positions]:
     """Parse one YAML document into plain values (dates stay strings) and their positions.
 
@@ -69,7 +148,10 @@ def load_with_positions(text: str) -> tuple[Any, Positions]:
     >>> data["due"], pos.at(("list", 0))
     ('2024-12-25', Mark(line=3, col=5))
     """
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text)  # checks every character first
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, an escape code)
+        raise YamlSyntaxError(_text_mark(text, exc.position), f"YAML syntax: {exc.reason}") from None
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -83,24 +165,56 @@ def load_with_positions(text: str) -> tuple[Any, Positions]:
     positions = Positions()
     if root is None:
         return None, positions
-    return _build(loader, root, (), positions), positions
+    return _Builder(loader, positions).build(root, ()), positions
 
 
-def _build(loader: _StrictLoader, node: Node, path: Path, positions: Positions) -> Any:
-    positions.values[path] = _mark(node)
-    if isinstance(node, ScalarNode):
-        return loader.construct_object(node, deep=True)
-    if isinstance(node, SequenceNode):
-        return [_build(loader, item, (*path, i), positions) for i, item in enumerate(node.value)]
-    if isinstance(node, MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                raise YamlSyntaxError(_mark(key_node), "a mapping key must be a plain value")
-            key = loader.construct_object(key_node, deep=True)
-            if key in result:
-                raise YamlSyntaxError(_mark(key_node), f"duplicate key {key!r}")
-            positions.keys[(*path, key)] = _mark(key_node)
-            result[key] = _build(loader, value_node, (*path, key), positions)
-        return result
-    raise YamlSyntaxError(_mark(node), f"unsupported YAML node {type(node).__name__}")
+class _Builder:
+    """Plain values from composed nodes, following aliases within the value budget."""
+
+    def __init__(self, loader: _StrictLoader, positions: Positions) -> None:
+        self.loader = loader
+        self.positions = positions
+        self.count = 0
+        self.open: set[int] = set()  # nodes being built: an alias back to one of them is a loop
+
+    def build(self, node: Node, path: Path) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise YamlSyntaxError(_mark(node), f"more than {MAX_VALUES:,} values once aliases are expanded: refused")
+        if len(path) > MAX_DEPTH:
+            raise YamlSyntaxError(_mark(node), f"nested deeper than {MAX_DEPTH} levels: refused")
+        if id(node) in self.open:
+            raise YamlSyntaxError(_mark(node), "an alias refers to the value that contains it")
+        self.positions.values[path] = _mark(node)
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        self.open.add(id(node))
+        try:
+            return self._collection(node, path)
+        finally:
+            self.open.discard(id(node))
+
+    def _collection(self, node: Node, path: Path) -> Any:
+        if isinstance(node, SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode):
+                    raise YamlSyntaxError(_mark(key_node), "a mapping key must be a plain value")
+                key = self.scalar(key_node)
+                if key in result:
+                    raise YamlSyntaxError(_mark(key_node), f"duplicate key {key!r}")
+                self.positions.keys[(*path, key)] = _mark(key_node)
+                result[key] = self.build(value_node, (*path, key))
+            return result
+        raise YamlSyntaxError(_mark(node), f"unsupported YAML node {type(node).__name__}")
+
+    def scalar(self, node: ScalarNode) -> Any:
+        """A plain value; a tag that SafeLoader refuses (``!foo``) or cannot apply is located."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.MarkedYAMLError as exc:
+            raise YamlSyntaxError(_mark(node), f"YAML value: {exc.problem or exc}") from None
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise YamlSyntaxError(_mark(node), f"YAML value {node.value[:40]!r} does not fit its tag ({exc})") from None

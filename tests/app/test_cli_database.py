@@ -103,13 +103,19 @@ def test_xlsx_templates_round_trip_into_imports(workspace: Path, tmp_path: Path)
     book.save(contacts)
     imported = run("org", "import", str(contacts))
     assert imported.exit_code == 0, imported.output
-    assert "imported 0 unit(s) and 2 contact(s)" in imported.stdout
+    assert "imported 0 unit(s) and 1 contact(s)" in imported.stdout  # the template's example is not
+
+    untouched = tmp_path / "mau.csv"
+    assert run("org", "template", "contacts", "-o", str(untouched)).exit_code == 0
+    refused = run("org", "import", str(untouched))
+    assert refused.exit_code == 1 and "nothing to import" in refused.output
 
     updates = tmp_path / "tinh-hinh-nop.xlsx"
     assert run("submissions", "template", "-o", str(updates)).exit_code == 0
     book = load_workbook(updates)
     sheet = book.active
     assert sheet is not None and sheet["A1"].value == "mã đơn vị"
+    sheet.append(["24-SYT", "bdg-6-thang", "2026-H1", 1, "nộp", "2026-06-18T16:00", "Nguyễn Thị Hoa", ""])
     sheet.append(["24-SYT", "bdg-6-thang", "2026-H1", 1, "tiếp nhận", "2026-06-20T09:00", "snv", ""])
     sheet.append(["24-STP", "bdg-6-thang", "2026-H1", None, "nộp", "2026-06-25", None, None])
     book.save(updates)

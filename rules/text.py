@@ -1,0 +1,43 @@
+"""Imported text made tidy once, at the door: one form of each letter, one line, no stray spaces.
+
+A name typed in Excel may carry a line break (Alt+Enter), a tab or an invisible control
+character, and Vietnamese letters arrive composed (ệ) or decomposed (e + ̣ + ̂) depending on the
+keyboard. Left as they are, the same person's name compares unequal to itself and a line break
+inside a mail header breaks the message. Every reader of units, contacts, activities and
+indicator figures passes its text through :func:`clean_text`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Runs of whitespace (line breaks and tabs included) and of control characters (Unicode category
+# Cc, plus the line and paragraph separators U+2028/U+2029 and the byte-order mark).
+_FOLD = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]+")
+
+
+def clean_text(text: str) -> str:
+    """``text`` in Unicode NFC, every run of whitespace or control characters folded to one space,
+    and trimmed.
+
+    >>> clean_text("Nguyễn Thị\\r\\nHoa\\t ")
+    'Nguyễn Thị Hoa'
+    >>> clean_text("Nguye\\u0302\\u0303n") == "Nguyễn"
+    True
+    >>> clean_text("a\\x00\\x1bb")
+    'a b'
+    """
+    return _FOLD.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def size_name(size: int) -> str:
+    """A size in bytes as limits and refusals state it.
+
+    >>> size_name(1 << 20), size_name(1_500_000_000), size_name(512)
+    ('1 MiB', '1.4 GiB', '512 bytes')
+    """
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.3g} {unit}"
+    return f"{size} bytes"
