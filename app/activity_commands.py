@@ -70,7 +70,8 @@ def import_(
 ) -> None:
     """Import a filled-in form. Every row is checked first; one bad row refuses the whole file,
     listing each error with its row and column, and nothing is written. A file already imported
-    is refused.
+    is refused; a new file of the same unit and campaign year (a corrected form) replaces the
+    activities its earlier file gave, and the audit trail says what changed.
 
     Example: dunghan activity import hoat-dong-07375-2026.xlsx
     """
@@ -78,13 +79,13 @@ def import_(
 
     from app.workspace import current_actor, database
     from models.activity_form import HEADINGS, read_form
-    from models.activity_logs import record_activities
+    from models.activity_logs import record_logs
     from rules.clock import clock_for
 
     form = read_form(
         file, lambda form_pack, form_campaign, year: choose_campaign(pack or form_pack, form_campaign, year)
     )
-    count = record_activities(
+    done = record_logs(
         database(),
         form.rows,
         chosen=form.chosen,
@@ -97,7 +98,13 @@ def import_(
         sha256=hashlib.sha256(file.read_bytes()).hexdigest(),
         earlier_errors=form.errors,
     )
+    count = done.added
     typer.echo(f"imported {count} activit{'y' if count == 1 else 'ies'} of unit {form.unit} from {file.name}")
+    for earlier in done.replaced:
+        typer.echo(
+            f"  replacing {earlier.removed} activit{'y' if earlier.removed == 1 else 'ies'} of unit {earlier.unit} "
+            f"imported before from {', '.join(earlier.sources)}"
+        )
 
 
 @activity_app.command("add")

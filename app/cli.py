@@ -8,6 +8,7 @@ from app import demo_command, obligation_commands, remind_commands, rollup_comma
 from app.activity_commands import activity_app
 from app.calendar_commands import calendar_app
 from app.cycle_commands import cycle_app
+from app.db_commands import db_app
 from app.indicator_commands import indicators_app
 from app.org_commands import org_app
 from app.rules_commands import rules_app
@@ -29,6 +30,7 @@ app.add_typer(cycle_app, name="cycle")
 app.add_typer(submissions_app, name="submissions")
 app.add_typer(indicators_app, name="indicators")
 app.add_typer(activity_app, name="activity")
+app.add_typer(db_app, name="db")
 obligation_commands.register(app)
 supervision_commands.register(app)
 remind_commands.register(app)

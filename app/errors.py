@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -12,6 +13,20 @@ from rules.errors import DunghanError
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+def database_failure(exc: BaseException) -> str | None:
+    """The sentence for a database that failed under a command (PostgreSQL stopped, the disk is
+    full), or None when ``exc`` is something else. Only the driver's first line is kept: the
+    statement is left out, and its parameters are never in the text (``hide_parameters``)."""
+    if "sqlalchemy" not in sys.modules:  # never loaded, so not one of its errors
+        return None
+    from sqlalchemy.exc import OperationalError
+
+    if not isinstance(exc, OperationalError):
+        return None  # anything else is a fault of ours: its traceback is wanted
+    reason = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
+    return f"the database stopped answering: {reason}; what was being written was not saved; try again later"
 
 
 def report_errors(command: Callable[P, R]) -> Callable[P, R]:
@@ -30,6 +45,11 @@ def report_errors(command: Callable[P, R]) -> Callable[P, R]:
                 typer.echo(f"dunghan: {len(exc.findings)} error(s) in rule packs; nothing was done", err=True)
                 raise typer.Exit(1) from None
             typer.echo(f"dunghan: {exc}", err=True)
+            raise typer.Exit(1) from None
+        except Exception as exc:
+            if (sentence := database_failure(exc)) is None:
+                raise
+            typer.echo(f"dunghan: {sentence}", err=True)
             raise typer.Exit(1) from None
 
     return wrapper

@@ -19,11 +19,13 @@ class Settings(BaseSettings):
         default_factory=lambda: Path(platformdirs.user_data_dir("dunghan", appauthor=False)),
         description="the data folder: database, stored files, outbox, reports",
     )
-    database_url: str | None = Field(None, description="SQLAlchemy URL; default: SQLite in the data folder")
+    # Fields that may carry a password or a token stay out of the settings' repr (repr=False), so
+    # printing or logging the settings never shows them.
+    database_url: str | None = Field(None, repr=False, description="SQLAlchemy URL; default: SQLite in the data folder")
 
     # Delivery. "folder" (the default) writes every message to the outbox folder instead of sending.
     delivery: Literal["folder", "send"] = "folder"
-    smtp_url: str | None = Field(None, description="Apprise mailto:// or mailtos:// URL of the SMTP server")
+    smtp_url: str | None = Field(None, repr=False, description="Apprise mailto:// or mailtos:// URL of the SMTP server")
     email_from: str = "Hệ thống nhắc hạn dunghan <dunghan@localhost>"
     sender_name: str = Field("dunghan", description="who the messages say they come from, e.g. Sở Nội vụ Bắc Ninh")
     link_base: str | None = Field(None, description="base URL of the web pages, for links in messages")
@@ -36,7 +38,9 @@ class Settings(BaseSettings):
     )
     zns_mode: Literal["production", "development"] | None = None
     admin_emails: list[str] = Field(default_factory=list, description="who hears of gaps and failures (JSON list)")
-    admin_urls: list[str] = Field(default_factory=list, description="Apprise URLs for the admin (JSON list)")
+    admin_urls: list[str] = Field(
+        default_factory=list, repr=False, description="Apprise URLs for the admin (JSON list)"
+    )
     quiet_start: time = time(21, 0)
     quiet_end: time = time(7, 0)
     rate_email: float = Field(20.0, description="messages a second, 0 for no limit")
@@ -47,6 +51,13 @@ class Settings(BaseSettings):
     concurrency_zalo: int = Field(2, ge=1)
     concurrency_zns: int = Field(2, ge=1)
     smtp_batch: int = Field(200, ge=1, description="messages per SMTP session")
+    delivery_lease_seconds: float = Field(
+        1800, gt=0, description="how long a delivering process holds the notices it claimed before others may"
+    )
+    delivery_chunk: int = Field(200, ge=1, description="notices claimed at a time by one delivering process")
+    channel_trip_after: int = Field(
+        3, ge=1, description="failures of a channel in a row before a run stops calling it and falls back"
+    )
     retry_max_attempts: int = Field(6, ge=1)
     retry_base_minutes: float = Field(5.0, gt=0)
 

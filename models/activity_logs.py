@@ -5,22 +5,28 @@ valid in the campaign's year (on the window's last day) and inside the pack's sc
 already imported is refused so that its activities are not counted twice: each import is written
 to ``activity_import`` with the file's SHA-256, which the database keeps unique, in the same
 transaction as its logs, so that of two imports of one file running at once only one is kept.
+
+A new file for a unit and campaign year is that unit's corrected report: it replaces the logs of
+the unit's earlier files (not the entries added one by one) in the same transaction, and an audit
+event per unit says which rows of which file gave way to which, so the roll-up never counts a
+unit's activities twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from models.database import refresh_statistics, transaction
 from models.org_rows import ImportRefused
 from models.planning import scope_paths
-from models.tables import ActivityImport, ActivityLog, Unit
+from models.tables import ActivityImport, ActivityLog, AuditEvent, Unit
 from rules.activity import MEDIA_KINDS, ActivityEntry, ActivityError, PackCampaign, campaign_window, check_activity
 from rules.calendar import VIETNAM
 
@@ -39,6 +45,23 @@ class LogRow:
     unit: str
     entry: ActivityEntry
     unreadable: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """A unit's logs from earlier files that a new file replaced: how many, from which files."""
+
+    unit: str
+    removed: int
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What recording did: logs added, and the earlier ones each unit's new file replaced."""
+
+    added: int
+    replaced: list[Replaced] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -64,7 +87,7 @@ def find_units(engine: Engine, codes: Sequence[str], day: date) -> dict[str, Log
         Unit.valid_from <= day,
         (Unit.valid_to.is_(None)) | (Unit.valid_to >= day),
     )
-    with engine.connect() as connection:
+    with engine.execution_options(read_only=True).connect() as connection:  # no write lock: reads only
         return {r.code: LoggingUnit(*r) for r in connection.execute(query)}
 
 
@@ -124,9 +147,41 @@ def record_activities(
     sha256: str | None = None,
     earlier_errors: Sequence[tuple[int, str]] = (),
 ) -> int:
+    """Check every row and write them all in one transaction; the number of logs added. See
+    :func:`record_logs`."""
+    return record_logs(
+        engine,
+        rows,
+        chosen=chosen,
+        year=year,
+        now=now,
+        actor=actor,
+        source=source,
+        label=label,
+        columns=columns,
+        sha256=sha256,
+        earlier_errors=earlier_errors,
+    ).added
+
+
+def record_logs(
+    engine: Engine,
+    rows: Sequence[LogRow],
+    *,
+    chosen: PackCampaign,
+    year: int,
+    now: datetime,
+    actor: str,
+    source: str,
+    label: str,
+    columns: Mapping[str, str],
+    sha256: str | None = None,
+    earlier_errors: Sequence[tuple[int, str]] = (),
+) -> Recorded:
     """Check every row and write them all in one transaction, or raise :class:`ImportRefused`
     listing every error in row order (``earlier_errors``: those found while reading the file).
 
+    A file (``sha256`` given) replaces its units' logs from earlier files of the campaign year.
     ``columns`` names each field as the person wrote it (a form's heading, an option).
     """
     found: list[tuple[int, str]] = list(earlier_errors)
@@ -153,13 +208,13 @@ def record_activities(
             found.append((row.row or 0, f"{_where(label, row, problem.field, columns)}: {problem.message}"))
     errors = [message for _, message in sorted(found, key=lambda item: item[0])]  # by row, stable
     if sha256 is not None:  # said early, with the other errors; the unique sha256 is the guarantee
-        with engine.connect() as connection:
+        with engine.execution_options(read_only=True).connect() as connection:
             if sentence := _imported_before(connection, sha256, label):
                 errors.append(sentence)
     if errors:
         raise ImportRefused(errors)
     if not rows:
-        return 0
+        return Recorded(0)
     values = [_values(row.entry, units[row.unit].id) for row in rows]
     common = {
         "campaign_id": chosen.campaign.id,
@@ -170,32 +225,106 @@ def record_activities(
         "recorded_by": actor[:120],
         "recorded_at": now,
     }
+    replaced: list[Replaced] = []
     try:
         with transaction(engine) as session:
             if sha256 is not None:
-                session.execute(
-                    insert(ActivityImport).values(
+                logging = {code: units[code] for code in dict.fromkeys(row.unit for row in rows)}
+                import_id = session.execute(
+                    insert(ActivityImport)
+                    .values(
                         sha256=sha256,
                         source=source[:120],
                         campaign_id=chosen.campaign.id,
                         year=year,
-                        units=len({row.unit for row in rows}),
+                        units=len(logging),
                         activities=len(values),
                         imported_by=actor[:120],
                         imported_at=now,
                     )
+                    .returning(ActivityImport.id)
+                ).scalar_one()
+                replaced = _replace_earlier_files(
+                    session, logging, campaign_id=chosen.campaign.id, year=year, sha256=sha256
                 )
+                added = {code: sum(1 for row in rows if row.unit == code) for code in logging}
+                by_unit = {r.unit: r for r in replaced}
+                events = [
+                    _audit(import_id, code, added[code], by_unit.get(code), source, sha256, now, actor)
+                    for code in logging
+                ]
+                session.execute(insert(AuditEvent), events)
             session.execute(insert(ActivityLog), [dict(v, **common) for v in values])
     except IntegrityError:
         # Another import of the same file committed after the check above.
-        with engine.connect() as connection:
+        with engine.execution_options(read_only=True).connect() as connection:
             sentence = _imported_before(connection, sha256, label) if sha256 is not None else None
         if sentence is None:
             raise
         raise ImportRefused([sentence]) from None
     if len(values) >= BULK:
         refresh_statistics(engine, "activity_log")
-    return len(values)
+    return Recorded(len(values), replaced)
+
+
+def _replace_earlier_files(
+    session: Session, units: Mapping[str, LoggingUnit], *, campaign_id: str, year: int, sha256: str
+) -> list[Replaced]:
+    """Remove the logs that earlier files gave for these units in this campaign year.
+
+    The units' rows are locked first: on PostgreSQL two new files for one unit at once would
+    otherwise both remove the old logs and both add theirs (SQLite's IMMEDIATE transaction
+    already runs one after the other)."""
+    ids = {unit.id: code for code, unit in units.items()}
+    session.execute(select(Unit.id).where(Unit.id.in_(ids)).with_for_update())
+    earlier = (
+        ActivityLog.campaign_id == campaign_id,
+        ActivityLog.year == year,
+        ActivityLog.unit_id.in_(ids),
+        ActivityLog.source_sha256.is_not(None),
+        ActivityLog.source_sha256 != sha256,
+    )
+    found: dict[str, list[tuple[str, str, int]]] = {}
+    query = (
+        select(ActivityLog.unit_id, ActivityLog.source, ActivityLog.source_sha256, func.count())
+        .where(*earlier)
+        .group_by(ActivityLog.unit_id, ActivityLog.source, ActivityLog.source_sha256)
+        .order_by(ActivityLog.unit_id, ActivityLog.source)
+    )
+    for unit_id, source, digest, count in session.execute(query):
+        found.setdefault(ids[unit_id], []).append((source, digest, count))
+    if not found:
+        return []
+    session.execute(delete(ActivityLog).where(*earlier))
+    return [
+        Replaced(code, sum(n for *_, n in files), tuple(f"{name} (sha256 {digest[:12]})" for name, digest, _ in files))
+        for code, files in found.items()
+    ]
+
+
+def _audit(
+    import_id: int,
+    code: str,
+    added: int,
+    replaced: Replaced | None,
+    source: str,
+    sha256: str,
+    now: datetime,
+    actor: str,
+) -> dict[str, Any]:
+    """The audit event of one unit's logs in an imported file: what it added, what it replaced."""
+    new = f"{added} log(s) from {source} (sha256 {sha256[:12]})"
+    note = f"unit {code}: {new}"
+    if replaced is not None:
+        note = f"unit {code}: {replaced.removed} log(s) of {', '.join(replaced.sources)} replaced by {new}"
+    return {
+        "at": now,
+        "actor": actor[:120],
+        "entity": "activity_import",
+        "entity_id": import_id,
+        "action": "replace" if replaced is not None else "import",
+        "note": note[:4000],
+    }
 
 
 def _values(entry: ActivityEntry, unit_id: int) -> dict[str, Any]:

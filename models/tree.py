@@ -1,13 +1,25 @@
-"""The administrative tree in the database: importing units and contacts, all or nothing."""
+"""The administrative tree in the database: importing units and contacts, all or nothing, and
+importing the same file again changes nothing.
+
+Units are matched by code and valid_from: the same unit again is left alone, or updated when its
+fields changed. Contacts are matched by unit, role and one of their addresses (e-mail, Zalo
+phone, Zalo user id): an existing one is updated, a new one inserted, so re-importing a list
+never doubles a reminder. With ``replace`` the file is the whole list of its units' contacts:
+those not in it are deactivated, never deleted (notices point to them). Imports run one at a
+time (SQLite's ``BEGIN IMMEDIATE``; a PostgreSQL advisory lock), so two at once cannot both
+insert the same contact.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert, select, text, update
+from sqlmodel import Session
 
 from models.database import refresh_statistics, transaction
 from models.org_rows import ContactRow, ImportRefused, UnitRow
@@ -15,16 +27,77 @@ from models.tables import Contact, Unit
 
 MINISTRY_CODE = "BNV"  # Bộ Nội vụ, which took over gender equality from 01/03/2025
 REFORM_DAY = date(2025, 7, 1)  # two-tier local government (Nghị quyết 202/2025/QH15)
+IMPORT_LOCK = 4_810_162_343  # PostgreSQL advisory lock: one tree import at a time
+UNIT_FIELDS = ("name", "level", "unit_type", "valid_to", "merged_into")
+CONTACT_FIELDS = ("name", "email", "zalo_phone", "zalo_user_id", "channels", "active")
 
 
 @dataclass(frozen=True)
 class ImportSummary:
-    units: int
-    contacts: int
+    """What an import did, row by row: inserted, updated, unchanged; contacts deactivated."""
+
+    units_inserted: int = 0
+    units_updated: int = 0
+    units_unchanged: int = 0
+    contacts_inserted: int = 0
+    contacts_updated: int = 0
+    contacts_unchanged: int = 0
+    contacts_deactivated: int = 0
+
+    @property
+    def units(self) -> int:
+        """Units written (inserted or updated)."""
+        return self.units_inserted + self.units_updated
+
+    @property
+    def contacts(self) -> int:
+        """Contacts written (inserted or updated)."""
+        return self.contacts_inserted + self.contacts_updated
+
+    def __add__(self, other: ImportSummary) -> ImportSummary:
+        return ImportSummary(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+
+@dataclass(frozen=True)
+class StoredUnit:
+    id: int
+    code: str
+    valid_from: date
+    valid_to: date | None
+    path: str
+    values: dict[str, Any]
+
+    @property
+    def parent(self) -> str | None:
+        """The parent's code, read from the path ("/BNV/24/24-SNV/" → "24")."""
+        codes = self.path.strip("/").split("/")
+        return codes[-2] if len(codes) > 1 else None
 
 
 def _overlaps(a_from: date, a_to: date | None, b_from: date, b_to: date | None) -> bool:
     return a_from <= (b_to or date.max) and b_from <= (a_to or date.max)
+
+
+def _one_import_at_a_time(session: Session) -> None:
+    """Serialise imports: on SQLite the transaction already holds the write lock (IMMEDIATE);
+    PostgreSQL reads at READ COMMITTED, so two imports would both see a contact missing."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
+
+
+def _stored_units(session: Session) -> dict[str, list[StoredUnit]]:
+    """Every stored version of every unit, by code."""
+    stored: dict[str, list[StoredUnit]] = defaultdict(list)
+    columns = [getattr(Unit, name) for name in UNIT_FIELDS]
+    query = select(Unit.id, Unit.code, Unit.valid_from, Unit.valid_to, Unit.path, *columns)
+    for unit in session.execute(query):
+        values = {name: getattr(unit, name) for name in UNIT_FIELDS}
+        stored[unit.code].append(StoredUnit(unit.id, unit.code, unit.valid_from, unit.valid_to, unit.path, values))
+    return stored
+
+
+def _unit_values(row: UnitRow) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in UNIT_FIELDS}
 
 
 def import_org(
@@ -35,137 +108,235 @@ def import_org(
     source: str,
     label: str = "file",
     skip_existing: bool = False,
+    replace: bool = False,
 ) -> ImportSummary:
     """Write units (parents first) and contacts in one transaction, or refuse with every error.
 
     A unit's parent is looked up among the rows and in the database, valid on the unit's
-    valid_from; a code may not have two overlapping validities; contacts name existing units.
-    With ``skip_existing`` rows whose code and valid_from are already stored are left out (an
-    official list imported again, or one province after another).
+    valid_from; a code may not have two overlapping validities; contacts name existing units. A
+    unit already stored with the same code and valid_from is updated when its fields changed;
+    with ``skip_existing`` it is left out unread (an official list imported again). With
+    ``replace`` the contacts of the units the rows name that are not in the rows are deactivated.
     """
-    errors: list[str] = []
     with transaction(engine) as session:
-        existing: dict[str, list[tuple[int, date, date | None, str]]] = defaultdict(list)
-        for unit in session.execute(select(Unit.id, Unit.code, Unit.valid_from, Unit.valid_to, Unit.path)):
-            existing[unit.code].append((unit.id, unit.valid_from, unit.valid_to, unit.path))
-        if skip_existing:
-            stored = {(code, v[1]) for code, versions in existing.items() for v in versions}
-            units = [row for row in units if (row.code, row.valid_from) not in stored]
-        rows_by_code: dict[str, list[UnitRow]] = defaultdict(list)
-        for row in units:
-            for other in rows_by_code[row.code]:
-                if _overlaps(row.valid_from, row.valid_to, other.valid_from, other.valid_to):
-                    errors.append(
-                        f"{label}: row {row.row} ({row.code}): code also on row {other.row} "
-                        "with an overlapping validity"
-                    )
-            for _, valid_from, valid_to, _ in existing.get(row.code, []):
-                if _overlaps(row.valid_from, row.valid_to, valid_from, valid_to):
-                    errors.append(
-                        f"{label}: row {row.row} ({row.code}): a unit with this code already exists "
-                        f"from {valid_from}" + (f" to {valid_to}" if valid_to else "")
-                    )
-            rows_by_code[row.code].append(row)
-
-        def parent_in_rows(row: UnitRow) -> UnitRow | None:
-            return next(
-                (
-                    p
-                    for p in rows_by_code.get(row.parent or "", [])
-                    if _overlaps(row.valid_from, row.valid_from, p.valid_from, p.valid_to)
-                ),
-                None,
-            )
-
-        def parent_in_db(row: UnitRow) -> tuple[int, date, date | None, str] | None:
-            return next(
-                (
-                    p
-                    for p in existing.get(row.parent or "", [])
-                    if _overlaps(row.valid_from, row.valid_from, p[1], p[2])
-                ),
-                None,
-            )
-
-        for row in units:
-            if row.parent and parent_in_rows(row) is None and parent_in_db(row) is None:
-                errors.append(
-                    f"{label}: row {row.row} ({row.code}): parent {row.parent!r} is not a unit "
-                    f"valid on {row.valid_from}"
-                )
-        known_codes = set(rows_by_code) | set(existing)
-        for contact in contacts:
-            if contact.unit not in known_codes:
-                errors.append(f"{label}: row {contact.row} ({contact.unit}): no unit has this code")
-        if errors:
-            raise ImportRefused(errors)
-
-        # Parents before children: insert by depth, computing each path from its parent's.
-        placed: dict[tuple[str, date], tuple[int, str]] = {}
-        pending = list(units)
-        while pending:
-            ready, waiting = [], []
-            for row in pending:
-                parent_row = parent_in_rows(row) if row.parent else None
-                if parent_row is not None and (parent_row.code, parent_row.valid_from) not in placed:
-                    waiting.append(row)
-                else:
-                    ready.append(row)
-            if not ready:
-                raise ImportRefused([f"{label}: row {r.row} ({r.code}): parents form a cycle" for r in waiting])
-            values = []
-            for row in ready:
-                parent_id, parent_path = None, "/"
-                if row.parent:
-                    parent_row = parent_in_rows(row)
-                    if parent_row is not None:
-                        parent_id, parent_path = placed[(parent_row.code, parent_row.valid_from)]
-                    else:
-                        found = parent_in_db(row)
-                        assert found is not None
-                        parent_id, parent_path = found[0], found[3]
-                values.append(
-                    {
-                        "code": row.code,
-                        "name": row.name,
-                        "level": row.level,
-                        "unit_type": row.unit_type,
-                        "parent_id": parent_id,
-                        "path": f"{parent_path}{row.code}/",
-                        "valid_from": row.valid_from,
-                        "valid_to": row.valid_to,
-                        "merged_into": row.merged_into,
-                        "source": source,
-                    }
-                )
-            ids = session.execute(insert(Unit).returning(Unit.id, Unit.code, Unit.valid_from, Unit.path), values).all()
-            for unit_id, code, valid_from, path in ids:
-                placed[(code, valid_from)] = (unit_id, path)
-            pending = waiting
-
-        unit_ids = {code: unit_id for (code, _), (unit_id, _) in placed.items()}
-        for code, versions in existing.items():
-            unit_ids.setdefault(code, max(versions, key=lambda v: v[1])[0])
-        if contacts:
-            session.execute(
-                insert(Contact),
-                [
-                    {
-                        "unit_id": unit_ids[c.unit],
-                        "name": c.name,
-                        "role": c.role,
-                        "email": c.email,
-                        "zalo_phone": c.zalo_phone,
-                        "zalo_user_id": c.zalo_user_id,
-                        "channels": c.channels,
-                        "active": c.active,
-                    }
-                    for c in contacts
-                ],
-            )
+        _one_import_at_a_time(session)
+        stored = _stored_units(session)
+        units_done = _import_units(session, stored, units, contacts, source=source, label=label, skip=skip_existing)
+        contacts_done = _import_contacts(session, contacts, replace=replace, label=label)
     if len(units) + len(contacts) >= 1000:
         refresh_statistics(engine, "unit", "contact")
-    return ImportSummary(len(units), len(contacts))
+    return units_done + contacts_done
+
+
+def _import_units(
+    session: Session,
+    stored: dict[str, list[StoredUnit]],
+    units: Sequence[UnitRow],
+    contacts: Sequence[ContactRow],
+    *,
+    source: str,
+    label: str,
+    skip: bool,
+) -> ImportSummary:
+    """Check every unit row (and that contacts name known units), then insert the new units
+    parents first and update the changed ones; raise :class:`ImportRefused` with every error."""
+    errors: list[str] = []
+    same: dict[int, StoredUnit] = {}  # row number → the stored version it is
+    skipped = 0
+    kept: list[UnitRow] = []
+    for row in units:
+        version = next((v for v in stored.get(row.code, []) if v.valid_from == row.valid_from), None)
+        if version is not None and skip:
+            skipped += 1
+            continue
+        if version is not None:
+            same[row.row] = version
+        kept.append(row)
+    rows_by_code: dict[str, list[UnitRow]] = defaultdict(list)
+    for row in kept:
+        where = f"{label}: row {row.row} ({row.code})"
+        for other in rows_by_code[row.code]:
+            if _overlaps(row.valid_from, row.valid_to, other.valid_from, other.valid_to):
+                errors.append(f"{where}: code also on row {other.row} with an overlapping validity")
+        for version in stored.get(row.code, []):
+            if version is not same.get(row.row) and _overlaps(
+                row.valid_from, row.valid_to, version.valid_from, version.valid_to
+            ):
+                errors.append(
+                    f"{where}: a unit with this code already exists from {version.valid_from}"
+                    + (f" to {version.valid_to}" if version.valid_to else "")
+                )
+        if (version := same.get(row.row)) is not None and version.parent != row.parent:
+            errors.append(
+                f"{where}: parent {row.parent!r} differs from the stored parent {version.parent!r}; "
+                "an import does not move a unit: give the moved unit a new valid_from"
+            )
+        rows_by_code[row.code].append(row)
+
+    def parent_in_rows(row: UnitRow) -> UnitRow | None:
+        return next(
+            (
+                p
+                for p in rows_by_code.get(row.parent or "", [])
+                if _overlaps(row.valid_from, row.valid_from, p.valid_from, p.valid_to)
+            ),
+            None,
+        )
+
+    def parent_in_db(row: UnitRow) -> StoredUnit | None:
+        return next(
+            (
+                p
+                for p in stored.get(row.parent or "", [])
+                if _overlaps(row.valid_from, row.valid_from, p.valid_from, p.valid_to)
+            ),
+            None,
+        )
+
+    for row in kept:
+        if row.parent and parent_in_rows(row) is None and parent_in_db(row) is None:
+            errors.append(
+                f"{label}: row {row.row} ({row.code}): parent {row.parent!r} is not a unit valid on {row.valid_from}"
+            )
+    known_codes = set(rows_by_code) | set(stored)
+    for contact in contacts:
+        if contact.unit not in known_codes:
+            errors.append(f"{label}: row {contact.row} ({contact.unit}): no unit has this code")
+    if errors:
+        raise ImportRefused(errors)
+
+    # Parents before children: insert by depth, computing each path from its parent's.
+    placed = {(v.code, v.valid_from): (v.id, v.path) for v in same.values()}
+    pending = [row for row in kept if row.row not in same]
+    inserted = len(pending)
+    while pending:
+        ready, waiting = [], []
+        for row in pending:
+            parent_row = parent_in_rows(row) if row.parent else None
+            if parent_row is not None and (parent_row.code, parent_row.valid_from) not in placed:
+                waiting.append(row)
+            else:
+                ready.append(row)
+        if not ready:
+            raise ImportRefused([f"{label}: row {r.row} ({r.code}): parents form a cycle" for r in waiting])
+        values = []
+        for row in ready:
+            parent_id, parent_path = None, "/"
+            if row.parent:
+                parent_row = parent_in_rows(row)
+                if parent_row is not None:
+                    parent_id, parent_path = placed[(parent_row.code, parent_row.valid_from)]
+                else:
+                    found = parent_in_db(row)
+                    assert found is not None
+                    parent_id, parent_path = found.id, found.path
+            values.append(
+                _unit_values(row)
+                | {
+                    "code": row.code,
+                    "parent_id": parent_id,
+                    "path": f"{parent_path}{row.code}/",
+                    "valid_from": row.valid_from,
+                    "source": source,
+                }
+            )
+        ids = session.execute(insert(Unit).returning(Unit.id, Unit.code, Unit.valid_from, Unit.path), values).all()
+        for unit_id, code, valid_from, path in ids:
+            placed[(code, valid_from)] = (unit_id, path)
+        pending = waiting
+
+    changed = [(row, same[row.row]) for row in kept if row.row in same and _unit_values(row) != same[row.row].values]
+    for row, version in changed:
+        session.execute(update(Unit).where(Unit.id == version.id).values(_unit_values(row) | {"source": source}))
+    return ImportSummary(
+        units_inserted=inserted, units_updated=len(changed), units_unchanged=len(same) - len(changed) + skipped
+    )
+
+
+def _contact_values(row: ContactRow) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in CONTACT_FIELDS} | {"role": row.role}
+
+
+def _addresses(values: dict[str, Any]) -> set[tuple[str, str]]:
+    """The addresses a contact is known by: ("email", lower-cased), ("zalo_phone", …), ("zalo_user_id", …)."""
+    found = {(name, str(values[name])) for name in ("zalo_phone", "zalo_user_id") if values.get(name)}
+    if values.get("email"):
+        found.add(("email", str(values["email"]).casefold()))
+    return found
+
+
+def _import_contacts(session: Session, contacts: Sequence[ContactRow], *, replace: bool, label: str) -> ImportSummary:
+    """Insert the new contacts, update the changed ones, and (``replace``) deactivate those of the
+    named units that the rows leave out; a second stored copy of one person is deactivated too
+    (left by imports before they were matched)."""
+    if not contacts:
+        return ImportSummary()
+    codes = sorted({c.unit for c in contacts})
+    newest: dict[str, tuple[date, int]] = {}
+    for unit_id, code, valid_from in session.execute(
+        select(Unit.id, Unit.code, Unit.valid_from).where(Unit.code.in_(codes))
+    ):
+        if code not in newest or valid_from > newest[code][0]:
+            newest[code] = (valid_from, unit_id)
+    unit_ids = {code: unit_id for code, (_, unit_id) in newest.items()}
+
+    errors: list[str] = []
+    seen: dict[tuple[int, str, tuple[str, str]], int] = {}
+    for row in contacts:
+        for address in _addresses(_contact_values(row)):
+            first = seen.setdefault((unit_ids[row.unit], row.role, address), row.row)
+            if first != row.row:
+                errors.append(
+                    f"{label}: row {row.row} ({row.unit}): the same {row.role} as row {first} "
+                    f"({address[0]} {address[1]}); keep one row per person"
+                )
+                break
+    if errors:
+        raise ImportRefused(errors)
+
+    columns = [Contact.id, Contact.unit_id, Contact.role, *(getattr(Contact, name) for name in CONTACT_FIELDS)]
+    stored = [
+        dict(r._mapping)
+        for r in session.execute(select(*columns).where(Contact.unit_id.in_(unit_ids.values())).order_by(Contact.id))
+    ]
+    claimed: set[int] = set()
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    deactivate: set[int] = set()
+    unchanged = 0
+    for row in contacts:
+        values = _contact_values(row) | {"unit_id": unit_ids[row.unit]}
+        matches = [
+            s
+            for s in stored
+            if s["id"] not in claimed
+            and (s["unit_id"], s["role"]) == (values["unit_id"], row.role)
+            and _addresses(s) & _addresses(values)
+        ]
+        if not matches:
+            inserts.append(values)
+            continue
+        kept, *copies = matches
+        claimed.update(s["id"] for s in matches)
+        deactivate.update(s["id"] for s in copies if s["active"])
+        if all(kept[name] == values[name] for name in CONTACT_FIELDS):
+            unchanged += 1
+        else:
+            updates.append({"id": kept["id"], **{name: values[name] for name in CONTACT_FIELDS}})
+    if replace:
+        deactivate.update(s["id"] for s in stored if s["id"] not in claimed and s["active"])
+    if inserts:
+        session.execute(insert(Contact), inserts)
+    if updates:
+        session.execute(update(Contact), updates)  # by primary key, one statement for all
+    if deactivate:
+        session.execute(update(Contact).where(Contact.id.in_(sorted(deactivate))).values(active=False))
+    return ImportSummary(
+        contacts_inserted=len(inserts),
+        contacts_updated=len(updates),
+        contacts_unchanged=unchanged,
+        contacts_deactivated=len(deactivate),
+    )
 
 
 def official_rows(province: str | None = None) -> list[UnitRow]:

@@ -34,18 +34,23 @@ atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 POSTGRES_URL = os.environ.get("DUNGHAN_TEST_POSTGRES_URL")
 
 
-def fresh_engine(backend: str, tmp_path: Path) -> Engine:
+def empty_engine(backend: str, tmp_path: Path, name: str = "dunghan.db") -> Engine:
+    """An engine on an empty database: a new SQLite file, or PostgreSQL's schema dropped."""
     if backend == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'dunghan.db'}")
-    else:
-        if not POSTGRES_URL:
-            if os.environ.get("CI"):
-                pytest.fail("CI runs every database test on PostgreSQL: set DUNGHAN_TEST_POSTGRES_URL")
-            pytest.skip("no PostgreSQL: run `bash .ci/postgres` and set DUNGHAN_TEST_POSTGRES_URL")
-        engine = make_engine(POSTGRES_URL)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
+        return make_engine(f"sqlite:///{tmp_path / name}")
+    if not POSTGRES_URL:
+        if os.environ.get("CI"):
+            pytest.fail("CI runs every database test on PostgreSQL: set DUNGHAN_TEST_POSTGRES_URL")
+        pytest.skip("no PostgreSQL: run `bash .ci/postgres` and set DUNGHAN_TEST_POSTGRES_URL")
+    engine = make_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    return engine
+
+
+def fresh_engine(backend: str, tmp_path: Path) -> Engine:
+    engine = empty_engine(backend, tmp_path)
     migrate(engine)
     return engine
 
