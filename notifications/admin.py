@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -22,12 +23,14 @@ def admin_notices(
     """``template`` rendered once and addressed to every admin email and Apprise URL.
 
     ``key`` names the occasion (``gaps:2026-12-22``); each address gets ``key:channel:address``,
-    so the same occasion never reaches the same address twice.
+    so the same occasion never reaches the same address twice. An Apprise URL carries its
+    service's secret (a bot token, a password): the key holds a hash of it (see
+    :func:`address_key`), and only the notice's address, which sending needs, holds the URL.
     """
     message = render(template, context)
     return [
         NoticeDraft(
-            key=f"{key}:{channel}:{address}"[:200],
+            key=f"{key}:{channel}:{address_key(channel, address)}"[:200],
             kind="admin",
             obligation_id=None,
             step=None,
@@ -46,3 +49,17 @@ def admin_notices(
         )
         for channel, address in [("email", a) for a in admin_emails] + [("apprise", u) for u in admin_urls]
     ]
+
+
+def address_key(channel: str, address: str) -> str:
+    """How an address appears in a notice's key: an e-mail address as it is, an Apprise URL as
+    the start of its SHA-256, so that the key (listed, logged, exported) never shows a secret.
+
+    >>> address_key("apprise", "tgram://123456:SECRET/987")
+    'sha256:72dc4eb007ca4ffc'
+    >>> address_key("email", "admin@snv.example")
+    'admin@snv.example'
+    """
+    if channel == "email":
+        return address
+    return "sha256:" + hashlib.sha256(address.encode("utf-8")).hexdigest()[:16]
