@@ -137,7 +137,7 @@ def add(
     --title "Lễ phát động Tháng hành động" --male 80 --female 120 --media panel=4 --budget 5000000
     """
     from app.workspace import current_actor, database
-    from models.activity_logs import LogRow, record_activities
+    from models.activity_logs import LogRow, record_logs
     from rules.activity import ActivityEntry, parse_count
     from rules.clock import clock_for
     from rules.errors import DunghanError
@@ -178,7 +178,7 @@ def add(
         **{name: f"--{name}" for name in ("title", "male", "female", "total", "budget", "note")},
         **{f"media.{kind}": f"--media {kind}" for kind in products},
     }
-    record_activities(
+    record_logs(
         database(),
         [LogRow(None, unit, entry)],
         chosen=chosen,

@@ -189,7 +189,7 @@ def record_demo_activities(engine: Engine, *, at: datetime) -> int:
     Nothing is logged before the campaign starts; each unit logs one to four activities, seeded
     by its code so that the same instant gives the same logs.
     """
-    from models.activity_logs import LogRow, record_activities
+    from models.activity_logs import LogRow, record_logs
     from rules.activity import ActivityEntry, campaign_window, find_campaign
     from rules.loader import shipped_packs
 
@@ -219,6 +219,6 @@ def record_demo_activities(engine: Engine, *, at: datetime) -> int:
                 budget=rng.choice([0, 0, 500_000, 1_500_000, 3_000_000]) if people else 0,
             )
             rows.append(LogRow(len(rows) + 1, unit.code, entry))
-    return record_activities(
+    return record_logs(
         engine, rows, chosen=chosen, year=at.year, now=at, actor="demo", source="demo", label="demo", columns={}
-    )
+    ).added

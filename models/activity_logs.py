@@ -133,37 +133,6 @@ def _where(label: str, row: LogRow, field: str, columns: Mapping[str, str]) -> s
     return f"{label}: row {row.row} ({row.unit}), column {column}"
 
 
-def record_activities(
-    engine: Engine,
-    rows: Sequence[LogRow],
-    *,
-    chosen: PackCampaign,
-    year: int,
-    now: datetime,
-    actor: str,
-    source: str,
-    label: str,
-    columns: Mapping[str, str],
-    sha256: str | None = None,
-    earlier_errors: Sequence[tuple[int, str]] = (),
-) -> int:
-    """Check every row and write them all in one transaction; the number of logs added. See
-    :func:`record_logs`."""
-    return record_logs(
-        engine,
-        rows,
-        chosen=chosen,
-        year=year,
-        now=now,
-        actor=actor,
-        source=source,
-        label=label,
-        columns=columns,
-        sha256=sha256,
-        earlier_errors=earlier_errors,
-    ).added
-
-
 def record_logs(
     engine: Engine,
     rows: Sequence[LogRow],

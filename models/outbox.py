@@ -192,9 +192,10 @@ def record(
     """
     attempts = notice.attempts + (1 if attempt.tried else 0)
     values: dict[str, Any] = {"attempts": attempts, "lease_until": None}
+    falls_back = not attempt.ok and fallback is not None and not attempt.uncertain
     if attempt.ok:
         values.update(status="sent", sent_at=at, result=attempt.result, last_error=None)
-    elif fallback is not None and not attempt.uncertain:
+    elif falls_back:
         values.update(status="dead", last_error=f"{attempt.error}; sent by email instead")
     elif attempt.retry and attempts < policy.max_attempts:
         values.update(status="failed", last_error=attempt.error, not_before=policy.next_try(max(attempts, 1), at))
@@ -205,7 +206,7 @@ def record(
         mine = and_(NOTICE.c.id == notice.id, NOTICE.c.status == "sending", NOTICE.c.owner == notice.owner)
         if not connection.execute(update(NOTICE).where(mine).values(**values)).rowcount:
             return "lost"
-        if values["status"] == "dead" and fallback is not None and not attempt.uncertain:
+        if falls_back and fallback is not None:
             row = {
                 **replace(fallback, not_before=at).__dict__,
                 "status": "pending",

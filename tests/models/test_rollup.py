@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine, func, select
 
-from models.activity_logs import LogRow, record_activities
+from models.activity_logs import LogRow, record_logs
 from models.org_rows import ImportRefused, read_org_file
 from models.rollup import rollup
 from models.tables import ActivityImport, ActivityLog
@@ -51,7 +51,7 @@ def log(
         )
         for index, (unit, day, kind, male, female) in enumerate(entries, start=2)
     ]
-    return record_activities(
+    return record_logs(
         engine,
         rows,
         chosen=chosen,
@@ -61,7 +61,7 @@ def log(
         source="test",
         label="test",
         columns={},
-    )
+    ).added
 
 
 def bac_ninh_action_month(engine: Engine) -> Engine:
@@ -167,7 +167,7 @@ def test_record_refuses_everything_when_one_row_is_wrong(bac_ninh: Engine) -> No
     good = ActivityEntry(date(2026, 11, 20), "tap-huan", "Tập huấn", 5, 5)
     bad = ActivityEntry(date(2026, 12, 25), "tap-huan", "Tập huấn", 5, 5, total=11)
     with pytest.raises(ImportRefused) as refused:
-        record_activities(
+        record_logs(
             bac_ninh,
             [LogRow(2, "07375", good), LogRow(3, "07375", bad), LogRow(4, "99999", good)],
             chosen=chosen,
@@ -193,7 +193,7 @@ def test_a_unit_outside_the_packs_scope_is_refused(engine: Engine) -> None:
     chosen: PackCampaign = find_campaign(PACKS, "thang-hanh-dong", 2024)
     entry = ActivityEntry(date(2024, 11, 20), "tap-huan", "Tập huấn", 5, 5)
     with pytest.raises(ImportRefused, match="unit 24 is outside pack lang-giang-2024, which covers 217"):
-        record_activities(
+        record_logs(
             engine,
             [LogRow(None, "24", entry)],
             chosen=chosen,
@@ -225,7 +225,7 @@ def test_xlsx_has_a_summary_and_a_sheet_per_level(bac_ninh: Engine, tmp_path: Pa
 def _import(engine: Engine, sha256: str, day: str = "2026-11-20") -> int:
     chosen = find_campaign(PACKS, "thang-hanh-dong", 2026)
     entry = ActivityEntry(date.fromisoformat(day), "tap-huan", "Tập huấn", 5, 5)
-    return record_activities(
+    return record_logs(
         engine,
         [LogRow(2, "07375", entry), LogRow(3, "24-SYT", entry)],
         chosen=chosen,
@@ -236,7 +236,7 @@ def _import(engine: Engine, sha256: str, day: str = "2026-11-20") -> int:
         label="hoat-dong.xlsx",
         columns={},
         sha256=sha256,
-    )
+    ).added
 
 
 def test_the_database_refuses_a_file_imported_by_two_imports_at_once(
@@ -285,7 +285,7 @@ def test_the_scope_is_looked_up_once_per_import(engine: Engine, monkeypatch: pyt
     chosen = find_campaign(PACKS, "thang-hanh-dong", 2024)
     entry = ActivityEntry(date(2024, 11, 20), "tap-huan", "Tập huấn", 5, 5)
     communes = ["07375", "07378", "217"]
-    written = record_activities(
+    written = record_logs(
         engine,
         [LogRow(n, code, entry) for n, code in enumerate(communes, start=2)],
         chosen=chosen,
@@ -295,5 +295,5 @@ def test_the_scope_is_looked_up_once_per_import(engine: Engine, monkeypatch: pyt
         source="cli",
         label="cli",
         columns={},
-    )
+    ).added
     assert written == 3 and calls == ["scope"]

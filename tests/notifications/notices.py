@@ -12,7 +12,9 @@ NOW = datetime(2026, 12, 22, 0, 30, tzinfo=UTC)
 SUBJECT = "[Quá hạn 1 ngày] Báo cáo kết quả công tác bình đẳng giới năm 2026 – Sở Y tế"
 
 
-def email_notice(number: int, address: str | None = None, *, name: str = "Nguyễn Thị Hoa", body: str = "") -> Notice:
+def email_notice(
+    number: int, address: str | None = None, *, name: str = "Nguyễn Thị Hoa", body: str = "", html: str | None = None
+) -> Notice:
     return Notice(
         id=number,
         key=f"o{number}:default:qua-han-1@2026-12-22:email:c{number}",
@@ -24,7 +26,7 @@ def email_notice(number: int, address: str | None = None, *, name: str = "Nguy�
         template="overdue",
         subject=SUBJECT,
         body_text=body or f"Kính gửi {name},\n\nBáo cáo đã quá hạn 1 ngày làm việc.\n",
-        body_html=None,
+        body_html=html,
         status="pending",
         attempts=0,
         created_at=NOW,

@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from models.outbox import Attempt
 from models.tables import Notice
 from notifications.channels import SmtpChannel
 from notifications.rate_limit import RateLimiter
+from tests.notifications.notices import NOW, email_notice
 from tests.notifications.peers import smtp_server
-
-NOW = datetime(2026, 12, 22, 0, 30, tzinfo=UTC)
 
 
 def _notice(number: int, address: str) -> Notice:
-    return Notice(
-        id=number,
-        key=f"o{number}:default:qua-han-1@2026-12-22:email:c{number}",
-        kind="reminder",
-        recipient_role="focal_point",
-        recipient_name="Nguyễn Thị Hoa",
-        channel="email",
-        address=address,
-        template="overdue",
-        subject="[Quá hạn 1 ngày] Báo cáo kết quả công tác bình đẳng giới năm 2026 – Sở Y tế",
-        body_text="Kính gửi Nguyễn Thị Hoa,\n\nBáo cáo đã quá hạn 1 ngày làm việc.\n",
-        body_html="<p>Kính gửi Nguyễn Thị Hoa,</p><p>Báo cáo đã <b>quá hạn</b>.</p>",
-        status="pending",
-        attempts=0,
-        created_at=NOW,
-        not_before=NOW,
-    )
+    return email_notice(number, address, html="<p>Kính gửi Nguyễn Thị Hoa,</p><p>Báo cáo đã <b>quá hạn</b>.</p>")
 
 
 def test_a_batch_goes_through_one_session_with_diacritics_intact() -> None:
