@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -9,9 +10,19 @@ from typing import Annotated
 import typer
 
 from app.errors import report_errors
+from app.options import FormatOption
+from app.output import Format
 from app.workspace import database
 from app.xlsx import write_sheet
-from models.org_rows import TEMPLATE_SAMPLES, read_org_file, template_columns, template_csv
+from models.org_rows import (
+    TEMPLATE_SAMPLES,
+    is_lineage_file,
+    read_lineage_file,
+    read_org_file,
+    template_columns,
+    template_csv,
+)
+from rules.clock import clock_for
 
 org_app = typer.Typer(help="The administrative tree: units and contacts.", no_args_is_help=True)
 
@@ -26,9 +37,23 @@ class TemplateKind(StrEnum):
 @org_app.command("import")
 @report_errors
 def import_(
-    source: Annotated[str, typer.Argument(help="vietnam-provinces, or a .csv/.xlsx/.yaml file of units or contacts.")],
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="shipped (every tree the shipped packs need, and the lineage), vietnam-provinces, "
+            "or a .csv/.xlsx/.yaml file of units, contacts or lineage."
+        ),
+    ],
     province: Annotated[
-        str | None, typer.Option("--province", help="With vietnam-provinces: one province (GSO code).")
+        str | None,
+        typer.Option("--province", help="With shipped or vietnam-provinces: one province of today (GSO code)."),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            help="Contacts attach to the unit holding their code on this day (YYYY-MM-DD; default: today).",
+        ),
     ] = None,
     replace: Annotated[
         bool,
@@ -42,13 +67,39 @@ def import_(
     and nothing is written. Importing a file again changes nothing: a unit already stored (same
     code and valid_from) is updated if its fields changed, and a contact already stored (same
     unit, role and e-mail or Zalo) is updated instead of added twice. vietnam-provinces loads the
-    official current list (34 provinces, 3,321 communes), skipping units already stored.
+    official current list (34 provinces, 3,321 communes), skipping units already stored. shipped
+    imports, in order, today's list, the departments the packs name, the 2024–2025 three-tier
+    list and the lineage of the 2025 reform (which unit took over which).
 
-    Example: dunghan org import vietnam-provinces --province 24
+    A GSO code names another unit after 01/07/2025: contacts attach to the unit holding their
+    code on --at (default today), or to the unit of that code in the same file.
+
+    Example: dunghan org import shipped --province 24
+    Example: dunghan org import lien-he-2024.csv --at 2024-12-31
     """
     from models.tree import import_org, official_rows  # the database layer loads only when used
 
     engine = database()
+    if source == "shipped":
+        if replace or at:
+            typer.echo("dunghan: --replace and --at go with a file of contacts, not with shipped", err=True)
+            raise typer.Exit(2)
+        from models.shipped_trees import Step, import_shipped
+
+        def said(step: Step) -> None:
+            if step.units is not None:
+                u = step.units
+                typer.echo(
+                    f"{step.name}: {u.units_inserted} unit(s) inserted, {u.units_updated} updated, "
+                    f"{u.units_unchanged} unchanged, {u.lineage_inserted} lineage link(s) added"
+                )
+            elif step.lineage is not None:
+                typer.echo(
+                    f"{step.name}: {step.lineage.inserted} lineage link(s) added, {step.lineage.unchanged} unchanged"
+                )
+
+        import_shipped(engine, province=province, progress=said)
+        return
     if source == "vietnam-provinces":
         if replace:
             typer.echo("dunghan: --replace goes with a file of contacts, not with vietnam-provinces", err=True)
@@ -62,8 +113,19 @@ def import_(
     path = Path(source)
     if not path.exists() and (SHIPPED_TREES / source).exists():
         path = SHIPPED_TREES / source
+    if is_lineage_file(path):
+        from models.lineage import import_lineage
+
+        rows = read_lineage_file(path)
+        linked = import_lineage(engine, rows, source=path.name[:80], label=path.name)
+        typer.echo(
+            f"imported {len(rows)} lineage row(s) from {path.name} "
+            f"({linked.inserted} added, {linked.unchanged} already stored)"
+        )
+        return
     units, contacts = read_org_file(path)
-    done = import_org(engine, units, contacts, source=path.name[:80], label=path.name, replace=replace)
+    on = clock_for(at)().date() if contacts else None
+    done = import_org(engine, units, contacts, source=path.name[:80], label=path.name, replace=replace, at=on)
     typer.echo(
         f"imported {len(units)} unit(s) and {len(contacts)} contact(s) from {path.name} "
         f"(units: {done.units_inserted} inserted, {done.units_updated} updated, {done.units_unchanged} unchanged; "
@@ -94,3 +156,26 @@ def template(
         return
     output.write_text(text, encoding="utf-8")
     typer.echo(f"wrote {output}")
+
+
+@org_app.command("show")
+@report_errors
+def show(
+    code: Annotated[str, typer.Argument(help="A unit's code (GSO code, or our own such as 24-SNV).")],
+    at: Annotated[
+        str | None, typer.Option("--at", help="The unit holding the code on this day (default: today).")
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Show a unit: its parent on that day, its validity, the units it took over and those that
+    took it over, and the other units that held the same code.
+
+    Example: dunghan org show 07375 --at 2024-12-31
+    """
+    from models.unit_card import unit_card
+
+    card = unit_card(database(), code, clock_for(at)().date())
+    if fmt is Format.json:
+        typer.echo(json.dumps(card.as_dict(), ensure_ascii=False, indent=2))
+        return
+    typer.echo(card.as_text())

@@ -90,6 +90,10 @@ def as_json(result: Rollup) -> dict[str, Any]:
             "logging_units": previous.logging_units,
             "total": previous.figures.as_dict(),
             "by_type": {t: f.as_dict() for t, f in previous.by_type.items()},
+            "sources": [
+                {"code": s.code, "name": s.name, "logging_units": s.logging_units, "total": s.figures.as_dict()}
+                for s in previous.sources
+            ],
         },
     }
 
@@ -155,6 +159,13 @@ def as_table(result: Rollup, where: str) -> str:
             f"(năm trước {vn_number(p.participants, 0)}), kinh phí {vn_number(now.budget, 0)} đồng "
             f"(năm trước {vn_number(p.budget, 0)})."
         )
+        if len(result.previous.sources) > 1:  # a unit of today compared with the units it took over
+            lines += [
+                f"  trong đó {s.name} ({s.code}): {vn_number(s.figures.activities, 0)} hoạt động, "
+                f"{vn_number(s.figures.participants, 0)} người tham gia, "
+                f"{vn_number(s.logging_units, 0)} đơn vị có nhật ký"
+                for s in result.previous.sources
+            ]
     lines.append("Số liệu từng đơn vị: --format json hoặc --format xlsx.")
     return "\n".join(lines)
 

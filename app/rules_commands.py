@@ -26,6 +26,7 @@ from rules.loader import (
     load_packs,
     pack_files,
     resolve_packs,
+    shipped_packs,
 )
 from rules.schema import json_schema
 
@@ -80,9 +81,11 @@ def check(
     except PackLoadError as exc:
         findings.extend(exc.findings)
         loaded = _loadable(paths or [PACKS_DIR])
+    # `continues` may name the packs checked together, or the shipped ones.
+    known = {p.pack.id: p for p in shipped_packs()} | {p.pack.id: p for p in loaded}
     for item in loaded:
         checked += 1
-        findings.extend(lint_pack(item, calendar_for(item.pack), today, year or None))
+        findings.extend(lint_pack(item, calendar_for(item.pack), today, year or None, packs=list(known.values())))
     rows = [
         {
             "location": f"{f.file}:{f.line}:{f.col}",

@@ -68,6 +68,8 @@ def overdue(
 ) -> None:
     """List overdue and due-soon obligations, most late first, with focal point and head.
 
+    --under CODE is the unit holding the code on the day of --at (default: today).
+
     Example: dunghan overdue --under 24 --level commune --format xlsx -o qua-han.xlsx
     """
     now = clock_for(at)()
@@ -93,22 +95,93 @@ def status(
     report: ReportOption = None,
     level: LevelOption = None,
     year: Annotated[int | None, typer.Option("--year", help="Only cycles of this year.")] = None,
+    with_predecessors: Annotated[
+        bool,
+        typer.Option(
+            "--with-predecessors",
+            help="Also count the units --under took over (its history across the 2025 reform), row by row.",
+        ),
+    ] = False,
     fmt: FormatOption = Format.table,
     at: AtOption = None,
 ) -> None:
     """Reporting rates per level and report: expected, submitted, on time, overdue (never above 100%).
 
+    --under CODE is the unit holding the code on --at, else during --year (a code that named two
+    units that year is refused, naming both), else today.
+
     Example: dunghan status --under 24 --year 2026 --format json
+    Example: dunghan status --under 24 --at 2026-01-01 --year 2024 --with-predecessors
     """
     from models import queries
 
-    rows = queries.status(database(), at=clock_for(at)(), year=year, under=under, report=report, level=level)
+    now = clock_for(at)()
+    rows = queries.status(
+        database(),
+        at=now,
+        year=year,
+        under=under,
+        under_on=now.date() if at else None,
+        report=report,
+        level=level,
+        with_predecessors=with_predecessors,
+    )
     records = [
         dict(dataclasses.asdict(r), reporting_rate=r.reporting_rate, timeliness_rate=r.timeliness_rate) for r in rows
     ]
-    typer.echo(render(records, STATUS_COLUMNS, fmt))
+    columns = STATUS_COLUMNS if not any(r.came_from for r in rows) else [("came_from", "nguồn"), *STATUS_COLUMNS]
+    typer.echo(render(records, columns, fmt))
+
+
+TREND_COLUMNS = [
+    ("period", "kỳ"),
+    ("pack", "gói"),
+    ("report", "báo cáo"),
+    ("came_from", "đơn vị"),
+    ("expected", "phải nộp"),
+    ("submitted", "đã nộp"),
+    ("on_time", "đúng hạn"),
+    ("reporting_rate", "tỷ lệ nộp %"),
+    ("timeliness_rate", "tỷ lệ đúng hạn %"),
+]
+
+
+def trend(
+    report: Annotated[str, typer.Argument(help="The report id (the pack's current report of the series).")],
+    under: Annotated[str, typer.Option("--under", help="The unit (code), held on --at or today.")],
+    pack: Annotated[
+        str | None, typer.Option("--pack", help="The pack of the report (default: the one in force on --at).")
+    ] = None,
+    fmt: FormatOption = Format.table,
+    at: AtOption = None,
+) -> None:
+    """A report's rates period by period across the 2025 reform: the report and those it continues
+    in earlier packs, over the unit and the units it took over, each row labelled.
+
+    Example: dunghan trend bdg-nam --under 24
+    """
+    from models.trend import trend as compute
+    from models.units import unit_at
+    from rules.loader import shipped_packs
+
+    now = clock_for(at)()
+    today = now.astimezone(VIETNAM).date()
+    packs = [p.pack for p in shipped_packs()]
+    having = [p for p in packs if any(r.id == report for r in p.reports)]
+    if pack is not None:
+        having = [p for p in having if p.id == pack]
+    if not having:
+        raise DunghanError(f"không gói nào có báo cáo {report!r}" + (f" trong gói {pack}" if pack else ""))
+    in_force = [p for p in having if p.valid_from <= today and (p.valid_to is None or p.valid_to >= today)]
+    chosen = max(in_force or having, key=lambda p: p.valid_from)
+    engine = database()
+    rows = compute(engine, packs, chosen.id, report, unit=unit_at(engine, under, today), at=now)
+    records = [
+        dict(dataclasses.asdict(r), reporting_rate=r.reporting_rate, timeliness_rate=r.timeliness_rate) for r in rows
+    ]
+    typer.echo(render(records, TREND_COLUMNS, fmt))
 
 
 def register(app: typer.Typer) -> None:
-    for command in (overdue, status):
+    for command in (overdue, status, trend):
         app.command(command.__name__)(report_errors(command))

@@ -17,8 +17,9 @@ from sqlalchemy import Engine, insert, select, update
 
 from models.database import read_connection, transaction
 from models.org_rows import ImportRefused
-from models.planning import scope_paths, valid_on
+from models.planning import scope_paths
 from models.tables import AuditEvent, Cycle, IndicatorValue, Obligation, Unit
+from models.units import valid_on
 from rules.deadlines import report_periods
 from rules.indicators import (
     Entry,

@@ -61,6 +61,12 @@ def _find(session: object, key: ObligationKey) -> Obligation:
         raise NoSuchObligation(
             f"no obligation {key}: check the unit code, report id and period (dunghan overdue lists open ones)"
         )
+    if len({o.unit_id for o in found}) > 1:  # a code reused across the 2025 reform, both units asked
+        names = session.execute(  # type: ignore[attr-defined]
+            select(Unit.name, Unit.valid_from, Unit.valid_to).where(Unit.id.in_({o.unit_id for o in found}))
+        ).all()
+        held = "; ".join(f"{n} ({f:%d/%m/%Y}–{t:%d/%m/%Y})" if t else f"{n} (từ {f:%d/%m/%Y})" for n, f, t in names)
+        raise NoSuchObligation(f"{key}: mã {key.unit} chỉ {len(names)} đơn vị có nghĩa vụ này: {held}")
     if len(found) > 1:
         hops = ", ".join(str(o.hop) for o in found)
         raise NoSuchObligation(f"{key} names obligations on several hops ({hops}): add --hop")

@@ -26,6 +26,7 @@ from rules.yaml_source import YamlSyntaxError, decode_utf8, load_with_positions,
 
 UNIT_COLUMNS = ("code", "name", "level", "type", "parent", "valid_from", "valid_to", "merged_into")
 CONTACT_COLUMNS = ("unit", "name", "role", "email", "zalo_phone", "zalo_user_id", "channels", "active")
+LINEAGE_COLUMNS = ("predecessor", "successor", "on", "predecessor_name", "successor_name")
 MAX_CSV_BYTES = 32 << 20  # 32 MiB; the official three-tier tree is 0.8 MiB
 MAX_YAML_BYTES = 1 << 20  # 1 MiB, as for a rule pack: larger trees come as CSV or XLSX
 _EXTRA = "\x00extra"  # where csv.DictReader puts the values of a row longer than its header
@@ -79,6 +80,28 @@ class ContactRow:
     zalo_user_id: str | None
     channels: str
     active: bool
+
+
+@dataclass(frozen=True)
+class LineageRow:
+    """The unit holding ``predecessor`` the day before ``on`` was taken over by the unit holding
+    ``successor`` on ``on``; the names, when given, are checked against the units found."""
+
+    row: int
+    predecessor: str
+    successor: str
+    on: date
+    predecessor_name: str | None = None
+    successor_name: str | None = None
+
+
+def merged_codes(text: str | None) -> list[str]:
+    """The codes of a ``merged_into`` cell: one, or several separated by commas, semicolons or spaces.
+
+    >>> merged_codes("07375; 07378"), merged_codes(None)
+    (['07375', '07378'], [])
+    """
+    return [c for c in re.split(r"[,;\s]+", text or "") if c]
 
 
 @dataclass
@@ -167,6 +190,11 @@ def parse_unit(raw: dict[str, Any], row: int, errors: RowErrors) -> UnitRow | No
     valid_to = _date(values["valid_to"], "valid_to", errors, row, code)
     if valid_to and valid_to < valid_from:
         errors.add(row, code, f"valid_to {valid_to} is before valid_from {valid_from}")
+    merged = merged_codes(values["merged_into"])
+    if merged and valid_to is None:
+        errors.add(row, code, "merged_into needs valid_to: the successor is the unit holding that code the day after")
+    if bad := [c for c in merged if not _CODE.match(c)]:
+        errors.add(row, code, f"merged_into {bad[0]!r} is not a unit code")
     if len(errors.errors) > before or code is None:
         return None
     return UnitRow(
@@ -178,7 +206,7 @@ def parse_unit(raw: dict[str, Any], row: int, errors: RowErrors) -> UnitRow | No
         values["parent"] or None,
         valid_from,
         valid_to,
-        values["merged_into"] or None,
+        ",".join(merged) or None,
     )
 
 
@@ -223,6 +251,54 @@ def parse_contact(raw: dict[str, Any], row: int, errors: RowErrors) -> ContactRo
         ",".join(c.strip() for c in channels.split(",")),
         active_text in ("true", "1", "yes", "có"),
     )
+
+
+def parse_lineage(raw: dict[str, Any], row: int, errors: RowErrors) -> LineageRow | None:
+    values = {k: _text(raw.get(k)) for k in LINEAGE_COLUMNS}
+    code = values["predecessor"] or None
+    before = len(errors.errors)
+    if unknown := _unknown_columns(raw, LINEAGE_COLUMNS):
+        errors.add(row, code, f"unknown column(s) {', '.join(unknown)}; columns: {', '.join(LINEAGE_COLUMNS)}")
+    for name in ("predecessor", "successor"):
+        if not _CODE.match(values[name]):
+            errors.add(row, code, f"{name} {values[name]!r} is not a unit code")
+    on = _date(values["on"], "on", errors, row, code)
+    if on is None and values["on"] == "":
+        errors.add(row, code, "on (the successor's first day, YYYY-MM-DD) is empty")
+    if len(errors.errors) > before or on is None:
+        return None
+    return LineageRow(
+        row,
+        values["predecessor"],
+        values["successor"],
+        on,
+        values["predecessor_name"] or None,
+        values["successor_name"] or None,
+    )
+
+
+def is_lineage_file(path: Path) -> bool:
+    """A CSV whose header names a predecessor column is a lineage file."""
+    if path.suffix.lower() != ".csv" or not path.exists():
+        return False
+    with path.open("rb") as handle:
+        header = handle.readline(4096).decode("utf-8", errors="replace").lstrip("\ufeff")
+    return "predecessor" in next(csv.reader([header]), [])
+
+
+def read_lineage_file(path: Path) -> list[LineageRow]:
+    """Read a lineage CSV (predecessor, successor, on, and optionally their names); raise
+    :class:`ImportRefused` listing every bad row."""
+    errors = RowErrors(path.name)
+    rows, _ = _csv_rows(path, errors)
+    for number, raw in rows:
+        _check_lengths(raw, number, errors)
+    lineage = [r for number, raw in rows if (r := parse_lineage(raw, number, errors))]
+    if errors.errors:
+        raise ImportRefused(errors.errors)
+    if not lineage:
+        raise DunghanError(f"{path.name}: nothing to import: the file has no lineage row")
+    return lineage
 
 
 def read_org_file(path: Path) -> tuple[list[UnitRow], list[ContactRow]]:

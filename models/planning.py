@@ -18,12 +18,13 @@ from sqlalchemy import Engine, insert, select, update
 from sqlmodel import col
 
 from models.database import read_connection, refresh_statistics, transaction
-from models.tables import AuditEvent, Cycle, Obligation, Unit
+from models.tables import AuditEvent, Cycle, Obligation, Unit, UnitLineage
+from models.units import valid_on
 from rules.calendar import WorkCalendar
 from rules.deadlines import Deadline, pack_deadlines
 from rules.errors import DunghanError
 from rules.ladder import reminder_plan
-from rules.schema import Hop, Pack
+from rules.schema import LEVEL_NAMES, UNIT_TYPE_NAMES, Hop, Pack
 
 
 @dataclass(frozen=True)
@@ -47,49 +48,104 @@ class TreeUnit:
     level: str
     unit_type: str
     path: str
+    parent_id: int | None = None
+    name: str = ""
 
 
 @dataclass(frozen=True)
 class Tree:
-    """The units valid on one day, indexed for recipient look-ups."""
+    """The units valid on one day, indexed for recipient look-ups.
+
+    A unit's parent is found by id; a parent that has ended while the unit goes on is replaced by
+    the unit that took it over (``took_over``): an old province reports to the Bộ Nội vụ from
+    01/03/2025, when the Bộ LĐTBXH it was filed under had ended.
+    """
 
     units: list[TreeUnit]
     by_code: dict[str, TreeUnit]
-    by_parent_path: dict[str, list[TreeUnit]]
+    by_id: dict[int, TreeUnit]
+    children: dict[int, list[TreeUnit]]
+    took_over: dict[int, TreeUnit]
 
     @classmethod
-    def of(cls, units: list[TreeUnit]) -> Tree:
-        children: dict[str, list[TreeUnit]] = {}
+    def of(cls, units: list[TreeUnit], took_over: Mapping[int, TreeUnit] | None = None) -> Tree:
+        took = dict(took_over or {})
+        by_id = {u.id: u for u in units}
+        children: dict[int, list[TreeUnit]] = {}
         for unit in units:
-            children.setdefault(unit.path.rsplit("/", 2)[0] + "/", []).append(unit)
-        return cls(units, {u.code: u for u in units}, children)
+            if unit.parent_id is not None:
+                parent = by_id.get(unit.parent_id) or took.get(unit.parent_id)
+                if parent is not None:
+                    children.setdefault(parent.id, []).append(unit)
+        return cls(units, {u.code: u for u in units}, by_id, children, took)
+
+    def parent(self, unit: TreeUnit) -> TreeUnit | None:
+        if unit.parent_id is None:
+            return None
+        return self.by_id.get(unit.parent_id) or self.took_over.get(unit.parent_id)
+
+    def ancestors(self, unit: TreeUnit) -> list[TreeUnit]:
+        """Nearest first."""
+        found: list[TreeUnit] = []
+        parent = self.parent(unit)
+        while parent is not None and parent not in found:
+            found.append(parent)
+            parent = self.parent(parent)
+        return found
 
     def recipient(self, hop: Hop, reporter: TreeUnit) -> TreeUnit | None:
         """A fixed unit by code; else the reporter's nearest ancestor at the recipient's level,
         or that ancestor's agency of the recipient's type (the Sở Nội vụ under the UBND tỉnh)."""
         if hop.to.code:
             return self.by_code.get(hop.to.code)
-        for code in reversed(reporter.path.strip("/").split("/")[:-1]):
-            ancestor = self.by_code.get(code)
-            if ancestor is None or ancestor.level != hop.to.level:
+        for ancestor in self.ancestors(reporter):
+            if ancestor.level != hop.to.level:
                 continue
             wanted = hop.to.unit_type
             if wanted is None or ancestor.unit_type == wanted:
                 return ancestor
-            return next((u for u in self.by_parent_path.get(ancestor.path, []) if u.unit_type == wanted), None)
+            return next((u for u in self.children.get(ancestor.id, []) if u.unit_type == wanted), None)
         return None
 
-
-def valid_on(day: date) -> Any:
-    """The condition on units valid on ``day``: begun, and not yet ended (valid_to is the last day)."""
-    return (col(Unit.valid_from) <= day) & (col(Unit.valid_to).is_(None) | (col(Unit.valid_to) >= day))
+    def missing_recipient(self, hop: Hop, reporter: TreeUnit, day: date) -> str:
+        """Why :meth:`recipient` found nobody, in a sentence naming what to import."""
+        when = f"{day:%d/%m/%Y}"
+        if hop.to.code:
+            return f"không có đơn vị mã {hop.to.code} vào ngày {when}"
+        level = LEVEL_NAMES.get(hop.to.level or "", hop.to.level)
+        ancestor = next((a for a in self.ancestors(reporter) if a.level == hop.to.level), None)
+        if ancestor is None:
+            return f"{reporter.name or reporter.code} không thuộc đơn vị {level} nào vào ngày {when}"
+        kind = UNIT_TYPE_NAMES.get(hop.to.unit_type or "", hop.to.unit_type)
+        return f"{ancestor.name or ancestor.code} ({ancestor.code}) chưa có {kind} ({hop.to.name}) vào ngày {when}"
 
 
 def units_valid_on(engine: Engine, day: date) -> list[TreeUnit]:
     """The whole tree on ``day``."""
-    query = select(Unit.id, Unit.code, Unit.level, Unit.unit_type, Unit.path).where(valid_on(day))
+    return tree_on(engine, day).units
+
+
+def tree_on(engine: Engine, day: date) -> Tree:
+    """The tree on ``day``, with the successors of parents that ended before it."""
+    query = select(Unit.id, Unit.code, Unit.level, Unit.unit_type, Unit.path, Unit.parent_id, Unit.name).where(
+        valid_on(day)
+    )
     with read_connection(engine) as connection:
-        return [TreeUnit(*r) for r in connection.execute(query)]
+        units = [TreeUnit(*r) for r in connection.execute(query)]
+        valid = {u.id for u in units}
+        ended = sorted({u.parent_id for u in units if u.parent_id is not None and u.parent_id not in valid})
+        took_over: dict[int, TreeUnit] = {}
+        by_id = {u.id: u for u in units}
+        for start in range(0, len(ended), 5000):
+            for old, new in connection.execute(
+                select(UnitLineage.predecessor_id, UnitLineage.successor_id).where(
+                    col(UnitLineage.predecessor_id).in_(ended[start : start + 5000]),
+                    col(UnitLineage.successor_id).in_(select(Unit.id).where(valid_on(day))),
+                )
+            ):
+                if new in by_id:
+                    took_over.setdefault(old, by_id[new])
+    return Tree.of(units, took_over)
 
 
 def scope_paths(engine: Engine, codes: Sequence[str], day: date) -> list[str]:
@@ -121,11 +177,12 @@ def desired_obligations(
     trees: dict[date, Tree] = {}
     reporters: dict[date, list[TreeUnit]] = {}
     wanted: dict[tuple[int, str, str, int], dict[str, Any]] = {}
+    unresolved: dict[tuple[str, int, str], list[str]] = {}
     for d in deadlines:
         assert d.due_date is not None and d.due_at is not None and d.nominal_date is not None
         day = d.period.end
         if day not in trees:
-            trees[day] = Tree.of(units_valid_on(engine, day))
+            trees[day] = tree_on(engine, day)
             paths = tuple(scope_paths(engine, scope, day))
             reporters[day] = [u for u in trees[day].units if not paths or u.path.startswith(paths)]
         tree = trees[day]
@@ -134,6 +191,9 @@ def desired_obligations(
             if not any(s.matches(unit.level, unit.unit_type, unit.code) for s in hop.from_) or unit.code == hop.to.code:
                 continue
             recipient = tree.recipient(hop, unit)
+            if recipient is None:
+                unresolved.setdefault((d.report, d.hop, tree.missing_recipient(hop, unit, day)), []).append(unit.code)
+                continue
             wanted[(unit.id, d.report, d.period.label, d.hop)] = {
                 "unit_id": unit.id,
                 "unit_level": unit.level,
@@ -142,14 +202,33 @@ def desired_obligations(
                 "period": d.period.label,
                 "hop": d.hop,
                 "recipient_name": d.hop_to[:255],
-                "recipient_unit_id": recipient.id if recipient else None,
+                "recipient_unit_id": recipient.id,
                 "wording": d.wording[:255],
                 "nominal_date": d.nominal_date,
                 "due_date": d.due_date,
                 "rolled_reason": d.reason,
                 "due_at": d.due_at,
             }
+    if unresolved:
+        raise UnresolvedRecipients(
+            [
+                f"báo cáo {report}, bước {hop}: không tìm được nơi nhận cho {len(codes)} đơn vị "
+                f"({', '.join(sorted(codes)[:5])}{'…' if len(codes) > 5 else ''}): {why}"
+                for (report, hop, why), codes in sorted(unresolved.items())
+            ]
+        )
     return wanted
+
+
+class UnresolvedRecipients(DunghanError):
+    """A hop whose recipient is not in the tree: nothing is planned until it is imported."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(
+            "không lập kế hoạch: " + "; ".join(problems) + ". Nhập các đơn vị còn thiếu (dunghan org import shipped, "
+            "hoặc tệp đơn vị của tỉnh), rồi lập lại."
+        )
 
 
 BULK = 1000  # rows added that make the planner's statistics worth refreshing

@@ -6,17 +6,18 @@ serves the overdue list); Python only words the rows it gets back.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, func, select
+from sqlalchemy import Engine, and_, case, func, literal, null, select
 from sqlalchemy.sql import Select
 
 from models.database import read_connection
 from models.tables import OPEN_OBLIGATION, OPEN_STATES, Contact, Cycle, Obligation, Submission, Unit
-from rules.calendar import WorkCalendar, end_of_day
-from rules.errors import DunghanError
+from models.units import UnitRef, ancestry, subtree, unit_at, unit_during, units_under_any
+from rules.calendar import VIETNAM, WorkCalendar, end_of_day
 
 DONE_STATES = ("submitted", "accepted")
 
@@ -32,20 +33,30 @@ def _contact(role: str, field: Any) -> Any:
     )
 
 
-def under_path(engine: Engine, code: str | None) -> str | None:
-    if code is None:
-        return None
-    with read_connection(engine) as connection:
-        paths = connection.execute(select(Unit.path).where(Unit.code == code)).scalars().all()
-    if not paths:
-        raise DunghanError(f"no unit with code {code!r}")
-    return paths[-1]
+def scope_unit(
+    engine: Engine, under: UnitRef | str | None, *, on: date | None, year: int | None, today: date
+) -> UnitRef | None:
+    """The unit ``under`` names: a code is looked up on ``on`` (--at), else over ``year`` (refused
+    when the code named two units that year), else on ``today``."""
+    if under is None or isinstance(under, UnitRef):
+        return under
+    if on is not None:
+        return unit_at(engine, under, on)
+    if year is not None:
+        return unit_during(
+            engine,
+            under,
+            date(year, 1, 1),
+            date(year, 12, 31),
+            advice=f"Chọn đơn vị bằng ngày của nó, ví dụ --at {year}-12-31 hoặc --at {year}-01-01.",
+        )
+    return unit_at(engine, under, today)
 
 
-def _scope(query: Select[Any], path: str | None, report: str | None, level: str | None) -> Select[Any]:
-    if path is not None:
-        # The units under the path first (a few thousand at most), then their obligations.
-        query = query.where(Obligation.unit_id.in_(select(Unit.id).where(Unit.path.startswith(path))))
+def _scope(query: Select[Any], units: Sequence[UnitRef], report: str | None, level: str | None) -> Select[Any]:
+    if units:
+        # The units under the scope first (a few thousand at most), then their obligations.
+        query = query.where(Obligation.unit_id.in_(select(Unit.id).where(units_under_any(list(units)))))
     if report is not None:
         query = query.where(Obligation.report_id == report)
     if level is not None:
@@ -81,13 +92,14 @@ def overdue(
     *,
     at: datetime,
     calendar: WorkCalendar,
-    under: str | None = None,
+    under: UnitRef | str | None = None,
     report: str | None = None,
     level: str | None = None,
     soon: int = 3,
     limit: int | None = None,
 ) -> list[OverdueRow]:
-    """Open obligations past due, then those due within ``soon`` working days, most late first."""
+    """Open obligations past due, then those due within ``soon`` working days, most late first;
+    ``under`` a unit (a code is the unit holding it on the day of ``at``)."""
     horizon = end_of_day(calendar.add_working_days(at.date(), soon)) if soon > 0 else at
     query = (
         select(
@@ -118,7 +130,9 @@ def overdue(
         # Ties broken by the partial index's own columns, so the database can stop after `limit`.
         .order_by(Obligation.due_at, Obligation.unit_id, Obligation.report_id, Obligation.period, Obligation.hop)
     )
-    query = _scope(query, under_path(engine, under), report, level)
+    day = at.astimezone(VIETNAM).date()
+    top = scope_unit(engine, under, on=day, year=None, today=day)
+    query = _scope(query, [top] if top else [], report, level)
     if limit:
         query = query.limit(limit)
     with read_connection(engine) as connection:
@@ -160,6 +174,7 @@ def overdue(
 
 @dataclass(frozen=True)
 class StatusRow:
+    came_from: str | None  # with predecessors: the unit (label) whose subtree the row counts
     level: str
     report: str
     period: str
@@ -183,12 +198,19 @@ def status(
     *,
     at: datetime,
     year: int | None = None,
-    under: str | None = None,
+    under: UnitRef | str | None = None,
+    under_on: date | None = None,
     report: str | None = None,
     level: str | None = None,
+    with_predecessors: bool = False,
 ) -> list[StatusRow]:
     """Per level, report and period: expected, submitted, on time, overdue (DHIS2's reporting
-    rate and timeliness over units open in the period; exempted units are not expected)."""
+    rate and timeliness over units open in the period; exempted units are not expected).
+
+    ``under`` a unit (a code is looked up on ``under_on``, else over ``year``, else on the day of
+    ``at``). ``with_predecessors`` adds the past of the units it took over (new Bắc Ninh's 2024
+    is old Bắc Giang's and old Bắc Ninh's), each row labelled with the unit it came from.
+    """
     first = (
         select(Submission.obligation_id, func.min(Submission.submitted_at).label("first_at"))
         .group_by(Submission.obligation_id)
@@ -197,8 +219,19 @@ def status(
     done = Obligation.state.in_(DONE_STATES)
     open_ = Obligation.state.in_(OPEN_STATES)
     exempted = Obligation.state == "exempted"
+    top = scope_unit(engine, under, on=under_on, year=year, today=at.astimezone(VIETNAM).date())
+    scope: list[UnitRef] = []
+    if top is not None:
+        if with_predecessors:
+            with read_connection(engine) as connection:
+                scope = ancestry(connection, top)
+        else:
+            scope = [top]
+    labelled = len(scope) > 1
+    came_from: Any = case(*((subtree(u), literal(u.tag)) for u in scope), else_=null()) if labelled else null()
     query = (
         select(
+            came_from.label("came_from"),
             Obligation.unit_level.label("level"),
             Obligation.report_id,
             Obligation.period,
@@ -211,16 +244,18 @@ def status(
         .join(Cycle, Cycle.id == Obligation.cycle_id)
         .outerjoin(first, first.c.obligation_id == Obligation.id)
         .where(Obligation.retired.is_(False))
-        .group_by(Obligation.unit_level, Obligation.report_id, Obligation.period)
-        .order_by(Obligation.report_id, Obligation.period, Obligation.unit_level)
+        .join(Unit, Unit.id == Obligation.unit_id)
+        .group_by(*([came_from] if labelled else []), Obligation.unit_level, Obligation.report_id, Obligation.period)
+        .order_by(Obligation.report_id, Obligation.period, *([came_from] if labelled else []), Obligation.unit_level)
     )
     if year is not None:
         query = query.where(Cycle.year == year)
-    query = _scope(query, under_path(engine, under), report, level)
+    query = _scope(query, scope, report, level)
     with read_connection(engine) as connection:
         rows = connection.execute(query).all()
     return [
         StatusRow(
+            r.came_from,
             r.level,
             r.report_id,
             r.period,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from models.database import read_connection
 from models.tables import OPEN_OBLIGATION, AuditEvent, Contact, Cycle, Notice, Obligation, Unit
+from models.units import UNIT_COLUMNS, UnitRef, parent_on, subtree, valid_on
 from rules.ladder import ReminderPlan
 
 
@@ -164,56 +165,43 @@ def return_reasons(engine: Engine, obligation_ids: Iterable[int]) -> dict[int, s
 @dataclass(frozen=True)
 class Supervisor:
     contact: ContactRow
-    unit_code: str
-    unit_name: str
-    unit_path: str
+    unit: UnitRef
 
 
-def supervisors(engine: Engine) -> list[Supervisor]:
-    """Active contacts with the supervisor role, with the unit whose subtree they watch."""
+def supervisors(engine: Engine, *, on: date) -> list[Supervisor]:
+    """Active contacts with the supervisor role at units valid on ``on``, with their unit."""
     query = (
-        select(Contact, Unit.code, Unit.name, Unit.path)
+        select(Contact, *UNIT_COLUMNS)
         .join(Unit, Unit.id == Contact.unit_id)
-        .where(Contact.role == "supervisor", Contact.active.is_(True))
+        .where(Contact.role == "supervisor", Contact.active.is_(True), valid_on(on))
         .order_by(Contact.id)
     )
     with Session(engine) as session:
-        return [
-            Supervisor(
-                contact_row(c),
-                code,
-                name,
-                path,
-            )
-            for c, code, name, path in session.execute(query)
-        ]
+        return [Supervisor(contact_row(row[0]), UnitRef(*row[1:])) for row in session.execute(query)]
 
 
-def open_count_under(engine: Engine, path: str) -> int:
-    """Open obligations of the units below ``path`` (the unit itself excluded)."""
+def open_count_under(engine: Engine, unit: UnitRef) -> int:
+    """Open obligations of the units below ``unit`` (the unit itself excluded)."""
     query = (
         select(func.count())
         .select_from(Obligation)
         .join(Unit, Unit.id == Obligation.unit_id)
-        .where(OPEN_OBLIGATION, Obligation.retired.is_(False), Unit.path.startswith(path), Unit.path != path)
+        .where(OPEN_OBLIGATION, Obligation.retired.is_(False), subtree(unit, include_self=False))
     )
     with read_connection(engine) as connection:
         return int(connection.execute(query).scalar_one())
 
 
-def watched_subtree(engine: Engine, code: str, path: str) -> tuple[str, str, str]:
-    """(code, name, path) of what a supervisor at ``path`` watches: their unit's subtree, or the
-    parent's when their unit has nothing under it (a department watches its level)."""
+def watched_subtree(engine: Engine, unit: UnitRef, day: date) -> UnitRef:
+    """What a supervisor at ``unit`` watches on ``day``: their unit's subtree, or the parent's when
+    their unit has nothing under it (a department watches its level)."""
     with read_connection(engine) as connection:
         has_children = connection.execute(
-            select(Unit.id).where(Unit.path.startswith(path), Unit.path != path).limit(1)
+            select(Unit.id).where(subtree(unit, include_self=False), valid_on(day)).limit(1)
         ).first()
         if has_children:
-            name = connection.execute(select(Unit.name).where(Unit.path == path)).scalars().first()
-            return code, name or code, path
-        parent_path = "/".join(path.rstrip("/").split("/")[:-1]) + "/"
-        row = connection.execute(select(Unit.code, Unit.name).where(Unit.path == parent_path)).first()
-    return (row[0], row[1], parent_path) if row else (code, code, path)
+            return unit
+        return parent_on(connection, unit, day) or unit
 
 
 def obligation_facts(engine: Engine, ids: Iterable[int]) -> dict[int, dict[str, str]]:

@@ -20,8 +20,9 @@ from typing import Any
 from sqlalchemy import BigInteger, Engine, cast, func, or_, select, true
 
 from models.database import read_connection
-from models.planning import scope_paths, valid_on
+from models.planning import scope_paths
 from models.tables import ActivityLog, Unit
+from models.units import UnitRef, ancestry, unit_by_id, valid_on
 from rules.activity import MEDIA_KINDS, CampaignWindow, PackCampaign, campaign_window, find_campaign
 from rules.errors import DunghanError
 from rules.schema import LEVEL_ORDER, Pack
@@ -113,12 +114,23 @@ class TypeFigures:
 
 
 @dataclass(frozen=True)
+class PreviousSource:
+    """One unit of the earlier year's tree that the compared scope carries on."""
+
+    code: str
+    name: str
+    logging_units: int
+    figures: Figures
+
+
+@dataclass(frozen=True)
 class PreviousYear:
     year: int
-    scope_name: str | None  # the unit of the same code in that year's tree, None: everywhere
+    scope_name: str | None  # the units it came from in that year's tree, None: everywhere
     logging_units: int
     figures: Figures
     by_type: dict[str, Figures]
+    sources: tuple[PreviousSource, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -316,25 +328,51 @@ def rollup(
         levels=levels,
         types=types,
         units=unit_rows,
-        previous=_previous(engine, chosen, year - 1, [under] if under else chosen.pack.scope),
+        previous=_previous(engine, chosen, year - 1, tops=[top] if top else _scope_units(engine, chosen, day)),
     )
 
 
-def _previous(engine: Engine, chosen: PackCampaign, year: int, codes: Sequence[str]) -> PreviousYear | None:
-    """The same campaign a year earlier, under the units of the same codes in that year's tree."""
+def _scope_units(engine: Engine, chosen: PackCampaign, day: date) -> list[_Unit] | None:
+    """The units the pack is scoped to on ``day``, or None for a pack that covers everywhere."""
+    if not chosen.pack.scope:
+        return None
+    found = [_unit_named(engine, code, day) for code in chosen.pack.scope]
+    return [u for u in found if u is not None]
+
+
+def _previous(engine: Engine, chosen: PackCampaign, year: int, *, tops: Sequence[_Unit] | None) -> PreviousYear | None:
+    """The same campaign a year earlier, over what the scope's units carry on in that year's tree:
+    themselves if they existed, else the units they took over (new Bắc Ninh's 2024 is old Bắc
+    Giang's and old Bắc Ninh's), each counted apart and labelled."""
     day = campaign_window(chosen.campaign, year).end
-    tops = [_unit_named(engine, code, day) for code in codes]
-    if not all(tops):
+    if tops is None:
+        sums = _sums(engine, chosen.campaign.id, year, day, [])
+        if not sums:
+            return None
+        by_type = _by_type(sums)
+        return PreviousYear(year, None, len({u for u, _ in sums}), _total(by_type.values()), by_type)
+    earlier: list[UnitRef] = []
+    with read_connection(engine) as connection:
+        for top in tops:
+            for unit in ancestry(connection, unit_by_id(connection, top.id)):
+                if unit.valid_on(day) and unit not in earlier:
+                    earlier.append(unit)
+    sources: list[PreviousSource] = []
+    per_type: dict[str, Sums] = {}
+    for unit in earlier:
+        sums = _sums(engine, chosen.campaign.id, year, day, [unit.path])
+        for (_, type_id), values in sums.items():
+            _add(per_type, type_id, values)
+        figures = _total(_by_type(sums).values())
+        sources.append(PreviousSource(unit.code, unit.name, len({u for u, _ in sums}), figures))
+    if not any(s.logging_units for s in sources):
         return None
-    paths = [t.path for t in tops if t]
-    sums = _sums(engine, chosen.campaign.id, year, day, paths)
-    if not sums:
-        return None
-    by_type = _by_type(sums)
+    by_type = {type_id: _figures(values) for type_id, values in per_type.items()}
     return PreviousYear(
         year,
-        ", ".join(t.name for t in tops if t) or None,
-        len({unit_id for unit_id, _ in sums}),
+        ", ".join(s.name for s in sources) or None,
+        sum(s.logging_units for s in sources),
         _total(by_type.values()),
         by_type,
+        tuple(sources),
     )

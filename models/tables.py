@@ -39,7 +39,30 @@ class Unit(SQLModel, table=True):
     path: str = Field(max_length=255)
     valid_from: date = Field(default=date(1900, 1, 1))
     valid_to: date | None = None
-    merged_into: str | None = Field(default=None, max_length=32)
+    merged_into: str | None = Field(
+        default=None, max_length=255, description="as imported; the lineage table holds what it resolves to"
+    )
+    source: str = Field(default="", max_length=80)
+
+
+class UnitLineage(SQLModel, table=True):
+    """A unit taken over by another on a day (kế thừa): merged, split or succeeded across a reform.
+
+    Many-to-one and one-to-many: an old province merged with others has one successor, an old
+    commune split between several new ones has several. Rows join unit ids, never codes: a GSO code
+    names another unit after the 2025 reform. ``took_over_on`` is the successor's first day.
+    """
+
+    __tablename__ = "unit_lineage"
+    __table_args__ = (
+        UniqueConstraint("predecessor_id", "successor_id", name="uq_unit_lineage_pair"),
+        Index("ix_unit_lineage_successor", "successor_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    predecessor_id: int = Field(foreign_key="unit.id")
+    successor_id: int = Field(foreign_key="unit.id")
+    took_over_on: date
     source: str = Field(default="", max_length=80)
 
 

@@ -15,15 +15,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, insert, select, text, update
 from sqlmodel import Session
 
 from models.database import refresh_statistics, transaction
-from models.org_rows import ContactRow, ImportRefused, UnitRow
+from models.lineage import check_rows, holder_on, holders, write_pairs
+from models.org_rows import ContactRow, ImportRefused, LineageRow, UnitRow, merged_codes
 from models.tables import Contact, Unit
+from rules.text import clean_text
 
 MINISTRY_CODE = "BNV"  # Bộ Nội vụ, which took over gender equality from 01/03/2025
 REFORM_DAY = date(2025, 7, 1)  # two-tier local government (Nghị quyết 202/2025/QH15)
@@ -43,6 +45,7 @@ class ImportSummary:
     contacts_updated: int = 0
     contacts_unchanged: int = 0
     contacts_deactivated: int = 0
+    lineage_inserted: int = 0
 
     @property
     def units(self) -> int:
@@ -78,7 +81,7 @@ def _overlaps(a_from: date, a_to: date | None, b_from: date, b_to: date | None) 
     return a_from <= (b_to or date.max) and b_from <= (a_to or date.max)
 
 
-def _one_import_at_a_time(session: Session) -> None:
+def one_import_at_a_time(session: Session) -> None:
     """Serialise imports: on SQLite the transaction already holds the write lock (IMMEDIATE);
     PostgreSQL reads at READ COMMITTED, so two imports would both see a contact missing."""
     if session.get_bind().dialect.name == "postgresql":
@@ -109,6 +112,7 @@ def import_org(
     label: str = "file",
     skip_existing: bool = False,
     replace: bool = False,
+    at: date | None = None,
 ) -> ImportSummary:
     """Write units (parents first) and contacts in one transaction, or refuse with every error.
 
@@ -117,15 +121,42 @@ def import_org(
     unit already stored with the same code and valid_from is updated when its fields changed;
     with ``skip_existing`` it is left out unread (an official list imported again). With
     ``replace`` the contacts of the units the rows name that are not in the rows are deactivated.
+
+    A contact names its unit by code: a unit of the same file, else the stored unit holding the
+    code on ``at`` (a code reused across the 2025 reform names two units); without ``at``, a code
+    held by more than one unit is refused. A unit's ``merged_into`` names its successors by the
+    codes they hold the day after its ``valid_to``; each must exist.
     """
     with transaction(engine) as session:
-        _one_import_at_a_time(session)
+        one_import_at_a_time(session)
         stored = _stored_units(session)
         units_done = _import_units(session, stored, units, contacts, source=source, label=label, skip=skip_existing)
-        contacts_done = _import_contacts(session, contacts, replace=replace, label=label)
+        lineage_done = _import_merged_into(session, units, source=source, label=label)
+        contacts_done = _import_contacts(session, contacts, units, replace=replace, label=label, at=at)
     if len(units) + len(contacts) >= 1000:
         refresh_statistics(engine, "unit", "contact")
-    return units_done + contacts_done
+    return units_done + contacts_done + ImportSummary(lineage_inserted=lineage_done)
+
+
+def _import_merged_into(session: Session, units: Sequence[UnitRow], *, source: str, label: str) -> int:
+    """Lineage rows for the units' ``merged_into``: each code resolved on the day after the
+    unit's last day, among the units just written and those stored; every successor must exist."""
+    rows = [
+        LineageRow(u.row, u.code, code, u.valid_to + timedelta(days=1))
+        for u in units
+        if u.valid_to is not None
+        for code in merged_codes(u.merged_into)
+    ]
+    if not rows:
+        return 0
+    by_code = holders(session, {r.predecessor for r in rows} | {r.successor for r in rows})
+    try:
+        pairs = check_rows(rows, by_code, label)
+    except ImportRefused as refused:
+        raise ImportRefused(
+            [e.replace("→", "merged_into") + " (import the successor's tree first)" for e in refused.errors]
+        ) from None
+    return write_pairs(session, pairs, source).inserted
 
 
 def _import_units(
@@ -141,7 +172,7 @@ def _import_units(
     """Check every unit row (and that contacts name known units), then insert the new units
     parents first and update the changed ones; raise :class:`ImportRefused` with every error."""
     errors: list[str] = []
-    same: dict[int, StoredUnit] = {}  # row number → the stored version it is
+    same: dict[tuple[str, date], StoredUnit] = {}  # (code, valid_from) → the stored version it is
     skipped = 0
     kept: list[UnitRow] = []
     for row in units:
@@ -150,7 +181,7 @@ def _import_units(
             skipped += 1
             continue
         if version is not None:
-            same[row.row] = version
+            same[(row.code, row.valid_from)] = version
         kept.append(row)
     rows_by_code: dict[str, list[UnitRow]] = defaultdict(list)
     for row in kept:
@@ -159,14 +190,14 @@ def _import_units(
             if _overlaps(row.valid_from, row.valid_to, other.valid_from, other.valid_to):
                 errors.append(f"{where}: code also on row {other.row} with an overlapping validity")
         for version in stored.get(row.code, []):
-            if version is not same.get(row.row) and _overlaps(
-                row.valid_from, row.valid_to, version.valid_from, version.valid_to
-            ):
+            if (version.code, version.valid_from) in same:
+                continue  # rewritten by its own row of this import, checked against the rows above
+            if _overlaps(row.valid_from, row.valid_to, version.valid_from, version.valid_to):
                 errors.append(
                     f"{where}: a unit with this code already exists from {version.valid_from}"
                     + (f" to {version.valid_to}" if version.valid_to else "")
                 )
-        if (version := same.get(row.row)) is not None and version.parent != row.parent:
+        if (version := same.get((row.code, row.valid_from))) is not None and version.parent != row.parent:
             errors.append(
                 f"{where}: parent {row.parent!r} differs from the stored parent {version.parent!r}; "
                 "an import does not move a unit: give the moved unit a new valid_from"
@@ -207,7 +238,7 @@ def _import_units(
 
     # Parents before children: insert by depth, computing each path from its parent's.
     placed = {(v.code, v.valid_from): (v.id, v.path) for v in same.values()}
-    pending = [row for row in kept if row.row not in same]
+    pending = [row for row in kept if (row.code, row.valid_from) not in same]
     inserted = len(pending)
     while pending:
         ready, waiting = [], []
@@ -245,7 +276,11 @@ def _import_units(
             placed[(code, valid_from)] = (unit_id, path)
         pending = waiting
 
-    changed = [(row, same[row.row]) for row in kept if row.row in same and _unit_values(row) != same[row.row].values]
+    changed = [
+        (row, same[(row.code, row.valid_from)])
+        for row in kept
+        if (row.code, row.valid_from) in same and _unit_values(row) != same[(row.code, row.valid_from)].values
+    ]
     for row, version in changed:
         session.execute(update(Unit).where(Unit.id == version.id).values(_unit_values(row) | {"source": source}))
     return ImportSummary(
@@ -265,20 +300,64 @@ def _addresses(values: dict[str, Any]) -> set[tuple[str, str]]:
     return found
 
 
-def _import_contacts(session: Session, contacts: Sequence[ContactRow], *, replace: bool, label: str) -> ImportSummary:
+def _contact_units(
+    session: Session, contacts: Sequence[ContactRow], units: Sequence[UnitRow], *, label: str, at: date | None
+) -> dict[str, int]:
+    """The unit id each contact's code names: the file's own unit of that code, else the stored
+    unit holding it on ``at``; refuse, naming the units, a code that names none or several."""
+    codes = sorted({c.unit for c in contacts})
+    by_code = holders(session, codes)
+    in_file: dict[str, list[UnitRow]] = defaultdict(list)
+    for unit in units:
+        in_file[unit.code].append(unit)
+    found: dict[str, int] = {}
+    errors: list[str] = []
+    first_row = {c.unit: c.row for c in reversed(contacts)}
+    for code in codes:
+        held = by_code.get(code, [])
+        mine = in_file.get(code, [])
+        where = f"{label}: row {first_row[code]} ({code})"
+        if len(mine) == 1:
+            chosen = next((h for h in held if h.valid_from == mine[0].valid_from), None)
+        elif at is not None:
+            chosen = holder_on(by_code, code, at)
+            if chosen is None:
+                errors.append(f"{where}: no unit with this code is valid on {at} ({_holding(held)})")
+                continue
+        elif len(held) == 1:
+            chosen = held[0]
+        else:
+            errors.append(f"{where}: this code names {len(held)} units ({_holding(held)}); say on which day (--at)")
+            continue
+        if chosen is None:
+            errors.append(f"{where}: no unit has this code")
+            continue
+        found[code] = chosen.id
+    if errors:
+        raise ImportRefused(errors)
+    return found
+
+
+def _holding(held: Sequence[Any]) -> str:
+    ordered = sorted(held, key=lambda h: h.valid_from)
+    return "; ".join(f"{h.name} from {h.valid_from}" + (f" to {h.valid_to}" if h.valid_to else "") for h in ordered)
+
+
+def _import_contacts(
+    session: Session,
+    contacts: Sequence[ContactRow],
+    units: Sequence[UnitRow],
+    *,
+    replace: bool,
+    label: str,
+    at: date | None,
+) -> ImportSummary:
     """Insert the new contacts, update the changed ones, and (``replace``) deactivate those of the
     named units that the rows leave out; a second stored copy of one person is deactivated too
     (left by imports before they were matched)."""
     if not contacts:
         return ImportSummary()
-    codes = sorted({c.unit for c in contacts})
-    newest: dict[str, tuple[date, int]] = {}
-    for unit_id, code, valid_from in session.execute(
-        select(Unit.id, Unit.code, Unit.valid_from).where(Unit.code.in_(codes))
-    ):
-        if code not in newest or valid_from > newest[code][0]:
-            newest[code] = (valid_from, unit_id)
-    unit_ids = {code: unit_id for code, (_, unit_id) in newest.items()}
+    unit_ids = _contact_units(session, contacts, units, label=label, at=at)
 
     errors: list[str] = []
     seen: dict[tuple[int, str, tuple[str, str]], int] = {}
@@ -351,13 +430,24 @@ def official_rows(province: str | None = None) -> list[UnitRow]:
         raise ImportRefused([f"vietnam-provinces: no province with code {province!r}"])
     chosen = {int(p.code) for p in provinces}
     for p in provinces:
-        name = p.name if p.name.startswith(("Thành phố", "Tỉnh")) else f"Tỉnh {p.name}"
+        name = clean_text(p.name)
+        name = name if name.startswith(("Thành phố", "Tỉnh")) else f"Tỉnh {name}"
         code = f"{int(p.code):02d}"  # GSO codes are distinct across levels only when padded
         rows.append(UnitRow(0, code, name, "province", "people_committee", MINISTRY_CODE, REFORM_DAY, None, None))
     for w in Ward.iter_all():
         if int(w.province_code) in chosen:
             parent = f"{int(w.province_code):02d}"
             rows.append(
-                UnitRow(0, f"{int(w.code):05d}", w.name, "commune", "people_committee", parent, REFORM_DAY, None, None)
+                UnitRow(
+                    0,
+                    f"{int(w.code):05d}",
+                    clean_text(w.name),
+                    "commune",
+                    "people_committee",
+                    parent,
+                    REFORM_DAY,
+                    None,
+                    None,
+                )
             )
     return rows

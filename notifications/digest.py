@@ -31,23 +31,28 @@ def digests(
     if not calendar.is_working_day(today):
         return []
     drafts = []
-    for supervisor in supervisors(engine):
+    for supervisor in supervisors(engine, on=today):
         person = supervisor.contact
-        code, name, path = watched_subtree(engine, supervisor.unit_code, supervisor.unit_path)
-        rows = overdue(engine, at=at, calendar=calendar, under=code, soon=soon)
+        watched = watched_subtree(engine, supervisor.unit, today)
+        rows = overdue(engine, at=at, calendar=calendar, under=watched, soon=soon)
         late = [r for r in rows if r.status == "quá hạn"]
         context = {
             "sender": options.sender,
             "person": person.name,
-            "unit_name": name,
+            "unit_name": watched.name,
             "today": today,
             "soon": soon,
-            "pending": open_count_under(engine, path),
+            "pending": open_count_under(engine, watched),
             "due_soon": len(rows) - len(late),
             "overdue": len(late),
             "rows": [{**r.__dict__, "period_name": period_name(r.period)} for r in rows[:DIGEST_ROWS]],
             "more": max(len(rows) - DIGEST_ROWS, 0),
-            "link": f"{options.link_base.rstrip('/')}/tong-hop/{code}" if options.link_base else None,
+            # A code names another unit across the 2025 reform: the page resolves it on the digest's day.
+            "link": (
+                f"{options.link_base.rstrip('/')}/tong-hop/{watched.code}?ngay={today.isoformat()}"
+                if options.link_base
+                else None
+            ),
         }
         message = render("digest", context)
         reachable = reachable_channels(email=person.email, zalo_user_id=person.zalo_user_id, zalo_phone=None)

@@ -25,9 +25,9 @@ from sqlalchemy import Engine, select
 from sqlmodel import col
 
 from models.database import read_connection
-from models.planning import valid_on
 from models.rollup import Rollup
 from models.tables import Unit
+from models.units import valid_on
 from reports.document import Issuer, abbreviation
 from rules.errors import DunghanError
 from rules.schema import Hop, Pack, Recipient, Report

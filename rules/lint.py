@@ -4,6 +4,9 @@
   and in a chain each level above leaves the level below at least one working day.
 - Ladders, roles, channels and templates that reports and steps refer to exist; steps are ordered.
 - Nobody reports, through any chain of the pack, back to themselves.
+- A report that continues reports of earlier packs (``continues``) names packs and reports that
+  exist, of the same frequency, periods and campaign, in packs that ended before this one began,
+  and no series comes back to itself (checked against all the packs given, by default the shipped).
 - Warnings: a nominal deadline that falls on a weekend or holiday (it will be rolled).
 """
 
@@ -15,8 +18,17 @@ from datetime import date
 from rules.calendar import WorkCalendar
 from rules.deadlines import hop_deadlines, report_periods
 from rules.errors import DeadlineError, MissingParameter
-from rules.loader import Finding, LoadedPack, display_path
-from rules.schema import KNOWN_CHANNELS, KNOWN_ROLES, KNOWN_TEMPLATES, LadderStep
+from rules.loader import (
+    PACKS_DIR,
+    Finding,
+    LoadedPack,
+    PackLoadError,
+    display_path,
+    load_packs,
+    pack_files,
+    shipped_packs,
+)
+from rules.schema import KNOWN_CHANNELS, KNOWN_ROLES, KNOWN_TEMPLATES, LadderStep, Pack, Report, ReportLink
 
 
 def _finding(item: LoadedPack, severity: str, path: Sequence[str | int], message: str) -> Finding:
@@ -141,6 +153,106 @@ def check_cycles(item: LoadedPack) -> list[Finding]:
     return findings
 
 
+def _validity(pack: Pack) -> str:
+    return f"from {pack.valid_from:%d/%m/%Y}" + (f" to {pack.valid_to:%d/%m/%Y}" if pack.valid_to else "")
+
+
+def _all_periods(report: Report) -> str:
+    return ", ".join(report.periods) if report.periods is not None else "all periods"
+
+
+def _shipped_or_loadable() -> list[LoadedPack]:
+    """The shipped packs; when one of them does not load, the others (its errors are its own)."""
+    try:
+        return shipped_packs()
+    except PackLoadError:
+        good = []
+        for file in pack_files([PACKS_DIR]):
+            try:
+                good.extend(load_packs([file]))
+            except PackLoadError:
+                continue
+        return good
+
+
+def check_continues(item: LoadedPack, packs: Sequence[LoadedPack] | None = None) -> list[Finding]:
+    """Links to reports of earlier packs (``continues``), checked against ``packs`` (by default the
+    shipped packs; ``item`` stands in for a pack of the same id): the pack and report exist, the
+    report has the same frequency, periods and campaign, the linked pack ended before this one
+    began, and following the links never comes back to where it started."""
+    own = item.pack
+    if not any(report.continues for report in own.reports):
+        return []
+    others = _shipped_or_loadable() if packs is None else packs
+    by_id: dict[str, Pack] = {other.pack.id: other.pack for other in others}
+    by_id[own.id] = own
+    findings = []
+    for index, report in enumerate(own.reports):
+        for l_index, link in enumerate(report.continues):
+            for message in _link_problems(by_id, own, report, link):
+                findings.append(_finding(item, "error", ("reports", index, "continues", l_index), message))
+    return findings
+
+
+def _link_problems(by_id: dict[str, Pack], own: Pack, report: Report, link: ReportLink) -> list[str]:
+    earlier = by_id.get(link.pack)
+    if earlier is None:
+        return [f"continues {link}: no pack {link.pack!r} (packs: {', '.join(sorted(by_id))})"]
+    linked = next((r for r in earlier.reports if r.id == link.report), None)
+    if linked is None:
+        known = ", ".join(r.id for r in earlier.reports) or "none"
+        return [f"continues {link}: pack {earlier.id} has no report {link.report!r} (reports: {known})"]
+    problems = []
+    if linked.frequency != report.frequency:
+        problems.append(
+            f"continues {link}, a {linked.frequency} report, but this report is {report.frequency}: "
+            "a report continues one of the same frequency"
+        )
+    elif _all_periods(linked) != _all_periods(report):
+        problems.append(
+            f"continues {link}, whose periods are {_all_periods(linked)}, but this report's are "
+            f"{_all_periods(report)}: a report continues one with the same periods"
+        )
+    elif linked.campaign != report.campaign:
+        problems.append(
+            f"continues {link}, a report of campaign {linked.campaign}, but this report is of "
+            f"campaign {report.campaign}: a report continues one of the same campaign"
+        )
+    if earlier.valid_to is None or earlier.valid_to >= own.valid_from:
+        later = own.valid_to is not None and own.valid_to < earlier.valid_from
+        relation = "begins after this pack ends" if later else "overlaps this pack's validity"
+        problems.append(
+            f"continues {link}: pack {earlier.id} is valid {_validity(earlier)}, which {relation} "
+            f"({_validity(own)}); a report continues reports of packs that ended before this one began"
+        )
+    loop = _path_back(by_id, (link.pack, link.report), (own.id, report.id))
+    if loop is not None:
+        names = " → ".join(f"{p}/{r}" for p, r in [(own.id, report.id), *loop])
+        problems.append(f"continues {link}: the series comes back to this report: {names}")
+    return problems
+
+
+def _path_back(by_id: dict[str, Pack], start: tuple[str, str], goal: tuple[str, str]) -> list[tuple[str, str]] | None:
+    """The links from ``start`` that lead to ``goal`` (both ends included), or None."""
+    seen: set[tuple[str, str]] = set()
+
+    def walk(node: tuple[str, str]) -> list[tuple[str, str]] | None:
+        if node == goal:
+            return [node]
+        if node in seen:
+            return None
+        seen.add(node)
+        pack = by_id.get(node[0])
+        report = next((r for r in pack.reports if r.id == node[1]), None) if pack else None
+        for link in report.continues if report else []:
+            rest = walk((link.pack, link.report))
+            if rest is not None:
+                return [node, *rest]
+        return None
+
+    return walk(start)
+
+
 def check_chains(item: LoadedPack, calendar: WorkCalendar, years: Iterable[int]) -> list[Finding]:
     """Decree 09 art. 8(5) on every hop of every report, for each year checked."""
     findings: list[Finding] = []
@@ -213,13 +325,20 @@ def check_chains(item: LoadedPack, calendar: WorkCalendar, years: Iterable[int])
 
 
 def lint_pack(
-    item: LoadedPack, calendar: WorkCalendar, today: date, years: Sequence[int] | None = None
+    item: LoadedPack,
+    calendar: WorkCalendar,
+    today: date,
+    years: Sequence[int] | None = None,
+    *,
+    packs: Sequence[LoadedPack] | None = None,
 ) -> list[Finding]:
-    """Every meaning check of one loaded pack, errors and warnings, in file order."""
+    """Every meaning check of one loaded pack, errors and warnings, in file order. ``packs`` are
+    the packs its ``continues`` links may name (default: the shipped packs)."""
     findings = (
         check_ladders(item)
         + check_params_and_campaigns(item)
         + check_cycles(item)
+        + check_continues(item, packs)
         + check_chains(item, calendar, years or lint_years(item, today))
     )
     return sorted(findings, key=lambda f: (f.file, f.line, f.col, f.severity))

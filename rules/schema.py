@@ -378,6 +378,42 @@ class Form(Strict):
         return next((a for a in self.agencies if a.name == name), None)
 
 
+_SHORT_LINK = r"^([a-z0-9][a-z0-9_-]*)/([a-z0-9][a-z0-9_-]*)$"
+
+
+class ReportLink(Strict):
+    """A report of an earlier pack that a report carries on (``continues``).
+
+    The obligations of the linking report continue the series of the linked one: the same report
+    asked again under a new regime (e.g. the 2024 six-month report of a three-tier plan and the
+    six-month report of the two-tier regime from 01/07/2025). A trend over years reads the linked
+    reports' years before the linking pack's. Written ``{pack: bac-ninh-2024, report: ket-qua-ctqg}``
+    or, short, ``"bac-ninh-2024/ket-qua-ctqg"``. A link names another pack: the lint checks that it
+    exists, ended before this pack began, that the report has the same frequency (and periods, and
+    campaign) and that no series comes back to itself.
+    """
+
+    pack: Id = Field(description="id of the earlier pack")
+    report: Id = Field(description="id of the report in that pack")
+
+    def __str__(self) -> str:
+        return f"{self.pack}/{self.report}"
+
+
+def _short_link(value: Any) -> Any:
+    """'pack-id/report-id' -> {pack, report}; mappings pass through to the model."""
+    if isinstance(value, str):
+        match = re.fullmatch(_SHORT_LINK, value)
+        if not match:
+            raise ValueError(f"expected 'pack-id/report-id' or {{pack: …, report: …}}, got {value!r}")
+        return {"pack": match[1], "report": match[2]}
+    return value
+
+
+ShortLink = Annotated[str, Field(pattern=_SHORT_LINK, description="'pack-id/report-id'")]
+LinkItem = Annotated[ReportLink, BeforeValidator(_short_link, json_schema_input_type=ShortLink | ReportLink)]
+
+
 class Report(Strict):
     id: Id
     name: Text
@@ -393,6 +429,14 @@ class Report(Strict):
     ladder: str | None = Field(None, description="the ladder of reminders before and after the due day")
     returned_ladder: str | None = Field(None, description="the short ladder that starts when a report is returned")
     legal_basis: list[Text] = Field(default_factory=list)
+    continues: list[LinkItem] = Field(
+        default_factory=list,
+        description=(
+            "reports of earlier packs this report carries on, as {pack, report} or 'pack-id/report-id': "
+            "its obligations continue their series, and a trend over years reads their years before "
+            "this pack's; each has the same frequency (and periods) and its pack ended before this one began"
+        ),
+    )
     assumed: str | None = None
 
     @model_validator(mode="after")
@@ -419,6 +463,10 @@ class Report(Strict):
         first = self.chain[0].rule()
         if isinstance(first, AfterAnchor) and first.anchor == "previous_hop":
             raise ValueError("the first hop has no level below: its deadline cannot follow one")
+        links = [str(link) for link in self.continues]
+        twice = next((link for index, link in enumerate(links) if link in links[:index]), None)
+        if twice is not None:
+            raise ValueError(f"continues names {twice} twice")
         return self
 
 
@@ -526,6 +574,16 @@ class Pack(Strict):
                 seen.add(item)
         if self.valid_to is not None and self.valid_to < self.valid_from:
             raise ValueError("valid_to is before valid_from")
+        for report in self.reports:
+            for link in report.continues:
+                if link.pack != self.id:
+                    continue
+                if link.report == report.id:
+                    raise ValueError(f"report {report.id} continues itself ({link}): name a report of an earlier pack")
+                raise ValueError(
+                    f"report {report.id} continues {link}, a report of this same pack: "
+                    "a report continues reports of earlier packs"
+                )
         return self
 
     def applies_in(self, year: int) -> bool:

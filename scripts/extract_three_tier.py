@@ -36,6 +36,9 @@ def main(source: str, target: str = "models/trees/vn-three-tier.csv") -> None:
                 "BNV",
             ]
         )
+        # The Bộ Nội vụ took gender equality over on 01/03/2025 (Nghị định 25/2025/NĐ-CP): the old
+        # provinces hang under it, by lineage, for their last four months.
+        out.writerow(["BNV", "Bộ Nội vụ", "ministry", "department", "", "2025-03-01", "", ""])
         for p in provinces:
             province = f"{p['code']:02d}"  # GSO codes are distinct across levels only when padded
             out.writerow([province, p["name"], "province", "people_committee", MINISTRY, VALID_FROM, VALID_TO, ""])

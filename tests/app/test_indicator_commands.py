@@ -17,6 +17,8 @@ def run(*args: str):  # type: ignore[no-untyped-def]
 
 
 def _setup(tmp_path: Path) -> None:
+    assert run("org", "import", "vietnam-provinces", "--province", "24").exit_code == 0
+    assert run("org", "import", "bac-ninh-2026-departments.yaml").exit_code == 0
     assert run("org", "import", str(province_rows_csv(tmp_path / "bac-ninh.csv"))).exit_code == 0
     assert run("org", "import", "bac-ninh-2024-departments.yaml").exit_code == 0
     planned = run("cycle", "plan", "bac-ninh-2024", "--year", "2024", "--at", "2024-04-10")

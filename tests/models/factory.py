@@ -18,8 +18,15 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=VIETNAM)
 
 
+def current_bac_ninh_tree(engine: Engine) -> None:
+    """The merged Bắc Ninh (24) from 01/07/2025 and its departments: what the old bodies' merged_into name."""
+    import_org(engine, official_rows("24"), [], source="vietnam-provinces", skip_existing=True)
+    units, _ = read_org_file(TREES / "bac-ninh-2026-departments.yaml")
+    import_org(engine, units, [], source="test")
+
+
 def bac_ninh_2026(engine: Engine) -> None:
-    import_org(engine, official_rows("24"), [], source="vietnam-provinces")
+    import_org(engine, official_rows("24"), [], source="vietnam-provinces", skip_existing=True)
     units, _ = read_org_file(TREES / "bac-ninh-2026-departments.yaml")
     contacts = [
         ContactRow(

@@ -11,7 +11,7 @@ from models.tables import AuditEvent, Obligation, Unit
 from models.tree import import_org
 from rules.errors import DunghanError, MissingParameter
 from rules.loader import calendar_for, shipped_packs
-from tests.models.factory import TREES, at, bac_ninh_2026
+from tests.models.factory import TREES, at, bac_ninh_2026, current_bac_ninh_tree
 
 PACKS = {p.pack.id: p.pack for p in shipped_packs()}
 CAL = calendar_for()
@@ -102,8 +102,9 @@ def test_nothing_with_a_history_is_deleted(engine) -> None:  # type: ignore[no-u
 
 def test_historic_cycles_keep_their_districts(engine) -> None:  # type: ignore[no-untyped-def]
     units, _ = read_org_file(TREES / "vn-three-tier.csv")
-    wanted = {"BLDTBXH", "24", "217"} | {u.code for u in units if u.parent == "217"}
+    wanted = {"BLDTBXH", "BNV", "24", "217"} | {u.code for u in units if u.parent == "217"}
     import_org(engine, [u for u in units if u.code in wanted], [], source="test")
+    current_bac_ninh_tree(engine)
     extra, _ = read_org_file(TREES / "bac-giang-2024-departments.yaml")
     import_org(engine, extra, [], source="test")
     summary = plan_cycle(

@@ -27,7 +27,7 @@ NOW = datetime(2026, 12, 20, 9, tzinfo=VIETNAM)
 def old_lang_giang(engine: Engine) -> None:
     """The pre-2025 tree around Huyện Lạng Giang (217): the ministry, Bắc Giang (24), 19 communes."""
     units, _ = read_org_file(Path("models/trees/vn-three-tier.csv"))
-    keep = [u for u in units if u.code in ("BLDTBXH", "24", "217") or u.parent == "217"]
+    keep = [u for u in units if u.code in ("BLDTBXH", "BNV", "24", "217") or u.parent == "217"]
     import_org(engine, keep, [], source="test")
 
 

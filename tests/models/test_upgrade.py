@@ -58,7 +58,10 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         | dict(path="/24/", valid_from=date(2025, 7, 1), valid_to=None, merged_into=None, source="vietnam-provinces"),
         dict(id=2, code="07375", name="Phường Kinh Bắc", level="commune", unit_type="people_committee", parent_id=1)
         | dict(path="/24/07375/", valid_from=date(2025, 7, 1), valid_to=None, merged_into=None, source="file"),
+        dict(id=3, code="27", name="Tỉnh Bắc Ninh", level="province", unit_type="people_committee", parent_id=None)
+        | dict(path="/27/", valid_from=date(2024, 1, 1), valid_to=date(2025, 6, 30), merged_into="24", source="file"),
     ],
+    "unit_lineage": [dict(id=1, predecessor_id=3, successor_id=1, took_over_on=date(2025, 7, 1), source="file")],
     "contact": [
         dict(id=1, unit_id=2, name="Nguyễn Thị Hoa", role="focal_point", email="hoa@kinhbac.example")
         | dict(zalo_phone="84987654321", zalo_user_id=None, channels="zalo,email", active=True)
@@ -127,7 +130,7 @@ def counts(engine: Engine, tables: set[str]) -> dict[str, int]:
 
 
 def test_every_earlier_revision_is_tested() -> None:
-    assert earlier_revisions()[:5] == ["0001", "0002", "0003", "0004", "0005"]
+    assert earlier_revisions()[:6] == ["0001", "0002", "0003", "0004", "0005", "0006"]
     assert head_revision() not in earlier_revisions()
 
 
@@ -148,6 +151,8 @@ def test_a_full_database_at_each_revision_upgrades_to_the_head(backend: str, tmp
             assert [tuple(r) for r in levels] == [(1, "commune"), (2, "commune")]
             due = connection.execute(text("SELECT obligation_id FROM extension")).scalar_one()
             assert due == 2
+            lineage = connection.execute(text("SELECT predecessor_id, successor_id, took_over_on FROM unit_lineage"))
+            assert [(p, s, str(d)) for p, s, d in lineage] == [(3, 1, "2025-07-01")]  # merged_into resolved by date
             if backend == "sqlite":
                 assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
                 assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # on again
