@@ -16,10 +16,13 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from models.org_rows import ContactRow, UnitRow, read_org_file
+from app.settings import Settings, get_settings
+from models.org_rows import ContactRow, UnitRow
 from models.tree import import_org, official_rows
+from reports.org_files import read_org_file
 from rules.calendar import WorkCalendar
 from rules.errors import DunghanError
+from rules.scope import EVERYWHERE
 
 PROVINCE = "24"  # Bắc Ninh after 01/07/2025 (GSO code)
 STANDING_AGENCY = "24-SNV"  # Sở Nội vụ: receives the reports and supervises
@@ -39,6 +42,19 @@ GIVEN = ["Hoa", "Lan", "Hương", "Mai", "Tuấn", "Hùng", "Dũng", "Hà", "Lin
 
 class DemoFolderRefused(DunghanError):
     """The chosen folder holds something the demo did not make; it is never overwritten."""
+
+
+def demo_settings(home: Path) -> Settings:
+    """The demo's settings: its folder, SQLite there, messages written to its outbox folder."""
+    return get_settings().model_copy(
+        update={
+            "home": home,
+            "database_url": None,
+            "delivery": "folder",
+            "admin_emails": ["quan-tri@bacninh.example"],
+            "sender_name": "Sở Nội vụ tỉnh Bắc Ninh",
+        }
+    )
 
 
 def prepare_home(home: Path) -> bool:
@@ -138,7 +154,7 @@ def record_submissions(engine: Engine, *, at: datetime, calendar: WorkCalendar) 
     from models.obligations import ObligationKey, review, submit
 
     done = Submitted()
-    rows = queries.overdue(engine, at=at, calendar=calendar, soon=10)
+    rows = queries.overdue(engine, at=at, calendar=calendar, under=EVERYWHERE, soon=10)
     for row in sorted(rows, key=lambda r: (r.due_at, r.unit, r.report, r.period, r.hop)):
         rng = random.Random(f"submission:{row.unit}:{row.report}:{row.period}:{row.hop}")
         fate = rng.random()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Engine
 
@@ -15,13 +16,23 @@ from notifications.channels import AppriseChannel, Channel, FolderChannel, SmtpC
 from notifications.delivery import Delivered, deliver
 from notifications.digest import digests
 from notifications.rate_limit import RateLimiter
-from notifications.sweep import Gap, SweepOptions, gap_notices, plan
+from notifications.sweep import Gap, SweepOptions, due_notices, gap_notices
 from rules.calendar import VIETNAM
 from rules.errors import DunghanError
 from rules.ladder import QuietHours
 from rules.loader import calendar_for
+from rules.scope import EVERYWHERE
 
 CHANNEL_NAMES = {"email": "thư điện tử", "zalo": "Zalo OA", "zns": "Zalo ZNS", "apprise": "Apprise"}
+
+
+T = TypeVar("T")
+
+
+class Step(Protocol):
+    """Runs one named step of a use case: :func:`direct`, or a flow's task runner."""
+
+    def __call__(self, name: str, action: Callable[..., T], /, *args: Any, **kwargs: Any) -> T: ...
 
 
 def sweep_options(settings: Settings) -> SweepOptions:
@@ -93,7 +104,7 @@ class SweepResult:
 def decide(engine: Engine, settings: Settings, *, at: datetime) -> SweepResult:
     """The sweep's decisions for ``at``: every notice due, and the admin's list of gaps."""
     options = sweep_options(settings)
-    decided = plan(engine, at=at, options=options)
+    decided = due_notices(engine, at=at, options=options, under=EVERYWHERE)  # the sweep is national
     admin = gap_notices(
         decided.gaps, at=at, admin_emails=settings.admin_emails, admin_urls=settings.admin_urls, options=options
     )
@@ -106,24 +117,53 @@ def queue(engine: Engine, drafts: list[NoticeDraft], *, at: datetime) -> list[No
     return [d for d in drafts if d.key in new]
 
 
+def direct(name: str, action: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """Run one step of a use case as a plain call (the CLI, tests); a flow runs each as a task."""
+    return action(*args, **kwargs)
+
+
+def compose_digests(engine: Engine, settings: Settings, *, at: datetime) -> list[NoticeDraft]:
+    """Every supervisor's digest for ``at`` (none on a day off)."""
+    return digests(engine, at=at, calendar=calendar_for(), options=sweep_options(settings))
+
+
 def run_sweep(
-    engine: Engine, settings: Settings, *, at: datetime, clock: Callable[[], datetime], dry_run: bool = False
+    engine: Engine,
+    settings: Settings,
+    *,
+    at: datetime,
+    clock: Callable[[], datetime],
+    dry_run: bool = False,
+    step: Step = direct,
 ) -> SweepResult:
-    """Decide, enqueue, deliver: the daily reminder sweep, without orchestration."""
-    result = decide(engine, settings, at=at)
+    """The daily reminder sweep: decide, enqueue, deliver. ``step`` runs each step (a flow: as a task)."""
+    result = step("decide_reminders", decide, engine, settings, at=at)
     result.dry_run = dry_run
     if dry_run:
         return result
-    result.queued = queue(engine, result.planned, at=at)
-    result.delivered = deliver_ready(engine, settings, at=at, clock=clock)
+    result.queued = step("queue_notices", queue, engine, result.planned, at=at)
+    result.delivered = step("deliver_notices", deliver_ready, engine, settings, at=at, clock=clock)
     return result
 
 
-def run_digests(engine: Engine, settings: Settings, *, at: datetime, clock: Callable[[], datetime]) -> SweepResult:
-    drafts = digests(engine, at=at, calendar=calendar_for(), options=sweep_options(settings))
-    result = SweepResult(planned=drafts, queued=queue(engine, drafts, at=at))
-    result.delivered = deliver_ready(engine, settings, at=at, clock=clock)
+def run_digests(
+    engine: Engine, settings: Settings, *, at: datetime, clock: Callable[[], datetime], step: Step = direct
+) -> SweepResult:
+    """The supervisors' digests: compose, enqueue, deliver those just composed."""
+    drafts = step("compose_digests", compose_digests, engine, settings, at=at)
+    result = SweepResult(planned=drafts, queued=step("queue_digests", queue, engine, drafts, at=at))
+    keys = [d.key for d in drafts]
+    result.delivered = (
+        step("deliver_digests", deliver_ready, engine, settings, at=at, clock=clock, keys=keys) if drafts else []
+    )
     return result
+
+
+def run_retry(
+    engine: Engine, settings: Settings, *, at: datetime, clock: Callable[[], datetime], step: Step = direct
+) -> list[Delivered]:
+    """Deliver every notice whose time has come: failed ones past their back-off, held ones."""
+    return step("deliver_ready_notices", deliver_ready, engine, settings, at=at, clock=clock)
 
 
 def channel_down_alert(engine: Engine, settings: Settings, *, at: datetime) -> Callable[[str, str], None]:

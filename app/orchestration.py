@@ -5,12 +5,14 @@ that import. Without ``PREFECT_API_URL`` the flows run in Prefect's ephemeral mo
 API on 127.0.0.1 with its database in ``<data folder>/prefect``, analytics off, quiet logging.
 With ``PREFECT_API_URL`` set, the same flows run against that server and show in its UI.
 
-A command runs its flow inside ``with orchestration():``, importing the flow there (``from
-flows.send_reminders import send_reminders``), so commands that need no flow never load Prefect.
+A door runs a use case as a flow through :func:`run_flow`, by the flow's name: the flow is
+loaded from its entrypoint (as ``prefect.yaml`` names it for the deployments), so no door imports
+the flows and commands that need no flow never load Prefect.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Iterator
@@ -96,3 +98,22 @@ def orchestration() -> Iterator[None]:
             f"{exc.args[0]} (PREFECT_API_URL): start the Prefect server, or unset PREFECT_API_URL to run "
             "the flow in this process without one"
         ) from None
+
+
+# The flows by name, as prefect.yaml's deployments name their entrypoints (a test keeps them equal).
+FLOWS = {
+    "plan_cycle": "flows/plan_cycle.py:plan_cycle",
+    "send_reminders": "flows/send_reminders.py:send_reminders",
+    "send_digests": "flows/send_digests.py:send_digests",
+    "retry_notices": "flows/retry_notices.py:retry_notices",
+    "rollup_action_month": "flows/rollup_action_month.py:rollup_action_month",
+}
+
+
+def run_flow(name: str, **parameters: Any) -> Any:
+    """Run the flow ``name`` with ``parameters`` (ephemeral, or on the configured server) and
+    return its result; a failed run raises the use case's own error."""
+    path, function = FLOWS[name].split(":")
+    with orchestration():
+        module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+        return getattr(module, function)(**parameters)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
+from collections.abc import Iterator
 from datetime import time
 from pathlib import Path
 from typing import Literal
@@ -74,6 +77,27 @@ class Settings(BaseSettings):
         return self.home / "outbox"
 
 
+_chosen: contextvars.ContextVar[Settings | None] = contextvars.ContextVar("dunghan_settings", default=None)
+
+
 @functools.cache
-def get_settings() -> Settings:
+def _from_environment() -> Settings:
     return Settings()
+
+
+def get_settings() -> Settings:
+    """The settings in force: those a caller chose with :func:`using`, else the environment's."""
+    return _chosen.get() or _from_environment()
+
+
+get_settings.cache_clear = _from_environment.cache_clear  # type: ignore[attr-defined]  # read the environment again
+
+
+@contextlib.contextmanager
+def using(settings: Settings) -> Iterator[Settings]:
+    """Run the block (use cases, flows in this process) with ``settings``; the environment is untouched."""
+    token = _chosen.set(settings)
+    try:
+        yield settings
+    finally:
+        _chosen.reset(token)

@@ -54,3 +54,10 @@ def current_actor(given: str | None) -> str:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
         return "cli"
+
+
+def close_databases() -> None:
+    """Close every database this process opened (a folder about to be replaced may hold one)."""
+    from models.database import close_databases as close_all
+
+    close_all()

@@ -6,39 +6,17 @@ in the audit trail, so the yearly run and any later re-run are safe.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
+from prefect import flow
 
+from app import cycles
 from app.workspace import database
 from flows.failure import tell_admin
 from flows.run_names import run_name
+from flows.steps import as_task
 from models import planning
 from rules.clock import run_clock
-from rules.errors import DunghanError
-from rules.loader import calendar_for, resolve_packs
-
-
-@task(name="plan_obligations", cache_policy=NO_CACHE)
-def plan_obligations(
-    pack: str, year: int, params: dict[str, date], under: list[str], now: datetime, actor: str
-) -> planning.PlanSummary:
-    """Load the pack, then plan one obligation per unit, report, period and hop, in one transaction."""
-    [item] = resolve_packs([pack])
-    scope = list(under or item.pack.scope)
-    if not scope:
-        raise DunghanError(f"pack {item.pack.id} covers no unit by itself: say where with --under CODE")
-    return planning.plan_cycle(
-        database(),
-        item.pack,
-        year,
-        calendar_for(item.pack),
-        params=params,
-        scope=scope,
-        now=now,
-        actor=actor,
-    )
 
 
 @flow(name="plan_cycle", flow_run_name=run_name("plan_cycle"), on_failure=[tell_admin])
@@ -52,7 +30,17 @@ def plan_cycle(
 ) -> planning.PlanSummary:
     """Plan ``pack`` (an id or a file) for ``year`` (default: the year of ``at``, Vietnam time)."""
     now, _ = run_clock(at)
-    return plan_obligations(pack, year or now.year, dict(params or {}), list(under or []), now, actor)
+    return as_task(
+        "plan_obligations",
+        cycles.plan_cycle,
+        database(),
+        pack,
+        year or now.year,
+        params=dict(params or {}),
+        under=list(under or []),
+        now=now,
+        actor=actor,
+    )
 
 
 if __name__ == "__main__":

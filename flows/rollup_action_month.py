@@ -10,45 +10,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
+from prefect import flow
 
+from app import rollups
 from app.settings import get_settings
 from app.workspace import database
 from flows.failure import tell_admin
 from flows.run_names import run_name
-from models.rollup import Rollup, rollup
+from flows.steps import as_task
 from rules.clock import run_clock
-
-
-@task(name="roll_up_logs", cache_policy=NO_CACHE)
-def roll_up_logs(campaign: str, year: int, under: str | None) -> Rollup:
-    """Sum the logs per unit, level and activity type, in SQL over the tree valid that year."""
-    return rollup(database(), campaign=campaign, year=year, under=under)
-
-
-@task(name="write_rollup_reports", cache_policy=NO_CACHE)
-def write_rollup_reports(result: Rollup) -> list[Path]:
-    """The roll-up as a workbook (a sheet per level and a summary) and as the report of the body
-    that compiles it (DOCX, with its chart), side by side in the data folder's reports/."""
-    from reports.rollup_addressing import rollup_addressing
-    from reports.rollup_docx import write_rollup_docx
-    from reports.rollup_xlsx import write_rollup_xlsx
-
-    name = f"{result.campaign_id}-{result.year}" + (f"-{result.under}" if result.under else "")
-    workbook = get_settings().home / "reports" / f"{name}.xlsx"
-    write_rollup_xlsx(workbook, result)
-    document = write_rollup_docx(workbook.with_suffix(".docx"), result, rollup_addressing(database(), result))
-    return [workbook, document]
+from rules.scope import under_or_everywhere
 
 
 @flow(name="rollup_action_month", flow_run_name=run_name("rollup_action_month"), on_failure=[tell_admin])
 def rollup_action_month(
     year: int | None = None, campaign: str = "thang-hanh-dong", under: str | None = None, at: str | None = None
 ) -> list[Path]:
-    """Roll up ``campaign`` for ``year`` (default: the year of ``at``), everywhere or under one unit."""
-    result = roll_up_logs(campaign, year or run_clock(at)[0].year, under)
-    return write_rollup_reports(result)
+    """Roll up ``campaign`` for ``year`` (default: the year of ``at``), everywhere or under one unit;
+    write the workbook and the report to the data folder's reports/."""
+    engine = database()
+    result = as_task(
+        "roll_up_logs",
+        rollups.roll_up,
+        engine,
+        campaign=campaign,
+        year=year or run_clock(at)[0].year,
+        under=under_or_everywhere(under),
+    )
+    return as_task("write_rollup_reports", rollups.write_reports, engine, result, get_settings().home)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models.database import refresh_statistics, transaction
 from models.org_rows import ImportRefused
@@ -29,6 +29,7 @@ from models.planning import scope_paths
 from models.tables import ActivityImport, ActivityLog, AuditEvent, Unit
 from rules.activity import MEDIA_KINDS, ActivityEntry, ActivityError, PackCampaign, campaign_window, check_activity
 from rules.calendar import VIETNAM
+from rules.errors import ACTION
 
 BULK = 1000  # rows written that make the planner's statistics worth refreshing
 
@@ -82,10 +83,10 @@ def find_units(engine: Engine, codes: Sequence[str], day: date) -> dict[str, Log
     """The units with these codes valid on ``day`` (codes not found are left out)."""
     if not codes:
         return {}
-    query = select(Unit.id, Unit.code, Unit.name, Unit.level, Unit.path).where(
-        Unit.code.in_(sorted(set(codes))),
-        Unit.valid_from <= day,
-        (Unit.valid_to.is_(None)) | (Unit.valid_to >= day),
+    query = select(col(Unit.id), col(Unit.code), col(Unit.name), col(Unit.level), col(Unit.path)).where(
+        col(Unit.code).in_(sorted(set(codes))),
+        col(Unit.valid_from) <= day,
+        (col(Unit.valid_to).is_(None)) | (col(Unit.valid_to) >= day),
     )
     with engine.execution_options(read_only=True).connect() as connection:  # no write lock: reads only
         return {r.code: LoggingUnit(*r) for r in connection.execute(query)}
@@ -96,7 +97,9 @@ def logging_unit(engine: Engine, code: str, chosen: PackCampaign, year: int) -> 
     day = tree_day(chosen, year)
     unit = find_units(engine, [code], day).get(code)
     if unit is None:
-        raise ActivityError(f"no unit {code!r} valid on {day:%d/%m/%Y}: import the tree first (dunghan org import)")
+        raise ActivityError(
+            f"no unit {code!r} valid on {day:%d/%m/%Y}: import the tree first ({ACTION})", action="org import"
+        )
     if problem := _outside_scope(unit, chosen, _scope(engine, chosen, day)):
         raise ActivityError(problem)
     return unit
@@ -116,7 +119,9 @@ def _outside_scope(unit: LoggingUnit, chosen: PackCampaign, paths: tuple[str, ..
 def _imported_before(connection: Connection, sha256: str, label: str) -> str | None:
     """The sentence refusing a file whose SHA-256 was imported already, or None."""
     earlier = connection.execute(
-        select(ActivityImport.imported_at, ActivityImport.activities).where(ActivityImport.sha256 == sha256)
+        select(col(ActivityImport.imported_at), col(ActivityImport.activities)).where(
+            col(ActivityImport.sha256) == sha256
+        )
     ).first()
     if earlier is None:
         return None
@@ -168,8 +173,8 @@ def record_logs(
         else:
             if row.unit not in scope_checked:
                 scope_checked[row.unit] = _outside_scope(unit, chosen, paths)
-            if problem := scope_checked[row.unit]:
-                found.append((row.row or 0, f"{_where(label, row, 'unit', columns)}: {problem}"))
+            if outside := scope_checked[row.unit]:
+                found.append((row.row or 0, f"{_where(label, row, 'unit', columns)}: {outside}"))
         skip = row.unreadable | ({"total"} if row.unreadable & {"male", "female"} else set())
         for problem in check_activity(row.entry, chosen, year, today=today):
             if problem.field in skip:
@@ -211,7 +216,7 @@ def record_logs(
                         imported_by=actor[:120],
                         imported_at=now,
                     )
-                    .returning(ActivityImport.id)
+                    .returning(col(ActivityImport.id))
                 ).scalar_one()
                 replaced = _replace_earlier_files(
                     session, logging, campaign_id=chosen.campaign.id, year=year, sha256=sha256
@@ -245,20 +250,20 @@ def _replace_earlier_files(
     otherwise both remove the old logs and both add theirs (SQLite's IMMEDIATE transaction
     already runs one after the other)."""
     ids = {unit.id: code for code, unit in units.items()}
-    session.execute(select(Unit.id).where(Unit.id.in_(ids)).with_for_update())
+    session.execute(select(col(Unit.id)).where(col(Unit.id).in_(ids)).with_for_update())
     earlier = (
-        ActivityLog.campaign_id == campaign_id,
-        ActivityLog.year == year,
-        ActivityLog.unit_id.in_(ids),
-        ActivityLog.source_sha256.is_not(None),
-        ActivityLog.source_sha256 != sha256,
+        col(ActivityLog.campaign_id) == campaign_id,
+        col(ActivityLog.year) == year,
+        col(ActivityLog.unit_id).in_(ids),
+        col(ActivityLog.source_sha256).is_not(None),
+        col(ActivityLog.source_sha256) != sha256,
     )
     found: dict[str, list[tuple[str, str, int]]] = {}
     query = (
-        select(ActivityLog.unit_id, ActivityLog.source, ActivityLog.source_sha256, func.count())
+        select(col(ActivityLog.unit_id), col(ActivityLog.source), col(ActivityLog.source_sha256), func.count())
         .where(*earlier)
-        .group_by(ActivityLog.unit_id, ActivityLog.source, ActivityLog.source_sha256)
-        .order_by(ActivityLog.unit_id, ActivityLog.source)
+        .group_by(col(ActivityLog.unit_id), col(ActivityLog.source), col(ActivityLog.source_sha256))
+        .order_by(col(ActivityLog.unit_id), col(ActivityLog.source))
     )
     for unit_id, source, digest, count in session.execute(query):
         found.setdefault(ids[unit_id], []).append((source, digest, count))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Engine, insert, select, update
+from sqlmodel import col
 
 from models.database import read_connection, transaction
 from models.org_rows import ImportRefused
@@ -21,6 +22,7 @@ from models.planning import scope_paths
 from models.tables import AuditEvent, Cycle, IndicatorValue, Obligation, Unit
 from models.units import valid_on
 from rules.deadlines import report_periods
+from rules.errors import ACTION
 from rules.indicators import (
     Entry,
     IndicatorError,
@@ -113,7 +115,9 @@ def responsible_units(engine: Engine, *, table: IndicatorTable) -> dict[str, Res
     """The units valid at the end of the period that answer for rows of the table, by code."""
     day = table.period.end
     paths = tuple(scope_paths(engine, table.pack.scope, day))
-    query = select(Unit.id, Unit.code, Unit.name, Unit.level, Unit.unit_type, Unit.path).where(valid_on(day))
+    query = select(
+        col(Unit.id), col(Unit.code), col(Unit.name), col(Unit.level), col(Unit.unit_type), col(Unit.path)
+    ).where(valid_on(day))
     with read_connection(engine) as connection:
         units = [u for u in connection.execute(query) if not paths or u.path.startswith(paths)]
     found: dict[str, Responsible] = {}
@@ -147,7 +151,7 @@ def _problem(table: IndicatorTable, responsible: dict[str, Responsible], row: Va
     if unit is None:
         return (
             f"unit {row.unit!r} answers for no indicator of {table.form.id} in {table.year} "
-            "(dunghan indicators template lists a unit's rows)"
+            f"({ACTION} lists a unit's rows)"
         )
     if not set(unit.agencies).intersection(indicator.agencies()):
         return f"{row.unit} does not answer for {row.code}: its agency is {indicator.agency}"
@@ -178,18 +182,23 @@ def save_values(
         if problem is None:
             continue
         if label is None:
-            raise IndicatorError(problem)
+            raise IndicatorError(problem, action="indicators template")
         errors.append(f"{label}: {row.place}, column Kết quả ({row.unit} {row.code}): {problem}")
     if errors:
-        raise ImportRefused(errors)
-    key = (IndicatorValue.pack_id == table.pack.id, IndicatorValue.form_id == table.form.id)
+        raise ImportRefused(errors, action="indicators template")
+    key = (col(IndicatorValue.pack_id) == table.pack.id, col(IndicatorValue.form_id) == table.form.id)
     created = changed = unchanged = 0
     with transaction(engine) as session:
         stored = {
             (r.unit_id, r.indicator_code): r
             for r in session.execute(
-                select(IndicatorValue.id, IndicatorValue.unit_id, IndicatorValue.indicator_code, IndicatorValue.value)
-                .where(*key, IndicatorValue.year == table.year)
+                select(
+                    col(IndicatorValue.id),
+                    col(IndicatorValue.unit_id),
+                    col(IndicatorValue.indicator_code),
+                    col(IndicatorValue.value),
+                )
+                .where(*key, col(IndicatorValue.year) == table.year)
                 .with_for_update()
             )
         }
@@ -209,7 +218,7 @@ def save_values(
                         unit_id=unit.unit_id,
                         **values,
                     )
-                    .returning(IndicatorValue.id)
+                    .returning(col(IndicatorValue.id))
                 ).scalar_one()
                 created += 1
                 note = f"{row.unit} {row.code} {table.year}: {vn_number(row.value)}"
@@ -218,7 +227,7 @@ def save_values(
                 continue
             else:
                 new_id = old.id
-                session.execute(update(IndicatorValue).where(IndicatorValue.id == old.id).values(**values))
+                session.execute(update(IndicatorValue).where(col(IndicatorValue.id) == old.id).values(**values))
                 changed += 1
                 note = f"{row.unit} {row.code} {table.year}: {vn_number(old.value)} → {vn_number(row.value)}"
             events.append(
@@ -241,14 +250,14 @@ def stored_entries(
 ) -> dict[str, list[Entry]]:
     """The figures typed for the table's year, by indicator code, each with the agency it counts for."""
     query = (
-        select(IndicatorValue.indicator_code, Unit.code, IndicatorValue.value)
-        .join(Unit, Unit.id == IndicatorValue.unit_id)
+        select(col(IndicatorValue.indicator_code), col(Unit.code), col(IndicatorValue.value))
+        .join(Unit, col(Unit.id) == col(IndicatorValue.unit_id))
         .where(
-            IndicatorValue.pack_id == table.pack.id,
-            IndicatorValue.form_id == table.form.id,
-            IndicatorValue.year == table.year,
+            col(IndicatorValue.pack_id) == table.pack.id,
+            col(IndicatorValue.form_id) == table.form.id,
+            col(IndicatorValue.year) == table.year,
         )
-        .order_by(IndicatorValue.indicator_code, Unit.code)
+        .order_by(col(IndicatorValue.indicator_code), col(Unit.code))
     )
     entries: dict[str, list[Entry]] = {}
     with read_connection(engine) as connection:
@@ -269,15 +278,15 @@ def table_results(engine: Engine, *, table: IndicatorTable) -> IndicatorResults:
     rows = results(table.form, entries, table.year, expected)
     obligations: dict[int, tuple[date, str]] = {}
     query = (
-        select(Obligation.unit_id, Obligation.due_date, Obligation.state)
-        .join(Cycle, Cycle.id == Obligation.cycle_id)
+        select(col(Obligation.unit_id), col(Obligation.due_date), col(Obligation.state))
+        .join(Cycle, col(Cycle.id) == col(Obligation.cycle_id))
         .where(
-            Cycle.pack_id == table.pack.id,
-            Obligation.report_id == table.report.id,
-            Obligation.period == table.period.label,
-            Obligation.retired.is_(False),
+            col(Cycle.pack_id) == table.pack.id,
+            col(Obligation.report_id) == table.report.id,
+            col(Obligation.period) == table.period.label,
+            col(Obligation.retired).is_(False),
         )
-        .order_by(Obligation.hop.desc())
+        .order_by(col(Obligation.hop).desc())
     )
     with read_connection(engine) as connection:
         for unit_id, due_date, state in connection.execute(query):

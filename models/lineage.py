@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Engine, insert, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models.database import transaction
 from models.org_rows import ImportRefused, LineageRow
@@ -49,12 +49,12 @@ def _fold(name: str) -> str:
 
 def holders(session: Session, codes: Iterable[str] | None = None) -> dict[str, list[Held]]:
     """Every stored unit by code (of ``codes``, or all)."""
-    query = select(Unit.id, Unit.code, Unit.name, Unit.valid_from, Unit.valid_to)
+    query = select(col(Unit.id), col(Unit.code), col(Unit.name), col(Unit.valid_from), col(Unit.valid_to))
     wanted = sorted(set(codes)) if codes is not None else None
     found: dict[str, list[Held]] = defaultdict(list)
     chunks = [wanted[i : i + 5000] for i in range(0, len(wanted), 5000)] if wanted is not None else [None]
     for chunk in chunks:
-        chunk_query = query.where(Unit.code.in_(chunk)) if chunk is not None else query
+        chunk_query = query.where(col(Unit.code).in_(chunk)) if chunk is not None else query
         for row in session.execute(chunk_query):
             found[row.code].append(Held(*row))
     return found
@@ -117,8 +117,8 @@ def write_pairs(session: Session, pairs: Sequence[tuple[int, int, date]], source
         stored.update(
             (p, s)
             for p, s in session.execute(
-                select(UnitLineage.predecessor_id, UnitLineage.successor_id).where(
-                    UnitLineage.predecessor_id.in_(ids[start : start + 5000])
+                select(col(UnitLineage.predecessor_id), col(UnitLineage.successor_id)).where(
+                    col(UnitLineage.predecessor_id).in_(ids[start : start + 5000])
                 )
             )
         )

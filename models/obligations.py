@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, insert, select
+from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from models.database import transaction
 from models.lifecycle import transition
 from models.tables import AuditEvent, Extension, Obligation, Submission, Unit
 from rules.calendar import WorkCalendar
-from rules.errors import DunghanError
+from rules.errors import ACTION, FIELD, DunghanError
 
 
 class NoSuchObligation(DunghanError):
@@ -43,33 +45,36 @@ class Outcome:
     timeliness: str | None = None  # "đúng hạn" or "trễ N ngày làm việc"
 
 
-def _find(session: object, key: ObligationKey) -> Obligation:
+def _find(session: Session, key: ObligationKey) -> Obligation:
     query = (
         select(Obligation)
-        .join(Unit, Unit.id == Obligation.unit_id)
+        .join(Unit, col(Unit.id) == col(Obligation.unit_id))
         .where(
-            Unit.code == key.unit,
-            Obligation.report_id == key.report,
-            Obligation.period == key.period,
-            Obligation.retired.is_(False),
+            col(Unit.code) == key.unit,
+            col(Obligation.report_id) == key.report,
+            col(Obligation.period) == key.period,
+            col(Obligation.retired).is_(False),
         )
     )
     if key.hop is not None:
-        query = query.where(Obligation.hop == key.hop)
+        query = query.where(col(Obligation.hop) == key.hop)
     found = list(session.scalars(query.with_for_update()))
     if not found:
         raise NoSuchObligation(
-            f"no obligation {key}: check the unit code, report id and period (dunghan overdue lists open ones)"
+            f"no obligation {key}: check the unit code, report id and period ({ACTION} lists open ones)",
+            action="overdue",
         )
     if len({o.unit_id for o in found}) > 1:  # a code reused across the 2025 reform, both units asked
-        names = session.execute(  # type: ignore[attr-defined]
-            select(Unit.name, Unit.valid_from, Unit.valid_to).where(Unit.id.in_({o.unit_id for o in found}))
+        names = session.execute(
+            select(col(Unit.name), col(Unit.valid_from), col(Unit.valid_to)).where(
+                col(Unit.id).in_({o.unit_id for o in found})
+            )
         ).all()
         held = "; ".join(f"{n} ({f:%d/%m/%Y}–{t:%d/%m/%Y})" if t else f"{n} (từ {f:%d/%m/%Y})" for n, f, t in names)
         raise NoSuchObligation(f"{key}: mã {key.unit} chỉ {len(names)} đơn vị có nghĩa vụ này: {held}")
     if len(found) > 1:
         hops = ", ".join(str(o.hop) for o in found)
-        raise NoSuchObligation(f"{key} names obligations on several hops ({hops}): add --hop")
+        raise NoSuchObligation(f"{key} names obligations on several hops ({hops}): add {FIELD}", field="hop")
     return found[0]
 
 
@@ -77,12 +82,12 @@ def timeliness(due_at: datetime, at: datetime, calendar: WorkCalendar) -> str:
     """'đúng hạn' or 'trễ N ngày làm việc', counting working days after the due day."""
     if at <= due_at:
         return "đúng hạn"
-    late = max(1, calendar.working_days_between(due_at.date(), at.astimezone(due_at.tzinfo).date()))
+    late = max(1, calendar.days_late(due_at.date(), at.astimezone(due_at.tzinfo).date()))
     return f"trễ {late} ngày làm việc"
 
 
 def _audit(
-    session: object, at: datetime, actor: str, obligation: Obligation, action: str, new_state: str, note: str | None
+    session: Session, at: datetime, actor: str, obligation: Obligation, action: str, new_state: str, note: str | None
 ) -> None:
     session.execute(
         insert(AuditEvent).values(
@@ -127,9 +132,9 @@ def act(
 ) -> Outcome:
     """Apply submit, accept, return or exempt to one obligation inside an open transaction."""
     if action == "return" and not note:
-        raise DunghanError("a returned report needs --reason saying what to correct")
+        raise DunghanError(f"a returned report needs {FIELD} saying what to correct", field="reason")
     if action == "exempt" and not note:
-        raise DunghanError("an exemption needs --reason")
+        raise DunghanError(f"an exemption needs {FIELD}", field="reason")
     obligation = _find(session, key)
     new_state = transition(obligation.state, action)
     verdict = None
@@ -200,7 +205,7 @@ def exempt(engine: Engine, key: ObligationKey, *, at: datetime, actor: str, reas
 def extend(engine: Engine, key: ObligationKey, *, new_due: datetime, at: datetime, actor: str, reason: str) -> Outcome:
     """Move the due instant (gia hạn); the old one stays in the extension's history."""
     if not reason:
-        raise DunghanError("an extension needs --reason")
+        raise DunghanError(f"an extension needs {FIELD}", field="reason")
     with transaction(engine) as session:
         obligation = _find(session, key)
         transition(obligation.state, "extend")

@@ -4,32 +4,25 @@ Every row is checked and every error is listed with its file, row and unit code;
 error is refused whole. Text is cleaned as it is read (:func:`rules.text.clean_text`: NFC, one
 line). Files are bounded like packs and workbooks: a CSV of at most :data:`MAX_CSV_BYTES`, a YAML
 file of at most :data:`MAX_YAML_BYTES` (and the limits of :mod:`rules.yaml_source`), a value of
-at most :data:`models.spreadsheet.MAX_CELL_CHARS` characters. A row whose first cell begins with
+at most :data:`reports.spreadsheet.MAX_CELL_CHARS` characters. A row whose first cell begins with
 ``#`` is a template's example and is never imported.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from models.spreadsheet import MAX_CELL_CHARS, SAMPLE_MARK, cell_text, is_sample, read_workbook
 from rules.errors import DunghanError
 from rules.schema import KNOWN_CHANNELS, KNOWN_ROLES, LEVEL_ORDER, UNIT_TYPE_NAMES
-from rules.text import size_name
-from rules.yaml_source import YamlSyntaxError, decode_utf8, load_with_positions, read_yaml_text
+from rules.text import cell_text
 
 UNIT_COLUMNS = ("code", "name", "level", "type", "parent", "valid_from", "valid_to", "merged_into")
 CONTACT_COLUMNS = ("unit", "name", "role", "email", "zalo_phone", "zalo_user_id", "channels", "active")
 LINEAGE_COLUMNS = ("predecessor", "successor", "on", "predecessor_name", "successor_name")
-MAX_CSV_BYTES = 32 << 20  # 32 MiB; the official three-tier tree is 0.8 MiB
-MAX_YAML_BYTES = 1 << 20  # 1 MiB, as for a rule pack: larger trees come as CSV or XLSX
-_EXTRA = "\x00extra"  # where csv.DictReader puts the values of a row longer than its header
+EXTRA = "\x00extra"  # where csv.DictReader puts the values of a row longer than its header
 
 # The templates' example rows: plainly examples (a reserved domain, a name that is no one's),
 # written with their first cell marked # so that importing an untouched template imports nothing.
@@ -115,9 +108,15 @@ class RowErrors:
 
 
 class ImportRefused(DunghanError):
-    def __init__(self, errors: list[str]) -> None:
+    """Every error of a file or a batch, row by row; nothing was written."""
+
+    def __init__(self, errors: list[str], *, field: str | None = None, action: str | None = None) -> None:
         self.errors = errors
-        super().__init__(f"{len(errors)} error(s); nothing was imported:\n" + "\n".join(f"  {e}" for e in errors))
+        super().__init__(
+            f"{len(errors)} error(s); nothing was imported:\n" + "\n".join(f"  {e}" for e in errors),
+            field=field,
+            action=action,
+        )
 
 
 def normalise_phone(text: str) -> str | None:
@@ -141,25 +140,9 @@ def template_columns(kind: str) -> tuple[str, ...]:
     return UNIT_COLUMNS if kind == "units" else CONTACT_COLUMNS
 
 
-def template_csv(kind: str) -> str:
-    """The CSV template of ``units`` or ``contacts``: the header and the example row, marked.
-
-    >>> print(template_csv("units"), end="")
-    code,name,level,type,parent,valid_from,valid_to,merged_into
-    # 24-SNV,Sở Nội vụ tỉnh Bắc Ninh,province,standing_agency,24,2025-07-01,,
-    """
-    columns = template_columns(kind)
-    sample = TEMPLATE_SAMPLES[kind]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerow([f"{SAMPLE_MARK} {sample[columns[0]]}", *(sample.get(c, "") for c in columns[1:])])
-    return out.getvalue()
-
-
 def _unknown_columns(raw: dict[Any, Any], known: tuple[str, ...]) -> list[str]:
     """Columns a row has beyond ``known`` (keys of a YAML mapping may be numbers or empty)."""
-    return sorted(str(key) for key in raw if key not in known and key != _EXTRA)
+    return sorted(str(key) for key in raw if key not in known and key != EXTRA)
 
 
 def _date(value: str, what: str, errors: RowErrors, row: int, code: str | None) -> date | None:
@@ -275,130 +258,3 @@ def parse_lineage(raw: dict[str, Any], row: int, errors: RowErrors) -> LineageRo
         values["predecessor_name"] or None,
         values["successor_name"] or None,
     )
-
-
-def is_lineage_file(path: Path) -> bool:
-    """A CSV whose header names a predecessor column is a lineage file."""
-    if path.suffix.lower() != ".csv" or not path.exists():
-        return False
-    with path.open("rb") as handle:
-        header = handle.readline(4096).decode("utf-8", errors="replace").lstrip("\ufeff")
-    return "predecessor" in next(csv.reader([header]), [])
-
-
-def read_lineage_file(path: Path) -> list[LineageRow]:
-    """Read a lineage CSV (predecessor, successor, on, and optionally their names); raise
-    :class:`ImportRefused` listing every bad row."""
-    errors = RowErrors(path.name)
-    rows, _ = _csv_rows(path, errors)
-    for number, raw in rows:
-        _check_lengths(raw, number, errors)
-    lineage = [r for number, raw in rows if (r := parse_lineage(raw, number, errors))]
-    if errors.errors:
-        raise ImportRefused(errors.errors)
-    if not lineage:
-        raise DunghanError(f"{path.name}: nothing to import: the file has no lineage row")
-    return lineage
-
-
-def read_org_file(path: Path) -> tuple[list[UnitRow], list[ContactRow]]:
-    """Read a CSV or XLSX (units or contacts, told apart by their columns) or a YAML file with
-    ``units:`` and ``contacts:`` lists; raise :class:`ImportRefused` listing every bad row."""
-    if not path.exists():
-        raise DunghanError(f"{path}: no such file")
-    errors = RowErrors(path.name)
-    unit_dicts: list[tuple[int, dict[str, Any]]] = []
-    contact_dicts: list[tuple[int, dict[str, Any]]] = []
-    suffix = path.suffix.lower()
-    samples = 0
-    if suffix == ".csv":
-        rows, samples = _csv_rows(path, errors)
-        for number, raw in rows:
-            (contact_dicts if "role" in raw else unit_dicts).append((number, raw))
-    elif suffix in (".yaml", ".yml"):
-        for key, number, raw in _yaml_rows(path, errors):
-            (unit_dicts if key == "units" else contact_dicts).append((number, raw))
-    elif suffix == ".xlsx":
-        for sheet in read_workbook(path):  # a sheet of units and/or a sheet of contacts
-            samples += sheet.samples
-            for number, raw in sheet.records:
-                (contact_dicts if "role" in raw else unit_dicts).append((number, raw))
-    else:
-        raise DunghanError(f"{path}: import takes .csv, .xlsx, .yaml or .yml files")
-    for number, raw in [*unit_dicts, *contact_dicts]:
-        _check_lengths(raw, number, errors)
-    units = [u for line, raw in unit_dicts if (u := parse_unit(raw, line, errors))]
-    contacts = [c for line, raw in contact_dicts if (c := parse_contact(raw, line, errors))]
-    if errors.errors:
-        raise ImportRefused(errors.errors)
-    if samples and not units and not contacts:
-        raise DunghanError(
-            f"{path.name}: nothing to import: the file holds only the template's example row(s) "
-            f"(a first cell beginning with {SAMPLE_MARK}); add your rows below them"
-        )
-    return units, contacts
-
-
-def _csv_rows(path: Path, errors: RowErrors) -> tuple[list[tuple[int, dict[str, Any]]], int]:
-    """The rows of a CSV file as (line, {column: value}) and how many example rows were skipped.
-    A file too large or not UTF-8 is refused in one line; a row longer than the header, or one
-    the csv module cannot read, is a row error."""
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_CSV_BYTES + 1)
-    except OSError as exc:
-        raise DunghanError(f"{path.name}: cannot be read: {exc.strerror or exc}") from None
-    if len(data) > MAX_CSV_BYTES:
-        raise DunghanError(f"{path.name}: the file is larger than {size_name(MAX_CSV_BYTES)}, the limit: refused")
-    try:
-        text = decode_utf8(data, advice="save the file as CSV UTF-8")
-    except YamlSyntaxError as exc:
-        raise DunghanError(f"{path.name}: line {exc.mark.line}: {exc.message}") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""), restkey=_EXTRA)
-    rows: list[tuple[int, dict[str, Any]]] = []
-    samples = 0
-    number = 1  # the header's row; rows are numbered as a spreadsheet shows them
-    try:
-        for number, record in enumerate(reader, start=2):
-            if is_sample(record.values()):
-                samples += 1
-                continue
-            if extra := record.get(_EXTRA):
-                columns = len(reader.fieldnames or [])
-                code = _text(next(iter(record.values()), None)) or None
-                errors.add(number, code, f"{len(extra)} value(s) more than the header's {columns} columns")
-                continue
-            rows.append((number, record))
-    except csv.Error as exc:
-        errors.add(number + 1, None, f"not readable as CSV ({exc})")
-    return rows, samples
-
-
-def _yaml_rows(path: Path, errors: RowErrors) -> list[tuple[str, int, dict[Any, Any]]]:
-    """(units or contacts, line, mapping) of a YAML org file, read with the pack loader's limits."""
-    try:
-        data, positions = load_with_positions(read_yaml_text(path, max_bytes=MAX_YAML_BYTES))
-    except YamlSyntaxError as exc:
-        raise ImportRefused([f"{path.name}:{exc.mark.line}:{exc.mark.col}: {exc.message}"]) from None
-    if not isinstance(data, dict) or set(data) - {"units", "contacts"}:
-        raise ImportRefused([f"{path.name}: expected the keys units and contacts only"])
-    rows = []
-    for key in ("units", "contacts"):
-        items = data.get(key) or []
-        if not isinstance(items, list):
-            errors.add(positions.at((key,)).line, None, f"{key} is a list")
-            continue
-        for index, item in enumerate(items):
-            line = positions.at((key, index)).line
-            if not isinstance(item, dict):
-                errors.add(line, None, f"each of {key} is a mapping")
-                continue
-            rows.append((key, line, item))
-    return rows
-
-
-def _check_lengths(raw: dict[Any, Any], number: int, errors: RowErrors) -> None:
-    """A value longer than a spreadsheet cell may hold is an error of its row."""
-    for key, value in raw.items():
-        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-            errors.add(number, None, f"column {key}: {len(value):,} characters, more than {MAX_CELL_CHARS:,}")

@@ -17,10 +17,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, and_, func, or_, select, update
+from sqlalchemy import CursorResult, Engine, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col
 
 from models.database import read_connection, reading, transaction
 from models.tables import Notice
@@ -62,7 +63,8 @@ class RetryPolicy:
         >>> RetryPolicy().next_try(3, datetime(2026, 11, 23, 0, 0, tzinfo=UTC)).isoformat()
         '2026-11-23T00:20:00+00:00'
         """
-        return at + min(self.base * (2 ** max(attempts - 1, 0)), self.ceiling)
+        factor: int = 2 ** max(attempts - 1, 0)  # int ** int is typed Any; the exponent is never negative
+        return at + min(self.base * factor, self.ceiling)
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ def enqueue(engine: Engine, drafts: Sequence[NoticeDraft], *, at: datetime) -> s
         for start in range(0, len(drafts), 1000):
             chunk = drafts[start : start + 1000]
             keys = [d.key for d in chunk]
-            existing = set(session.scalars(select(Notice.key).where(Notice.key.in_(keys))))
+            existing = set(session.scalars(select(col(Notice.key)).where(col(Notice.key).in_(keys))))
             rows = [
                 {**d.__dict__, "status": "pending", "attempts": 0, "created_at": at}
                 for d in chunk
@@ -132,11 +134,11 @@ def ready(
 ) -> list[Notice]:
     """Notices that may be delivered now: pending or failed, and not held back (quiet hours,
     back-off). Only a look: delivery goes through :func:`claim`."""
-    query = select(Notice).where(_ready_now(at)).order_by(Notice.id)
+    query = select(Notice).where(_ready_now(at)).order_by(col(Notice.id))
     if ids is not None:
-        query = query.where(Notice.id.in_(list(ids)))
+        query = query.where(col(Notice.id).in_(list(ids)))
     if keys is not None:
-        query = query.where(Notice.key.in_(list(keys)))
+        query = query.where(col(Notice.key).in_(list(keys)))
     if limit:
         query = query.limit(limit)
     with reading(engine) as session:
@@ -221,11 +223,11 @@ def record(
 def notices(
     engine: Engine, *, status: str | None = None, obligation_id: int | None = None, limit: int | None = 200
 ) -> list[Notice]:
-    query = select(Notice).order_by(Notice.id.desc())
+    query = select(Notice).order_by(col(Notice.id).desc())
     if status:
-        query = query.where(Notice.status == status)
+        query = query.where(col(Notice.status) == status)
     if obligation_id:
-        query = query.where(Notice.obligation_id == obligation_id)
+        query = query.where(col(Notice.obligation_id) == obligation_id)
     if limit:
         query = query.limit(limit)
     with reading(engine) as session:
@@ -234,15 +236,18 @@ def notices(
 
 def counts(engine: Engine) -> dict[str, int]:
     with read_connection(engine) as connection:
-        return dict(connection.execute(select(Notice.status, func.count()).group_by(Notice.status)).tuples().all())
+        return dict(
+            connection.execute(select(col(Notice.status), func.count()).group_by(col(Notice.status))).tuples().all()
+        )
 
 
 def requeue(engine: Engine, *, at: datetime, ids: Sequence[int] | None = None, dead: bool = False) -> int:
     """Make failed (and with ``dead``, dead) notices ready now; returns how many."""
     states = ("failed", "dead") if dead else ("failed",)
-    query = update(Notice).where(Notice.status.in_(states))
+    query = update(Notice).where(col(Notice.status).in_(states))
     if ids:
-        query = query.where(Notice.id.in_(list(ids)))
+        query = query.where(col(Notice.id).in_(list(ids)))
     with transaction(engine) as session:
-        result = session.execute(query.values(status="pending", not_before=at, owner=None))
+        # An UPDATE gives a CursorResult; Session.execute is typed to return the plain Result.
+        result = cast(CursorResult[Any], session.execute(query.values(status="pending", not_before=at, owner=None)))
         return int(result.rowcount or 0)

@@ -22,7 +22,7 @@ from models.tables import AuditEvent, Cycle, Obligation, Unit, UnitLineage
 from models.units import valid_on
 from rules.calendar import WorkCalendar
 from rules.deadlines import Deadline, pack_deadlines
-from rules.errors import DunghanError
+from rules.errors import ACTION, DunghanError
 from rules.ladder import reminder_plan
 from rules.schema import LEVEL_NAMES, UNIT_TYPE_NAMES, Hop, Pack
 
@@ -127,9 +127,15 @@ def units_valid_on(engine: Engine, day: date) -> list[TreeUnit]:
 
 def tree_on(engine: Engine, day: date) -> Tree:
     """The tree on ``day``, with the successors of parents that ended before it."""
-    query = select(Unit.id, Unit.code, Unit.level, Unit.unit_type, Unit.path, Unit.parent_id, Unit.name).where(
-        valid_on(day)
-    )
+    query = select(
+        col(Unit.id),
+        col(Unit.code),
+        col(Unit.level),
+        col(Unit.unit_type),
+        col(Unit.path),
+        col(Unit.parent_id),
+        col(Unit.name),
+    ).where(valid_on(day))
     with read_connection(engine) as connection:
         units = [TreeUnit(*r) for r in connection.execute(query)]
         valid = {u.id for u in units}
@@ -138,9 +144,9 @@ def tree_on(engine: Engine, day: date) -> Tree:
         by_id = {u.id: u for u in units}
         for start in range(0, len(ended), 5000):
             for old, new in connection.execute(
-                select(UnitLineage.predecessor_id, UnitLineage.successor_id).where(
+                select(col(UnitLineage.predecessor_id), col(UnitLineage.successor_id)).where(
                     col(UnitLineage.predecessor_id).in_(ended[start : start + 5000]),
-                    col(UnitLineage.successor_id).in_(select(Unit.id).where(valid_on(day))),
+                    col(UnitLineage.successor_id).in_(select(col(Unit.id)).where(valid_on(day))),
                 )
             ):
                 if new in by_id:
@@ -154,17 +160,20 @@ def scope_paths(engine: Engine, codes: Sequence[str], day: date) -> list[str]:
     with read_connection(engine) as connection:
         found = dict(
             connection.execute(
-                select(Unit.code, Unit.path).where(
-                    Unit.code.in_(codes),
-                    Unit.valid_from <= day,
-                    (Unit.valid_to.is_(None)) | (Unit.valid_to >= day),
+                select(col(Unit.code), col(Unit.path)).where(
+                    col(Unit.code).in_(codes),
+                    col(Unit.valid_from) <= day,
+                    (col(Unit.valid_to).is_(None)) | (col(Unit.valid_to) >= day),
                 )
-            ).all()
+            )
+            .tuples()
+            .all()
         )
     missing = [c for c in codes if c not in found]
     if missing:
         raise DunghanError(
-            f"no unit {missing[0]!r} valid on {day:%d/%m/%Y}: import the tree first (dunghan org import)"
+            f"no unit {missing[0]!r} valid on {day:%d/%m/%Y}: import the tree first ({ACTION})",
+            action="org import",
         )
     return [found[c] for c in codes]
 
@@ -226,8 +235,9 @@ class UnresolvedRecipients(DunghanError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__(
-            "không lập kế hoạch: " + "; ".join(problems) + ". Nhập các đơn vị còn thiếu (dunghan org import shipped, "
-            "hoặc tệp đơn vị của tỉnh), rồi lập lại."
+            "không lập kế hoạch: " + "; ".join(problems) + f". Nhập các đơn vị còn thiếu ({ACTION}, "
+            "hoặc tệp đơn vị của tỉnh), rồi lập lại.",
+            action="org import shipped",
         )
 
 
@@ -264,7 +274,7 @@ def plan_cycle(
     scope_text = ",".join(sorted(scope))
     with transaction(engine) as session:
         cycle = session.scalars(
-            select(Cycle).where(Cycle.pack_id == pack.id, Cycle.year == year, Cycle.scope == scope_text)
+            select(Cycle).where(col(Cycle.pack_id) == pack.id, col(Cycle.year) == year, col(Cycle.scope) == scope_text)
         ).first()
         if cycle is None:
             cycle = Cycle(
@@ -299,7 +309,7 @@ def plan_cycle(
         ]
         stored = {
             (r.unit_id, r.report_id, r.period, r.hop): r
-            for r in session.execute(select(*columns).where(Obligation.cycle_id == cycle.id))
+            for r in session.execute(select(*columns).where(col(Obligation.cycle_id) == cycle.id))
         }
         events: list[dict[str, Any]] = []
         created = [dict(v, cycle_id=cycle.id, state="pending") for k, v in wanted.items() if k not in stored]
@@ -308,7 +318,7 @@ def plan_cycle(
             target = wanted.get(key)
             if target is None:
                 if not row.retired:
-                    session.execute(update(Obligation).where(Obligation.id == row.id).values(retired=True))
+                    session.execute(update(Obligation).where(col(Obligation.id) == row.id).values(retired=True))
                     events.append(_event(now, actor, row.id, "retired", row.state, "no longer asked by the pack"))
                     retired += 1
                 continue
@@ -338,7 +348,7 @@ def plan_cycle(
             else:
                 unchanged += 1
             if changes:
-                session.execute(update(Obligation).where(Obligation.id == row.id).values(**changes))
+                session.execute(update(Obligation).where(col(Obligation.id) == row.id).values(**changes))
         if created:
             session.execute(insert(Obligation), created)
         events.append(

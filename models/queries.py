@@ -13,11 +13,14 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, case, func, literal, null, select
 from sqlalchemy.sql import Select
+from sqlmodel import col
 
 from models.database import read_connection
 from models.tables import OPEN_OBLIGATION, OPEN_STATES, Contact, Cycle, Obligation, Submission, Unit
 from models.units import UnitRef, ancestry, subtree, unit_at, unit_during, units_under_any
 from rules.calendar import VIETNAM, WorkCalendar, end_of_day
+from rules.errors import FIELD
+from rules.scope import Everywhere
 
 DONE_STATES = ("submitted", "accepted")
 
@@ -26,19 +29,23 @@ def _contact(role: str, field: Any) -> Any:
     """The first active contact of a role at the obligation's unit, as a scalar subquery."""
     return (
         select(field)
-        .where(Contact.unit_id == Obligation.unit_id, Contact.role == role, Contact.active.is_(True))
-        .order_by(Contact.id)
+        .where(
+            col(Contact.unit_id) == col(Obligation.unit_id), col(Contact.role) == role, col(Contact.active).is_(True)
+        )
+        .order_by(col(Contact.id))
         .limit(1)
         .scalar_subquery()
     )
 
 
 def scope_unit(
-    engine: Engine, under: UnitRef | str | None, *, on: date | None, year: int | None, today: date
+    engine: Engine, under: UnitRef | str | Everywhere, *, on: date | None, year: int | None, today: date
 ) -> UnitRef | None:
-    """The unit ``under`` names: a code is looked up on ``on`` (--at), else over ``year`` (refused
-    when the code named two units that year), else on ``today``."""
-    if under is None or isinstance(under, UnitRef):
+    """The unit ``under`` names (None: everywhere): a code is looked up on ``on``, else over
+    ``year`` (refused when the code named two units that year), else on ``today``."""
+    if isinstance(under, Everywhere):
+        return None
+    if isinstance(under, UnitRef):
         return under
     if on is not None:
         return unit_at(engine, under, on)
@@ -48,7 +55,7 @@ def scope_unit(
             under,
             date(year, 1, 1),
             date(year, 12, 31),
-            advice=f"Chọn đơn vị bằng ngày của nó, ví dụ --at {year}-12-31 hoặc --at {year}-01-01.",
+            advice=f"Chọn đơn vị bằng ngày của nó, ví dụ {FIELD} {year}-12-31 hoặc {FIELD} {year}-01-01.",
         )
     return unit_at(engine, under, today)
 
@@ -56,11 +63,11 @@ def scope_unit(
 def _scope(query: Select[Any], units: Sequence[UnitRef], report: str | None, level: str | None) -> Select[Any]:
     if units:
         # The units under the scope first (a few thousand at most), then their obligations.
-        query = query.where(Obligation.unit_id.in_(select(Unit.id).where(units_under_any(list(units)))))
+        query = query.where(col(Obligation.unit_id).in_(select(col(Unit.id)).where(units_under_any(list(units)))))
     if report is not None:
-        query = query.where(Obligation.report_id == report)
+        query = query.where(col(Obligation.report_id) == report)
     if level is not None:
-        query = query.where(Obligation.unit_level == level)
+        query = query.where(col(Obligation.unit_level) == level)
     return query
 
 
@@ -92,7 +99,7 @@ def overdue(
     *,
     at: datetime,
     calendar: WorkCalendar,
-    under: UnitRef | str | None = None,
+    under: UnitRef | str | Everywhere,
     report: str | None = None,
     level: str | None = None,
     soon: int = 3,
@@ -103,32 +110,38 @@ def overdue(
     horizon = end_of_day(calendar.add_working_days(at.date(), soon)) if soon > 0 else at
     query = (
         select(
-            Unit.code,
-            Unit.name,
-            Unit.level,
-            Obligation.report_id,
-            Obligation.report_name,
-            Obligation.period,
-            Obligation.hop,
-            Obligation.due_date,
-            Obligation.due_at,
-            Obligation.wording,
-            Obligation.state,
-            Obligation.late_with_permission,
-            Obligation.recipient_name,
+            col(Unit.code),
+            col(Unit.name),
+            col(Unit.level),
+            col(Obligation.report_id),
+            col(Obligation.report_name),
+            col(Obligation.period),
+            col(Obligation.hop),
+            col(Obligation.due_date),
+            col(Obligation.due_at),
+            col(Obligation.wording),
+            col(Obligation.state),
+            col(Obligation.late_with_permission),
+            col(Obligation.recipient_name),
             _contact("focal_point", Contact.name).label("focal_point"),
             _contact("focal_point", Contact.email).label("focal_point_email"),
             _contact("head", Contact.name).label("head"),
             _contact("head", Contact.email).label("head_email"),
         )
-        .join(Unit, Unit.id == Obligation.unit_id)
+        .join(Unit, col(Unit.id) == col(Obligation.unit_id))
         .where(
             OPEN_OBLIGATION,
-            Obligation.retired.is_(False),
-            Obligation.due_at <= horizon,
+            col(Obligation.retired).is_(False),
+            col(Obligation.due_at) <= horizon,
         )
         # Ties broken by the partial index's own columns, so the database can stop after `limit`.
-        .order_by(Obligation.due_at, Obligation.unit_id, Obligation.report_id, Obligation.period, Obligation.hop)
+        .order_by(
+            col(Obligation.due_at),
+            col(Obligation.unit_id),
+            col(Obligation.report_id),
+            col(Obligation.period),
+            col(Obligation.hop),
+        )
     )
     day = at.astimezone(VIETNAM).date()
     top = scope_unit(engine, under, on=day, year=None, today=day)
@@ -141,11 +154,7 @@ def overdue(
     result = []
     for r in rows:
         late = r.due_at < at
-        days = (
-            calendar.working_days_between(r.due_date, today)
-            if late
-            else calendar.working_days_between(today, r.due_date)
-        )
+        days = max(1, calendar.days_late(r.due_date, today)) if late else calendar.days_left(today, r.due_date)
         result.append(
             OverdueRow(
                 "quá hạn" if late else "sắp đến hạn",
@@ -159,7 +168,7 @@ def overdue(
                 r.due_date,
                 r.due_at,
                 r.wording,
-                max(days, 1) if late else max(days, 0),
+                days,
                 r.state,
                 r.late_with_permission,
                 r.focal_point,
@@ -198,7 +207,7 @@ def status(
     *,
     at: datetime,
     year: int | None = None,
-    under: UnitRef | str | None = None,
+    under: UnitRef | str | Everywhere,
     under_on: date | None = None,
     report: str | None = None,
     level: str | None = None,
@@ -212,13 +221,13 @@ def status(
     is old Bắc Giang's and old Bắc Ninh's), each row labelled with the unit it came from.
     """
     first = (
-        select(Submission.obligation_id, func.min(Submission.submitted_at).label("first_at"))
-        .group_by(Submission.obligation_id)
+        select(col(Submission.obligation_id), func.min(col(Submission.submitted_at)).label("first_at"))
+        .group_by(col(Submission.obligation_id))
         .subquery()
     )
-    done = Obligation.state.in_(DONE_STATES)
-    open_ = Obligation.state.in_(OPEN_STATES)
-    exempted = Obligation.state == "exempted"
+    done = col(Obligation.state).in_(DONE_STATES)
+    open_ = col(Obligation.state).in_(OPEN_STATES)
+    exempted = col(Obligation.state) == "exempted"
     top = scope_unit(engine, under, on=under_on, year=year, today=at.astimezone(VIETNAM).date())
     scope: list[UnitRef] = []
     if top is not None:
@@ -232,24 +241,34 @@ def status(
     query = (
         select(
             came_from.label("came_from"),
-            Obligation.unit_level.label("level"),
-            Obligation.report_id,
-            Obligation.period,
+            col(Obligation.unit_level).label("level"),
+            col(Obligation.report_id),
+            col(Obligation.period),
             func.sum(case((exempted, 0), else_=1)).label("expected"),
             func.sum(case((done, 1), else_=0)).label("submitted"),
-            func.sum(case((and_(done, first.c.first_at <= Obligation.due_at), 1), else_=0)).label("on_time"),
-            func.sum(case((and_(open_, Obligation.due_at < at), 1), else_=0)).label("overdue"),
+            func.sum(case((and_(done, first.c.first_at <= col(Obligation.due_at)), 1), else_=0)).label("on_time"),
+            func.sum(case((and_(open_, col(Obligation.due_at) < at), 1), else_=0)).label("overdue"),
             func.sum(case((exempted, 1), else_=0)).label("exempted"),
         )
-        .join(Cycle, Cycle.id == Obligation.cycle_id)
-        .outerjoin(first, first.c.obligation_id == Obligation.id)
-        .where(Obligation.retired.is_(False))
-        .join(Unit, Unit.id == Obligation.unit_id)
-        .group_by(*([came_from] if labelled else []), Obligation.unit_level, Obligation.report_id, Obligation.period)
-        .order_by(Obligation.report_id, Obligation.period, *([came_from] if labelled else []), Obligation.unit_level)
+        .join(Cycle, col(Cycle.id) == col(Obligation.cycle_id))
+        .outerjoin(first, first.c.obligation_id == col(Obligation.id))
+        .where(col(Obligation.retired).is_(False))
+        .join(Unit, col(Unit.id) == col(Obligation.unit_id))
+        .group_by(
+            *([came_from] if labelled else []),
+            col(Obligation.unit_level),
+            col(Obligation.report_id),
+            col(Obligation.period),
+        )
+        .order_by(
+            col(Obligation.report_id),
+            col(Obligation.period),
+            *([came_from] if labelled else []),
+            col(Obligation.unit_level),
+        )
     )
     if year is not None:
-        query = query.where(Cycle.year == year)
+        query = query.where(col(Cycle.year) == year)
     query = _scope(query, scope, report, level)
     with read_connection(engine) as connection:
         rows = connection.execute(query).all()

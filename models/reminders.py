@@ -10,14 +10,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Engine, Row, and_, func, select
 from sqlalchemy.orm import Session, aliased
+from sqlmodel import col
 
 from models.database import read_connection
 from models.tables import OPEN_OBLIGATION, AuditEvent, Contact, Cycle, Notice, Obligation, Unit
 from models.units import UNIT_COLUMNS, UnitRef, parent_on, subtree, valid_on
 from rules.ladder import ReminderPlan
+from rules.scope import Everywhere
 
 
 @dataclass(frozen=True)
@@ -57,43 +60,45 @@ class ContactRow:
     active: bool
 
 
-def contact_row(c: Contact) -> ContactRow:
+def contact_row(c: Contact | Row[Any]) -> ContactRow:
+    """From a :class:`Contact`, or a Core row selected from its table (same attribute names)."""
+    assert c.id is not None, "a stored contact has an id"
     channels = tuple(ch.strip() for ch in (c.channels or "").split(",") if ch.strip())
     return ContactRow(c.id, c.unit_id, c.name, c.role, c.email, c.zalo_user_id, c.zalo_phone, channels, c.active)
 
 
-def open_obligations(engine: Engine, *, under_path: str | None = None) -> list[OpenObligation]:
+def open_obligations(engine: Engine, *, under: UnitRef | Everywhere) -> list[OpenObligation]:
     """Every open (pending or returned), current obligation, optionally under one unit."""
     query = (
         select(
-            Obligation.id,
-            Obligation.state,
-            Obligation.cycle_id,
-            Cycle.pack_id,
-            Obligation.report_id,
-            Obligation.report_name,
-            Obligation.period,
-            Obligation.hop,
-            Obligation.unit_id,
-            Unit.code,
-            Unit.name,
-            Unit.path,
-            Unit.parent_id,
-            Obligation.recipient_unit_id,
-            Obligation.recipient_name,
-            Obligation.wording,
-            Obligation.due_date,
-            Obligation.due_at,
-            Obligation.rolled_reason,
-            Obligation.returned_at,
+            col(Obligation.id),
+            col(Obligation.state),
+            col(Obligation.cycle_id),
+            col(Cycle.pack_id),
+            col(Obligation.report_id),
+            col(Obligation.report_name),
+            col(Obligation.period),
+            col(Obligation.hop),
+            col(Obligation.unit_id),
+            col(Unit.code),
+            col(Unit.name),
+            col(Unit.path),
+            col(Unit.parent_id),
+            col(Obligation.recipient_unit_id),
+            col(Obligation.recipient_name),
+            col(Obligation.wording),
+            col(Obligation.due_date),
+            col(Obligation.due_at),
+            col(Obligation.rolled_reason),
+            col(Obligation.returned_at),
         )
-        .join(Unit, Unit.id == Obligation.unit_id)
-        .join(Cycle, Cycle.id == Obligation.cycle_id)
-        .where(OPEN_OBLIGATION, Obligation.retired.is_(False))
-        .order_by(Obligation.id)
+        .join(Unit, col(Unit.id) == col(Obligation.unit_id))
+        .join(Cycle, col(Cycle.id) == col(Obligation.cycle_id))
+        .where(OPEN_OBLIGATION, col(Obligation.retired).is_(False))
+        .order_by(col(Obligation.id))
     )
-    if under_path:
-        query = query.where(Unit.path.startswith(under_path))
+    if isinstance(under, UnitRef):
+        query = query.where(subtree(under))
     with read_connection(engine) as connection:
         return [OpenObligation(*row) for row in connection.execute(query)]
 
@@ -104,7 +109,9 @@ def reminder_plans(engine: Engine, cycle_ids: Iterable[int]) -> dict[int, Remind
     if not wanted:
         return {}
     with read_connection(engine) as connection:
-        rows = connection.execute(select(Cycle.id, Cycle.pack_id, Cycle.reminders).where(Cycle.id.in_(wanted)))
+        rows = connection.execute(
+            select(col(Cycle.id), col(Cycle.pack_id), col(Cycle.reminders)).where(col(Cycle.id).in_(wanted))
+        )
         return {i: ReminderPlan.from_json(text) if text else pack for i, pack, text in rows}
 
 
@@ -114,7 +121,9 @@ def contacts_by_unit(engine: Engine, unit_ids: Iterable[int]) -> dict[int, list[
     with read_connection(engine) as connection:
         for start in range(0, len(wanted), 5000):
             chunk = wanted[start : start + 5000]
-            for c in connection.execute(select(Contact).where(Contact.unit_id.in_(chunk)).order_by(Contact.id)):
+            for c in connection.execute(
+                select(Contact).where(col(Contact.unit_id).in_(chunk)).order_by(col(Contact.id))
+            ):
                 found[c.unit_id].append(contact_row(c))
     return found
 
@@ -122,9 +131,9 @@ def contacts_by_unit(engine: Engine, unit_ids: Iterable[int]) -> dict[int, list[
 def sent_steps(engine: Engine) -> set[tuple[int, str]]:
     """(obligation, ladder:step@day) already in the outbox, for open obligations."""
     query = (
-        select(Notice.obligation_id, Notice.step)
-        .join(Obligation, Obligation.id == Notice.obligation_id)
-        .where(OPEN_OBLIGATION, Notice.kind == "reminder")
+        select(col(Notice.obligation_id), col(Notice.step))
+        .join(Obligation, col(Obligation.id) == col(Notice.obligation_id))
+        .where(OPEN_OBLIGATION, col(Notice.kind) == "reminder")
         .distinct()
     )
     with read_connection(engine) as connection:
@@ -134,13 +143,14 @@ def sent_steps(engine: Engine) -> set[tuple[int, str]]:
 def reminders_sent(engine: Engine) -> dict[int, int]:
     """How many reminder steps each open obligation has had (for the escalation's wording)."""
     query = (
-        select(Notice.obligation_id, func.count(func.distinct(Notice.step)))
-        .join(Obligation, Obligation.id == Notice.obligation_id)
-        .where(OPEN_OBLIGATION, Notice.status == "sent")
-        .group_by(Notice.obligation_id)
+        select(col(Notice.obligation_id), func.count(func.distinct(col(Notice.step))))
+        .join(Obligation, col(Obligation.id) == col(Notice.obligation_id))
+        .where(OPEN_OBLIGATION, col(Notice.status) == "sent")
+        .group_by(col(Notice.obligation_id))
     )
     with read_connection(engine) as connection:
-        return dict(connection.execute(query).tuples().all())
+        rows = connection.execute(query).tuples().all()
+    return {o: n for o, n in rows if o is not None}  # the join leaves no notice without an obligation
 
 
 def return_reasons(engine: Engine, obligation_ids: Iterable[int]) -> dict[int, str | None]:
@@ -149,17 +159,22 @@ def return_reasons(engine: Engine, obligation_ids: Iterable[int]) -> dict[int, s
     if not wanted:
         return {}
     latest = (
-        select(AuditEvent.entity_id, func.max(AuditEvent.id).label("last"))
-        .where(AuditEvent.entity == "obligation", AuditEvent.action == "return", AuditEvent.entity_id.in_(wanted))
-        .group_by(AuditEvent.entity_id)
+        select(col(AuditEvent.entity_id), func.max(col(AuditEvent.id)).label("last"))
+        .where(
+            col(AuditEvent.entity) == "obligation",
+            col(AuditEvent.action) == "return",
+            col(AuditEvent.entity_id).in_(wanted),
+        )
+        .group_by(col(AuditEvent.entity_id))
         .subquery()
     )
     event = aliased(AuditEvent)
-    query = select(event.entity_id, event.note).join(
+    query = select(col(event.entity_id), col(event.note)).join(
         latest, and_(latest.c.entity_id == event.entity_id, latest.c.last == event.id)
     )
     with read_connection(engine) as connection:
-        return dict(connection.execute(query).tuples().all())
+        rows = connection.execute(query).tuples().all()
+    return {i: note for i, note in rows if i is not None}  # the ids asked for are all set
 
 
 @dataclass(frozen=True)
@@ -172,9 +187,9 @@ def supervisors(engine: Engine, *, on: date) -> list[Supervisor]:
     """Active contacts with the supervisor role at units valid on ``on``, with their unit."""
     query = (
         select(Contact, *UNIT_COLUMNS)
-        .join(Unit, Unit.id == Contact.unit_id)
-        .where(Contact.role == "supervisor", Contact.active.is_(True), valid_on(on))
-        .order_by(Contact.id)
+        .join(Unit, col(Unit.id) == col(Contact.unit_id))
+        .where(col(Contact.role) == "supervisor", col(Contact.active).is_(True), valid_on(on))
+        .order_by(col(Contact.id))
     )
     with Session(engine) as session:
         return [Supervisor(contact_row(row[0]), UnitRef(*row[1:])) for row in session.execute(query)]
@@ -185,8 +200,8 @@ def open_count_under(engine: Engine, unit: UnitRef) -> int:
     query = (
         select(func.count())
         .select_from(Obligation)
-        .join(Unit, Unit.id == Obligation.unit_id)
-        .where(OPEN_OBLIGATION, Obligation.retired.is_(False), subtree(unit, include_self=False))
+        .join(Unit, col(Unit.id) == col(Obligation.unit_id))
+        .where(OPEN_OBLIGATION, col(Obligation.retired).is_(False), subtree(unit, include_self=False))
     )
     with read_connection(engine) as connection:
         return int(connection.execute(query).scalar_one())
@@ -197,7 +212,7 @@ def watched_subtree(engine: Engine, unit: UnitRef, day: date) -> UnitRef:
     their unit has nothing under it (a department watches its level)."""
     with read_connection(engine) as connection:
         has_children = connection.execute(
-            select(Unit.id).where(subtree(unit, include_self=False), valid_on(day)).limit(1)
+            select(col(Unit.id)).where(subtree(unit, include_self=False), valid_on(day)).limit(1)
         ).first()
         if has_children:
             return unit
@@ -212,8 +227,8 @@ def obligation_facts(engine: Engine, ids: Iterable[int]) -> dict[int, dict[str, 
             i: {"unit": code, "report": report, "period": period}
             for start in range(0, len(wanted), 5000)
             for i, code, report, period in connection.execute(
-                select(Obligation.id, Unit.code, Obligation.report_id, Obligation.period)
-                .join(Unit, Unit.id == Obligation.unit_id)
-                .where(Obligation.id.in_(wanted[start : start + 5000]))
+                select(col(Obligation.id), col(Unit.code), col(Obligation.report_id), col(Obligation.period))
+                .join(Unit, col(Unit.id) == col(Obligation.unit_id))
+                .where(col(Obligation.id).in_(wanted[start : start + 5000]))
             )
         }

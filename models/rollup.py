@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import BigInteger, Engine, cast, func, or_, select, true
+from sqlmodel import col
 
 from models.database import read_connection
 from models.planning import scope_paths
@@ -26,6 +27,7 @@ from models.units import UnitRef, ancestry, unit_by_id, valid_on
 from rules.activity import MEDIA_KINDS, CampaignWindow, PackCampaign, campaign_window, find_campaign
 from rules.errors import DunghanError
 from rules.schema import LEVEL_ORDER, Pack
+from rules.scope import Everywhere
 
 
 @dataclass(frozen=True)
@@ -167,21 +169,21 @@ class _Unit:
 
 
 def _under(paths: Sequence[str]) -> Any:
-    return or_(*(Unit.path.startswith(p) for p in paths)) if paths else true()
+    return or_(*(col(Unit.path).startswith(p) for p in paths)) if paths else true()
 
 
 def _units(engine: Engine, day: date, paths: Sequence[str]) -> list[_Unit]:
-    query = select(Unit.id, Unit.code, Unit.name, Unit.level, Unit.unit_type, Unit.path).where(
-        valid_on(day), _under(paths)
-    )
+    query = select(
+        col(Unit.id), col(Unit.code), col(Unit.name), col(Unit.level), col(Unit.unit_type), col(Unit.path)
+    ).where(valid_on(day), _under(paths))
     with read_connection(engine) as connection:
         return [_Unit(*r) for r in connection.execute(query)]
 
 
 def _unit_named(engine: Engine, code: str, day: date) -> _Unit | None:
-    query = select(Unit.id, Unit.code, Unit.name, Unit.level, Unit.unit_type, Unit.path).where(
-        Unit.code == code, valid_on(day)
-    )
+    query = select(
+        col(Unit.id), col(Unit.code), col(Unit.name), col(Unit.level), col(Unit.unit_type), col(Unit.path)
+    ).where(col(Unit.code) == code, valid_on(day))
     with read_connection(engine) as connection:
         row = connection.execute(query).first()
     return _Unit(*row) if row else None
@@ -212,11 +214,15 @@ def _sums(engine: Engine, campaign_id: str, year: int, day: date, paths: Sequenc
     columns += [f"media_{kind}" for kind in MEDIA_KINDS]
     # PostgreSQL sums bigints as numeric: cast back, so rows come as ints, not Decimals to convert.
     sums = [cast(func.sum(getattr(ActivityLog, c)), BigInteger) for c in columns]
-    units = select(Unit.id).where(valid_on(day), _under(paths))
+    units = select(col(Unit.id)).where(valid_on(day), _under(paths))
     query = (
-        select(ActivityLog.unit_id, ActivityLog.activity_type, func.count(), *sums)
-        .where(ActivityLog.campaign_id == campaign_id, ActivityLog.year == year, ActivityLog.unit_id.in_(units))
-        .group_by(ActivityLog.unit_id, ActivityLog.activity_type)
+        select(col(ActivityLog.unit_id), col(ActivityLog.activity_type), func.count(), *sums)
+        .where(
+            col(ActivityLog.campaign_id) == campaign_id,
+            col(ActivityLog.year) == year,
+            col(ActivityLog.unit_id).in_(units),
+        )
+        .group_by(col(ActivityLog.unit_id), col(ActivityLog.activity_type))
     )
     with read_connection(engine) as connection:
         return {(r[0], r[1]): list(r[2:]) for r in connection.execute(query)}
@@ -234,10 +240,11 @@ def rollup(
     *,
     campaign: str | PackCampaign,
     year: int,
-    under: str | None = None,
+    under: str | Everywhere,
     packs: Sequence[Pack] | None = None,
 ) -> Rollup:
-    """Roll up a campaign's logs for ``year``, everywhere or under the unit ``under`` (a code).
+    """Roll up a campaign's logs for ``year``, under the unit ``under`` (a code, the unit holding it
+    on the window's last day) or :data:`EVERYWHERE` (the pack's own scope if it has one).
 
     ``campaign`` is a campaign id, looked up among ``packs`` (the shipped ones by default) that
     apply in ``year``, or a chosen :class:`PackCampaign`.
@@ -254,13 +261,14 @@ def rollup(
     day = window.end
     scope = scope_paths(engine, chosen.pack.scope, day) if chosen.pack.scope else []
     top: _Unit | None = None
-    if under is not None:
-        top = _unit_named(engine, under, day)
-        if top is None:
-            raise DunghanError(f"no unit {under!r} valid on {day:%d/%m/%Y}")
-        paths = [top.path]
-    else:
+    under_code = None if isinstance(under, Everywhere) else under
+    if under_code is None:
         paths = scope
+    else:
+        top = _unit_named(engine, under_code, day)
+        if top is None:
+            raise DunghanError(f"no unit {under_code!r} valid on {day:%d/%m/%Y}")
+        paths = [top.path]
     units = _units(engine, day, paths)
     loggers = chosen.loggers()
     expected = {
@@ -320,7 +328,7 @@ def rollup(
         year=year,
         window=window,
         tree_day=day,
-        under=under,
+        under=under_code,
         under_name=top.name if top else None,
         expected=len(expected),
         logged=len(expected & per_unit.keys()),

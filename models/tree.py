@@ -19,12 +19,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, insert, select, text, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models.database import refresh_statistics, transaction
 from models.lineage import check_rows, holder_on, holders, write_pairs
 from models.org_rows import ContactRow, ImportRefused, LineageRow, UnitRow, merged_codes
 from models.tables import Contact, Unit
+from rules.errors import FIELD
 from rules.text import clean_text
 
 MINISTRY_CODE = "BNV"  # Bộ Nội vụ, which took over gender equality from 01/03/2025
@@ -92,7 +93,7 @@ def _stored_units(session: Session) -> dict[str, list[StoredUnit]]:
     """Every stored version of every unit, by code."""
     stored: dict[str, list[StoredUnit]] = defaultdict(list)
     columns = [getattr(Unit, name) for name in UNIT_FIELDS]
-    query = select(Unit.id, Unit.code, Unit.valid_from, Unit.valid_to, Unit.path, *columns)
+    query = select(col(Unit.id), col(Unit.code), col(Unit.valid_from), col(Unit.valid_to), col(Unit.path), *columns)
     for unit in session.execute(query):
         values = {name: getattr(unit, name) for name in UNIT_FIELDS}
         stored[unit.code].append(StoredUnit(unit.id, unit.code, unit.valid_from, unit.valid_to, unit.path, values))
@@ -271,7 +272,9 @@ def _import_units(
                     "source": source,
                 }
             )
-        ids = session.execute(insert(Unit).returning(Unit.id, Unit.code, Unit.valid_from, Unit.path), values).all()
+        ids = session.execute(
+            insert(Unit).returning(col(Unit.id), col(Unit.code), col(Unit.valid_from), col(Unit.path)), values
+        ).all()
         for unit_id, code, valid_from, path in ids:
             placed[(code, valid_from)] = (unit_id, path)
         pending = waiting
@@ -282,7 +285,7 @@ def _import_units(
         if (row.code, row.valid_from) in same and _unit_values(row) != same[(row.code, row.valid_from)].values
     ]
     for row, version in changed:
-        session.execute(update(Unit).where(Unit.id == version.id).values(_unit_values(row) | {"source": source}))
+        session.execute(update(Unit).where(col(Unit.id) == version.id).values(_unit_values(row) | {"source": source}))
     return ImportSummary(
         units_inserted=inserted, units_updated=len(changed), units_unchanged=len(same) - len(changed) + skipped
     )
@@ -327,14 +330,14 @@ def _contact_units(
         elif len(held) == 1:
             chosen = held[0]
         else:
-            errors.append(f"{where}: this code names {len(held)} units ({_holding(held)}); say on which day (--at)")
+            errors.append(f"{where}: this code names {len(held)} units ({_holding(held)}); say on which day ({FIELD})")
             continue
         if chosen is None:
             errors.append(f"{where}: no unit has this code")
             continue
         found[code] = chosen.id
     if errors:
-        raise ImportRefused(errors)
+        raise ImportRefused(errors, field="at")
     return found
 
 
@@ -376,7 +379,9 @@ def _import_contacts(
     columns = [Contact.id, Contact.unit_id, Contact.role, *(getattr(Contact, name) for name in CONTACT_FIELDS)]
     stored = [
         dict(r._mapping)
-        for r in session.execute(select(*columns).where(Contact.unit_id.in_(unit_ids.values())).order_by(Contact.id))
+        for r in session.execute(
+            select(*columns).where(col(Contact.unit_id).in_(unit_ids.values())).order_by(col(Contact.id))
+        )
     ]
     claimed: set[int] = set()
     inserts: list[dict[str, Any]] = []
@@ -409,7 +414,7 @@ def _import_contacts(
     if updates:
         session.execute(update(Contact), updates)  # by primary key, one statement for all
     if deactivate:
-        session.execute(update(Contact).where(Contact.id.in_(sorted(deactivate))).values(active=False))
+        session.execute(update(Contact).where(col(Contact.id).in_(sorted(deactivate))).values(active=False))
     return ImportSummary(
         contacts_inserted=len(inserts),
         contacts_updated=len(updates),

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, and_, case, func, literal, or_, select, tuple_
+from sqlmodel import col
 
 from models.database import read_connection
 from models.queries import DONE_STATES
@@ -51,34 +52,34 @@ def trend(
     with read_connection(engine) as connection:
         scope = ancestry(connection, unit)
     first = (
-        select(Submission.obligation_id, func.min(Submission.submitted_at).label("first_at"))
-        .group_by(Submission.obligation_id)
+        select(col(Submission.obligation_id), func.min(col(Submission.submitted_at)).label("first_at"))
+        .group_by(col(Submission.obligation_id))
         .subquery()
     )
-    done = Obligation.state.in_(DONE_STATES)
+    done = col(Obligation.state).in_(DONE_STATES)
     came_from: Any = case(*((subtree(u), literal(u.tag)) for u in scope), else_=literal(""))
     query = (
         select(
-            Obligation.period,
-            Cycle.pack_id,
-            Obligation.report_id,
+            col(Obligation.period),
+            col(Cycle.pack_id),
+            col(Obligation.report_id),
             came_from.label("came_from"),
-            func.sum(case((Obligation.state == "exempted", 0), else_=1)).label("expected"),
+            func.sum(case((col(Obligation.state) == "exempted", 0), else_=1)).label("expected"),
             func.sum(case((done, 1), else_=0)).label("submitted"),
-            func.sum(case((and_(done, first.c.first_at <= Obligation.due_at), 1), else_=0)).label("on_time"),
+            func.sum(case((and_(done, first.c.first_at <= col(Obligation.due_at)), 1), else_=0)).label("on_time"),
         )
-        .join(Cycle, Cycle.id == Obligation.cycle_id)
-        .join(Unit, Unit.id == Obligation.unit_id)
-        .outerjoin(first, first.c.obligation_id == Obligation.id)
+        .join(Cycle, col(Cycle.id) == col(Obligation.cycle_id))
+        .join(Unit, col(Unit.id) == col(Obligation.unit_id))
+        .outerjoin(first, first.c.obligation_id == col(Obligation.id))
         .where(
-            Obligation.retired.is_(False),
-            Obligation.hop == hop,
-            tuple_(Cycle.pack_id, Obligation.report_id).in_([(p.id, r.id) for p, r in series]),
+            col(Obligation.retired).is_(False),
+            col(Obligation.hop) == hop,
+            tuple_(col(Cycle.pack_id), col(Obligation.report_id)).in_([(p.id, r.id) for p, r in series]),
             units_under_any(scope),
-            or_(Obligation.due_at <= at, Obligation.state.in_(DONE_STATES)),
+            or_(col(Obligation.due_at) <= at, col(Obligation.state).in_(DONE_STATES)),
         )
-        .group_by(Obligation.period, Cycle.pack_id, Obligation.report_id, came_from)
-        .order_by(Obligation.period, came_from)
+        .group_by(col(Obligation.period), col(Cycle.pack_id), col(Obligation.report_id), came_from)
+        .order_by(col(Obligation.period), came_from)
     )
     with read_connection(engine) as connection:
         rows = connection.execute(query).all()

@@ -22,7 +22,7 @@ from sqlmodel import col
 
 from models.database import read_connection
 from models.tables import Unit, UnitLineage
-from rules.errors import DunghanError
+from rules.errors import ACTION, FIELD, DunghanError
 from rules.schema import LEVEL_ORDER
 
 UNIT_COLUMNS: tuple[Any, ...] = (
@@ -91,7 +91,9 @@ class AmbiguousCode(DunghanError):
         self.code = code
         self.units = units
         named = "; ".join(u.label for u in units)
-        super().__init__(f"mã {code} chỉ {len(units)} đơn vị khác nhau trong khoảng thời gian này: {named}. {advice}")
+        super().__init__(
+            f"mã {code} chỉ {len(units)} đơn vị khác nhau trong khoảng thời gian này: {named}. {advice}", field="at"
+        )
 
 
 def _ref(row: Any) -> UnitRef:
@@ -122,13 +124,15 @@ def subtree(unit: UnitRef, *, include_self: bool = True) -> Any:
 
 def units_named(connection: Connection, code: str) -> list[UnitRef]:
     """Every unit that ever held ``code``, oldest first."""
-    query = select(*UNIT_COLUMNS).where(Unit.code == code).order_by(Unit.valid_from)
+    query = select(*UNIT_COLUMNS).where(col(Unit.code) == code).order_by(col(Unit.valid_from))
     return [_ref(r) for r in connection.execute(query)]
 
 
 def _missing(code: str, units: list[UnitRef], when: str) -> UnitNotFound:
     if not units:
-        return UnitNotFound(f"không có đơn vị mã {code}: kiểm tra mã, hoặc nhập cây đơn vị (dunghan org import)")
+        return UnitNotFound(
+            f"không có đơn vị mã {code}: kiểm tra mã, hoặc nhập cây đơn vị ({ACTION})", action="org import"
+        )
     named = "; ".join(u.label for u in units)
     return UnitNotFound(f"không có đơn vị mã {code} {when}; mã này chỉ: {named}")
 
@@ -154,12 +158,12 @@ def unit_during(engine: Engine | Connection, code: str, start: date, end: date, 
     if not found:
         raise _missing(code, units, when)
     if len(found) > 1:
-        raise AmbiguousCode(code, found, advice or "Chọn ngày bằng --at NGÀY.")
+        raise AmbiguousCode(code, found, advice or f"Chọn ngày bằng {FIELD} NGÀY.")
     return found[0]
 
 
 def unit_by_id(connection: Connection, unit_id: int) -> UnitRef:
-    row = connection.execute(select(*UNIT_COLUMNS).where(Unit.id == unit_id)).first()
+    row = connection.execute(select(*UNIT_COLUMNS).where(col(Unit.id) == unit_id)).first()
     if row is None:
         raise UnitNotFound(f"không có đơn vị số {unit_id}")
     return _ref(row)
@@ -176,10 +180,10 @@ class Link:
 def predecessors(connection: Connection, unit_id: int) -> list[Link]:
     """The units ``unit_id`` took over directly, oldest code first."""
     query = (
-        select(*UNIT_COLUMNS, UnitLineage.took_over_on)
-        .join(UnitLineage, UnitLineage.predecessor_id == Unit.id)
-        .where(UnitLineage.successor_id == unit_id)
-        .order_by(Unit.level, Unit.code)
+        select(*UNIT_COLUMNS, col(UnitLineage.took_over_on))
+        .join(UnitLineage, col(UnitLineage.predecessor_id) == col(Unit.id))
+        .where(col(UnitLineage.successor_id) == unit_id)
+        .order_by(col(Unit.level), col(Unit.code))
     )
     return [Link(_ref(r[:-1]), r[-1]) for r in connection.execute(query)]
 
@@ -187,10 +191,10 @@ def predecessors(connection: Connection, unit_id: int) -> list[Link]:
 def successors(connection: Connection, unit_id: int) -> list[Link]:
     """The units that took over ``unit_id`` directly."""
     query = (
-        select(*UNIT_COLUMNS, UnitLineage.took_over_on)
-        .join(UnitLineage, UnitLineage.successor_id == Unit.id)
-        .where(UnitLineage.predecessor_id == unit_id)
-        .order_by(Unit.level, Unit.code)
+        select(*UNIT_COLUMNS, col(UnitLineage.took_over_on))
+        .join(UnitLineage, col(UnitLineage.successor_id) == col(Unit.id))
+        .where(col(UnitLineage.predecessor_id) == unit_id)
+        .order_by(col(Unit.level), col(Unit.code))
     )
     return [Link(_ref(r[:-1]), r[-1]) for r in connection.execute(query)]
 
@@ -206,9 +210,9 @@ def ancestry(connection: Connection, unit: UnitRef, *, before: date | None = Non
     while frontier:
         rows = connection.execute(
             select(*UNIT_COLUMNS)
-            .join(UnitLineage, UnitLineage.predecessor_id == Unit.id)
+            .join(UnitLineage, col(UnitLineage.predecessor_id) == col(Unit.id))
             .where(col(UnitLineage.successor_id).in_(frontier))
-            .order_by(Unit.code)
+            .order_by(col(Unit.code))
         ).all()
         frontier = []
         for row in rows:

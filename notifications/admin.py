@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from models.outbox import NoticeDraft
-from notifications.render import render
+from notifications.render import render_message
 
 
 def admin_notices(
@@ -27,7 +27,7 @@ def admin_notices(
     service's secret (a bot token, a password): the key holds a hash of it (see
     :func:`address_key`), and only the notice's address, which sending needs, holds the URL.
     """
-    message = render(template, context)
+    message = render_message(template, context)
     return [
         NoticeDraft(
             key=f"{key}:{channel}:{address_key(channel, address)}"[:200],

@@ -56,7 +56,7 @@ from notifications.rate_limit import CircuitBreaker, RateLimiter
 from rules.calendar import VIETNAM
 from rules.errors import DunghanError
 
-Report = Callable[[Notice, Attempt], None]
+OnResult = Callable[[Notice, Attempt], None]  # told each notice's result as it comes
 SMTP_LINES = compat32.clone(linesep="\r\n")  # smtplib leaves bare newlines in bytes alone
 TRIP_AFTER = 3  # failures of a channel in a row before it is left alone for the rest of the run
 MASK = "****"
@@ -70,7 +70,7 @@ class Channel(Protocol):
         """None while the channel is used in this run; once its breaker tripped, why it is not."""
         ...
 
-    def send(self, notices: Sequence[Notice], report: Report) -> None: ...
+    def send(self, notices: Sequence[Notice], report: OnResult) -> None: ...
 
 
 def _unbuildable(error: Exception) -> Attempt:
@@ -79,7 +79,7 @@ def _unbuildable(error: Exception) -> Attempt:
     return Attempt(False, error=reason, retry=False, tried=False)
 
 
-def _masking(report: Report, secrets: Sequence[str]) -> Report:
+def _masking(report: OnResult, secrets: Sequence[str]) -> OnResult:
     """``report`` with the secrets hidden in every error and result, whatever a peer repeated."""
     hidden = [secret for secret in secrets if secret]
 
@@ -108,7 +108,7 @@ class FolderChannel:
     def __init__(self, name: str, folder: Path, *, sender: str, clock: Callable[[], datetime]) -> None:
         self.name, self.folder, self.sender, self.clock = name, folder, sender_address(sender), clock
 
-    def send(self, notices: Sequence[Notice], report: Report) -> None:
+    def send(self, notices: Sequence[Notice], report: OnResult) -> None:
         for notice in notices:
             report(notice, self._write(notice))
 
@@ -244,12 +244,12 @@ class SmtpChannel:
     def server(self) -> str:
         return f"{self.plugin.smtp_host}:{self.plugin.port}"
 
-    def send(self, notices: Sequence[Notice], report: Report) -> None:
+    def send(self, notices: Sequence[Notice], report: OnResult) -> None:
         report = _masking(report, self._secrets)
         for start in range(0, len(notices), self.batch):
             self._batch(notices[start : start + self.batch], report)
 
-    def _batch(self, notices: Sequence[Notice], report: Report) -> None:
+    def _batch(self, notices: Sequence[Notice], report: OnResult) -> None:
         """One session for the batch; a new one after each 421 or drop, until the breaker says stop."""
         queue = deque(notices)
         session: _Session | None = None
@@ -279,7 +279,7 @@ class SmtpChannel:
             if session is not None:
                 _quit(session)
 
-    def _open(self, queue: deque[Notice], report: Report) -> _Session | None:
+    def _open(self, queue: deque[Notice], report: OnResult) -> _Session | None:
         """A new session; if the server cannot be reached, the rest of the batch waits (not tried)."""
         try:
             return self._connect()
@@ -407,7 +407,7 @@ class ZaloChannel:
         mode = f"&mode={self.mode}" if self.mode else ""
         return f"zns://{token}/{target}?base={base}&template={quote(template, safe='')}{mode}{timeout}"
 
-    def send(self, notices: Sequence[Notice], report: Report) -> None:
+    def send(self, notices: Sequence[Notice], report: OnResult) -> None:
         report = _masking(report, [self.token])
         for notice in notices:
             if self.breaker.down:
@@ -467,7 +467,7 @@ class AppriseChannel:
         register()
         self.limiter = limiter
 
-    def send(self, notices: Sequence[Notice], report: Report) -> None:
+    def send(self, notices: Sequence[Notice], report: OnResult) -> None:
         for notice in notices:
             self.limiter.acquire()
             report(notice, self._send_one(notice))

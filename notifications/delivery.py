@@ -23,9 +23,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
-from models.database import transaction
+from models.lookups import active_emails
 from models.outbox import Attempt, NoticeDraft, RetryPolicy, claim, record
-from models.tables import Contact, Notice
+from models.tables import Notice
 from notifications.channels import Channel
 from rules.ladder import ZALO_CHANNELS
 
@@ -48,12 +48,11 @@ def fallback_key(key: str, contact_id: int) -> str:
     return f"{key.rsplit(':', 2)[0]}:email:c{contact_id}"
 
 
-def _fallback(engine: Engine, notice: Notice) -> NoticeDraft | None:
+def _fallback(notice: Notice, emails: Mapping[int, str]) -> NoticeDraft | None:
+    """The e-mail twin of a failed Zalo notice, to its contact's address (``emails``: by contact)."""
     if notice.channel not in ZALO_CHANNELS or notice.contact_id is None:
         return None
-    with transaction(engine) as session:
-        contact = session.get(Contact, notice.contact_id)
-        email = contact.email if contact is not None and contact.active else None
+    email = emails.get(notice.contact_id)
     if not email:
         return None
     return NoticeDraft(
@@ -105,8 +104,10 @@ def deliver(
     owner = owner_name()
     alerted: set[str] = set()
 
+    emails: dict[int, str] = {}  # the active e-mail of each Zalo notice's contact, per chunk
+
     def report(notice: Notice, attempt: Attempt) -> None:
-        fallback = None if attempt.ok or attempt.uncertain else _fallback(engine, notice)
+        fallback = None if attempt.ok or attempt.uncertain else _fallback(notice, emails)
         status = record(engine, notice, attempt, at=clock(), policy=policy, fallback=fallback)
         if not attempt.ok:
             log.warning(
@@ -116,6 +117,9 @@ def deliver(
             delivered.append(Delivered(notice, status, attempt.result if attempt.ok else attempt.error))
 
     while batch := claim(engine, owner=owner, at=at, now=clock(), lease=lease, limit=chunk, ids=ids, keys=keys):
+        emails.update(
+            active_emails(engine, {n.contact_id for n in batch if n.channel in ZALO_CHANNELS and n.contact_id})
+        )
         by_channel: dict[str, list[Notice]] = defaultdict(list)
         for notice in batch:
             by_channel[notice.channel].append(notice)

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from models.outbox import NoticeDraft
 from models.queries import overdue
 from models.reminders import open_count_under, supervisors, watched_subtree
-from notifications.render import render
+from notifications.render import render_message
 from notifications.sweep import SweepOptions, notice_key
 from rules.calendar import VIETNAM, WorkCalendar
 from rules.ladder import choose_channels, reachable_channels
@@ -54,7 +54,7 @@ def digests(
                 else None
             ),
         }
-        message = render("digest", context)
+        message = render_message("digest", context)
         reachable = reachable_channels(email=person.email, zalo_user_id=person.zalo_user_id, zalo_phone=None)
         for channel, why in choose_channels(
             ["email", "zalo"], mandatory=False, preferred=person.channels, reachable=reachable

@@ -59,7 +59,7 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def render(kind: str, context: Mapping[str, Any]) -> Rendered:
+def render_message(kind: str, context: Mapping[str, Any]) -> Rendered:
     """Render every part of one message; a missing variable is an error, never a blank."""
     template = environment().get_template(f"{kind}.j2")
     plain = environment(html=False).get_template(f"{kind}.j2")

@@ -28,8 +28,9 @@ from models.reminders import (
     return_reasons,
     sent_steps,
 )
+from models.units import UnitRef
 from notifications.admin import admin_notices
-from notifications.render import ZNS_TEXT_LIMIT, render, weekday
+from notifications.render import ZNS_TEXT_LIMIT, render_message, weekday
 from rules.calendar import VIETNAM, WorkCalendar
 from rules.errors import PackNotFound
 from rules.ladder import (
@@ -45,6 +46,7 @@ from rules.ladder import (
 from rules.loader import load_overrides, resolve_packs
 from rules.periods import period_name
 from rules.schema import ROLE_NAMES
+from rules.scope import Everywhere
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ class Gap:
 
 
 @dataclass(frozen=True)
-class Plan:
+class DueNotices:
     drafts: list[NoticeDraft]
     gaps: list[Gap]
     obligations: dict[int, OpenObligation]
@@ -101,9 +103,7 @@ def _plans(engine: Engine, cycle_ids: set[int], warnings: list[str]) -> dict[int
 
 def _context(o: OpenObligation, options: SweepOptions, today: date, calendar: WorkCalendar) -> dict[str, object]:
     late = today > o.due_date
-    days = (
-        calendar.working_days_between(o.due_date, today) if late else calendar.working_days_between(today, o.due_date)
-    )
+    days = calendar.days_late(o.due_date, today) if late else calendar.days_left(today, o.due_date)
     return {
         "sender": options.sender,
         "unit_name": o.unit_name,
@@ -115,7 +115,7 @@ def _context(o: OpenObligation, options: SweepOptions, today: date, calendar: Wo
         "due_date": o.due_date,
         "due_weekday": weekday(o.due_date),
         "rolled_reason": o.rolled_reason,
-        "days": max(days, 1) if late else days,
+        "days": days,
         "link": f"{options.link_base.rstrip('/')}/nghia-vu/{o.id}" if options.link_base else None,
         "returned_date": o.returned_at.astimezone(VIETNAM).date() if o.returned_at else None,
     }
@@ -137,11 +137,11 @@ def _zns_data(context: Mapping[str, object]) -> dict[str, str]:
     return data
 
 
-def plan(engine: Engine, *, at: datetime, options: SweepOptions, under_path: str | None = None) -> Plan:
+def due_notices(engine: Engine, *, at: datetime, options: SweepOptions, under: UnitRef | Everywhere) -> DueNotices:
     """Decide and render today's reminders. Nothing is written."""
     today = at.astimezone(VIETNAM).date()
     warnings: list[str] = []
-    obligations = open_obligations(engine, under_path=under_path)
+    obligations = open_obligations(engine, under=under)
     plans = _plans(engine, {o.cycle_id for o in obligations}, warnings)
     already = sent_steps(engine)
 
@@ -164,7 +164,7 @@ def plan(engine: Engine, *, at: datetime, options: SweepOptions, under_path: str
             if (o.id, occurrence.key) not in already:
                 todo.append((o, occurrence))
     if not todo:
-        return Plan([], [], {o.id: o for o in obligations}, warnings)
+        return DueNotices([], [], {o.id: o for o in obligations}, warnings)
 
     involved = {o.unit_id for o, _ in todo} | {o.recipient_unit_id for o, _ in todo if o.recipient_unit_id}
     involved |= {o.parent_id for o, _ in todo if o.parent_id}
@@ -193,7 +193,7 @@ def plan(engine: Engine, *, at: datetime, options: SweepOptions, under_path: str
                     continue  # one person named by two roles gets one message
                 seen_contacts.add(person.id)
                 drafts.extend(_drafts_for(o, occurrence, role, person, base, options, at))
-    return Plan(drafts, gaps, {o.id: o for o in obligations}, warnings)
+    return DueNotices(drafts, gaps, {o.id: o for o in obligations}, warnings)
 
 
 def _drafts_for(
@@ -214,7 +214,7 @@ def _drafts_for(
     if not chosen:
         return []
     context = {**base, "person": person.name, "role_name": ROLE_NAMES[role]}
-    message = render(step.template, context)
+    message = render_message(step.template, context)
     drafts = []
     for channel, why in chosen:
         address = {"email": person.email, "zalo": person.zalo_user_id, "zns": person.zalo_phone}[channel] or ""

@@ -10,8 +10,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from models.indicators import IndicatorResults
-from models.spreadsheet import text_row
 from reports.indicator_rows import columns, printed_rows
+from reports.spreadsheet import text_row
 from rules.periods import period_name
 
 WIDTHS = (9, 60, 12, 12, 28, 12, 16, 16, 40, 36)

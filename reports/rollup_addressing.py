@@ -19,15 +19,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sqlalchemy import Engine, select
-from sqlmodel import col
+from sqlalchemy import Engine
 
-from models.database import read_connection
+from models.lookups import UnitBrief, units_on
 from models.rollup import Rollup
-from models.tables import Unit
-from models.units import valid_on
 from reports.document import Issuer, abbreviation
 from rules.errors import DunghanError
 from rules.schema import Hop, Pack, Recipient, Report
@@ -44,16 +40,6 @@ class Addressing:
     signer_title: str
     where: str  # what it covers: "trên địa bàn tỉnh Bắc Ninh", "tại Sở Y tế tỉnh Bắc Ninh", "trên phạm vi toàn quốc"
     legal_basis: str | None = None  # what the report answers, when the pack's report names it
-
-
-@dataclass(frozen=True)
-class _Unit:
-    id: int
-    code: str
-    name: str
-    level: str
-    unit_type: str
-    parent_id: int | None
 
 
 def territory(name: str) -> tuple[str, str]:
@@ -77,20 +63,11 @@ def _signer(name: str) -> str:
     return "GIÁM ĐỐC" if name.startswith("Sở ") else "THỦ TRƯỞNG CƠ QUAN"
 
 
-def _fetch(engine: Engine, day: date, *conditions: Any) -> list[_Unit]:
-    """The units valid on ``day`` that meet ``conditions``, by code."""
-    query = select(
-        col(Unit.id), col(Unit.code), col(Unit.name), col(Unit.level), col(Unit.unit_type), col(Unit.parent_id)
-    ).where(valid_on(day), *conditions)
-    with read_connection(engine) as connection:
-        return [_Unit(*row) for row in connection.execute(query.order_by(Unit.code))]
-
-
-def _ancestors(engine: Engine, unit: _Unit, day: date) -> list[_Unit]:
+def _ancestors(engine: Engine, unit: UnitBrief, day: date) -> list[UnitBrief]:
     """``unit`` and the units above it, nearest first."""
     found = [unit]
     while found[-1].parent_id is not None:
-        parents = _fetch(engine, day, Unit.id == found[-1].parent_id)
+        parents = units_on(engine, day, unit_id=found[-1].parent_id)
         if not parents:
             break
         found.append(parents[0])
@@ -103,7 +80,7 @@ def _report(pack: Pack, campaign_id: str) -> Report | None:
     return reports[0] if reports else None
 
 
-def _hop_from(report: Report | None, unit: _Unit) -> Hop | None:
+def _hop_from(report: Report | None, unit: UnitBrief) -> Hop | None:
     for hop in report.chain if report else []:
         if any(s.matches(unit.level, unit.unit_type, unit.code) for s in hop.from_):
             return hop
@@ -114,11 +91,11 @@ def _hop_to(report: Report | None, level: str) -> Hop | None:
     return next((hop for hop in (report.chain if report else []) if hop.to.level == level), None)
 
 
-def _names(engine: Engine, day: date, to: Recipient, above: list[_Unit]) -> list[str]:
+def _names(engine: Engine, day: date, to: Recipient, above: list[UnitBrief]) -> list[str]:
     """The recipient of a hop as the tree names it ('Sở Nội vụ tỉnh Bắc Ninh'), else as the pack does."""
     written = [part.strip() for part in to.name.split(";") if part.strip()]
     if to.code:
-        fixed = _fetch(engine, day, Unit.code == to.code)
+        fixed = units_on(engine, day, code=to.code)
         return [fixed[0].name] if fixed else written
     if to.level == "ministry":
         return written  # "Bộ Nội vụ (Vụ Công tác thanh niên và Bình đẳng giới)" says more than the tree
@@ -127,12 +104,12 @@ def _names(engine: Engine, day: date, to: Recipient, above: list[_Unit]) -> list
         return written
     if to.unit_type in (None, "people_committee"):
         return [f"UBND {territory(home.name)[0]}"]
-    body = _fetch(engine, day, Unit.parent_id == home.id, Unit.unit_type == to.unit_type)
+    body = units_on(engine, day, parent_id=home.id, unit_type=to.unit_type)
     return [body[0].name] if body else written
 
 
 def _ministry(engine: Engine, day: date) -> Addressing:
-    ministries = _fetch(engine, day, Unit.level == "ministry")
+    ministries = units_on(engine, day, level="ministry")
     name = ministries[0].name if ministries else "Bộ Nội vụ"
     return Addressing(
         Issuer(name, None, CAPITAL, abbreviation(name)), NATIONAL_RECIPIENTS, "BỘ TRƯỞNG", "trên phạm vi toàn quốc"
@@ -151,7 +128,7 @@ def rollup_addressing(engine: Engine, result: Rollup, pack: Pack | None = None) 
         pack = found_pack
     day = result.tree_day
     code = result.under or (pack.scope[0] if len(pack.scope) == 1 else None)
-    found = _fetch(engine, day, Unit.code == code) if code else []
+    found = units_on(engine, day, code=code) if code else []
     if not found or found[0].level == "ministry":
         return _ministry(engine, day)
     top = found[0]
@@ -171,7 +148,7 @@ def rollup_addressing(engine: Engine, result: Rollup, pack: Pack | None = None) 
 
     into = _hop_to(report, top.level)
     if into is not None and into.to.unit_type not in (None, "people_committee"):  # the Sở that compiles
-        bodies = _fetch(engine, day, Unit.parent_id == top.id, Unit.unit_type == into.to.unit_type)
+        bodies = units_on(engine, day, parent_id=top.id, unit_type=into.to.unit_type)
         body = bodies[0] if bodies else None
         name = _short(body.name if body else into.to.name, area)
         onward = _hop_from(report, body) if body else None

@@ -1,7 +1,7 @@
 """A roll-up as a workbook: a summary sheet, then one sheet per level with a row per unit.
 
 Numbers stay numbers (a supervisor sums and filters them), names stay text (never a formula, see
-:func:`models.spreadsheet.text_row`); headings are Vietnamese. Written in
+:func:`reports.spreadsheet.text_row`); headings are Vietnamese. Written in
 openpyxl's write-only mode, which keeps a national roll-up (some 14,000 unit rows) quick.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from models.rollup import Figures, Rollup
-from models.spreadsheet import text_cell, text_row
+from reports.spreadsheet import text_cell, text_row
 from rules.activity import MEDIA_KINDS
 from rules.schema import LEVEL_NAMES, UNIT_TYPE_NAMES
 

@@ -125,26 +125,26 @@ def _widths(table: Any, widths_cm: Sequence[float]) -> None:
             cell.width = Cm(width)
 
 
-def _page(document: Any, landscape: bool) -> float:
+def _page(word: Any, landscape: bool) -> float:
     """Set up A4 and the margins; returns the width of the text in cm."""
-    section = document.sections[0]
+    section = word.sections[0]
     width, height = (A4_CM[1], A4_CM[0]) if landscape else A4_CM
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(width), Cm(height)
     section.top_margin, section.bottom_margin = Cm(MARGINS_CM["top"]), Cm(MARGINS_CM["bottom"])
     section.left_margin, section.right_margin = Cm(MARGINS_CM["left"]), Cm(MARGINS_CM["right"])
-    normal = document.styles["Normal"]
+    normal = word.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(BODY_PT)
     _fonts(normal.element)
     return width - MARGINS_CM["left"] - MARGINS_CM["right"]
 
 
-def _header(document: Any, doc: AdministrativeDocument, text_width: float) -> None:
+def _header(word: Any, doc: AdministrativeDocument, text_width: float) -> None:
     # Portrait: the Quốc hiệu (13 pt bold) is 9.5 cm long and must hold on one line.
     left_width = 6.2 if text_width < 20 else 11.0
     right_width = text_width - left_width
-    table = document.add_table(rows=1, cols=2)
+    table = word.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _widths(table, (left_width, right_width))
     left, right = table.rows[0].cells
@@ -161,30 +161,28 @@ def _header(document: Any, doc: AdministrativeDocument, text_width: float) -> No
     _first_cell_paragraph(right)
 
 
-def _title(document: Any, doc: AdministrativeDocument, text_width: float) -> None:
-    _paragraph(document, doc.kind.upper(), 14, bold=True, before=18)
-    _paragraph(document, doc.subject, 14, bold=True)
-    _rule(document, text_width, 3.5)
+def _title(word: Any, doc: AdministrativeDocument, text_width: float) -> None:
+    _paragraph(word, doc.kind.upper(), 14, bold=True, before=18)
+    _paragraph(word, doc.subject, 14, bold=True)
+    _rule(word, text_width, 3.5)
     if not doc.recipients:
         return
     if len(doc.recipients) == 1:
-        _paragraph(document, f"Kính gửi: {doc.recipients[0]}", 14, before=12, after=6)
+        _paragraph(word, f"Kính gửi: {doc.recipients[0]}", 14, before=12, after=6)
         return
-    _paragraph(document, "Kính gửi:", 14, align=WD_ALIGN_PARAGRAPH.LEFT, before=12).paragraph_format.left_indent = Cm(
-        3.0
-    )
+    _paragraph(word, "Kính gửi:", 14, align=WD_ALIGN_PARAGRAPH.LEFT, before=12).paragraph_format.left_indent = Cm(3.0)
     for recipient in doc.recipients:
-        line = _paragraph(document, f"- {recipient}", 14, align=WD_ALIGN_PARAGRAPH.LEFT)
+        line = _paragraph(word, f"- {recipient}", 14, align=WD_ALIGN_PARAGRAPH.LEFT)
         line.paragraph_format.left_indent = Cm(4.5)
-    document.paragraphs[-1].paragraph_format.space_after = Pt(6)
+    word.paragraphs[-1].paragraph_format.space_after = Pt(6)
 
 
-def _table(document: Any, block: Table, text_width: float) -> None:
+def _table(word: Any, block: Table, text_width: float) -> None:
     if block.caption:
-        _paragraph(document, block.caption, 13, bold=True, before=6, after=6)
+        _paragraph(word, block.caption, 13, bold=True, before=6, after=6)
     count = len(block.columns)
-    table = document.add_table(rows=1 + len(block.rows), cols=count)
-    table.style = document.styles["Table Grid"]
+    table = word.add_table(rows=1 + len(block.rows), cols=count)
+    table.style = word.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     widths = list(block.widths_cm or [text_width / count] * count)
     _widths(table, widths)
@@ -202,14 +200,14 @@ def _table(document: Any, block: Table, text_width: float) -> None:
             _first_cell_paragraph(cell)
             align = WD_ALIGN_PARAGRAPH.CENTER if column in block.centered_columns else WD_ALIGN_PARAGRAPH.LEFT
             _paragraph(cell, value, block.font_size, bold=bold, align=align)
-    _paragraph(document, "", 6)
+    _paragraph(word, "", 6)
 
 
-def _block(document: Any, block: Block, text_width: float) -> None:
+def _block(word: Any, block: Block, text_width: float) -> None:
     justify = WD_ALIGN_PARAGRAPH.JUSTIFY
     if isinstance(block, Heading):
         _paragraph(
-            document,
+            word,
             block.text,
             BODY_PT,
             bold=True,
@@ -220,7 +218,7 @@ def _block(document: Any, block: Block, text_width: float) -> None:
         )
     elif isinstance(block, Paragraph):
         _paragraph(
-            document,
+            word,
             block.text,
             BODY_PT,
             bold=block.bold,
@@ -230,19 +228,19 @@ def _block(document: Any, block: Block, text_width: float) -> None:
             indent=FIRST_LINE_INDENT,
         )
     elif isinstance(block, Bullet):
-        _paragraph(document, f"- {block.text}", BODY_PT, align=justify, after=6, indent=FIRST_LINE_INDENT)
+        _paragraph(word, f"- {block.text}", BODY_PT, align=justify, after=6, indent=FIRST_LINE_INDENT)
     elif isinstance(block, Table):
-        _table(document, block, text_width)
+        _table(word, block, text_width)
     elif isinstance(block, Image):
-        paragraph = _paragraph(document, "", BODY_PT, after=3, before=6)
+        paragraph = _paragraph(word, "", BODY_PT, after=3, before=6)
         paragraph.runs[0].add_picture(BytesIO(block.png), width=Cm(min(block.width_cm, text_width)))
         if block.caption:
-            _paragraph(document, block.caption, 13, italic=True, after=6)
+            _paragraph(word, block.caption, 13, italic=True, after=6)
 
 
-def _signature(document: Any, doc: AdministrativeDocument, text_width: float) -> None:
+def _signature(word: Any, doc: AdministrativeDocument, text_width: float) -> None:
     left_width = 7.0 if text_width < 20 else 11.0
-    table = document.add_table(rows=1, cols=2)
+    table = word.add_table(rows=1, cols=2)
     _widths(table, (left_width, text_width - left_width))
     left, right = table.rows[0].cells
     left_align = WD_ALIGN_PARAGRAPH.LEFT
@@ -258,15 +256,15 @@ def _signature(document: Any, doc: AdministrativeDocument, text_width: float) ->
     _first_cell_paragraph(right)
 
 
-def write_docx(document: AdministrativeDocument, path: Path) -> Path:
-    """Lay out ``document`` and save it at ``path`` (folders created); returns the path."""
+def write_docx(doc: AdministrativeDocument, path: Path) -> Path:
+    """Lay out ``doc`` and save it at ``path`` (folders created); returns the path."""
     word = Document()
-    text_width = _page(word, document.landscape)
-    _header(word, document, text_width)
-    _title(word, document, text_width)
-    for block in document.body:
+    text_width = _page(word, doc.landscape)
+    _header(word, doc, text_width)
+    _title(word, doc, text_width)
+    for block in doc.body:
         _block(word, block, text_width)
-    _signature(word, document, text_width)
+    _signature(word, doc, text_width)
     path.parent.mkdir(parents=True, exist_ok=True)
     word.save(str(path))
     return path

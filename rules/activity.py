@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from rules.errors import DunghanError
+from rules.errors import FIELD, DunghanError
 from rules.numbers import vn_number
 from rules.schema import Campaign, Pack, Selector, day_month
 
@@ -141,7 +141,8 @@ def find_campaign(packs: Sequence[Pack], campaign_id: str, year: int) -> PackCam
     if len(found) > 1:
         names = ", ".join(f.pack.id for f in found)
         raise ActivityError(
-            f"campaign {campaign_id!r} is stated by several packs in {year} ({names}): choose with --pack"
+            f"campaign {campaign_id!r} is stated by several packs in {year} ({names}): choose with {FIELD}",
+            field="pack",
         )
     return found[0]
 

@@ -191,6 +191,23 @@ class WorkCalendar:
             total += self._counts(year)[-1]
         return total
 
+    def days_late(self, due: date, day: date) -> int:
+        """Working days a report due on ``due`` is late on ``day``: at least 1 once past due, 0 before.
+
+        >>> due = date(2026, 6, 19)  # a Friday
+        >>> [WorkCalendar().days_late(due, date(2026, 6, d)) for d in (19, 20, 22, 23)]
+        [0, 1, 1, 2]
+        """
+        return max(1, self.working_days_between(due, day)) if day > due else 0
+
+    def days_left(self, day: date, due: date) -> int:
+        """Working days left on ``day`` until ``due`` (0 on the due day or after).
+
+        >>> WorkCalendar().days_left(date(2026, 6, 15), date(2026, 6, 19))
+        4
+        """
+        return max(0, self.working_days_between(day, due))
+
     def roll(self, day: date, convention: Roll = Roll.NEXT) -> RolledDate:
         """Move a last day that is not a working day, by Civil Code 2015 art. 148 by default.
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 
 from rules.calendar import VIETNAM
-from rules.errors import DunghanError
+from rules.errors import FIELD, DunghanError
 
 Clock = Callable[[], datetime]
 
@@ -39,7 +39,7 @@ def parse_at(text: str) -> datetime:
         instant = datetime.fromisoformat(text)
     except ValueError:
         raise DunghanError(
-            f"--at {text!r}: expected a date (2026-11-22) or an instant (2026-11-22T08:00+07:00)"
+            f"{FIELD} {text!r}: expected a date (2026-11-22) or an instant (2026-11-22T08:00+07:00)", field="at"
         ) from None
     if instant.tzinfo is None:
         return instant.replace(tzinfo=VIETNAM)

@@ -1,10 +1,47 @@
-"""Named errors of the rule engine. The CLI turns each into one sentence; nothing here prints."""
+"""Named errors of dunghan, carrying what was wrong as fields. Nothing here prints.
+
+An error about something a person gave (a date, a pack, a reason) names that input as ``field``
+and writes ``{field}`` where a sentence refers to it; one that points at what to do next (import
+the tree first) names that ``action`` and writes ``{action}``. Each door words them: the CLI with
+its flag (``--pack``) and its command (``dunghan org import``), the web pages with the label of
+their form field and a link. ``str(error)`` names them plainly, for logs.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+FIELD = "{field}"
+ACTION = "{action}"
+
 
 class DunghanError(Exception):
-    """Base of every error dunghan reports to a person."""
+    """Base of every error dunghan reports to a person.
+
+    >>> error = DunghanError("choose with {field}", field="pack")
+    >>> str(error), error.worded(lambda name: f"--{name}")
+    ("choose with 'pack'", 'choose with --pack')
+    """
+
+    def __init__(self, message: str = "", *, field: str | None = None, action: str | None = None) -> None:
+        super().__init__(message)
+        self.template = message
+        self.field = field
+        self.action = action
+
+    def worded(self, name: Callable[[str], str], act: Callable[[str], str] | None = None) -> str:
+        """The sentence with the field named by ``name`` and the action by ``act`` (a door's words)."""
+        text = self.template
+        if self.field is not None:
+            text = text.replace(FIELD, name(self.field))
+        if self.action is not None:
+            text = text.replace(ACTION, (act or repr)(self.action))
+        return text
+
+    def __str__(self) -> str:
+        if self.field is None and self.action is None:
+            return super().__str__()
+        return self.worded(repr, repr)
 
 
 class WordingError(DunghanError, ValueError):
@@ -19,7 +56,8 @@ class MissingParameter(DeadlineError):
     def __init__(self, name: str, report: str) -> None:
         super().__init__(
             f"report {report}: the deadline is set per cycle by the parameter {name!r}; "
-            f"give it as --param {name}=YYYY-MM-DD"
+            f"give it as {FIELD} {name}=YYYY-MM-DD",
+            field="param",
         )
         self.name = name
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from rules.errors import DunghanError
+from rules.errors import FIELD, DunghanError
 from rules.numbers import vn_number
 from rules.schema import Form, Indicator, Pack, Report, Target
 
@@ -78,7 +78,8 @@ def indicator_table(pack: Pack, form_id: str | None = None) -> tuple[Report, For
         raise IndicatorError(f"pack {pack.id} has no indicator table{wanted} (its indicator tables: {known})")
     if len(chosen) > 1:
         raise IndicatorError(
-            f"pack {pack.id} has several indicator tables ({', '.join(f.id for _, f in chosen)}): choose with --form"
+            f"pack {pack.id} has several indicator tables ({', '.join(f.id for _, f in chosen)}): choose with {FIELD}",
+            field="form",
         )
     return chosen[0]
 

@@ -32,6 +32,7 @@ from rules.wording import (
     DeadlineRule,
     FixedDate,
     FromParameter,
+    is_day_of_year,
     parse_wording,
     words_for_after,
     words_for_fixed,
@@ -98,7 +99,7 @@ def _day_month(value: str) -> str:
     if not match:
         raise ValueError(f"expected a day and month written DD/MM, got {value!r}")
     day, month = int(match[1]), int(match[2])
-    if not (1 <= month <= 12 and 1 <= day <= (29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31)):
+    if not is_day_of_year(day, month):
         raise ValueError(f"{value!r} is not a day of the year")
     return value
 

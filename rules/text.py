@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
 
 # Runs of whitespace (line breaks and tabs included) and of control characters (Unicode category
 # Cc, plus the line and paragraph separators U+2028/U+2029 and the byte-order mark).
@@ -41,3 +44,34 @@ def size_name(size: int) -> str:
         if size >= scale:
             return f"{size / scale:.3g} {unit}"
     return f"{size} bytes"
+
+
+MAX_CELL_CHARS = 32_767  # what Excel itself allows in a cell
+SAMPLE_MARK = "#"  # the first cell of a template's example row
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: dates as ISO, whole numbers without '.0', text cleaned (NFC, one line).
+
+    >>> cell_text(" Nguyễn Thị\\nHoa "), cell_text(12.0), cell_text(date(2026, 11, 15))
+    ('Nguyễn Thị Hoa', '12', '2026-11-15')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes") if (value.hour, value.minute) != (0, 0) else value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return clean_text(str(value))
+
+
+def is_sample(values: Iterable[Any]) -> bool:
+    """A row our templates write as an example: its first cell begins with ``#``.
+
+    >>> is_sample(["# 24-SNV", "Sở Nội vụ"]), is_sample(["24-SNV", "#1"]), is_sample([])
+    (True, False, False)
+    """
+    first = next(iter(values), None)
+    return isinstance(first, str) and first.lstrip().startswith(SAMPLE_MARK)

@@ -117,11 +117,19 @@ def _error(wording: str, why: str) -> WordingError:
     return WordingError(f'deadline "{wording}": {why}. Accepted forms: {forms}')
 
 
+def is_day_of_year(day: int, month: int, year: int | None = None) -> bool:
+    """Whether ``day``/``month`` is a date (of ``year``; without one, 29/02 is allowed).
+
+    >>> is_day_of_year(29, 2), is_day_of_year(29, 2, 2026), is_day_of_year(31, 4), is_day_of_year(1, 13)
+    (True, False, False, False)
+    """
+    return 1 <= month <= 12 and 1 <= day <= monthrange(year or 2024, month)[1]  # 2024 is a leap year
+
+
 def _check_day_month(wording: str, day: int, month: int, year: int | None) -> None:
     if not 1 <= month <= 12:
         raise _error(wording, f"{month} is not a month")
-    last = monthrange(year or 2024, month)[1]  # 2024 is a leap year: 29/02 stays possible
-    if not 1 <= day <= last:
+    if not is_day_of_year(day, month, year):
         raise _error(wording, f"{day:02d}/{month:02d} is not a date")
 
 

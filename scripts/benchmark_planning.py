@@ -24,13 +24,15 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from models.database import make_engine, migrate
-from models.org_rows import UnitRow, read_org_file
+from models.org_rows import UnitRow
 from models.planning import plan_cycle
 from models.queries import overdue, status
 from models.tree import import_org, official_rows
+from reports.org_files import read_org_file
 from rules.calendar import VIETNAM
 from rules.loader import calendar_for, shipped_packs
 from rules.schema import Pack
+from rules.scope import EVERYWHERE
 
 DEPARTMENTS = [
     "SNV",
@@ -154,15 +156,19 @@ def run(label: str, engine: Engine) -> None:
         lambda: plan_cycle(engine, two_tier_monthly, 2026, cal, params={}, scope=[], now=now, actor="bench"),
     )
     at = datetime(2026, 11, 22, 9, tzinfo=VIETNAM)
-    rows = timed("overdue, nationwide, first 200", lambda: overdue(engine, at=at, calendar=cal, limit=200), repeat=5)
+    rows = timed(
+        "overdue, nationwide, first 200",
+        lambda: overdue(engine, at=at, calendar=cal, limit=200, under=EVERYWHERE),
+        repeat=5,
+    )
     timed("overdue under one province (24)", lambda: overdue(engine, at=at, calendar=cal, under="24"), repeat=5)
     timed(
         "overdue, one report, communes, first 200",
-        lambda: overdue(engine, at=at, calendar=cal, report="bdg-thang", level="commune", limit=200),
+        lambda: overdue(engine, at=at, calendar=cal, report="bdg-thang", level="commune", limit=200, under=EVERYWHERE),
         repeat=5,
     )
     print(f"  {'':<44} {len(rows):8d} rows")
-    timed("status, 2026, nationwide", lambda: status(engine, at=at, year=2026), repeat=5)
+    timed("status, 2026, nationwide", lambda: status(engine, at=at, year=2026, under=EVERYWHERE), repeat=5)
     timed("status under one province (24)", lambda: status(engine, at=at, year=2026, under="24"), repeat=5)
 
 

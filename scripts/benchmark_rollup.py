@@ -32,6 +32,7 @@ from reports.rollup_xlsx import write_rollup_xlsx
 from rules.activity import MEDIA_KINDS, find_campaign
 from rules.calendar import VIETNAM
 from rules.loader import shipped_packs
+from rules.scope import EVERYWHERE
 from scripts.benchmark_planning import current_tree, emptied_postgres, timed
 
 LOGS = 1_000_000
@@ -91,7 +92,7 @@ def run(label: str, engine: Engine, folder: Path) -> None:
     timed(f"insert {LOGS // 10:,} logs of 2025", lambda: load_logs(engine, LOGS // 10, 2025, 2))
     nationwide = timed(
         "roll-up 2026, nationwide",
-        lambda: rollup(engine, campaign="thang-hanh-dong", year=2026, packs=packs),
+        lambda: rollup(engine, campaign="thang-hanh-dong", year=2026, packs=packs, under=EVERYWHERE),
         repeat=5,
     )
     previous = nationwide.previous

@@ -9,8 +9,10 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 
 # Prefect reads its settings when first imported: give the test run a home of its own, quiet and
@@ -26,6 +28,7 @@ os.environ.update(
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
 
 from models.database import make_engine, migrate
 
@@ -38,11 +41,7 @@ def empty_engine(backend: str, tmp_path: Path, name: str = "dunghan.db") -> Engi
     """An engine on an empty database: a new SQLite file, or PostgreSQL's schema dropped."""
     if backend == "sqlite":
         return make_engine(f"sqlite:///{tmp_path / name}")
-    if not POSTGRES_URL:
-        if os.environ.get("CI"):
-            pytest.fail("CI runs every database test on PostgreSQL: set DUNGHAN_TEST_POSTGRES_URL")
-        pytest.skip("no PostgreSQL: run `bash .ci/postgres` and set DUNGHAN_TEST_POSTGRES_URL")
-    engine = make_engine(POSTGRES_URL)
+    engine = make_engine(postgres_url())
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
@@ -53,6 +52,87 @@ def fresh_engine(backend: str, tmp_path: Path) -> Engine:
     engine = empty_engine(backend, tmp_path)
     migrate(engine)
     return engine
+
+
+def postgres_url() -> str:
+    """DUNGHAN_TEST_POSTGRES_URL; without it a test is skipped locally and fails in CI."""
+    if not POSTGRES_URL:
+        if os.environ.get("CI"):
+            pytest.fail("CI runs every database test on PostgreSQL: set DUNGHAN_TEST_POSTGRES_URL")
+        pytest.skip("no PostgreSQL: run `bash .ci/postgres` and set DUNGHAN_TEST_POSTGRES_URL")
+    return POSTGRES_URL
+
+
+def postgres_database(suffix: str) -> str:
+    """The URL of the database beside the test database named ``<its name>_<suffix>``."""
+    url = make_url(postgres_url())
+    return url.set(database=f"{url.database}_{suffix}").render_as_string(hide_password=False)
+
+
+def on_postgres_server(*statements: str) -> None:
+    """Run ``statements`` (CREATE or DROP DATABASE) one by one, outside a transaction."""
+    engine = make_engine(postgres_url())
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+class Templates:
+    """A database built once per backend (a planned workspace, say), each test working on a copy
+    of its own: SQLite copies the file, PostgreSQL creates a database with it as the template.
+
+    A copy is the database the test would have built itself, without the building: for a module
+    whose tests all start from the same data and change it (see ``templates``).
+    """
+
+    def __init__(self, folder: Path, build: Callable[[Engine], None]) -> None:
+        self.folder, self.build = folder, build
+        self.built: set[str] = set()
+
+    def copy(self, backend: str, tmp_path: Path) -> Engine:
+        """An engine on a new copy of the built database; the first copy builds it."""
+        if backend == "sqlite":
+            template = self.folder / "template.db"
+            if backend not in self.built:
+                engine = make_engine(f"sqlite:///{template}")
+                migrate(engine)
+                self.build(engine)
+                engine.dispose()
+                self.built.add(backend)
+            engine = make_engine(f"sqlite:///{tmp_path / 'dunghan.db'}")  # creates the file, private
+            with closing(sqlite3.connect(template)) as built, closing(sqlite3.connect(tmp_path / "dunghan.db")) as ours:
+                built.backup(ours)
+            return engine
+        url = make_url(postgres_url())
+        source, target = f"{url.database}_template", f"{url.database}_copy"
+        if backend not in self.built:
+            on_postgres_server(f'DROP DATABASE IF EXISTS "{source}" WITH (FORCE)', f'CREATE DATABASE "{source}"')
+            engine = make_engine(postgres_database("template"))
+            migrate(engine)
+            self.build(engine)
+            engine.dispose()  # a template may have no session open
+            self.built.add(backend)
+        on_postgres_server(
+            f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)', f'CREATE DATABASE "{target}" TEMPLATE "{source}"'
+        )
+        return make_engine(postgres_database("copy"))
+
+    def close(self) -> None:
+        if "postgresql" in self.built:
+            url = make_url(postgres_url())
+            on_postgres_server(
+                *(f'DROP DATABASE IF EXISTS "{url.database}_{name}" WITH (FORCE)' for name in ("copy", "template"))
+            )
+
+
+def templates(factory: pytest.TempPathFactory, build: Callable[[Engine], None]) -> Iterator[Templates]:
+    """For a module-scoped fixture: ``yield from templates(tmp_path_factory, build)``."""
+    built = Templates(factory.mktemp("template"), build)
+    yield built
+    built.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -94,3 +174,14 @@ def prefect_api() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=None):  # PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
         yield
+
+
+@pytest.fixture(scope="session")
+def prefect_api_url(prefect_api: None) -> str:
+    """The session's temporary Prefect API, for the commands a test starts (their PREFECT_API_URL):
+    they run their flows there instead of each starting a temporary API of its own."""
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    assert url, "the session's Prefect API has no URL"
+    return str(url)

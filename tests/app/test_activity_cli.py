@@ -7,7 +7,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from app.cli import app
+from cli.main import app
 
 runner = CliRunner()
 

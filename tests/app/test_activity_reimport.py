@@ -10,8 +10,8 @@ from pathlib import Path
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from app.cli import app
 from app.workspace import database
+from cli.main import app
 from models.tables import AuditEvent
 from tests.app.test_activity_cli import _fill, _tree
 

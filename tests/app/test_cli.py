@@ -7,7 +7,7 @@ import pytest
 from icalendar import Calendar
 from typer.testing import CliRunner
 
-from app.cli import app
+from cli.main import app
 from tests.rules.conftest import MINIMAL_PACK
 
 runner = CliRunner()

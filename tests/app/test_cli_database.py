@@ -3,10 +3,13 @@
 import json
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from app.cli import app
+from cli.main import app
+
+pytestmark = pytest.mark.usefixtures("prefect_api")  # flows run on the session's one Prefect API
 
 runner = CliRunner()
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from app.cli import app
+from cli.main import app
 from models.database import close_databases, head_revision, make_engine, migrate
 from tests.conftest import empty_engine
 from tests.models.test_upgrade import fill, upgrade_to
@@ -95,7 +95,7 @@ def test_opening_a_database_that_is_behind_backs_it_up_first(workspace: Path, tm
 def dunghan(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """The real command in its own process, so that what it prints and its umask are its own."""
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args], capture_output=True, text=True, env=env, timeout=120, check=False
+        [sys.executable, "-m", "cli.main", *args], capture_output=True, text=True, env=env, timeout=120, check=False
     )
 
 
@@ -170,7 +170,7 @@ def test_a_database_that_cannot_be_used_is_one_line(tmp_path: Path, fault: str, 
 def test_a_database_failing_under_a_command_is_one_sentence() -> None:
     from sqlalchemy.exc import OperationalError
 
-    from app.errors import database_failure
+    from cli.errors import database_failure
 
     engine = make_engine("postgresql+psycopg://dunghan:s3cret@127.0.0.1:1/dunghan")
     with pytest.raises(OperationalError) as failed:
@@ -184,7 +184,7 @@ def test_a_database_failing_under_a_command_is_one_sentence() -> None:
 def test_the_data_folder_and_its_files_are_private(tmp_path: Path) -> None:
     env = environment(tmp_path)
     home = tmp_path / "home"
-    wide_open = "umask 022 && exec " + " ".join([sys.executable, "-m", "app.cli"])
+    wide_open = "umask 022 && exec " + " ".join([sys.executable, "-m", "cli.main"])
     for args in (
         "org import vietnam-provinces --province 24",
         "rollup thang-hanh-dong --year 2026 --under 24 --format xlsx",

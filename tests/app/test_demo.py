@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from app.cli import app
 from app.demo import demo_contacts, demo_units, prepare_home
 from app.settings import get_settings
+from cli.main import app
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 

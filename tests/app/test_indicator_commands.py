@@ -2,12 +2,15 @@
 
 from pathlib import Path
 
+import pytest
 from docx import Document
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from app.cli import app
+from cli.main import app
 from tests.models.bac_ninh_2024 import province_rows_csv
+
+pytestmark = pytest.mark.usefixtures("prefect_api")  # flows run on the session's one Prefect API
 
 runner = CliRunner()
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
-from app.cli import app
+from cli.main import app
+
+pytestmark = pytest.mark.usefixtures("prefect_api")  # flows run on the session's one Prefect API
 
 runner = CliRunner()
 HEADER = "unit,name,role,email,zalo_phone,zalo_user_id,channels,active\n"

@@ -16,7 +16,7 @@ HEAVY = ["prefect", "sqlalchemy", "alembic", "openpyxl", "apprise", "jinja2", "i
 PROBE = """
 import json, sys
 from typer.testing import CliRunner
-from app.cli import app
+from cli.main import app
 args = json.loads(sys.argv[1])
 if args:
     result = CliRunner().invoke(app, args)

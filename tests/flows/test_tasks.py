@@ -1,21 +1,24 @@
-"""The flows' tasks and failure hook called as plain functions (`.fn()`), on a real workspace."""
+"""The sweep's steps (the tasks a flow run shows) and the failure hook called as plain functions,
+on a real workspace."""
 
 from __future__ import annotations
 
 import json
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlmodel import col
 
+from app.notifying import deliver_ready, queue, run_sweep
 from app.settings import get_settings
 from app.workspace import database
 from flows.failure import tell_admin
-from flows.send_reminders import decide_reminders, deliver_notices, queue_notices
 from models.org_rows import ContactRow
 from models.planning import plan_cycle
 from models.tables import Notice
@@ -54,20 +57,26 @@ def mailbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Mailbox]:
         get_settings.cache_clear()
 
 
-def test_the_sweep_tasks_decide_queue_and_deliver_once(planned: Path) -> None:
+def test_the_sweep_steps_decide_queue_and_deliver_once(planned: Path) -> None:
     when = at("2026-06-26T07:30")  # the half-year report is due today
-    decided = decide_reminders.fn(when)
-    mine = [d for d in decided.planned if d.address == "tu@stp.bacninh.gov.vn"]
+    ran: list[str] = []
+
+    def step(name: str, action: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        """Runs each step as a plain call, as the CLI does, and notes its name (a flow's task)."""
+        ran.append(name)
+        return action(*args, **kwargs)
+
+    result = run_sweep(database(), get_settings(), at=when, clock=fixed_clock(when), step=step)
+    assert ran == ["decide_reminders", "queue_notices", "deliver_notices"]
+    mine = [d for d in result.planned if d.address == "tu@stp.bacninh.gov.vn"]
     assert mine, "the focal point of the Sở Tư pháp is reminded"
-    queued = queue_notices.fn(decided.planned, when)
-    assert {d.key for d in queued} == {d.key for d in decided.planned}
-    assert queue_notices.fn(decided.planned, when) == []  # the same keys again: nothing new
-    delivered = deliver_notices.fn(when, fixed_clock(when))
-    assert {d.notice.key for d in delivered} >= {d.key for d in mine}
-    assert all(d.status == "sent" for d in delivered)
+    assert {d.key for d in result.queued} == {d.key for d in result.planned}
+    assert {d.notice.key for d in result.delivered} == {d.key for d in result.queued}
+    assert {d.status for d in result.delivered} == {"sent"}
     written = list((planned / "outbox").rglob("*.eml"))
     assert any("tu@stp.bacninh.gov.vn" in f.read_text(encoding="utf-8") for f in written)
-    assert deliver_notices.fn(when, fixed_clock(when)) == []
+    assert queue(database(), result.planned, at=when) == []  # the same keys again: nothing new
+    assert deliver_ready(database(), get_settings(), at=when, clock=fixed_clock(when)) == []
 
 
 def test_a_failed_run_tells_the_admin_once_by_email(planned: Path, mailbox: Mailbox) -> None:
@@ -87,7 +96,7 @@ def test_a_failed_run_tells_the_admin_once_by_email(planned: Path, mailbox: Mail
     assert "OperationalError: no database" in text
     assert "at=2026-12-22T07:30" in text
     with database().connect() as connection:
-        keys = connection.scalars(select(Notice.key).where(Notice.template == "failure")).all()
+        keys = connection.scalars(select(col(Notice.key)).where(col(Notice.template) == "failure")).all()
     assert keys == [f"failure:{run_id}:email:admin@snv.bacninh.gov.vn"]
 
 
@@ -99,4 +108,4 @@ def test_with_no_admin_configured_the_hook_logs_and_does_not_raise(
         tell_admin(SimpleNamespace(name="retry_notices"), run, SimpleNamespace(name="Failed", message="boom"))
     assert "no admin to tell" in caplog.text
     with database().connect() as connection:
-        assert connection.scalars(select(Notice.id).where(Notice.template == "failure")).all() == []
+        assert connection.scalars(select(col(Notice.id)).where(col(Notice.template) == "failure")).all() == []

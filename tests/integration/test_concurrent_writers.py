@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
+from sqlmodel import col
 
 from app.demo import load_tree
 from models.outbox import NoticeDraft, enqueue
@@ -35,6 +36,7 @@ from tests.notifications.peers import Mailbox, smtp_server
 
 SWEEP_AT = "2026-12-22T07:30"
 STRESS_SECONDS = float(os.environ.get("DUNGHAN_STRESS_SECONDS", "60"))
+KILL_LEASE_SECONDS = 1.0
 
 
 @pytest.fixture
@@ -49,6 +51,8 @@ def received(mailbox: Mailbox) -> list[str]:
 
 
 def environment(backend: str, tmp_path: Path, smtp_url: str, **extra: str) -> dict[str, str]:
+    """The commands' environment: without PREFECT_API_URL (unless ``extra`` sets it), each flow
+    command starts Prefect's temporary API of its own, as a command run by hand or by cron does."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DUNGHAN_", "PREFECT_API_URL"))}
     url = POSTGRES_URL if backend == "postgresql" else f"sqlite:///{tmp_path / 'dunghan.db'}"
     env.update(
@@ -73,7 +77,7 @@ def start(env: dict[str, str], *args: str, log: Path | None = None) -> subproces
     """
     output: Any = log.open("w", encoding="utf-8") if log else subprocess.PIPE
     return subprocess.Popen(
-        [sys.executable, "-m", "app.cli", *args],
+        [sys.executable, "-m", "cli.main", *args],
         env=env,
         stdout=output,
         stderr=subprocess.STDOUT if log else subprocess.PIPE,
@@ -84,7 +88,7 @@ def start(env: dict[str, str], *args: str, log: Path | None = None) -> subproces
 
 def run(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
+        [sys.executable, "-m", "cli.main", *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
 
 
@@ -116,11 +120,15 @@ def test_two_sweeps_at_once_send_each_notice_once(backend: str, tmp_path: Path, 
 
     keys = received(mailbox)
     with engine.connect() as connection:
-        stored = dict(connection.execute(select(Notice.status, func.count()).group_by(Notice.status)).tuples().all())
-        sent = set(
-            connection.execute(select(Notice.key).where(Notice.status == "sent", Notice.channel == "email")).scalars()
+        stored = dict(
+            connection.execute(select(col(Notice.status), func.count()).group_by(col(Notice.status))).tuples().all()
         )
-        swept = connection.execute(select(func.count()).where(Notice.fallback_of.is_(None))).scalar_one()
+        sent = set(
+            connection.execute(
+                select(col(Notice.key)).where(col(Notice.status) == "sent", col(Notice.channel) == "email")
+            ).scalars()
+        )
+        swept = connection.execute(select(func.count()).where(col(Notice.fallback_of).is_(None))).scalar_one()
     engine.dispose()
     assert len(keys) > 100, stored
     assert [key for key, times in Counter(keys).items() if times > 1] == []
@@ -160,34 +168,38 @@ def test_killed_deliveries_lose_nothing_and_repeat_at_most_one_message_each(
         for number in range(600)
     ]
     enqueue(engine, drafts, at=now)
-    # One SMTP session at a time: the bound is one message in flight per session.
+    # One SMTP session at a time: the bound is one message in flight per session. Chunks of 20 at
+    # 150 messages a second: a run is killed within its first few chunks, at a claim or mid-chunk.
     env = environment(
         backend,
         tmp_path,
         url,
         DUNGHAN_RATE_EMAIL="150",
         DUNGHAN_CONCURRENCY_EMAIL="1",
-        DUNGHAN_DELIVERY_LEASE_SECONDS="2",
-        DUNGHAN_DELIVERY_CHUNK="50",
+        DUNGHAN_DELIVERY_LEASE_SECONDS=str(KILL_LEASE_SECONDS),
+        DUNGHAN_DELIVERY_CHUNK="20",
     )
     rng = random.Random(11)
     kills = 0
     for _ in range(40):
         if kills >= 12:
             break
+        before = len(received(mailbox))
         process = start(env, "outbox", "retry", log=tmp_path / "retry.log")
-        time.sleep(rng.uniform(1.0, 2.5))
+        while len(received(mailbox)) == before and process.poll() is None:
+            time.sleep(0.01)  # until its first message arrives: every kill lands while messages flow
+        time.sleep(rng.uniform(0.0, 0.4))
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             kills += 1
         process.wait()
-        time.sleep(2.2)  # the killed run's lease runs out
+        time.sleep(KILL_LEASE_SECONDS + 0.2)  # the killed run's lease runs out: the next run takes its notices
     assert kills >= 10
     done = run(env, "outbox", "retry")
     assert done.returncode == 0, done.stderr
     keys = received(mailbox)
     with engine.connect() as connection:
-        statuses = set(connection.execute(select(Notice.status)).scalars())
+        statuses = set(connection.execute(select(col(Notice.status))).scalars())
     engine.dispose()
     assert set(keys) == {d.key for d in drafts}, "every notice arrives"
     repeats = len(keys) - len(set(keys))
@@ -197,7 +209,7 @@ def test_killed_deliveries_lose_nothing_and_repeat_at_most_one_message_each(
 
 
 def test_four_writers_for_a_minute_fail_nothing_and_send_nothing_twice(
-    backend: str, tmp_path: Path, mail: tuple[str, Mailbox]
+    backend: str, tmp_path: Path, mail: tuple[str, Mailbox], prefect_api_url: str
 ) -> None:
     url, mailbox = mail
     engine = planned_workspace(backend, tmp_path)
@@ -205,13 +217,15 @@ def test_four_writers_for_a_minute_fail_nothing_and_send_nothing_twice(
         open_keys = [
             (code, report, period)
             for code, report, period in connection.execute(
-                select(Unit.code, Obligation.report_id, Obligation.period)
-                .join(Unit, Unit.id == Obligation.unit_id)
-                .where(Obligation.state == "pending", Obligation.hop == 1)
-                .order_by(Obligation.id)
+                select(col(Unit.code), col(Obligation.report_id), col(Obligation.period))
+                .join(Unit, col(Unit.id) == col(Obligation.unit_id))
+                .where(col(Obligation.state) == "pending", col(Obligation.hop) == 1)
+                .order_by(col(Obligation.id))
             )
         ]
-    env = environment(backend, tmp_path, url)
+    # The sweeps run their flow on the session's Prefect API: a temporary API of their own would
+    # spend most of each run starting up, away from dunghan's database (two_sweeps_at_once keeps that).
+    env = environment(backend, tmp_path, url, PREFECT_API_URL=prefect_api_url)
     deadline = time.monotonic() + STRESS_SECONDS
     days = iter(f"2026-12-{day:02d}T07:30" for day in range(14, 32))
     writers: dict[str, list[str]] = {
@@ -253,7 +267,7 @@ def test_four_writers_for_a_minute_fail_nothing_and_send_nothing_twice(
 
     keys = received(mailbox)
     with engine.connect() as connection:
-        submitted = connection.execute(select(func.count()).where(Obligation.state == "submitted")).scalar_one()
+        submitted = connection.execute(select(func.count()).where(col(Obligation.state) == "submitted")).scalar_one()
     engine.dispose()
     print(f"four writers ({backend}, {STRESS_SECONDS:.0f} s): runs {dict(done_runs)}, {len(failures)} failed")
     assert failures == []
@@ -280,7 +294,7 @@ def test_a_killed_sweep_leaves_no_process_behind(backend: str, tmp_path: Path, m
     planned_workspace(backend, tmp_path).dispose()
     process = start(environment(backend, tmp_path, url), "remind", "--at", SWEEP_AT, log=tmp_path / "remind.log")
     started = time.monotonic()
-    while len(_group_members(process.pid)) < 2 and time.monotonic() - started < 120:
+    while len(_group_members(process.pid)) < 2 and process.poll() is None and time.monotonic() - started < 120:
         time.sleep(0.2)  # until Prefect's temporary API (a child process) is up
     assert len(_group_members(process.pid)) >= 2, "the command started no server"
     os.kill(process.pid, signal.SIGKILL)  # the command only, as a crash or the OOM killer would

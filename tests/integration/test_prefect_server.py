@@ -21,6 +21,7 @@ import psycopg
 import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
+from sqlmodel import col
 
 from models.database import make_engine, migrate
 from models.org_rows import ContactRow
@@ -38,10 +39,12 @@ PACK = next(p.pack for p in shipped_packs() if p.pack.id == "hai-cap-2026")
 FOCAL = "tu@stp.bacninh.gov.vn"
 
 
-def fresh_database(name: str) -> str:
-    """A new, empty database on the test server; its SQLAlchemy URL (psycopg driver)."""
+def fresh_database(suffix: str) -> str:
+    """A new, empty database beside the test database, named after it (``dunghan_test_SUFFIX``), so
+    that runs on two test databases of one server never drop each other's; its SQLAlchemy URL."""
     assert POSTGRES_URL
     url = make_url(POSTGRES_URL)
+    name = f"{url.database}_{suffix}"
     dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(dsn, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -93,8 +96,8 @@ def prefect(*args: str, env: dict[str, str], timeout: float = 300) -> str:
 @pytest.mark.skipif(not POSTGRES_URL and not os.environ.get("CI"), reason="needs PostgreSQL: bash .ci/postgres")
 def test_a_deployed_sweep_runs_on_a_worker_and_mails_through_smtp(tmp_path: Path) -> None:
     assert POSTGRES_URL, "CI runs the integration test: set DUNGHAN_TEST_POSTGRES_URL"
-    dunghan_url = fresh_database("dunghan_integration")
-    prefect_url = make_url(fresh_database("dunghan_prefect")).set(drivername="postgresql+asyncpg")
+    dunghan_url = fresh_database("integration")
+    prefect_url = make_url(fresh_database("prefect")).set(drivername="postgresql+asyncpg")
 
     engine = make_engine(dunghan_url)
     migrate(engine)
@@ -150,7 +153,7 @@ def test_a_deployed_sweep_runs_on_a_worker_and_mails_through_smtp(tmp_path: Path
 
     with engine.connect() as connection:
         rows = connection.execute(
-            select(Notice.address, Notice.status, Notice.step).where(Notice.kind != "admin")
+            select(col(Notice.address), col(Notice.status), col(Notice.step)).where(col(Notice.kind) != "admin")
         ).all()
     assert rows, "the sweep queued notices in dunghan's database"
     assert {status for _, status, _ in rows} == {"sent"}

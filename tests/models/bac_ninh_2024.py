@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from models.org_rows import read_org_file
 from models.tree import import_org
+from reports.org_files import read_org_file
 from tests.models.factory import TREES, current_bac_ninh_tree
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from models.org_rows import ContactRow, read_org_file
+from models.org_rows import ContactRow
 from models.tree import import_org, official_rows
+from reports.org_files import read_org_file
 from rules.calendar import VIETNAM
 
 TREES = Path("models/trees")

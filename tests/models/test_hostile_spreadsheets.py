@@ -11,22 +11,16 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from app.xlsx import write_sheet
-from models.activity_form import COLUMNS, read_form, write_form
-from models.indicator_form import read_entry_form
-from models.org_rows import (
-    CONTACT_COLUMNS,
-    MAX_CSV_BYTES,
-    TEMPLATE_SAMPLES,
-    ImportRefused,
-    read_org_file,
-    template_columns,
-    template_csv,
-)
-from models.spreadsheet import MAX_CELL_CHARS, MAX_WORKBOOK_BYTES, WorkbookRefused
+from models.org_rows import CONTACT_COLUMNS, TEMPLATE_SAMPLES, ImportRefused, template_columns
+from reports.activity_form import COLUMNS, read_form, write_form
+from reports.indicator_form import read_entry_form
+from reports.org_files import MAX_CSV_BYTES, read_org_file, template_csv
+from reports.spreadsheet import MAX_WORKBOOK_BYTES, WorkbookRefused
+from reports.table_xlsx import write_sheet
 from rules.activity import PackCampaign, find_campaign
 from rules.errors import DunghanError
 from rules.loader import shipped_packs
+from rules.text import MAX_CELL_CHARS
 from tests.models import hostile_files as hostile
 
 MONTH_2026 = find_campaign([p.pack for p in shipped_packs()], "thang-hanh-dong", 2026)

@@ -12,7 +12,9 @@ from models.planning import plan_cycle
 from models.queries import overdue, status
 from models.tables import AuditEvent, Obligation, Submission
 from rules.calendar import end_of_day
+from rules.errors import DunghanError
 from rules.loader import calendar_for, shipped_packs
+from rules.scope import EVERYWHERE
 from tests.models.factory import at, bac_ninh_2026
 
 PACK = next(p.pack for p in shipped_packs() if p.pack.id == "hai-cap-2026")
@@ -104,8 +106,9 @@ def test_refusals_write_nothing(planned) -> None:  # type: ignore[no-untyped-def
             actor="x",
             calendar=CAL,
         )
-    with pytest.raises(Exception, match="needs --reason"):
+    with pytest.raises(DunghanError, match="needs 'reason' saying what to correct") as refused:
         review(planned, SYT, "return", at=at("2026-06-01T09:00:00"), actor="snv", reason="")
+    assert refused.value.field == "reason"  # the CLI words it --reason
     assert _audit(planned) == []
 
 
@@ -141,20 +144,20 @@ def test_overdue_and_status(planned) -> None:  # type: ignore[no-untyped-def]
     submit(
         planned, ObligationKey("07627", "bdg-6-thang", "2026-H1"), at=at("2026-06-22T16:00:00"), actor="x", calendar=CAL
     )
-    rows = overdue(planned, at=now, calendar=CAL, report="bdg-6-thang")
+    rows = overdue(planned, at=now, calendar=CAL, report="bdg-6-thang", under=EVERYWHERE)
     late = [r for r in rows if r.status == "quá hạn"]
     assert len(late) == 109 - 2
     assert {r.working_days for r in late} == {3}
     assert all(r.due_date == date(2026, 6, 19) for r in late)
     soon = [r for r in rows if r.status == "sắp đến hạn"]
     assert [(r.unit, r.hop) for r in soon] == [("24-SNV", 2)]  # due Monday 29/06, within 3 working days
-    communes = overdue(planned, at=now, calendar=CAL, level="commune", soon=0)
+    communes = overdue(planned, at=now, calendar=CAL, level="commune", soon=0, under=EVERYWHERE)
     assert len(communes) == 98 and all(r.level == "commune" for r in communes)
     under = overdue(planned, at=now, calendar=CAL, under="24-STP", soon=0)
     assert [(r.unit, r.report) for r in under] == [("24-STP", "bdg-6-thang")]
     syt = [r for r in overdue(planned, at=at("2026-12-30T09:00:00"), calendar=CAL, under="24-SYT", soon=0)]
     assert syt[0].focal_point == "Nguyễn Thị Hoa" and syt[0].head == "Trần Văn Nam"  # inactive contact skipped
-    by_level = {(s.level, s.report): s for s in status(planned, at=now, year=2026)}
+    by_level = {(s.level, s.report): s for s in status(planned, at=now, year=2026, under=EVERYWHERE)}
     communes_h1 = by_level[("commune", "bdg-6-thang")]
     assert (communes_h1.expected, communes_h1.submitted, communes_h1.on_time, communes_h1.overdue) == (99, 1, 0, 98)
     provinces_h1 = by_level[("province", "bdg-6-thang")]

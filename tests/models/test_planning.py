@@ -5,10 +5,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from models.org_rows import UnitRow, read_org_file
+from models.org_rows import UnitRow
 from models.planning import plan_cycle
 from models.tables import AuditEvent, Obligation, Unit
 from models.tree import import_org
+from reports.org_files import read_org_file
 from rules.errors import DunghanError, MissingParameter
 from rules.loader import calendar_for, shipped_packs
 from tests.models.factory import TREES, at, bac_ninh_2026, current_bac_ninh_tree

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, insert, select
 
+from app.shipped_trees import import_file, shipped_files
 from models.database import read_connection
 from models.lineage import import_lineage
 from models.org_rows import ContactRow, ImportRefused, LineageRow, UnitRow
 from models.planning import UnresolvedRecipients, plan_cycle, tree_on
 from models.queries import overdue, status
 from models.rollup import rollup
-from models.shipped_trees import import_file, shipped_files
 from models.tables import ActivityLog, Contact, Unit
 from models.tree import import_org
 from models.unit_card import unit_card
@@ -110,7 +110,8 @@ def test_a_year_in_which_a_code_named_two_units_is_refused_naming_both(engine: E
         status(engine, at=at("2026-07-01T08:00"), year=2025, under="24")
     message = str(refused.value)
     assert "Tỉnh Bắc Giang (24, từ 01/01/2024 đến 30/06/2025)" in message
-    assert "Tỉnh Bắc Ninh (24, từ 01/07/2025)" in message and "--at" in message
+    assert "Tỉnh Bắc Ninh (24, từ 01/07/2025)" in message and refused.value.field == "at"
+    assert refused.value.worded(lambda name: f"--{name}").endswith("ví dụ --at 2025-12-31 hoặc --at 2025-01-01.")
     rows = status(engine, at=at("2026-07-01T08:00"), year=2025, under="24", under_on=date(2025, 12, 31))
     assert rows == []  # nothing planned for new Bắc Ninh in 2025, and no error
     with pytest.raises(UnitNotFound, match="không có đơn vị mã 27 vào ngày 01/07/2026; mã này chỉ: Tỉnh Bắc Ninh"):

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from models.org_rows import ImportRefused, read_org_file
+from models.org_rows import ImportRefused
 from models.tables import Contact, Unit
 from models.tree import import_org, official_rows
+from reports.org_files import read_org_file
 
 TREES = Path("models/trees")
 HEADER = "unit,name,role,email,zalo_phone,zalo_user_id,channels,active\n"
@@ -197,7 +198,7 @@ def test_two_imports_at_once_store_each_contact_once(engine: Engine, backend: st
     for _ in range(3):
         runs = [
             subprocess.Popen(
-                [sys.executable, "-m", "app.cli", "org", "import", str(path)],
+                [sys.executable, "-m", "cli.main", "org", "import", str(path)],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,

@@ -10,14 +10,16 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, func, select
 
 from models.activity_logs import LogRow, record_logs
-from models.org_rows import ImportRefused, read_org_file
+from models.org_rows import ImportRefused
 from models.rollup import rollup
 from models.tables import ActivityImport, ActivityLog
 from models.tree import import_org
+from reports.org_files import read_org_file
 from reports.rollup_xlsx import write_rollup_xlsx
 from rules.activity import ActivityEntry, PackCampaign, find_campaign
 from rules.calendar import VIETNAM
 from rules.loader import shipped_packs
+from rules.scope import EVERYWHERE
 from tests.models.factory import bac_ninh_2026
 
 PACKS = [p.pack for p in shipped_packs()]
@@ -130,7 +132,7 @@ def test_under_one_commune(bac_ninh: Engine) -> None:
 
 
 def test_no_previous_year_without_data(bac_ninh: Engine) -> None:
-    assert rollup(bac_ninh, campaign="thang-hanh-dong", year=2025).previous is None  # 2024: no logs
+    assert rollup(bac_ninh, campaign="thang-hanh-dong", year=2025, under=EVERYWHERE).previous is None  # 2024: no logs
     result = rollup(bac_ninh, campaign="thang-hanh-dong", year=2026, under="24-STP")
     assert result.previous is None  # the unit existed in 2025 but logged nothing
     assert (result.expected, result.logged, result.total.activities) == (1, 0, 0)
@@ -149,14 +151,14 @@ def test_district_level_only_before_2025(engine: Engine) -> None:
         ],
     )
     log(engine, 2026, [("07375", "2026-11-15", "le-phat-dong", 1, 1)])
-    old = rollup(engine, campaign="thang-hanh-dong", year=2024)
+    old = rollup(engine, campaign="thang-hanh-dong", year=2024, under=EVERYWHERE)
     assert old.pack_id == "lang-giang-2024" and old.under is None
     assert [level.level for level in old.levels] == ["commune", "district"]  # the pack covers Lạng Giang
     commune, district = old.levels
     assert (commune.expected, commune.logged, commune.figures.participants) == (19, 2, 77)
     assert (district.expected, district.logged, district.figures.participants) == (1, 1, 30)
     assert old.previous is None
-    new = rollup(engine, campaign="thang-hanh-dong", year=2026)
+    new = rollup(engine, campaign="thang-hanh-dong", year=2026, under=EVERYWHERE)
     assert "district" not in [level.level for level in new.levels]
     assert new.total.activities == 1  # the 2024 logs of unit 07375 stay in 2024's tree
     assert [level.level for level in new.levels] == ["commune", "province", "ministry"]

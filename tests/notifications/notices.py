@@ -36,6 +36,7 @@ def email_notice(
 
 def zalo_notice(number: int, channel: str = "zalo", *, user: str | None = None) -> Notice:
     """An OA text (channel zalo, to a follower's user id) or a ZNS template (channel zns, to a phone)."""
+    payload: dict[str, object]
     if channel == "zalo":
         address = user or f"48151623{number:02d}"
         payload = {"text": "Nhắc hạn: báo cáo năm 2026 hạn 21/12/2026"}

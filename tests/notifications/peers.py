@@ -63,7 +63,9 @@ class Mailbox:
             ordinal = self.mails
         taken = getattr(session, "taken", 0)
         if self.per_session is not None and taken >= self.per_session:
-            asyncio.get_running_loop().call_soon(server.transport.close)  # after the answer is written
+            transport = server.transport
+            assert transport is not None
+            asyncio.get_running_loop().call_soon(transport.close)  # after the answer is written
             return "421 4.7.0 Too many messages in this connection, try again in a new one"
         if self.drops.get(ordinal) == "mail":
             return _hang_up(server)
@@ -87,14 +89,16 @@ class Mailbox:
             await asyncio.sleep(self.stall.get(address, 0))  # the client may give up; the message is kept
         parsed = message_from_bytes(envelope.original_content or b"", policy=policy.default)
         with self.lock:
-            self.messages.append((envelope, parsed))  # type: ignore[arg-type]
+            self.messages.append((envelope, parsed))
         session.taken = getattr(session, "taken", 0) + 1  # type: ignore[attr-defined]
         return "250 Message accepted for delivery"
 
 
 def _hang_up(server: SMTP) -> str:
     """Close the connection without a word, as a crashing server or a cut cable does."""
-    server.transport.abort()
+    transport = server.transport
+    assert isinstance(transport, asyncio.Transport)
+    transport.abort()
     return "250 never sent"
 
 
@@ -254,7 +258,8 @@ def zalo_server() -> Iterator[ZaloServer]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # It checks for shutdown every poll_interval: the default 0.5 s would be spent at every test's end.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield state

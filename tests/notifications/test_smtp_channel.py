@@ -15,7 +15,7 @@ def _notice(number: int, address: str) -> Notice:
 
 
 def test_a_batch_goes_through_one_session_with_diacritics_intact() -> None:
-    results: list[tuple[int, Attempt]] = []
+    results: list[tuple[int | None, Attempt]] = []
     with smtp_server() as (url, mailbox):
         channel = SmtpChannel(
             url, sender="Sở Nội vụ Bắc Ninh <noreply@snv.bacninh.gov.vn>", clock=lambda: NOW, limiter=RateLimiter(0)
@@ -39,7 +39,7 @@ def test_a_batch_goes_through_one_session_with_diacritics_intact() -> None:
 
 
 def test_a_refused_recipient_fails_alone_and_is_not_retried() -> None:
-    results: dict[int, Attempt] = {}
+    results: dict[int | None, Attempt] = {}
     with smtp_server() as (url, mailbox):
         mailbox.refuse.add("khongco@syt.bacninh.gov.vn")
         channel = SmtpChannel(url, sender=None, clock=lambda: NOW, limiter=RateLimiter(0))

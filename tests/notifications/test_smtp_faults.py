@@ -102,6 +102,7 @@ def test_a_server_that_is_down_is_tried_three_times_in_a_run_not_once_per_batch(
         reports = Reports()
         channel.send([email_notice(i) for i in range(1, 11)], reports)
     assert len(accepted) == 3  # five batches, three connections, then e-mail is off for the run
+    assert sorted(reports) == list(range(1, 11))
     assert all(not a.ok and a.retry and not a.tried for a in reports.values())  # none reached the server
     assert channel.down is not None and f"127.0.0.1:{port}" in channel.down
 
@@ -127,6 +128,7 @@ def test_the_connect_timeout_in_the_url_is_honoured() -> None:
         channel.send([email_notice(1), email_notice(2)], reports)
         elapsed = time.monotonic() - started
     assert elapsed < 5  # Apprise's e-mail default would wait 15 s
+    assert sorted(reports) == [1, 2]
     assert all(not a.tried and a.retry and "timed out" in (a.error or "") for a in reports.values())
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import Engine, select
+from sqlmodel import col
 
 from app.notifying import deliver_ready, run_digests, run_sweep, sweep_options
 from app.settings import Settings
@@ -17,9 +21,13 @@ from models.outbox import enqueue
 from models.planning import plan_cycle
 from models.tables import Notice, Obligation, Unit
 from models.tree import import_org
-from notifications.sweep import plan
+from notifications.delivery import fallback_key
+from notifications.sweep import due_notices
 from rules.clock import fixed_clock
 from rules.loader import calendar_for, shipped_packs
+from rules.schema import ROLE_NAMES
+from rules.scope import EVERYWHERE
+from tests.conftest import Templates, templates
 from tests.models.factory import at, bac_ninh_2026
 from tests.notifications.peers import EXPIRED_TOKEN, GOOD_TOKEN, Mailbox, ZaloServer, smtp_server, zalo_server
 
@@ -34,8 +42,9 @@ def peers() -> Iterator[tuple[str, Mailbox, ZaloServer]]:
         yield url, mailbox, zalo
 
 
-@pytest.fixture
-def world(engine: Engine, tmp_path: Path, peers: tuple[str, Mailbox, ZaloServer]) -> tuple[Engine, Settings]:
+def build_world(engine: Engine) -> None:
+    """Bắc Ninh 2026 with focal points at four departments (two on Zalo) and the province's
+    supervisor; the 2026 cycle planned."""
     bac_ninh_2026(engine)
     contacts = [
         ContactRow(
@@ -57,6 +66,19 @@ def world(engine: Engine, tmp_path: Path, peers: tuple[str, Mailbox, ZaloServer]
     ]
     import_org(engine, [], contacts, source="test")
     plan_cycle(engine, PACK, 2026, CAL, params={}, scope=["24"], now=at("2026-01-05T08:00:00"), actor="admin")
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    """The world built once per backend; every test sweeps a copy of its own."""
+    yield from templates(tmp_path_factory, build_world)
+
+
+@pytest.fixture
+def world(
+    backend: str, planned: Templates, tmp_path: Path, peers: tuple[str, Mailbox, ZaloServer]
+) -> Iterator[tuple[Engine, Settings]]:
+    engine = planned.copy(backend, tmp_path)
     url, _, zalo = peers
     settings = Settings(
         home=tmp_path / "home",
@@ -69,7 +91,8 @@ def world(engine: Engine, tmp_path: Path, peers: tuple[str, Mailbox, ZaloServer]
         rate_email=0,
         rate_zalo=0,
     )
-    return engine, settings
+    yield engine, settings
+    engine.dispose()
 
 
 def sweep(world: tuple[Engine, Settings], when: str):  # type: ignore[no-untyped-def]
@@ -80,18 +103,37 @@ def sweep(world: tuple[Engine, Settings], when: str):  # type: ignore[no-untyped
 
 def obligation_id(engine: Engine, key: ObligationKey) -> int:
     with engine.connect() as c:
-        return int(
+        found = c.execute(
+            select(col(Obligation.id))
+            .join(Unit, col(Unit.id) == col(Obligation.unit_id))
+            .where(
+                col(Unit.code) == key.unit,
+                col(Obligation.report_id) == key.report,
+                col(Obligation.period) == key.period,
+            )
+        ).scalar_one()
+    assert found is not None
+    return found
+
+
+def reporting_units(engine: Engine) -> set[str]:
+    """The units that send a report themselves (hop 1) in the planned cycle."""
+    with engine.connect() as c:
+        return set(
             c.execute(
-                select(Obligation.id)
-                .join(Unit, Unit.id == Obligation.unit_id)
-                .where(Unit.code == key.unit, Obligation.report_id == key.report, Obligation.period == key.period)
-            ).scalar_one()
+                select(col(Unit.code))
+                .join(Obligation, col(Obligation.unit_id) == col(Unit.id))
+                .where(col(Obligation.hop) == 1)
+            )
+            .scalars()
+            .all()
         )
 
 
-def notices_of(engine: Engine, obligation: int) -> list[Notice]:
+def notices_of(engine: Engine, obligation: int) -> list[Any]:
+    """The obligation's notices as rows (id, channel, status, …), oldest first."""
     with engine.connect() as c:
-        return list(c.execute(select(Notice).where(Notice.obligation_id == obligation).order_by(Notice.id)))
+        return list(c.execute(select(Notice).where(col(Notice.obligation_id) == obligation).order_by(col(Notice.id))))
 
 
 def test_a_second_sweep_at_the_same_instant_sends_nothing(world, peers) -> None:  # type: ignore[no-untyped-def]
@@ -147,7 +189,7 @@ def test_a_sweep_killed_after_enqueueing_delivers_next_time_exactly_once(world, 
     engine, settings = world
     _, mailbox, _ = peers
     instant = at("2026-12-17T07:30:00")
-    decided = plan(engine, at=instant, options=sweep_options(settings))
+    decided = due_notices(engine, at=instant, options=sweep_options(settings), under=EVERYWHERE)
     queued = enqueue(engine, decided.drafts, at=instant)  # … and the process dies here
     assert queued and mailbox.messages == []
     again = sweep(world, "2026-12-17T07:35:00")
@@ -161,15 +203,26 @@ def test_a_sweep_killed_after_enqueueing_delivers_next_time_exactly_once(world, 
 
 def test_zalo_at_night_is_held_until_seven(world, peers) -> None:  # type: ignore[no-untyped-def]
     engine, settings = world
-    _, _, zalo = peers
+    _, mailbox, zalo = peers
     night = sweep(world, "2026-12-16T22:00:00")
-    held = [d for d in night.queued if d.channel == "zalo"]
-    assert held and all(d.not_before == at("2026-12-17T07:00:00") for d in held)
-    assert zalo.requests == []
+    held = {d.key: d for d in night.queued if d.channel == "zalo"}
+    # The focal points of the Sở Tư pháp (a follower) and the Sở Tài chính (not one), for two reports each.
+    assert sorted(d.address for d in held.values()) == ["4815162342", "4815162342", "not-follower-9", "not-follower-9"]
+    assert {d.not_before for d in held.values()} == {at("2026-12-17T07:00:00")}
+    assert {d.notice.channel for d in night.delivered} == {"email"} and zalo.requests == []
+    mailed = len(mailbox.messages)
+    early = at("2026-12-17T06:59:59")
+    assert deliver_ready(engine, settings, at=early, clock=fixed_clock(early)) == []
     morning = at("2026-12-17T07:00:00")
     delivered = deliver_ready(engine, settings, at=morning, clock=fixed_clock(morning))
-    assert {d.notice.key for d in delivered if d.notice.channel == "zalo"} >= {d.key for d in held if "c" in d.key}
-    assert zalo.requests
+    # Each held message goes at 07:00; the one Zalo refuses (-213, not a follower) goes by e-mail instead.
+    expected = {key: "sent" if d.address == "4815162342" else "dead" for key, d in held.items()}
+    expected |= {
+        fallback_key(key, d.contact_id or 0): "sent" for key, d in held.items() if d.address == "not-follower-9"
+    }
+    assert {d.notice.key: d.status for d in delivered} == expected
+    assert sorted(r["body"]["recipient"]["user_id"] for r in zalo.requests) == sorted(d.address for d in held.values())
+    assert [e.rcpt_tos for e, _ in mailbox.messages[mailed:]] == [["tai@stc.bacninh.gov.vn"]] * 2
 
 
 def test_a_failed_zalo_message_goes_by_email_and_both_attempts_are_kept(world, peers) -> None:  # type: ignore[no-untyped-def]
@@ -199,11 +252,26 @@ def test_a_returned_report_starts_its_own_ladder(world, peers) -> None:  # type:
 
 
 def test_roles_without_a_contact_are_reported_to_the_admin(world, peers) -> None:  # type: ignore[no-untyped-def]
+    engine, _ = world
     _, mailbox, _ = peers
     result = sweep(world, "2026-12-17T07:30:00")
-    assert any(g.unit == "24-SCT" or g.role == "focal_point" for g in result.gaps)
+    reporters = reporting_units(engine)
+    assert len(reporters) == 99 + 10  # communes, departments and organisations
+    expected: Counter[tuple[str, str]] = Counter()
+    for code in reporters - {"24-SYT", "24-STP", "24-STC"}:  # no focal point: bdg-nam's T-2, the Action Month's T-7
+        expected[code, "focal_point"] += 2
+    for code in reporters - {"24-SYT"}:  # no head: the six-month report's escalation, overdue since June
+        expected[code, "head"] += 1
+    expected["24-SNV", "head"] += 1  # the Sở Nội vụ compiles that report (hop 2): it has a focal point, no head
+    assert Counter((g.unit, g.role) for g in result.gaps) == expected
     admin = [m for e, m in mailbox.messages if e.rcpt_tos == ["admin@snv.bacninh.gov.vn"]]
-    assert len(admin) == 1 and "không có người nhận" in str(admin[0]["Subject"])
+    assert len(admin) == 1
+    assert (
+        str(admin[0]["Subject"]) == f"[dunghan] {sum(expected.values())} lời nhắc không có người nhận ngày 17/12/2026"
+    )
+    body = admin[0].get_body(("plain",)).get_content()
+    listed = Counter(re.findall(r"^- .*\(([^()]+)\): thiếu (.+?) – ", body, flags=re.MULTILINE))
+    assert listed == Counter({(code, ROLE_NAMES[role]): times for (code, role), times in expected.items()})
 
 
 def test_the_supervisor_gets_a_digest_once_a_day(world, peers) -> None:  # type: ignore[no-untyped-def]
@@ -229,7 +297,7 @@ def test_a_dry_run_writes_nothing(world, peers) -> None:  # type: ignore[no-unty
     result = run_sweep(engine, settings, at=instant, clock=fixed_clock(instant), dry_run=True)
     assert result.planned and not result.queued
     with engine.connect() as c:
-        assert c.execute(select(Notice.id)).first() is None
+        assert c.execute(select(col(Notice.id))).first() is None
     assert mailbox.messages == []
 
 
@@ -247,7 +315,7 @@ def test_a_channel_switched_off_is_told_to_the_admin_once_and_its_notices_go_by_
     assert "mã truy cập" in told[0].get_body(("plain",)).get_content()
     assert len(zalo.requests) == 1  # the first refusal switched Zalo off for the run
     with engine.connect() as c:
-        fallbacks = c.execute(select(Notice.status).where(Notice.fallback_of.is_not(None))).scalars().all()
-        zalo_left = c.execute(select(Notice.status).where(Notice.channel == "zalo")).scalars().all()
+        fallbacks = c.execute(select(col(Notice.status)).where(col(Notice.fallback_of).is_not(None))).scalars().all()
+        zalo_left = c.execute(select(col(Notice.status)).where(col(Notice.channel) == "zalo")).scalars().all()
     assert fallbacks and set(fallbacks) == {"sent"}
     assert set(zalo_left) == {"dead"}  # each one sent by e-mail instead

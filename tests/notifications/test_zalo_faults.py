@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from notifications.channels import ZaloChannel
@@ -13,7 +15,7 @@ CHANNELS = ("zalo", "zns")
 
 
 @pytest.fixture
-def zalo() -> ZaloServer:
+def zalo() -> Iterator[ZaloServer]:
     with zalo_server() as server:
         yield server
 
@@ -85,6 +87,7 @@ def test_refusals_of_one_recipient_do_not_switch_the_channel_off(zalo: ZaloServe
     reports = Reports()
     channel.send([zalo_notice(i, user=f"not-follower-{i}") for i in range(1, 6)], reports)
     assert len(zalo.requests) == 5 and channel.down is None
+    assert sorted(reports) == [1, 2, 3, 4, 5]
     assert all(not a.ok and not a.retry and "-213" in (a.error or "") for a in reports.values())
 
 
@@ -92,6 +95,7 @@ def test_a_service_that_is_down_is_called_three_times_then_left_alone() -> None:
     channel = _channel("zns", f"http://127.0.0.1:{free_port()}")
     reports = Reports()
     channel.send([zalo_notice(i, "zns") for i in range(1, 11)], reports)
+    assert sorted(reports) == list(range(1, 11))
     assert all(not a.ok and a.retry and not a.tried for a in reports.values())  # none reached Zalo
     assert channel.down is not None and "could not reach" in channel.down
     assert [n for n, a in reports.items() if a.error != channel.down] == [1, 2, 3]  # called three times

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import apprise
 import pytest
@@ -14,7 +15,7 @@ from tests.notifications.peers import EXPIRED_TOKEN, GOOD_TOKEN, ZaloServer, zal
 
 
 @pytest.fixture
-def zalo() -> ZaloServer:
+def zalo() -> Iterator[ZaloServer]:
     register()
     with zalo_server() as server:
         yield server
@@ -66,6 +67,7 @@ def test_the_rate_limit_answer_is_retried(zalo: ZaloServer) -> None:
 def test_an_unreachable_server_is_retried() -> None:
     register()
     plugin = apprise.Apprise.instantiate(f"zalooa://{GOOD_TOKEN}/1?base=http://127.0.0.1:9")
+    assert isinstance(plugin, NotifyZaloOA)
     assert plugin.notify(body="x") is False
     assert plugin.last_failure is not None and plugin.last_failure.retry
 
@@ -94,9 +96,11 @@ def test_a_zns_url_needs_its_template() -> None:
 def test_secrets_are_masked_when_a_url_is_shown() -> None:
     register()
     plugin = apprise.Apprise.instantiate("zalooa://very-secret-token/4815162342")
+    assert isinstance(plugin, NotifyZaloOA)
     shown = plugin.url(privacy=True)
     assert "very-secret-token" not in shown and shown.startswith("zalooa://****/")
-    assert apprise.Apprise.instantiate(plugin.url()).token == "very-secret-token"  # the URL round-trips
+    again = apprise.Apprise.instantiate(plugin.url())
+    assert isinstance(again, NotifyZaloOA) and again.token == "very-secret-token"  # the URL round-trips
 
 
 def test_any_other_apprise_url_delivers_through_the_apprise_channel(zalo: ZaloServer) -> None:

@@ -10,14 +10,14 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine, update
 
-from app.xlsx import write_sheet
-from models.activity_form import write_form
-from models.indicator_form import write_entry_form
 from models.indicators import IndicatorResults, Responsible, table_for
 from models.rollup import rollup
 from models.tables import Unit
+from reports.activity_form import write_form
+from reports.indicator_form import write_entry_form
 from reports.indicator_xlsx import write_indicator_xlsx
 from reports.rollup_xlsx import write_rollup_xlsx
+from reports.table_xlsx import write_sheet
 from rules.activity import find_campaign
 from rules.indicators import results
 from rules.loader import resolve_packs, shipped_packs

@@ -14,6 +14,7 @@ from models.rollup import rollup
 from reports.rollup_addressing import NATIONAL_RECIPIENTS, rollup_addressing
 from reports.rollup_chart import SIZE_PX, participation_chart
 from reports.rollup_docx import write_rollup_docx
+from rules.scope import EVERYWHERE
 from tests.models.test_rollup import bac_ninh_action_month, log, old_lang_giang
 
 
@@ -83,7 +84,7 @@ def test_the_report_of_a_province(bac_ninh: Engine, tmp_path: Path) -> None:
 
 
 def test_the_chart_is_a_png_of_fixed_size_and_the_same_bytes_each_time(bac_ninh: Engine) -> None:
-    result = rollup(bac_ninh, campaign="thang-hanh-dong", year=2026)
+    result = rollup(bac_ninh, campaign="thang-hanh-dong", year=2026, under=EVERYWHERE)
     png = participation_chart(result)
     image = PILImage.open(BytesIO(png))
     image.load()
@@ -141,7 +142,8 @@ def test_who_issues_the_report(
 def test_before_2025_a_district_reports_to_the_sở_lđtbxh(engine: Engine) -> None:
     old_lang_giang(engine)
     log(engine, 2024, [("217", "2024-11-25", "hoi-nghi", 12, 18)])
-    result = rollup(engine, campaign="thang-hanh-dong", year=2024)  # the pack's scope: Huyện Lạng Giang
+    # Everywhere, which for this pack is its own scope: Huyện Lạng Giang.
+    result = rollup(engine, campaign="thang-hanh-dong", year=2024, under=EVERYWHERE)
     found = rollup_addressing(engine, result)
     assert (found.issuer.name, found.issuer.parent, found.issuer.place) == (
         "Ủy ban nhân dân huyện Lạng Giang",

@@ -182,8 +182,10 @@ def test_campaign_is_found_by_year() -> None:
     with pytest.raises(ActivityError, match="no pack applying in 2023"):
         find_campaign(PACKS, "thang-hanh-dong", 2023)
     twice = [MONTH_2026.pack, MONTH_2026.pack.model_copy(update={"id": "ban-sao"})]
-    with pytest.raises(ActivityError, match="choose with --pack"):
+    with pytest.raises(ActivityError, match="choose with") as refused:
         find_campaign(twice, "thang-hanh-dong", 2026)
+    assert refused.value.field == "pack"  # the door names it: the CLI says --pack
+    assert refused.value.worded(lambda name: f"--{name}").endswith("(hai-cap-2026, ban-sao): choose with --pack")
 
 
 def test_loggers_come_from_the_campaign_report() -> None:

@@ -76,9 +76,12 @@ def test_budget_deadline_is_a_cycle_parameter() -> None:
     unset = _due("ke-hoach-kinh-phi", 2026, "ke-hoach-kinh-phi-nam-sau", "2026")
     assert unset.due_date is None and unset.nominal_date is None
     assert unset.missing_param == "budget_due"
-    assert deadline_row(unset)["reason"] == "chưa đặt: --param budget_due=YYYY-MM-DD"
-    with pytest.raises(MissingParameter, match="--param budget_due="):
+    assert deadline_row(unset)["reason"] == "chưa đặt tham số budget_due"  # the CLI words it --param budget_due=…
+    assert deadline_row(unset)["missing_param"] == "budget_due"
+    with pytest.raises(MissingParameter) as missing:
         pack_deadlines(PACKS["ke-hoach-kinh-phi"], 2026, CAL, strict=True)
+    assert (missing.value.field, missing.value.name) == ("param", "budget_due")
+    assert missing.value.worded(lambda name: f"--{name}").endswith("give it as --param budget_due=YYYY-MM-DD")
     given_date = _due("ke-hoach-kinh-phi", 2026, "ke-hoach-kinh-phi-nam-sau", "2026", budget_due=date(2026, 7, 19))
     assert (given_date.due_date, given_date.reason) == (date(2026, 7, 20), "Chủ nhật")
 

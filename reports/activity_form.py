@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from models.activity_logs import LogRow
-from models.spreadsheet import cell_text, is_sample, open_workbook, sheet_rows, text_row
+from reports.spreadsheet import open_workbook, sheet_rows, text_row
 from rules.activity import MEDIA_KINDS, NOTE_MAX, TITLE_MAX, ActivityEntry, PackCampaign, campaign_window, parse_count
-from rules.errors import DunghanError
+from rules.errors import ACTION, DunghanError
+from rules.text import cell_text, is_sample
 
 INFO_SHEET, ENTRY_SHEET, LIST_SHEET = "Thông tin", "Hoạt động", "Danh mục"
 INFO_LABELS = {"pack": "Gói quy định", "campaign": "Chiến dịch", "year": "Năm", "unit": "Mã đơn vị"}
@@ -157,9 +158,9 @@ def write_form(path: Path, *, chosen: PackCampaign, year: int, unit_code: str, u
     note.add(cells("note"))
     for validation in (types, days, whole, title, note):
         entries.add_data_validation(validation)
-    for row in range(2, FORM_ROWS + 2):
-        entries[f"{column('day')}{row}"].number_format = "dd/mm/yyyy"
-        entries[f"{column('budget')}{row}"].number_format = "#,##0"
+    for number in range(2, FORM_ROWS + 2):
+        entries[f"{column('day')}{number}"].number_format = "dd/mm/yyyy"
+        entries[f"{column('budget')}{number}"].number_format = "#,##0"
     book.active = 1
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
@@ -181,14 +182,14 @@ def read_form(path: Path, choose: Callable[[str, str, int], PackCampaign]) -> Fo
     """The form's campaign and rows; cells that cannot be read are listed in ``errors`` with their
     row and column. ``choose(pack, campaign, year)`` finds the campaign the form names."""
     if path.suffix.lower() != ".xlsx":
-        raise DunghanError(f"{path}: activity import takes the .xlsx form of `dunghan activity template`")
+        raise DunghanError(f"{path}: activity import takes the .xlsx form of {ACTION}", action="activity template")
     if not path.exists():
         raise DunghanError(f"{path}: no such file")
     with open_workbook(path) as book:
         if INFO_SHEET not in book.sheetnames or ENTRY_SHEET not in book.sheetnames:
             raise DunghanError(
-                f"{path.name}: sheets {INFO_SHEET!r} and {ENTRY_SHEET!r} are missing: "
-                "start from `dunghan activity template`"
+                f"{path.name}: sheets {INFO_SHEET!r} and {ENTRY_SHEET!r} are missing: start from {ACTION}",
+                action="activity template",
             )
         labels = {label: key for key, label in INFO_LABELS.items()}
         header: dict[str, str] = {}

@@ -8,16 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from app.errors import report_errors
-from app.options import AtOption, parse_date
-from app.settings import get_settings
 from app.workspace import current_actor, database
+from cli.errors import report_errors
+from cli.options import AtOption, parse_date
 from rules.calendar import end_of_day
 from rules.clock import clock_for
-from rules.loader import calendar_for
 
 if TYPE_CHECKING:
-    from models.obligations import ObligationKey, Outcome
+    from app.obligations import ObligationKey, Outcome
 
 UnitArg = Annotated[str, typer.Argument(help="The reporting unit's code.")]
 ReportArg = Annotated[str, typer.Argument(help="The report id in its pack.")]
@@ -50,19 +48,10 @@ def submit(
 
     Example: dunghan submit 24-SYT bdg-6-thang 2026-H1 --file bao-cao.pdf
     """
-    from models import obligations  # the database layer loads only for commands that use it
+    from app import obligations  # the database layer loads only for commands that use it
 
     key = obligations.ObligationKey(unit, report, period, hop)
-    outcome = obligations.submit(
-        database(),
-        key,
-        at=clock_for(at)(),
-        actor=current_actor(by),
-        calendar=calendar_for(),
-        file=file,
-        files_dir=get_settings().files_dir,
-        note=note,
-    )
+    outcome = obligations.submit(database(), key, at=clock_for(at)(), actor=current_actor(by), file=file, note=note)
     _say(key, outcome)
 
 
@@ -80,7 +69,7 @@ def review(
 
     Example: dunghan review 24-SYT bdg-6-thang 2026-H1 return --reason "Thiếu số liệu mục 4"
     """
-    from models import obligations  # the database layer loads only for commands that use it
+    from app import obligations  # the database layer loads only for commands that use it
 
     key = obligations.ObligationKey(unit, report, period, hop)
     outcome = obligations.review(
@@ -103,7 +92,7 @@ def extend(
 
     Example: dunghan extend 24-SYT bdg-6-thang 2026-H1 --until 2026-06-26 --reason "Chờ số liệu"
     """
-    from models import obligations  # the database layer loads only for commands that use it
+    from app import obligations  # the database layer loads only for commands that use it
 
     key = obligations.ObligationKey(unit, report, period, hop)
     new_due = end_of_day(parse_date(until, "--until"))
@@ -126,7 +115,7 @@ def exempt(
 
     Example: dunghan exempt 07627 bdg-nam 2026 --reason "Đơn vị sáp nhập"
     """
-    from models import obligations  # the database layer loads only for commands that use it
+    from app import obligations  # the database layer loads only for commands that use it
 
     key = obligations.ObligationKey(unit, report, period, hop)
     _say(key, obligations.exempt(database(), key, at=clock_for(at)(), actor=current_actor(by), reason=reason))

@@ -29,6 +29,22 @@ def database_failure(exc: BaseException) -> str | None:
     return f"the database stopped answering: {reason}; what was being written was not saved; try again later"
 
 
+def flag(field: str) -> str:
+    """How the CLI names an input that an error points at: its option."""
+    return f"--{field.replace('_', '-')}"
+
+
+def command(action: str) -> str:
+    """How the CLI names what to do next: its command."""
+    return f"dunghan {action}"
+
+
+def worded(exc: DunghanError) -> str:
+    """The CLI's words for an error: the input it points at as this door's flag, what to do
+    next as its command."""
+    return exc.worded(flag, command)
+
+
 def report_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Wrap a command: a :class:`DunghanError` prints ``dunghan: …`` and exits 1."""
 
@@ -44,7 +60,7 @@ def report_errors(command: Callable[P, R]) -> Callable[P, R]:
                     typer.echo(str(finding), err=True)
                 typer.echo(f"dunghan: {len(exc.findings)} error(s) in rule packs; nothing was done", err=True)
                 raise typer.Exit(1) from None
-            typer.echo(f"dunghan: {exc}", err=True)
+            typer.echo(f"dunghan: {worded(exc)}", err=True)
             raise typer.Exit(1) from None
         except Exception as exc:
             if (sentence := database_failure(exc)) is None:

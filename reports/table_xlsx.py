@@ -8,7 +8,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from models.spreadsheet import SAMPLE_MARK, text_row
+from reports.spreadsheet import text_row
+from rules.text import SAMPLE_MARK
 
 HEADER_FILL = "DDEBF7"
 SAMPLE_COLOUR = "808080"

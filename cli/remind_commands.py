@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from app.errors import report_errors
-from app.options import AtOption, FormatOption
-from app.orchestration import orchestration
-from app.output import Format, render, to_json
+from app.orchestration import run_flow
 from app.settings import get_settings
 from app.workspace import database
+from cli.errors import report_errors
+from cli.options import AtOption, FormatOption
+from cli.output import Format, format_rows, to_json
 from rules.clock import clock_for
 
 if TYPE_CHECKING:  # the sending machinery (Apprise, templates) loads only when a command needs it
@@ -63,9 +63,9 @@ def _rows(result: SweepResult, folder_mode: bool) -> list[dict[str, Any]]:
             rows.append(
                 {**_draft_row(done.notice), "notice": done.notice.id, "status": done.status, "detail": done.detail}
             )
-    from models.reminders import obligation_facts
+    from app.outbox import about
 
-    facts = obligation_facts(database(), {r["obligation"] for r in rows if r["obligation"]})
+    facts = about(database(), {r["obligation"] for r in rows if r["obligation"]})
     for row in rows:
         row.update(facts.get(row["obligation"], {"unit": "", "report": row["template"], "period": ""}))
         if folder_mode and row["status"] == "sent":
@@ -97,7 +97,7 @@ def _print(result: SweepResult, fmt: Format) -> None:
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
     if rows:
-        typer.echo(render(rows, NOTICE_COLUMNS, fmt))
+        typer.echo(format_rows(rows, NOTICE_COLUMNS, fmt))
     sent = sum(1 for r in rows if r["status"] in ("sent", "written"))
     typer.echo(
         f"{len(result.queued) if not result.dry_run else len(result.planned)} notice(s) "
@@ -128,10 +128,7 @@ def register(app: typer.Typer) -> None:
             result = decide(database(), get_settings(), at=clock_for(at)())
             result.dry_run = True
         else:
-            with orchestration():
-                from flows.send_reminders import send_reminders
-
-                result = send_reminders(at=at)
+            result = run_flow("send_reminders", at=at)
         _print(result, fmt)
 
     @app.command("digest")
@@ -141,10 +138,7 @@ def register(app: typer.Typer) -> None:
 
         Example: dunghan digest --at 2026-12-22T08:00
         """
-        with orchestration():
-            from flows.send_digests import send_digests
-
-            result = send_digests(at=at)
+        result = run_flow("send_digests", at=at)
         _print(result, fmt)
 
     outbox_app = typer.Typer(help="The outbox: every message queued, sent or failed.")
@@ -176,7 +170,7 @@ def register(app: typer.Typer) -> None:
         """
         if status and status not in ("pending", "sending", "sent", "failed", "dead"):
             raise typer.BadParameter(f"--status {status!r}: use pending, sending, sent, failed or dead")
-        from models import outbox
+        from app import outbox
 
         rows = [
             {
@@ -194,7 +188,7 @@ def register(app: typer.Typer) -> None:
             for n in outbox.notices(database(), status=status, limit=limit)
         ]
         columns = [(k, k) for k in ("notice", "created", "step", "contact", "channel", "status", "attempts", "error")]
-        typer.echo(render(rows, columns, fmt))
+        typer.echo(format_rows(rows, columns, fmt))
         if fmt is Format.table:
             counts = outbox.counts(database())
             typer.echo(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "the outbox is empty")
@@ -211,13 +205,11 @@ def register(app: typer.Typer) -> None:
 
         Example: dunghan outbox retry --dead
         """
-        from app.notifying import SweepResult, deliver_ready
-        from models import outbox
+        from app import outbox
+        from app.notifying import SweepResult
 
         clock = clock_for(at)
-        engine = database()
-        count = outbox.requeue(engine, at=clock(), ids=notice, dead=dead)
-        delivered = deliver_ready(engine, get_settings(), at=clock(), clock=clock)
-        _print(SweepResult(delivered=delivered), fmt)
+        done = outbox.retry(database(), get_settings(), clock=clock, ids=notice, dead=dead)
+        _print(SweepResult(delivered=done.delivered), fmt)
         if fmt is Format.table:
-            typer.echo(f"{count} notice(s) made ready again")
+            typer.echo(f"{done.requeued} notice(s) made ready again")

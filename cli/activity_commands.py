@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from app.errors import report_errors
-from app.options import AtOption, parse_date
-
-if TYPE_CHECKING:
-    from rules.activity import PackCampaign
+from app.campaigns import choose_campaign
+from cli.errors import report_errors
+from cli.options import AtOption, parse_date
 
 activity_app = typer.Typer(
     help="Activity logs of a campaign (Tháng hành động): the form, its import, one entry.", no_args_is_help=True
@@ -23,14 +21,6 @@ PackOption = Annotated[
     typer.Option("--pack", help="The pack (id or file) stating the campaign, when it is not the one shipped pack."),
 ]
 ByOption = Annotated[str | None, typer.Option("--by", help="Who records the logs (default: the login name).")]
-
-
-def choose_campaign(pack: str | None, campaign: str, year: int) -> PackCampaign:
-    """The campaign among the named pack, or the shipped packs applying in ``year``."""
-    from rules.activity import find_campaign
-    from rules.loader import resolve_packs
-
-    return find_campaign([p.pack for p in resolve_packs([pack] if pack else [])], campaign, year)
 
 
 @activity_app.command("template")
@@ -49,14 +39,13 @@ def template(
 
     Example: dunghan activity template 07375 --campaign thang-hanh-dong --year 2026
     """
+    from app.activities import write_template
     from app.workspace import database
-    from models.activity_form import write_form
-    from models.activity_logs import logging_unit
 
     chosen = choose_campaign(pack, campaign, year)
-    found = logging_unit(database(), unit, chosen, year)
-    path = output or Path(f"hoat-dong-{unit}-{year}.xlsx")
-    write_form(path, chosen=chosen, year=year, unit_code=found.code, unit_name=found.name)
+    path = write_template(
+        database(), output or Path(f"hoat-dong-{unit}-{year}.xlsx"), chosen=chosen, year=year, unit=unit
+    )
     typer.echo(f"wrote {path}")
 
 
@@ -75,29 +64,12 @@ def import_(
 
     Example: dunghan activity import hoat-dong-07375-2026.xlsx
     """
-    import hashlib
-
+    from app.activities import read_filled_form, record_form
     from app.workspace import current_actor, database
-    from models.activity_form import HEADINGS, read_form
-    from models.activity_logs import record_logs
     from rules.clock import clock_for
 
-    form = read_form(
-        file, lambda form_pack, form_campaign, year: choose_campaign(pack or form_pack, form_campaign, year)
-    )
-    done = record_logs(
-        database(),
-        form.rows,
-        chosen=form.chosen,
-        year=form.year,
-        now=clock_for(at)(),
-        actor=current_actor(by),
-        source=file.name,
-        label=file.name,
-        columns=HEADINGS,
-        sha256=hashlib.sha256(file.read_bytes()).hexdigest(),
-        earlier_errors=form.errors,
-    )
+    form = read_filled_form(file, pack)
+    done = record_form(database(), form, file, now=clock_for(at)(), actor=current_actor(by))
     count = done.added
     typer.echo(f"imported {count} activit{'y' if count == 1 else 'ies'} of unit {form.unit} from {file.name}")
     for earlier in done.replaced:
@@ -136,8 +108,8 @@ def add(
     Example: dunghan activity add 07375 --campaign thang-hanh-dong --date 2026-11-15 --type le-phat-dong
     --title "Lễ phát động Tháng hành động" --male 80 --female 120 --media panel=4 --budget 5000000
     """
+    from app.activities import record_entry
     from app.workspace import current_actor, database
-    from models.activity_logs import LogRow, record_logs
     from rules.activity import ActivityEntry, parse_count
     from rules.clock import clock_for
     from rules.errors import DunghanError
@@ -178,15 +150,19 @@ def add(
         **{name: f"--{name}" for name in ("title", "male", "female", "total", "budget", "note")},
         **{f"media.{kind}": f"--media {kind}" for kind in products},
     }
-    record_logs(
+    record_entry(
         database(),
-        [LogRow(None, unit, entry)],
+        unit,
+        entry,
         chosen=chosen,
         year=year or when.year,
         now=clock_for(at)(),
         actor=current_actor(by),
         source="cli",
-        label="cli",
         columns=columns,
     )
     typer.echo(f"logged {activity_type} of {when:%d/%m/%Y} for {unit} ({chosen.campaign.id} {year or when.year})")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(activity_app, name="activity")

@@ -9,15 +9,15 @@ from typing import Annotated, Any
 
 import typer
 
-from app.errors import report_errors
-from app.options import AtOption, FormatOption
-from app.output import Format, render
 from app.workspace import database
-from app.xlsx import write_sheet
+from cli.errors import report_errors
+from cli.options import AtOption, FormatOption
+from cli.output import Format, format_rows
+from reports.table_xlsx import write_sheet
 from rules.calendar import VIETNAM
 from rules.clock import clock_for
 from rules.errors import DunghanError
-from rules.loader import calendar_for
+from rules.scope import under_or_everywhere
 
 UnderOption = Annotated[str | None, typer.Option("--under", help="Only units under this one (code).")]
 ReportOption = Annotated[str | None, typer.Option("--report", help="Only this report id.")]
@@ -73,10 +73,10 @@ def overdue(
     Example: dunghan overdue --under 24 --level commune --format xlsx -o qua-han.xlsx
     """
     now = clock_for(at)()
-    from models import queries  # the database layer loads only for commands that use it
+    from app import supervision  # the database layer loads only for commands that use it
 
-    rows = queries.overdue(
-        database(), at=now, calendar=calendar_for(), under=under, report=report, level=level, soon=soon
+    rows = supervision.overdue(
+        database(), at=now, under=under_or_everywhere(under), report=report, level=level, soon=soon
     )
     records: list[dict[str, Any]] = [dataclasses.asdict(r) for r in rows]
     for record in records:
@@ -87,7 +87,7 @@ def overdue(
         write_sheet(output, "Quá hạn", records, OVERDUE_COLUMNS)
         typer.echo(f"wrote {len(records)} row(s) to {output}")
         return
-    typer.echo(render(records, OVERDUE_COLUMNS, Format(fmt.value)))
+    typer.echo(format_rows(records, OVERDUE_COLUMNS, Format(fmt.value)))
 
 
 def status(
@@ -113,14 +113,14 @@ def status(
     Example: dunghan status --under 24 --year 2026 --format json
     Example: dunghan status --under 24 --at 2026-01-01 --year 2024 --with-predecessors
     """
-    from models import queries
+    from app import supervision
 
     now = clock_for(at)()
-    rows = queries.status(
+    rows = supervision.status(
         database(),
         at=now,
         year=year,
-        under=under,
+        under=under_or_everywhere(under),
         under_on=now.date() if at else None,
         report=report,
         level=level,
@@ -130,7 +130,7 @@ def status(
         dict(dataclasses.asdict(r), reporting_rate=r.reporting_rate, timeliness_rate=r.timeliness_rate) for r in rows
     ]
     columns = STATUS_COLUMNS if not any(r.came_from for r in rows) else [("came_from", "nguồn"), *STATUS_COLUMNS]
-    typer.echo(render(records, columns, fmt))
+    typer.echo(format_rows(records, columns, fmt))
 
 
 TREND_COLUMNS = [
@@ -160,26 +160,15 @@ def trend(
 
     Example: dunghan trend bdg-nam --under 24
     """
-    from models.trend import trend as compute
-    from models.units import unit_at
-    from rules.loader import shipped_packs
+    from app import supervision
 
     now = clock_for(at)()
-    today = now.astimezone(VIETNAM).date()
-    packs = [p.pack for p in shipped_packs()]
-    having = [p for p in packs if any(r.id == report for r in p.reports)]
-    if pack is not None:
-        having = [p for p in having if p.id == pack]
-    if not having:
-        raise DunghanError(f"không gói nào có báo cáo {report!r}" + (f" trong gói {pack}" if pack else ""))
-    in_force = [p for p in having if p.valid_from <= today and (p.valid_to is None or p.valid_to >= today)]
-    chosen = max(in_force or having, key=lambda p: p.valid_from)
-    engine = database()
-    rows = compute(engine, packs, chosen.id, report, unit=unit_at(engine, under, today), at=now)
+    chosen = supervision.trend_pack(report, pack, at=now)
+    rows = supervision.trend(database(), report, pack=chosen, under=under, at=now)
     records = [
         dict(dataclasses.asdict(r), reporting_rate=r.reporting_rate, timeliness_rate=r.timeliness_rate) for r in rows
     ]
-    typer.echo(render(records, TREND_COLUMNS, fmt))
+    typer.echo(format_rows(records, TREND_COLUMNS, fmt))
 
 
 def register(app: typer.Typer) -> None:

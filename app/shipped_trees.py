@@ -16,10 +16,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from models.lineage import LineageSummary, import_lineage
-from models.org_rows import ImportRefused, LineageRow, UnitRow, read_lineage_file, read_org_file
+from models.org_rows import ImportRefused, LineageRow, UnitRow
 from models.tree import ImportSummary, import_org, official_rows
+from reports.org_files import read_lineage_file, read_org_file
 
-TREES = Path(__file__).resolve().parent / "trees"
+TREES = Path(__file__).resolve().parent.parent / "models" / "trees"
 CURRENT_DEPARTMENTS = ("bac-ninh-2026-departments.yaml",)
 THREE_TIER = "vn-three-tier.csv"
 OLD_DEPARTMENTS = ("bac-ninh-2024-departments.yaml", "bac-giang-2024-departments.yaml")

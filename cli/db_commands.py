@@ -7,10 +7,17 @@ from typing import Annotated
 
 import typer
 
-from app.errors import report_errors
 from app.workspace import backups_folder, database
+from cli.errors import report_errors
 
 db_app = typer.Typer(help="The database: its revision, upgrade and backup.", no_args_is_help=True)
+
+VERDICTS = {
+    "empty": "empty: the first command that uses it creates the tables",
+    "current": "up to date",
+    "behind": "behind: run `dunghan db upgrade` (any command would upgrade it)",
+    "newer": "newer than this dunghan: install the dunghan that upgraded it",
+}
 
 
 @db_app.command("status")
@@ -20,20 +27,11 @@ def status() -> None:
 
     Example: dunghan db status
     """
-    from models.database import current_revision, describe, head_revision, known_revisions
+    from app import database_admin
 
-    engine = database(migrated=False)
-    current, head = current_revision(engine), head_revision()
-    typer.echo(f"database: {describe(engine.url)}")
-    if current is None:
-        verdict = "empty: the first command that uses it creates the tables"
-    elif current == head:
-        verdict = "up to date"
-    elif current in known_revisions():
-        verdict = "behind: run `dunghan db upgrade` (any command would upgrade it)"
-    else:
-        verdict = "newer than this dunghan: install the dunghan that upgraded it"
-    typer.echo(f"revision: {current or 'none'}, newest known: {head} ({verdict})")
+    found = database_admin.status(database(migrated=False))
+    typer.echo(f"database: {found.database}")
+    typer.echo(f"revision: {found.revision or 'none'}, newest known: {found.head} ({VERDICTS[found.standing]})")
 
 
 @db_app.command("upgrade")
@@ -44,9 +42,9 @@ def upgrade() -> None:
 
     Example: dunghan db upgrade
     """
-    from models.database import upgrade as migrate_to_head
+    from app import database_admin
 
-    done = migrate_to_head(database(migrated=False), backups_folder())
+    done = database_admin.upgrade(database(migrated=False), backups_folder())
     if done.before == done.after:
         typer.echo(f"already at the newest revision {done.after}; nothing to do")
         return
@@ -70,11 +68,13 @@ def backup(
     """
     from datetime import UTC, datetime
 
-    from models.database import backup as copy_database
-    from models.database import backup_name, check_known, current_revision
+    from app import database_admin
 
-    engine = database(migrated=False)
-    revision = current_revision(engine)
-    check_known(engine, revision)
-    target = output or backups_folder() / backup_name(revision, datetime.now(UTC))
-    typer.echo(f"backed up to {copy_database(engine, target)}")
+    copied = database_admin.backup(
+        database(migrated=False), at=datetime.now(UTC), backups=backups_folder(), output=output
+    )
+    typer.echo(f"backed up to {copied}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app, name="db")

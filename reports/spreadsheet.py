@@ -24,19 +24,16 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from rules.errors import DunghanError
-from rules.text import clean_text, size_name
+from rules.text import MAX_CELL_CHARS, cell_text, is_sample, size_name
 
 MAX_WORKBOOK_BYTES = 32 << 20  # 32 MiB once inflated: a national tree of 14,000 units takes about 3 MiB
 MAX_MEMBERS = 1_000  # parts in the zip; a workbook of ours has about 10
-MAX_CELL_CHARS = 32_767  # what Excel itself allows in a cell
 MAX_ROWS = 100_000
 MAX_COLUMNS = 256
-SAMPLE_MARK = "#"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _CHUNK = 1 << 20
 # What zipfile raises for a damaged archive: a bad header or checksum, a damaged deflate stream,
@@ -61,33 +58,6 @@ class Sheet(NamedTuple):
     title: str
     records: list[tuple[int, dict[str, Any]]]  # (row number, {column: value})
     samples: int  # rows skipped as examples (first cell beginning with #)
-
-
-def cell_text(value: Any) -> str:
-    """A cell as text: dates as ISO, whole numbers without '.0', text cleaned (NFC, one line).
-
-    >>> cell_text(" Nguyễn Thị\\nHoa "), cell_text(12.0), cell_text(date(2026, 11, 15))
-    ('Nguyễn Thị Hoa', '12', '2026-11-15')
-    """
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="minutes") if (value.hour, value.minute) != (0, 0) else value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return clean_text(str(value))
-
-
-def is_sample(values: Iterable[Any]) -> bool:
-    """A row our templates write as an example: its first cell begins with ``#``.
-
-    >>> is_sample(["# 24-SNV", "Sở Nội vụ"]), is_sample(["24-SNV", "#1"]), is_sample([])
-    (True, False, False)
-    """
-    first = next(iter(values), None)
-    return isinstance(first, str) and first.lstrip().startswith(SAMPLE_MARK)
 
 
 def check_workbook(path: Path) -> None:

@@ -5,28 +5,21 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from app.errors import report_errors
-from app.options import FormatOption
-from app.output import Format
 from app.workspace import database
-from app.xlsx import write_sheet
-from models.org_rows import (
-    TEMPLATE_SAMPLES,
-    is_lineage_file,
-    read_lineage_file,
-    read_org_file,
-    template_columns,
-    template_csv,
-)
+from cli.errors import report_errors
+from cli.options import FormatOption
+from cli.output import Format
+from reports.table_xlsx import write_sheet
 from rules.clock import clock_for
 
-org_app = typer.Typer(help="The administrative tree: units and contacts.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from app.shipped_trees import Step
 
-SHIPPED_TREES = Path(__file__).resolve().parent.parent / "models" / "trees"
+org_app = typer.Typer(help="The administrative tree: units and contacts.", no_args_is_help=True)
 
 
 class TemplateKind(StrEnum):
@@ -77,14 +70,13 @@ def import_(
     Example: dunghan org import shipped --province 24
     Example: dunghan org import lien-he-2024.csv --at 2024-12-31
     """
-    from models.tree import import_org, official_rows  # the database layer loads only when used
+    from app import org  # the database layer loads only when used
 
     engine = database()
     if source == "shipped":
         if replace or at:
             typer.echo("dunghan: --replace and --at go with a file of contacts, not with shipped", err=True)
             raise typer.Exit(2)
-        from models.shipped_trees import Step, import_shipped
 
         def said(step: Step) -> None:
             if step.units is not None:
@@ -98,36 +90,29 @@ def import_(
                     f"{step.name}: {step.lineage.inserted} lineage link(s) added, {step.lineage.unchanged} unchanged"
                 )
 
-        import_shipped(engine, province=province, progress=said)
+        org.import_shipped(engine, province=province, progress=said)
         return
     if source == "vietnam-provinces":
         if replace:
             typer.echo("dunghan: --replace goes with a file of contacts, not with vietnam-provinces", err=True)
             raise typer.Exit(2)
-        summary = import_org(engine, official_rows(province), [], source="vietnam-provinces", skip_existing=True)
+        summary = org.import_official(engine, province)
         typer.echo(f"imported {summary.units_inserted} unit(s) from the official list (already stored ones skipped)")
         return
     if province:
         typer.echo("dunghan: --province goes with vietnam-provinces, not with a file", err=True)
         raise typer.Exit(2)
-    path = Path(source)
-    if not path.exists() and (SHIPPED_TREES / source).exists():
-        path = SHIPPED_TREES / source
-    if is_lineage_file(path):
-        from models.lineage import import_lineage
-
-        rows = read_lineage_file(path)
-        linked = import_lineage(engine, rows, source=path.name[:80], label=path.name)
+    imported = org.import_file(engine, source, today=lambda: clock_for(at)().date(), replace=replace)
+    if isinstance(imported, org.LineageImported):
+        linked = imported.summary
         typer.echo(
-            f"imported {len(rows)} lineage row(s) from {path.name} "
+            f"imported {imported.rows} lineage row(s) from {imported.name} "
             f"({linked.inserted} added, {linked.unchanged} already stored)"
         )
         return
-    units, contacts = read_org_file(path)
-    on = clock_for(at)().date() if contacts else None
-    done = import_org(engine, units, contacts, source=path.name[:80], label=path.name, replace=replace, at=on)
+    done = imported.summary
     typer.echo(
-        f"imported {len(units)} unit(s) and {len(contacts)} contact(s) from {path.name} "
+        f"imported {imported.units} unit(s) and {imported.contacts} contact(s) from {imported.name} "
         f"(units: {done.units_inserted} inserted, {done.units_updated} updated, {done.units_unchanged} unchanged; "
         f"contacts: {done.contacts_inserted} inserted, {done.contacts_updated} updated, "
         f"{done.contacts_unchanged} unchanged, {done.contacts_deactivated} deactivated)"
@@ -145,12 +130,14 @@ def template(
 
     Example: dunghan org template contacts --output lien-he.csv
     """
+    from app import org
+
     if output is not None and output.suffix.lower() == ".xlsx":
-        columns = [(c, c) for c in template_columns(kind.value)]
-        write_sheet(output, kind.value, [], columns, samples=[TEMPLATE_SAMPLES[kind.value]])
+        columns = [(c, c) for c in org.template_columns(kind.value)]
+        write_sheet(output, kind.value, [], columns, samples=[org.template_sample(kind.value)])
         typer.echo(f"wrote {output}")
         return
-    text = template_csv(kind.value)
+    text = org.template_text(kind.value)
     if output is None:
         typer.echo(text, nl=False)
         return
@@ -172,10 +159,14 @@ def show(
 
     Example: dunghan org show 07375 --at 2024-12-31
     """
-    from models.unit_card import unit_card
+    from app.org import unit_card
 
     card = unit_card(database(), code, clock_for(at)().date())
     if fmt is Format.json:
         typer.echo(json.dumps(card.as_dict(), ensure_ascii=False, indent=2))
         return
     typer.echo(card.as_text())
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(org_app, name="org")

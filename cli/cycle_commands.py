@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from app.errors import report_errors
-from app.options import AtOption, parse_params
-from app.orchestration import orchestration
+from app.orchestration import run_flow
 from app.workspace import current_actor
+from cli.errors import report_errors
+from cli.options import AtOption, parse_params
 
 cycle_app = typer.Typer(help="Reporting cycles: plan a pack's obligations for a year.", no_args_is_help=True)
 
@@ -31,14 +31,21 @@ def plan(
 
     Example: dunghan cycle plan hai-cap-2026 --year 2026 --under 24
     """
-    with orchestration():  # runs as a Prefect flow: ephemeral, or on the server
-        from flows.plan_cycle import plan_cycle
-
-        summary = plan_cycle(
-            pack, year, params=parse_params(param), under=list(under or []), at=at, actor=current_actor(by)
-        )
+    summary = run_flow(  # as a Prefect flow: ephemeral, or on the server
+        "plan_cycle",
+        pack=pack,
+        year=year,
+        params=parse_params(param),
+        under=list(under or []),
+        at=at,
+        actor=current_actor(by),
+    )
     typer.echo(
         f"cycle {summary.cycle_id} ({pack} {year}): {summary.total} obligation(s); "
         f"{summary.created} new, {summary.updated} changed, {summary.retired} retired, "
         f"{summary.reinstated} reinstated, {summary.unchanged} unchanged"
     )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(cycle_app, name="cycle")

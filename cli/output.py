@@ -55,13 +55,14 @@ def to_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str
     headings = [heading for _, heading in columns]
     widths = [max([_width(h)] + [_width(line[i]) for line in cells]) for i, h in enumerate(headings)]
 
-    def render(line: Sequence[str]) -> str:
+    def aligned(line: Sequence[str]) -> str:
         return "  ".join(c + " " * (w - _width(c)) for c, w in zip(line, widths, strict=True)).rstrip()
 
-    out = [render(headings), render(["-" * w for w in widths])]
-    out += [render(line) for line in cells]
+    out = [aligned(headings), aligned(["-" * w for w in widths])]
+    out += [aligned(line) for line in cells]
     return "\n".join(out)
 
 
-def render(rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]], fmt: Format) -> str:
+def format_rows(rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]], fmt: Format) -> str:
+    """Rows as JSON (every key) or as a table of ``columns``."""
     return to_json(list(rows)) if fmt is Format.json else to_table(rows, columns)

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from app.errors import report_errors
-from app.options import AtOption
-from app.output import Format, render
 from app.settings import get_settings
-from app.supervision_commands import STATUS_COLUMNS
+from cli.errors import report_errors
+from cli.options import AtOption
+from cli.output import Format, format_rows
+from cli.supervision_commands import STATUS_COLUMNS
 from rules.schema import LEVEL_NAMES, ROLE_NAMES
+from rules.scope import EVERYWHERE
 
 OVERDUE_SHOWN = 12
 DEMO_OVERDUE_COLUMNS = [
@@ -37,16 +37,6 @@ EXAMPLE_COLUMNS = [
     ("subject", "tiêu đề"),
 ]
 EXAMPLES_SHOWN = 6
-
-
-def use_demo_home(home: Path) -> None:
-    """Point every later step (settings, flows) at the demo folder: SQLite, writing to the outbox folder."""
-    os.environ["DUNGHAN_HOME"] = str(home)
-    os.environ["DUNGHAN_DELIVERY"] = "folder"
-    os.environ["DUNGHAN_ADMIN_EMAILS"] = '["quan-tri@bacninh.example"]'
-    os.environ["DUNGHAN_SENDER_NAME"] = "Sở Nội vụ tỉnh Bắc Ninh"
-    os.environ.pop("DUNGHAN_DATABASE_URL", None)
-    get_settings.cache_clear()
 
 
 def section(title: str) -> None:
@@ -73,19 +63,10 @@ def register(app: typer.Typer) -> None:
 
         Example: dunghan demo --at 2026-12-23T07:30
         """
-        from app.demo import (
-            MARKER,
-            PROVINCE,
-            load_tree,
-            plans,
-            prepare_home,
-            record_demo_activities,
-            record_submissions,
-        )
-        from app.orchestration import orchestration
-        from models.database import close_databases
+        from app.demo import MARKER, demo_settings, prepare_home
+        from app.settings import using
+        from app.workspace import close_databases
         from rules.clock import clock_for
-        from rules.loader import calendar_for
 
         now = clock_for(at)()
         at_text = now.isoformat()
@@ -95,58 +76,61 @@ def register(app: typer.Typer) -> None:
         home = home.expanduser().resolve()
         close_databases()  # an earlier demo in this process may still hold the file about to go
         replaced = prepare_home(home)  # refuses a folder the demo did not make
-        use_demo_home(home)
-        typer.echo(f"dunghan demo: Bắc Ninh, as of {now:%d/%m/%Y %H:%M} (Asia/Ho_Chi_Minh)")
-        typer.echo(
-            f"workspace {home}: " + ("rebuilt from scratch (the earlier demo was replaced)" if replaced else "new")
+        with using(demo_settings(home)):  # every later step, the flows included, works in the demo folder
+            _run(home, now, at_text, replaced)
+
+
+def _run(home: Path, now: Any, at_text: str, replaced: bool) -> None:
+    from app.demo import PROVINCE, load_tree, plans, record_demo_activities, record_submissions
+    from app.orchestration import run_flow
+    from rules.loader import calendar_for
+
+    typer.echo(f"dunghan demo: Bắc Ninh, as of {now:%d/%m/%Y %H:%M} (Asia/Ho_Chi_Minh)")
+    typer.echo(f"workspace {home}: " + ("rebuilt from scratch (the earlier demo was replaced)" if replaced else "new"))
+
+    from app.workspace import database
+
+    engine = database()
+    calendar = calendar_for()
+    units, contacts = load_tree(engine)
+    typer.echo(f"  tree: {units} units (the official list of 01/07/2025 and the departments), {contacts} contacts")
+
+    for pack, params in plans(now.year):
+        summary = run_flow(
+            "plan_cycle", pack=pack, year=now.year, params=params, under=[PROVINCE], at=at_text, actor="demo"
         )
-
-        from app.workspace import database
-
-        engine = database()
-        calendar = calendar_for()
-        units, contacts = load_tree(engine)
-        typer.echo(f"  tree: {units} units (the official list of 01/07/2025 and the departments), {contacts} contacts")
-
-        with orchestration():
-            from flows.plan_cycle import plan_cycle
-            from flows.rollup_action_month import rollup_action_month
-            from flows.send_reminders import send_reminders
-
-            for pack, params in plans(now.year):
-                summary = plan_cycle(pack, now.year, params=params, under=[PROVINCE], at=at_text, actor="demo")
-                typer.echo(f"  planned {pack} {now.year}: {summary.total} obligations")
-            done = record_submissions(engine, at=now, calendar=calendar)
-            typer.echo(f"  submitted before now: {done.on_time} on time, {done.late} late")
-            for key in done.returned:
-                typer.echo(f"  returned for correction: {key}")
-            logs = record_demo_activities(engine, at=now)
-            result = send_reminders(at=at_text)
-            reports = rollup_action_month(year=now.year, under=PROVINCE, at=at_text) if logs else []
-            if logs:
-                typer.echo(f"  Action Month: {logs} activity logs since 15/11")
-        _supervisor_view(engine, now, calendar)
-        if logs:
-            _action_month(engine, now)
-        _sent(result, now, calendar)
-        _files(home, now, reports)
+        typer.echo(f"  planned {pack} {now.year}: {summary.total} obligations")
+    done = record_submissions(engine, at=now, calendar=calendar)
+    typer.echo(f"  submitted before now: {done.on_time} on time, {done.late} late")
+    for key in done.returned:
+        typer.echo(f"  returned for correction: {key}")
+    logs = record_demo_activities(engine, at=now)
+    result = run_flow("send_reminders", at=at_text)
+    reports = run_flow("rollup_action_month", year=now.year, under=PROVINCE, at=at_text) if logs else []
+    if logs:
+        typer.echo(f"  Action Month: {logs} activity logs since 15/11")
+    _supervisor_view(engine, now, calendar)
+    if logs:
+        _action_month(engine, now)
+    _sent(result, now, calendar)
+    _files(home, now, reports)
 
 
 def _supervisor_view(engine: Any, now: Any, calendar: Any) -> None:
-    from models import queries
+    from app import supervision
 
-    rows = queries.overdue(engine, at=now, calendar=calendar, soon=5)
+    rows = supervision.overdue(engine, at=now, calendar=calendar, under=EVERYWHERE, soon=5)
     late = sum(1 for r in rows if r.status == "quá hạn")
     section(f"Quá hạn và sắp đến hạn: {late} quá hạn, {len(rows) - late} sắp đến hạn (5 ngày làm việc)")
     shown = [dataclasses.asdict(r) for r in rows[:OVERDUE_SHOWN]]
     if shown:
-        typer.echo(render(shown, DEMO_OVERDUE_COLUMNS, Format.table))
+        typer.echo(format_rows(shown, DEMO_OVERDUE_COLUMNS, Format.table))
     if len(rows) > OVERDUE_SHOWN:
         typer.echo(f"… and {len(rows) - OVERDUE_SHOWN} more: dunghan overdue")
-    rates = queries.status(engine, at=now, year=now.year)
+    rates = supervision.status(engine, at=now, year=now.year, under=EVERYWHERE)
     section("Tỷ lệ nộp báo cáo theo cấp")
     typer.echo(
-        render(
+        format_rows(
             [
                 dict(
                     dataclasses.asdict(r),
@@ -176,7 +160,7 @@ def _sent(result: Any, now: Any, calendar: Any) -> None:
     counts = Counter((_step(d.notice), d.notice.template, d.notice.channel) for d in sent)
     rows = [{"step": s, "template": t, "channel": c, "count": n} for (s, t, c), n in sorted(counts.items())]
     if rows:
-        typer.echo(render(rows, SENT_COLUMNS, Format.table))
+        typer.echo(format_rows(rows, SENT_COLUMNS, Format.table))
         examples = [
             {
                 "recipient_name": d.notice.recipient_name,
@@ -188,7 +172,7 @@ def _sent(result: Any, now: Any, calendar: Any) -> None:
             for d in sent[:EXAMPLES_SHOWN]
         ]
         typer.echo("")
-        typer.echo(render(examples, EXAMPLE_COLUMNS, Format.table))
+        typer.echo(format_rows(examples, EXAMPLE_COLUMNS, Format.table))
         if len(sent) > EXAMPLES_SHOWN:
             typer.echo(f"… and {len(sent) - EXAMPLES_SHOWN} more: dunghan outbox list")
     if held:
@@ -204,9 +188,9 @@ def _step(notice: Any) -> str:
 
 def _action_month(engine: Any, now: Any) -> None:
     from app.demo import ACTION_MONTH, PROVINCE
-    from models.rollup import rollup
+    from app.rollups import roll_up
 
-    result = rollup(engine, campaign=ACTION_MONTH, year=now.year, under=PROVINCE)
+    result = roll_up(engine, campaign=ACTION_MONTH, year=now.year, under=PROVINCE)
     section(f"Tháng hành động {now.year}: {result.logged}/{result.expected} đơn vị đã báo cáo hoạt động")
     rows = [
         {
@@ -229,7 +213,7 @@ def _action_month(engine: Any, now: Any) -> None:
         ("male", "nam"),
         ("media", "sản phẩm truyền thông"),
     ]
-    typer.echo(render(rows, columns, Format.table))
+    typer.echo(format_rows(rows, columns, Format.table))
 
 
 def _files(home: Path, now: Any, reports: list[Path]) -> None:

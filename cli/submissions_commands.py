@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from app.errors import report_errors
 from app.workspace import current_actor, database
-from app.xlsx import write_sheet
-from rules.loader import calendar_for
+from cli.errors import report_errors
+from reports.table_xlsx import write_sheet
 
 submissions_app = typer.Typer(
     help="Bulk status updates: submitted, accepted, returned, exempted.", no_args_is_help=True
@@ -27,12 +26,10 @@ def import_(
 
     Example: dunghan submissions import tinh-hinh-nop.xlsx
     """
-    from models.bulk_status import apply_status_rows, read_status_rows  # loaded only when used
+    from app.statuses import apply_statuses, read_statuses  # the database layer loads only when used
 
-    rows = read_status_rows(file)
-    count = apply_status_rows(
-        database(), rows, calendar=calendar_for(), default_actor=current_actor(by), label=file.name
-    )
+    rows = read_statuses(file)
+    count = apply_statuses(database(), rows, actor=current_actor(by), label=file.name)
     typer.echo(f"applied {count} status update(s) from {file.name}")
 
 
@@ -43,9 +40,9 @@ def template(output: Annotated[Path, typer.Option("--output", "-o", help="The .x
 
     Example: dunghan submissions template -o tinh-hinh-nop.xlsx
     """
-    from models.bulk_status import HEADINGS
+    from app.statuses import template_columns
 
-    columns = [(key, heading) for heading, key in HEADINGS.items()]
+    columns = template_columns()
     example = {
         "unit": "24-SYT",
         "report": "bdg-6-thang",
@@ -58,3 +55,7 @@ def template(output: Annotated[Path, typer.Option("--output", "-o", help="The .x
     }
     write_sheet(output, "Tình hình nộp", [], columns, samples=[example])
     typer.echo(f"wrote {output}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(submissions_app, name="submissions")

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from app.errors import report_errors
-from app.output import to_json, to_table
+from cli.errors import report_errors
+from cli.output import to_json, to_table
 from rules.numbers import vn_number
+from rules.scope import under_or_everywhere
 
 if TYPE_CHECKING:
     from models.rollup import Figures, Rollup
@@ -193,36 +194,22 @@ def rollup(
 
     Example: dunghan rollup thang-hanh-dong --year 2026 --under 24 --format docx
     """
-    from app.activity_commands import choose_campaign
+    from app import rollups
     from app.settings import get_settings
     from app.workspace import database
-    from models.rollup import rollup as compute
 
-    chosen = choose_campaign(pack, campaign, year)
     engine = database()
-    result = compute(engine, campaign=chosen, year=year, under=under)
-    name = f"{campaign}-{year}" + (f"-{under}" if under else "")
+    result = rollups.roll_up(engine, campaign=campaign, year=year, under=under_or_everywhere(under), pack=pack)
     if fmt is RollupFormat.xlsx:
-        from reports.rollup_xlsx import write_rollup_xlsx
-
-        path = output or get_settings().home / "reports" / f"{name}.xlsx"
-        write_rollup_xlsx(path, result)
-        typer.echo(str(path))
+        typer.echo(str(rollups.write_workbook(result, get_settings().home, output)))
         return
     if fmt is RollupFormat.docx:
-        from reports.rollup_addressing import rollup_addressing
-        from reports.rollup_docx import write_rollup_docx
-
-        path = output or get_settings().home / "reports" / f"{name}.docx"
-        write_rollup_docx(path, result, rollup_addressing(engine, result, chosen.pack))
-        typer.echo(str(path))
+        typer.echo(str(rollups.write_document(engine, result, get_settings().home, output, pack=pack)))
         return
     if fmt is RollupFormat.json:
         text = to_json(as_json(result))
     else:
-        from reports.rollup_addressing import rollup_addressing
-
-        text = as_table(result, rollup_addressing(engine, result, chosen.pack).where)
+        text = as_table(result, rollups.addressing(engine, result, pack).where)
     if output is None:
         typer.echo(text)
         return

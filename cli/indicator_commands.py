@@ -5,20 +5,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Literal
 
 import typer
 
-from app.errors import report_errors
-from app.options import AtOption
 from app.settings import get_settings
 from app.workspace import current_actor, database
+from cli.errors import report_errors
+from cli.options import AtOption
 from rules.clock import clock_for
 from rules.errors import DunghanError
-from rules.loader import resolve_packs, shipped_packs
-
-if TYPE_CHECKING:
-    from models.indicators import IndicatorTable
 
 indicators_app = typer.Typer(
     help="Indicator tables (Phụ lục 01): enter figures, fill in forms, report progress against targets.",
@@ -36,23 +32,6 @@ ByOption = Annotated[str | None, typer.Option("--by", help="Who enters the figur
 class ReportFormat(StrEnum):
     xlsx = "xlsx"
     docx = "docx"
-
-
-def _table(pack: str | None, year: int, form: str | None) -> IndicatorTable:
-    from models.indicators import table_for
-    from rules.indicators import indicator_tables
-
-    if pack is not None:
-        [item] = resolve_packs([pack])
-        return table_for(item.pack, year, form)
-    found = [p.pack for p in shipped_packs() if p.pack.applies_in(year) and indicator_tables(p.pack)]
-    if not found:
-        raise DunghanError(f"no shipped pack has an indicator table for {year}: name one with --pack")
-    if len(found) > 1:
-        raise DunghanError(
-            f"several packs have indicator tables in {year} ({', '.join(p.id for p in found)}): choose with --pack"
-        )
-    return table_for(found[0], year, form)
 
 
 @indicators_app.command("set")
@@ -75,18 +54,21 @@ def set_(
 
     Example: dunghan indicators set 27-SLDTBXH III.3.1 12 --year 2024
     """
-    from models.indicators import ValueRow, save_values
+    from app import indicators
     from rules.numbers import parse_figure, vn_number
 
     try:
         figure = parse_figure(value)
     except ValueError:
         raise DunghanError(f"value {value!r} is not a number (write 48.5 or 48,5)") from None
-    table = _table(pack, year, form)
-    summary = save_values(
+    table = indicators.indicator_table(pack, year, form)
+    summary = indicators.enter_value(
         database(),
-        table=table,
-        rows=[ValueRow(None, unit, code, figure, note)],
+        table,
+        unit=unit,
+        code=code,
+        value=figure,
+        note=note,
         at=clock_for(at)(),
         actor=current_actor(by),
         source="cli",
@@ -111,28 +93,13 @@ def template(
 
     Example: dunghan indicators template 27-SYT --year 2024 -o chi-tieu-syt.xlsx
     """
-    from models.indicator_form import write_entry_form
-    from models.indicators import responsible_units, stored_entries, table_results
+    from app import indicators
 
     engine = database()
-    table = _table(pack, year, form)
-    responsible = responsible_units(engine, table=table)
-    if unit not in responsible:
-        raise DunghanError(
-            f"unit {unit!r} answers for no indicator of {table.form.id} in {year}; "
-            f"those that do: {', '.join(responsible) or 'none (import the tree first)'}"
-        )
-    stored = {
-        code: e.value
-        for code, entries in stored_entries(engine, table=table, responsible=responsible).items()
-        for e in entries
-        if e.unit == unit
-    }
-    progress = next(u for u in table_results(engine, table=table).units if u.unit.code == unit)
-    path = output or Path(f"chi-tieu-{unit}-{year}.xlsx")
-    count = write_entry_form(path, table=table, unit=responsible[unit], stored=stored, due_date=progress.due_date)
-    due = f"; due {progress.due_date:%d/%m/%Y}" if progress.due_date else ""
-    typer.echo(f"wrote {path} ({count} indicator(s) of {responsible[unit].name}{due})")
+    table = indicators.indicator_table(pack, year, form)
+    written = indicators.write_entry_form(engine, table, unit, output or Path(f"chi-tieu-{unit}-{year}.xlsx"))
+    due = f"; due {written.due_date:%d/%m/%Y}" if written.due_date else ""
+    typer.echo(f"wrote {written.path} ({written.rows} indicator(s) of {written.unit_name}{due})")
 
 
 @indicators_app.command("import")
@@ -146,20 +113,10 @@ def import_(
 
     Example: dunghan indicators import chi-tieu-syt.xlsx
     """
-    from models.indicator_form import read_entry_form
-    from models.indicators import save_values
+    from app import indicators
 
-    entry = read_entry_form(file)
-    table = _table(entry.pack_id, entry.year, entry.form_id)
-    summary = save_values(
-        database(),
-        table=table,
-        rows=entry.rows,
-        at=clock_for(at)(),
-        actor=current_actor(by),
-        source=file.name[:120],
-        label=file.name,
-    )
+    filled = indicators.read_filled_form(file)
+    summary = indicators.store_form(database(), filled, name=file.name, at=clock_for(at)(), actor=current_actor(by))
     typer.echo(f"{file.name}: {summary.created} entered, {summary.changed} corrected, {summary.unchanged} unchanged")
 
 
@@ -180,18 +137,13 @@ def report(
 
     Example: dunghan indicators report --year 2024 --format docx
     """
-    from models.indicators import table_results
+    from app import indicators
 
-    table = _table(pack, year, form)
-    results = table_results(database(), table=table)
-    name = f"ket-qua-chi-tieu-{table.pack.id}-{year}.{format_.value}"
-    path = output or get_settings().home / "reports" / name
-    if format_ is ReportFormat.xlsx:
-        from reports.indicator_xlsx import write_indicator_xlsx
-
-        write_indicator_xlsx(results, path)
-    else:
-        from reports.indicator_docx import write_indicator_docx
-
-        write_indicator_docx(results, path)
+    table = indicators.indicator_table(pack, year, form)
+    kind: Literal["xlsx", "docx"] = "xlsx" if format_ is ReportFormat.xlsx else "docx"
+    path = indicators.write_report(database(), table, kind, home=get_settings().home, path=output)
     typer.echo(str(path))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(indicators_app, name="indicators")

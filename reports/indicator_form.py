@@ -19,10 +19,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from models.indicators import IndicatorTable, Responsible, ValueRow
 from models.org_rows import ImportRefused
-from models.spreadsheet import cell_text, read_sheets, text_row
-from rules.errors import DunghanError
+from reports.spreadsheet import read_sheets, text_row
+from rules.errors import ACTION, DunghanError
 from rules.indicators import is_count, typed_indicators
 from rules.numbers import parse_figure
+from rules.text import cell_text
 
 HEADINGS = {
     "pack": "Gói quy định",
@@ -119,7 +120,9 @@ def read_entry_form(path: Path) -> EntryFile:
     """Read a filled form; raise :class:`ImportRefused` listing every bad row (and its sheet, when
     the workbook has several)."""
     if path.suffix.lower() != ".xlsx":
-        raise DunghanError(f"{path}: indicators import takes an .xlsx file (dunghan indicators template writes one)")
+        raise DunghanError(
+            f"{path}: indicators import takes an .xlsx file ({ACTION} writes one)", action="indicators template"
+        )
     if not path.exists():
         raise DunghanError(f"{path}: no such file")
     aliases = {heading.lower(): key for key, heading in HEADINGS.items()}
@@ -159,5 +162,5 @@ def read_entry_form(path: Path) -> EntryFile:
     if errors:
         raise ImportRefused(errors)
     if first is None:
-        raise DunghanError(f"{path.name}: no rows (dunghan indicators template writes the form to fill in)")
+        raise DunghanError(f"{path.name}: no rows ({ACTION} writes the form to fill in)", action="indicators template")
     return EntryFile(first[0], first[1], int(first[2]), rows)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from app.output import Format
+from cli.output import Format
 from rules.errors import DunghanError
 
 AtOption = Annotated[

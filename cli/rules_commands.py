@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
-from app.errors import report_errors
-from app.ics import deadlines_ics
-from app.options import AtOption, FormatOption, parse_params
-from app.output import Format, render, to_json
+from cli.errors import report_errors
+from cli.options import AtOption, FormatOption, parse_params
+from cli.output import Format, format_rows, to_json
+from reports.ics import deadlines_ics
 from rules.clock import clock_for
 from rules.deadlines import Deadline, deadline_row, pack_deadlines
 from rules.errors import DunghanError
@@ -174,7 +174,7 @@ def deadlines(
         else:
             typer.echo(data.decode("utf-8"), nl=False)
         return
-    text = render([deadline_row(d) for d in rows], DEADLINE_COLUMNS, Format(fmt.value))
+    text = format_rows([_worded(deadline_row(d)) for d in rows], DEADLINE_COLUMNS, Format(fmt.value))
     if output:
         output.write_text(text + "\n", encoding="utf-8")
         typer.echo(f"wrote {len(rows)} deadline(s) to {output}")
@@ -197,3 +197,15 @@ def schema(
         return
     output.write_text(text, encoding="utf-8")
     typer.echo(f"wrote {output}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(rules_app, name="rules")
+
+
+def _worded(row: dict[str, object]) -> dict[str, object]:
+    """A deadline row as the CLI says it: a parameter still to set, as the flag that sets it."""
+    missing = row.pop("missing_param", None)
+    if missing:
+        row["reason"] = f"chưa đặt: --param {missing}=YYYY-MM-DD"
+    return row

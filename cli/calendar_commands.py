@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
-from app.errors import report_errors
-from app.options import AtOption, FormatOption, parse_date
-from app.output import Format, render, to_json
+from cli.errors import report_errors
+from cli.options import AtOption, FormatOption, parse_date
+from cli.output import Format, format_rows, to_json
 from rules.calendar import Roll, end_of_day
 from rules.clock import clock_for
 from rules.deadlines import nominal_date
@@ -28,7 +28,7 @@ def _emit(obj: dict[str, Any], fmt: Format) -> None:
     if fmt is Format.json:
         typer.echo(to_json(obj))
     else:
-        typer.echo(render([obj], [(k, k) for k in obj], Format.table))
+        typer.echo(format_rows([obj], [(k, k) for k in obj], Format.table))
 
 
 @calendar_app.command("due")
@@ -127,4 +127,8 @@ def holidays(
     """
     calendar = calendar_for(culture_day=culture_day)
     rows = [{"date": d, "name": name} for d, name in calendar.holidays(year)]
-    typer.echo(render(rows, [("date", "ngày"), ("name", "tên")], fmt))
+    typer.echo(format_rows(rows, [("date", "ngày"), ("name", "tên")], fmt))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(calendar_app, name="calendar")

@@ -1,0 +1,58 @@
+"""The submissions spreadsheet (dunghan submissions import): its rows read and checked;
+models.bulk_status applies them, all rows or none."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from pathlib import Path
+
+from models.bulk_status import ACTIONS, COLUMNS, HEADINGS, StatusRow
+from models.obligations import ObligationKey
+from models.org_rows import ImportRefused
+from reports.spreadsheet import read_sheets
+from rules.calendar import VIETNAM
+from rules.errors import DunghanError
+from rules.text import cell_text
+
+
+def _instant(text: str) -> datetime:
+    if len(text) == 10:
+        return datetime.combine(date.fromisoformat(text), time(12), tzinfo=VIETNAM)
+    value = datetime.fromisoformat(text)
+    return value.replace(tzinfo=VIETNAM) if value.tzinfo is None else value
+
+
+def read_status_rows(path: Path) -> list[StatusRow]:
+    if path.suffix.lower() != ".xlsx":
+        raise DunghanError(f"{path}: submissions import takes an .xlsx file")
+    if not path.exists():
+        raise DunghanError(f"{path}: no such file")
+    errors: list[str] = []
+    rows: list[StatusRow] = []
+    for _title, records in read_sheets(path, HEADINGS):
+        for number, raw in records:
+            values = {k: cell_text(raw.get(k)) for k in COLUMNS}
+            where = f"{path.name}: row {number}" + (f" ({values['unit']})" if values["unit"] else "")
+            missing = [k for k in ("unit", "report", "period", "action", "at") if not values[k]]
+            if missing:
+                errors.append(f"{where}: missing {', '.join(missing)}")
+                continue
+            action = ACTIONS.get(values["action"].lower())
+            if action is None:
+                errors.append(f"{where}: action {values['action']!r} is not one of submit, accept, return, exempt")
+                continue
+            try:
+                at = _instant(values["at"])
+            except ValueError:
+                errors.append(f"{where}: at {values['at']!r} is not a date or an instant (YYYY-MM-DD[THH:MM])")
+                continue
+            if values["hop"] and not values["hop"].isdigit():
+                errors.append(f"{where}: hop {values['hop']!r} is not a number")
+                continue
+            key = ObligationKey(
+                values["unit"], values["report"], values["period"], int(values["hop"]) if values["hop"] else None
+            )
+            rows.append(StatusRow(number, key, action, at, values["by"] or None, values["note"] or None))
+    if errors:
+        raise ImportRefused(errors)
+    return rows
