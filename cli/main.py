@@ -18,6 +18,7 @@ from cli import (
     rules_commands,
     submissions_commands,
     supervision_commands,
+    user_commands,
 )
 
 # Every command module registers itself the same way, in the order `dunghan --help` lists them.
@@ -31,6 +32,7 @@ COMMANDS = (
     indicator_commands,
     activity_commands,
     db_commands,
+    user_commands,
     obligation_commands,
     supervision_commands,
     remind_commands,

@@ -317,3 +317,58 @@ class IndicatorValue(SQLModel, table=True):
     source: str = Field(default="", max_length=120, description="cli, or the file it came from")
     entered_by: str = Field(max_length=120)
     entered_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
+
+
+USER_ROLES = ("officer", "reviewer", "supervisor", "admin")
+
+
+class User(SQLModel, table=True):
+    """A person who logs in to the web pages: a role, and the unit whose scope they act in.
+
+    ``email`` is stored lower-cased and is unique. ``password_hash`` is an Argon2 hash, or None
+    until the person sets a password through a one-time link.
+    """
+
+    __tablename__ = "app_user"  # "user" is a reserved word in PostgreSQL
+    __table_args__ = (UniqueConstraint("email", name="uq_app_user_email"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254)
+    name: str = Field(max_length=120)
+    role: str = Field(max_length=16, description="officer, reviewer, supervisor or admin")
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    password_hash: str | None = Field(default=None, max_length=255)
+    active: bool = True
+    created_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
+    created_by: str = Field(max_length=120)
+
+
+class UserToken(SQLModel, table=True):
+    """A one-time secret given to a person (a link to set a password): only its SHA-256 is kept."""
+
+    __tablename__ = "user_token"
+    __table_args__ = (UniqueConstraint("token_sha256", name="uq_user_token_sha256"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    purpose: str = Field(max_length=24, description="set_password")
+    token_sha256: str = Field(max_length=64)
+    created_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
+    expires_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
+    used_at: datetime | None = Field(default=None, sa_column=Column(Instant(), nullable=True))
+
+
+class LoginAttempt(SQLModel, table=True):
+    """One try at logging in, kept to slow down guessing (per account and per address)."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        Index("ix_login_attempt_email_at", "email", "at"),
+        Index("ix_login_attempt_address_at", "address", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254)
+    address: str = Field(max_length=64)
+    at: datetime = Field(sa_column=Column(Instant(), nullable=False))
+    ok: bool

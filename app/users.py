@@ -1,0 +1,123 @@
+"""People who log in, the use cases: add one (with a one-time link to set a password, or a
+password given), list, disable, set a password through the link, and check a log-in.
+
+Passwords are hashed with Argon2id (argon2-cffi's defaults). After
+:data:`MAX_FAILURES` failed log-ins within :data:`FAILURE_WINDOW`, for one account or from one
+address, every try is refused until the window has passed, right password or not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Engine
+
+from models import users
+from models.units import unit_at
+from rules.calendar import VIETNAM
+from rules.errors import FIELD, DunghanError
+
+LINK_VALID = timedelta(hours=72)
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+MIN_PASSWORD = 10
+_HASHER = PasswordHasher()
+
+
+class LoginRefused(DunghanError):
+    """A log-in that does not go through; it never says whether the account exists."""
+
+
+class TooManyFailures(LoginRefused):
+    def __init__(self, until: datetime) -> None:
+        self.until = until
+        super().__init__(f"quá nhiều lần đăng nhập sai: hãy thử lại sau {until.astimezone(VIETNAM):%H:%M}")
+
+
+@dataclass(frozen=True)
+class AddedUser:
+    user_id: int
+    unit_name: str
+    link: str | None  # the one-time link to set a password, when none was given
+
+
+def check_password(password: str) -> str:
+    """The password as given, or refuse one too short to be safe."""
+    if len(password) < MIN_PASSWORD:
+        raise DunghanError(f"{FIELD}: at least {MIN_PASSWORD} characters", field="password")
+    return password
+
+
+def set_password_link(link_base: str | None, token: str) -> str:
+    """The page a person opens to set their password ('/dat-mat-khau/TOKEN' on the web pages)."""
+    return f"{(link_base or 'http://127.0.0.1:8000').rstrip('/')}/dat-mat-khau/{token}"
+
+
+def add_user(
+    engine: Engine,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    unit: str,
+    at: datetime,
+    actor: str,
+    password: str | None,
+    link_base: str | None,
+) -> AddedUser:
+    """Add a user acting for the unit holding the code ``unit`` today; with no password, a
+    one-time link to set one, valid for 72 hours."""
+    scope = unit_at(engine, unit, at.astimezone(VIETNAM).date())
+    hashed = _HASHER.hash(check_password(password)) if password is not None else None
+    user_id = users.add_user(engine, email=email, name=name, role=role, unit_id=scope.id, at=at, actor=actor)
+    if hashed is not None:
+        token = users.issue_token(engine, user_id, purpose="set_password", at=at, valid_for=LINK_VALID)
+        users.use_token(engine, token, purpose="set_password", at=at, password_hash=hashed, actor=actor)
+        return AddedUser(user_id, scope.name, None)
+    token = users.issue_token(engine, user_id, purpose="set_password", at=at, valid_for=LINK_VALID)
+    return AddedUser(user_id, scope.name, set_password_link(link_base, token))
+
+
+def new_link(engine: Engine, email: str, *, at: datetime, link_base: str | None) -> str:
+    """A new set-password link for ``email`` (the earlier ones stop working)."""
+    user_id = users.user_id_by_email(engine, email)
+    return set_password_link(
+        link_base, users.issue_token(engine, user_id, purpose="set_password", at=at, valid_for=LINK_VALID)
+    )
+
+
+def set_password(engine: Engine, token: str, password: str, *, at: datetime) -> int:
+    """Set a password through a one-time link; the link works once, for 72 hours."""
+    hashed = _HASHER.hash(check_password(password))
+    return users.use_token(engine, token, purpose="set_password", at=at, password_hash=hashed, actor="link")
+
+
+def disable(engine: Engine, email: str, *, at: datetime, actor: str) -> None:
+    users.set_active(engine, users.user_id_by_email(engine, email), active=False, at=at, actor=actor)
+
+
+def authenticate(engine: Engine, *, email: str, password: str, address: str, at: datetime) -> int:
+    """The user id when ``email`` and ``password`` match an active user; every try is recorded.
+    Refused alike for a wrong password, an unknown account or a disabled one."""
+    if users.recent_failures(engine, email=email, address=address, since=at - FAILURE_WINDOW) >= MAX_FAILURES:
+        raise TooManyFailures(at + FAILURE_WINDOW)
+    found = users.credentials(engine, email)
+    ok = False
+    if found is not None and found.active and found.password_hash:
+        try:
+            ok = _HASHER.verify(found.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            ok = False
+    else:
+        _HASHER.hash(password)  # as long as a real check, so timing does not tell accounts apart
+    users.record_attempt(engine, email=email, address=address, at=at, ok=ok)
+    if not ok or found is None:
+        raise LoginRefused("e-mail hoặc mật khẩu không đúng")
+    return found.user_id
+
+
+def listing(engine: Engine) -> list[users.UserRow]:
+    return users.list_users(engine)

@@ -1,0 +1,129 @@
+"""`dunghan user …`: the people who log in to the web pages."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from cli.errors import report_errors
+from cli.options import AtOption, FormatOption
+from cli.output import Format, format_rows
+
+user_app = typer.Typer(help="People who log in: add, list, disable, a new link.", no_args_is_help=True)
+
+USER_COLUMNS = [
+    ("email", "e-mail"),
+    ("name", "họ tên"),
+    ("role", "vai trò"),
+    ("unit_code", "mã đơn vị"),
+    ("unit_name", "đơn vị"),
+    ("active", "hoạt động"),
+    ("has_password", "đã đặt mật khẩu"),
+]
+
+
+class Role(StrEnum):
+    officer = "officer"
+    reviewer = "reviewer"
+    supervisor = "supervisor"
+    admin = "admin"
+
+
+@user_app.command("add")
+@report_errors
+def add(
+    email: Annotated[str, typer.Argument(help="The person's e-mail: their login.")],
+    name: Annotated[str, typer.Option("--name", help="Their full name.")],
+    role: Annotated[Role, typer.Option("--role", help="officer, reviewer, supervisor or admin.")],
+    unit: Annotated[str, typer.Option("--unit", help="The unit (code, held today) whose scope they act in.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input (one line).")
+    ] = False,
+    by: Annotated[str | None, typer.Option("--by", help="Who adds them (for the audit trail).")] = None,
+    at: AtOption = None,
+) -> None:
+    """Add a person who logs in. Without --password-stdin, print a one-time link (valid 72 hours)
+    for them to set their password.
+
+    Example: dunghan user add hoa@snv.bacninh.gov.vn --name "Nguyễn Thị Hoa" --role reviewer --unit 24-SNV
+    """
+    from app import users
+    from app.settings import get_settings
+    from app.workspace import current_actor, database
+    from rules.clock import clock_for
+
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    added = users.add_user(
+        database(),
+        email=email,
+        name=name,
+        role=role.value,
+        unit=unit,
+        at=clock_for(at)(),
+        actor=current_actor(by),
+        password=password,
+        link_base=get_settings().link_base,
+    )
+    typer.echo(f"added {email.strip().casefold()} ({role.value}, {added.unit_name})")
+    if added.link:
+        typer.echo(f"one-time link to set the password (valid 72 hours): {added.link}")
+
+
+@user_app.command("link")
+@report_errors
+def link(
+    email: Annotated[str, typer.Argument(help="The person's e-mail.")],
+    at: AtOption = None,
+) -> None:
+    """Print a new one-time link to set the password (the earlier links stop working).
+
+    Example: dunghan user link hoa@snv.bacninh.gov.vn
+    """
+    from app import users
+    from app.settings import get_settings
+    from app.workspace import database
+    from rules.clock import clock_for
+
+    typer.echo(users.new_link(database(), email, at=clock_for(at)(), link_base=get_settings().link_base))
+
+
+@user_app.command("list")
+@report_errors
+def list_(fmt: FormatOption = Format.table) -> None:
+    """List the people who log in.
+
+    Example: dunghan user list --format json
+    """
+    import dataclasses
+
+    from app import users
+    from app.workspace import database
+
+    rows = [dataclasses.asdict(u) for u in users.listing(database())]
+    typer.echo(format_rows(rows, USER_COLUMNS, fmt))
+
+
+@user_app.command("disable")
+@report_errors
+def disable(
+    email: Annotated[str, typer.Argument(help="The person's e-mail.")],
+    by: Annotated[str | None, typer.Option("--by", help="Who disables them (for the audit trail).")] = None,
+    at: AtOption = None,
+) -> None:
+    """Disable a person: they can no longer log in (their history stays).
+
+    Example: dunghan user disable hoa@snv.bacninh.gov.vn
+    """
+    from app import users
+    from app.workspace import current_actor, database
+    from rules.clock import clock_for
+
+    users.disable(database(), email, at=clock_for(at)(), actor=current_actor(by))
+    typer.echo(f"disabled {email.strip().casefold()}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(user_app, name="user")

@@ -1,0 +1,190 @@
+"""People who log in, as stored: users, one-time tokens, login attempts. No hashing here: the
+password hash comes from :mod:`app.users`, this module keeps it.
+
+Tokens are random secrets handed to a person once (a link); only their SHA-256 is stored, so the
+database never holds a usable link. Every change is in the audit trail under who made it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
+
+from models.database import read_connection, transaction
+from models.tables import USER_ROLES, AuditEvent, LoginAttempt, Unit, User, UserToken
+from rules.errors import FIELD, DunghanError
+
+
+class UserError(DunghanError):
+    """A user that cannot be added, found or changed as asked."""
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    email: str
+    name: str
+    role: str
+    unit_code: str
+    unit_name: str
+    active: bool
+    has_password: bool
+
+
+def _sha256(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _audit(user_id: int, action: str, actor: str, at: datetime, note: str | None = None) -> dict[str, object]:
+    return {"at": at, "actor": actor, "entity": "user", "entity_id": user_id, "action": action, "note": note}
+
+
+def add_user(engine: Engine, *, email: str, name: str, role: str, unit_id: int, at: datetime, actor: str) -> int:
+    """Store a new user (no password yet); refuse an unknown role or an e-mail already taken."""
+    if role not in USER_ROLES:
+        raise UserError(f"{FIELD} {role!r} is not one of {', '.join(USER_ROLES)}", field="role")
+    values = {
+        "email": email.strip().casefold(),
+        "name": name.strip(),
+        "role": role,
+        "unit_id": unit_id,
+        "active": True,
+        "created_at": at,
+        "created_by": actor,
+    }
+    try:
+        with transaction(engine) as session:
+            user_id = session.execute(insert(User).returning(col(User.id)), values).scalar_one()
+            session.execute(insert(AuditEvent), [_audit(user_id, "user_added", actor, at, f"{role} {email}")])
+    except IntegrityError:
+        raise UserError(f"a user with the e-mail {values['email']} already exists") from None
+    return int(user_id)
+
+
+def user_id_by_email(engine: Engine, email: str) -> int:
+    with read_connection(engine) as connection:
+        found = connection.execute(select(col(User.id)).where(col(User.email) == email.strip().casefold())).first()
+    if found is None:
+        raise UserError(f"no user with the e-mail {email.strip().casefold()}")
+    return int(found[0])
+
+
+def list_users(engine: Engine) -> list[UserRow]:
+    query = (
+        select(
+            col(User.id),
+            col(User.email),
+            col(User.name),
+            col(User.role),
+            col(Unit.code),
+            col(Unit.name),
+            col(User.active),
+            col(User.password_hash).is_not(None),
+        )
+        .join(Unit, col(Unit.id) == col(User.unit_id))
+        .order_by(col(User.email))
+    )
+    with read_connection(engine) as connection:
+        return [UserRow(*row) for row in connection.execute(query)]
+
+
+def set_active(engine: Engine, user_id: int, *, active: bool, at: datetime, actor: str) -> None:
+    with transaction(engine) as session:
+        session.execute(update(User).where(col(User.id) == user_id).values(active=active))
+        session.execute(insert(AuditEvent), [_audit(user_id, "user_enabled" if active else "user_disabled", actor, at)])
+
+
+def issue_token(engine: Engine, user_id: int, *, purpose: str, at: datetime, valid_for: timedelta) -> str:
+    """A new one-time secret for ``user_id``; the earlier unused ones of the same purpose end now."""
+    token = secrets.token_urlsafe(32)
+    with transaction(engine) as session:
+        session.execute(
+            update(UserToken)
+            .where(
+                col(UserToken.user_id) == user_id, col(UserToken.purpose) == purpose, col(UserToken.used_at).is_(None)
+            )
+            .values(used_at=at)
+        )
+        session.execute(
+            insert(UserToken),
+            [
+                {
+                    "user_id": user_id,
+                    "purpose": purpose,
+                    "token_sha256": _sha256(token),
+                    "created_at": at,
+                    "expires_at": at + valid_for,
+                }
+            ],
+        )
+    return token
+
+
+def use_token(engine: Engine, token: str, *, purpose: str, at: datetime, password_hash: str, actor: str) -> int:
+    """Spend a set-password token: store the hash, mark the token used; refuse an unknown, used or
+    expired one. Two uses at once: only one finds the token unused."""
+    with transaction(engine) as session:
+        spent = session.execute(
+            update(UserToken)
+            .where(
+                col(UserToken.token_sha256) == _sha256(token),
+                col(UserToken.purpose) == purpose,
+                col(UserToken.used_at).is_(None),
+                col(UserToken.expires_at) > at,
+            )
+            .values(used_at=at)
+            .returning(col(UserToken.user_id))
+        ).first()
+        if spent is None:
+            raise UserError("this link is unknown, already used or expired: ask for a new one")
+        user_id = int(spent[0])
+        session.execute(update(User).where(col(User.id) == user_id).values(password_hash=password_hash))
+        session.execute(insert(AuditEvent), [_audit(user_id, "password_set", actor, at)])
+    return user_id
+
+
+@dataclass(frozen=True)
+class Credentials:
+    user_id: int
+    password_hash: str | None
+    active: bool
+
+
+def credentials(engine: Engine, email: str) -> Credentials | None:
+    with read_connection(engine) as connection:
+        row = connection.execute(
+            select(col(User.id), col(User.password_hash), col(User.active)).where(
+                col(User.email) == email.strip().casefold()
+            )
+        ).first()
+    return Credentials(int(row[0]), row[1], bool(row[2])) if row else None
+
+
+def recent_failures(engine: Engine, *, email: str, address: str, since: datetime) -> int:
+    """Failed log-ins since ``since`` for this account or from this address, whichever is more."""
+    with read_connection(engine) as connection:
+        counts = [
+            int(
+                connection.execute(
+                    select(func.count())
+                    .select_from(LoginAttempt)
+                    .where(condition, col(LoginAttempt.at) >= since, col(LoginAttempt.ok).is_(False))
+                ).scalar_one()
+            )
+            for condition in (col(LoginAttempt.email) == email.strip().casefold(), col(LoginAttempt.address) == address)
+        ]
+    return max(counts)
+
+
+def record_attempt(engine: Engine, *, email: str, address: str, at: datetime, ok: bool) -> None:
+    with transaction(engine) as session:
+        session.execute(
+            insert(LoginAttempt),
+            [{"email": email.strip().casefold()[:254], "address": address[:64], "at": at, "ok": ok}],
+        )
