@@ -181,8 +181,25 @@ def overdue(
     return result
 
 
+class Rates:
+    """The reporting and timeliness rates (%) of a row with expected, submitted and on-time counts
+    (DHIS2's: over the units expected, never above 100)."""
+
+    expected: int
+    submitted: int
+    on_time: int
+
+    @property
+    def reporting_rate(self) -> float:
+        return round(100 * self.submitted / self.expected, 1) if self.expected else 0.0
+
+    @property
+    def timeliness_rate(self) -> float:
+        return round(100 * self.on_time / self.expected, 1) if self.expected else 0.0
+
+
 @dataclass(frozen=True)
-class StatusRow:
+class StatusRow(Rates):
     came_from: str | None  # with predecessors: the unit (label) whose subtree the row counts
     level: str
     report: str
@@ -192,14 +209,6 @@ class StatusRow:
     on_time: int
     overdue: int
     exempted: int
-
-    @property
-    def reporting_rate(self) -> float:
-        return round(100 * self.submitted / self.expected, 1) if self.expected else 0.0
-
-    @property
-    def timeliness_rate(self) -> float:
-        return round(100 * self.on_time / self.expected, 1) if self.expected else 0.0
 
 
 def status(

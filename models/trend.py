@@ -16,7 +16,7 @@ from sqlalchemy import Engine, and_, case, func, literal, or_, select, tuple_
 from sqlmodel import col
 
 from models.database import read_connection
-from models.queries import DONE_STATES
+from models.queries import DONE_STATES, Rates
 from models.tables import Cycle, Obligation, Submission, Unit
 from models.units import UnitRef, ancestry, subtree, units_under_any
 from rules.schema import Pack
@@ -24,7 +24,7 @@ from rules.series import report_series
 
 
 @dataclass(frozen=True)
-class TrendRow:
+class TrendRow(Rates):
     period: str
     pack: str
     report: str
@@ -32,14 +32,6 @@ class TrendRow:
     expected: int
     submitted: int
     on_time: int
-
-    @property
-    def reporting_rate(self) -> float:
-        return round(100 * self.submitted / self.expected, 1) if self.expected else 0.0
-
-    @property
-    def timeliness_rate(self) -> float:
-        return round(100 * self.on_time / self.expected, 1) if self.expected else 0.0
 
 
 def trend(
