@@ -21,6 +21,7 @@ from rules.calendar import VIETNAM
 from rules.errors import FIELD, DunghanError
 
 LINK_VALID = timedelta(hours=72)
+SESSION_IDLE = timedelta(hours=8)
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 MIN_PASSWORD = 10
@@ -90,9 +91,12 @@ def new_link(engine: Engine, email: str, *, at: datetime, link_base: str | None)
 
 
 def set_password(engine: Engine, token: str, password: str, *, at: datetime) -> int:
-    """Set a password through a one-time link; the link works once, for 72 hours."""
+    """Set a password through a one-time link (it works once, for 72 hours); the user's open
+    sessions end, as after any change of password."""
     hashed = _HASHER.hash(check_password(password))
-    return users.use_token(engine, token, purpose="set_password", at=at, password_hash=hashed, actor="link")
+    user_id = users.use_token(engine, token, purpose="set_password", at=at, password_hash=hashed, actor="link")
+    users.end_sessions_of(engine, user_id, at=at)
+    return user_id
 
 
 def disable(engine: Engine, email: str, *, at: datetime, actor: str) -> None:
@@ -117,6 +121,21 @@ def authenticate(engine: Engine, *, email: str, password: str, address: str, at:
     if not ok or found is None:
         raise LoginRefused("e-mail hoặc mật khẩu không đúng")
     return found.user_id
+
+
+def log_in(engine: Engine, *, email: str, password: str, address: str, at: datetime) -> str:
+    """Check the log-in and start a server-side session; the cookie's secret."""
+    user_id = authenticate(engine, email=email, password=password, address=address, at=at)
+    return users.start_session(engine, user_id, address=address, at=at)
+
+
+def session_user(engine: Engine, token: str | None, *, at: datetime) -> users.SessionUser | None:
+    """Who the cookie's session belongs to, while it lives (8 hours idle at most)."""
+    return users.resume_session(engine, token, at=at, idle=SESSION_IDLE) if token else None
+
+
+def log_out(engine: Engine, token: str, *, at: datetime) -> None:
+    users.end_session(engine, token, at=at)
 
 
 def listing(engine: Engine) -> list[users.UserRow]:

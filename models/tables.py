@@ -372,3 +372,20 @@ class LoginAttempt(SQLModel, table=True):
     address: str = Field(max_length=64)
     at: datetime = Field(sa_column=Column(Instant(), nullable=False))
     ok: bool
+
+
+class WebSession(SQLModel, table=True):
+    """A log-in on the web pages, kept on the server: ending it (log-out, the user disabled, 8
+    hours idle) takes effect at once. Only the SHA-256 of the cookie's secret is stored."""
+
+    __tablename__ = "web_session"
+    __table_args__ = (UniqueConstraint("token_sha256", name="uq_web_session_sha256"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    token_sha256: str = Field(max_length=64)
+    csrf: str = Field(max_length=64, description="the form token of this session")
+    address: str = Field(max_length=64)
+    started_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
+    seen_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
+    ended_at: datetime | None = Field(default=None, sa_column=Column(Instant(), nullable=True))

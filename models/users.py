@@ -12,12 +12,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, Update, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from models.database import read_connection, transaction
-from models.tables import USER_ROLES, AuditEvent, LoginAttempt, Unit, User, UserToken
+from models.tables import USER_ROLES, AuditEvent, LoginAttempt, Unit, User, UserToken, WebSession
 from rules.errors import FIELD, DunghanError
 
 
@@ -95,8 +95,11 @@ def list_users(engine: Engine) -> list[UserRow]:
 
 
 def set_active(engine: Engine, user_id: int, *, active: bool, at: datetime, actor: str) -> None:
+    """Enable or disable a user; disabling ends their sessions in the same transaction."""
     with transaction(engine) as session:
         session.execute(update(User).where(col(User.id) == user_id).values(active=active))
+        if not active:
+            session.execute(_ending_sessions_of(user_id, at))
         session.execute(insert(AuditEvent), [_audit(user_id, "user_enabled" if active else "user_disabled", actor, at)])
 
 
@@ -188,3 +191,84 @@ def record_attempt(engine: Engine, *, email: str, address: str, at: datetime, ok
             insert(LoginAttempt),
             [{"email": email.strip().casefold()[:254], "address": address[:64], "at": at, "ok": ok}],
         )
+
+
+@dataclass(frozen=True)
+class SessionUser:
+    """Who a live session belongs to, with what a page needs to scope and protect itself."""
+
+    session_id: int
+    user_id: int
+    email: str
+    name: str
+    role: str
+    unit_id: int
+    csrf: str
+
+
+def start_session(engine: Engine, user_id: int, *, address: str, at: datetime) -> str:
+    """A new session for ``user_id``; the secret to put in the cookie (only its hash is kept)."""
+    token = secrets.token_urlsafe(32)
+    with transaction(engine) as session:
+        row = {
+            "user_id": user_id,
+            "token_sha256": _sha256(token),
+            "csrf": secrets.token_urlsafe(32),
+            "address": address[:64],
+            "started_at": at,
+            "seen_at": at,
+        }
+        session.execute(insert(WebSession), [row])
+    return token
+
+
+def resume_session(engine: Engine, token: str, *, at: datetime, idle: timedelta) -> SessionUser | None:
+    """The session's user when the session is live: not ended, seen within ``idle``, its user
+    active; its last-seen time moves to ``at``. None otherwise (the page asks to log in again)."""
+    with transaction(engine) as session:
+        row = session.execute(
+            select(
+                col(WebSession.id),
+                col(User.id),
+                col(User.email),
+                col(User.name),
+                col(User.role),
+                col(User.unit_id),
+                col(WebSession.csrf),
+            )
+            .join(User, col(User.id) == col(WebSession.user_id))
+            .where(
+                col(WebSession.token_sha256) == _sha256(token),
+                col(WebSession.ended_at).is_(None),
+                col(WebSession.seen_at) > at - idle,
+                col(User.active).is_(True),
+            )
+        ).first()
+        if row is None:
+            return None
+        session.execute(update(WebSession).where(col(WebSession.id) == row[0]).values(seen_at=at))
+    return SessionUser(*row)
+
+
+def end_session(engine: Engine, token: str, *, at: datetime) -> None:
+    with transaction(engine) as session:
+        session.execute(
+            update(WebSession)
+            .where(col(WebSession.token_sha256) == _sha256(token), col(WebSession.ended_at).is_(None))
+            .values(ended_at=at)
+        )
+
+
+def end_sessions_of(engine: Engine, user_id: int, *, at: datetime) -> int:
+    """End every live session of ``user_id`` (disabled, or a new password); how many."""
+    with transaction(engine) as session:
+        ended = session.execute(_ending_sessions_of(user_id, at).returning(col(WebSession.id))).all()
+    return len(ended)
+
+
+def _ending_sessions_of(user_id: int, at: datetime) -> Update:
+    return (
+        update(WebSession)
+        .where(col(WebSession.user_id) == user_id, col(WebSession.ended_at).is_(None))
+        .values(ended_at=at)
+    )

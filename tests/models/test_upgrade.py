@@ -103,6 +103,19 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         dict(id=1, pack_id="hai-cap-2026", form_id="phu-luc-01", year=2026, indicator_code="1.1", unit_id=2)
         | dict(value=52.5, note=None, source="cli", entered_by="cli:snv", entered_at=AT)
     ],
+    "app_user": [
+        dict(id=1, email="hoa@snv.bacninh.example", name="Nguyễn Thị Hoa", role="reviewer", unit_id=1)
+        | dict(password_hash="$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA", active=True, created_at=AT)
+        | dict(created_by="cli:admin")
+    ],
+    "user_token": [
+        dict(id=1, user_id=1, purpose="set_password", token_sha256="c" * 64, created_at=AT, expires_at=AT, used_at=AT)
+    ],
+    "login_attempt": [dict(id=1, email="hoa@snv.bacninh.example", address="10.0.0.1", at=AT, ok=True)],
+    "web_session": [
+        dict(id=1, user_id=1, token_sha256="d" * 64, csrf="e" * 43, address="10.0.0.1", started_at=AT, seen_at=AT)
+        | dict(ended_at=None)
+    ],
 }
 
 

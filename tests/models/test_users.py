@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 
 from app import users
 from models.database import read_connection
-from models.tables import AuditEvent, User
+from models.tables import AuditEvent, User, WebSession
 from models.users import UserError
 from tests.models.factory import at, bac_ninh_2026
 
@@ -139,3 +139,23 @@ def test_a_disabled_user_is_refused_like_a_wrong_password(tree: Engine) -> None:
         False,
         True,
     )
+
+
+def test_a_session_lives_until_logout_disabling_or_eight_idle_hours(tree: Engine) -> None:
+    _add(tree, password="mật khẩu đủ dài")
+    email, password = "hoa@snv.bacninh.example", "mật khẩu đủ dài"
+    token = users.log_in(tree, email=email, password=password, address="10.0.0.1", at=NOW)
+    live = users.session_user(tree, token, at=NOW + timedelta(hours=7))
+    assert live is not None and (live.email, live.role) == (email, "reviewer") and len(live.csrf) >= 40
+    assert users.session_user(tree, token, at=NOW + timedelta(hours=14, minutes=59)) is not None  # seen at 7 h
+    assert users.session_user(tree, token, at=NOW + timedelta(hours=23)) is None  # 8 idle hours: over
+    assert users.session_user(tree, "not-a-token", at=NOW) is None and users.session_user(tree, None, at=NOW) is None
+    second = users.log_in(tree, email=email, password=password, address="10.0.0.1", at=NOW)
+    users.log_out(tree, second, at=NOW + timedelta(minutes=1))
+    assert users.session_user(tree, second, at=NOW + timedelta(minutes=2)) is None
+    third = users.log_in(tree, email=email, password=password, address="10.0.0.1", at=NOW)
+    users.disable(tree, email, at=NOW + timedelta(minutes=3), actor="admin")
+    assert users.session_user(tree, third, at=NOW + timedelta(minutes=4)) is None  # ended at once
+    with read_connection(tree) as connection:
+        stored = connection.execute(select(WebSession.token_sha256)).scalars().all()
+    assert len(stored) == 3 and token not in stored and second not in stored  # only hashes are kept
