@@ -75,8 +75,7 @@ def add_user(
     hashed = _HASHER.hash(check_password(password)) if password is not None else None
     user_id = users.add_user(engine, email=email, name=name, role=role, unit_id=scope.id, at=at, actor=actor)
     if hashed is not None:
-        token = users.issue_token(engine, user_id, purpose="set_password", at=at, valid_for=LINK_VALID)
-        users.use_token(engine, token, purpose="set_password", at=at, password_hash=hashed, actor=actor)
+        users.store_password(engine, user_id, password_hash=hashed, at=at, actor=actor)
         return AddedUser(user_id, scope.name, None)
     token = users.issue_token(engine, user_id, purpose="set_password", at=at, valid_for=LINK_VALID)
     return AddedUser(user_id, scope.name, set_password_link(link_base, token))

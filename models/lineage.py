@@ -64,14 +64,17 @@ def holder_on(by_code: dict[str, list[Held]], code: str, day: date) -> Held | No
     return next((h for h in by_code.get(code, []) if h.valid_on(day)), None)
 
 
-def _held_by(by_code: dict[str, list[Held]], code: str) -> str:
-    held = by_code.get(code, [])
-    if not held:
-        return "no unit has this code"
-    return "this code is held by " + "; ".join(
+def holding(held: Sequence[Held]) -> str:
+    """'Thị trấn Vôi from 2024-01-01 to 2025-06-30; Xã Lạng Giang from 2025-07-01': who held a code."""
+    return "; ".join(
         f"{h.name} from {h.valid_from}" + (f" to {h.valid_to}" if h.valid_to else "")
         for h in sorted(held, key=lambda h: h.valid_from)
     )
+
+
+def _held_by(by_code: dict[str, list[Held]], code: str) -> str:
+    held = by_code.get(code, [])
+    return f"this code is held by {holding(held)}" if held else "no unit has this code"
 
 
 def check_rows(rows: Sequence[LineageRow], by_code: dict[str, list[Held]], label: str) -> list[tuple[int, int, date]]:

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, insert, select, text, update
 from sqlmodel import Session, col
 
 from models.database import refresh_statistics, transaction
-from models.lineage import check_rows, holder_on, holders, write_pairs
+from models.lineage import check_rows, holder_on, holders, holding, write_pairs
 from models.org_rows import ContactRow, ImportRefused, LineageRow, UnitRow, merged_codes
 from models.tables import Contact, Unit
 from rules.errors import FIELD
@@ -325,12 +325,12 @@ def _contact_units(
         elif at is not None:
             chosen = holder_on(by_code, code, at)
             if chosen is None:
-                errors.append(f"{where}: no unit with this code is valid on {at} ({_holding(held)})")
+                errors.append(f"{where}: no unit with this code is valid on {at} ({holding(held)})")
                 continue
         elif len(held) == 1:
             chosen = held[0]
         else:
-            errors.append(f"{where}: this code names {len(held)} units ({_holding(held)}); say on which day ({FIELD})")
+            errors.append(f"{where}: this code names {len(held)} units ({holding(held)}); say on which day ({FIELD})")
             continue
         if chosen is None:
             errors.append(f"{where}: no unit has this code")
@@ -339,11 +339,6 @@ def _contact_units(
     if errors:
         raise ImportRefused(errors, field="at")
     return found
-
-
-def _holding(held: Sequence[Any]) -> str:
-    ordered = sorted(held, key=lambda h: h.valid_from)
-    return "; ".join(f"{h.name} from {h.valid_from}" + (f" to {h.valid_to}" if h.valid_to else "") for h in ordered)
 
 
 def _import_contacts(

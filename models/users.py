@@ -129,6 +129,13 @@ def issue_token(engine: Engine, user_id: int, *, purpose: str, at: datetime, val
     return token
 
 
+def store_password(engine: Engine, user_id: int, *, password_hash: str, at: datetime, actor: str) -> None:
+    """Set a user's password hash directly (an admin gave it when adding them)."""
+    with transaction(engine) as session:
+        session.execute(update(User).where(col(User.id) == user_id).values(password_hash=password_hash))
+        session.execute(insert(AuditEvent), [_audit(user_id, "password_set", actor, at)])
+
+
 def use_token(engine: Engine, token: str, *, purpose: str, at: datetime, password_hash: str, actor: str) -> int:
     """Spend a set-password token: store the hash, mark the token used; refuse an unknown, used or
     expired one. Two uses at once: only one finds the token unused."""
