@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine
 
 from models import users
+from models.users import SessionUser as SessionUser  # who a live session belongs to
 from models.units import unit_at
 from rules.calendar import VIETNAM
 from rules.errors import FIELD, DunghanError
@@ -48,7 +49,7 @@ class AddedUser:
 def check_password(password: str) -> str:
     """The password as given, or refuse one too short to be safe."""
     if len(password) < MIN_PASSWORD:
-        raise DunghanError(f"{FIELD}: at least {MIN_PASSWORD} characters", field="password")
+        raise DunghanError(f"{FIELD}: cần ít nhất {MIN_PASSWORD} ký tự", field="password")
     return password
 
 

@@ -16,6 +16,7 @@ from cli import (
     remind_commands,
     rollup_commands,
     rules_commands,
+    serve_command,
     submissions_commands,
     supervision_commands,
     user_commands,
@@ -37,6 +38,7 @@ COMMANDS = (
     supervision_commands,
     remind_commands,
     rollup_commands,
+    serve_command,
 )
 
 app = typer.Typer(

@@ -51,7 +51,8 @@ def submit(
     from app import obligations  # the database layer loads only for commands that use it
 
     key = obligations.ObligationKey(unit, report, period, hop)
-    outcome = obligations.submit(database(), key, at=clock_for(at)(), actor=current_actor(by), file=file, note=note)
+    files = [(file.name, file)] if file is not None else []
+    outcome = obligations.submit(database(), key, at=clock_for(at)(), actor=current_actor(by), files=files, note=note)
     _say(key, outcome)
 
 
@@ -121,6 +122,25 @@ def exempt(
     _say(key, obligations.exempt(database(), key, at=clock_for(at)(), actor=current_actor(by), reason=reason))
 
 
+def reopen(
+    unit: UnitArg,
+    report: ReportArg,
+    period: PeriodArg,
+    reason: Annotated[str, typer.Option("--reason", help="Why the decision is undone.")],
+    hop: HopOption = None,
+    by: ByOption = None,
+    at: AtOption = None,
+) -> None:
+    """Undo an acceptance (the report waits for review again) or an exemption (the unit must report).
+
+    Example: dunghan reopen 24-SYT bdg-6-thang 2026-H1 --reason "Tiếp nhận nhầm"
+    """
+    from app import obligations  # the database layer loads only for commands that use it
+
+    key = obligations.ObligationKey(unit, report, period, hop)
+    _say(key, obligations.reopen(database(), key, at=clock_for(at)(), actor=current_actor(by), reason=reason))
+
+
 def register(app: typer.Typer) -> None:
-    for command in (submit, review, extend, exempt):
+    for command in (submit, review, extend, exempt, reopen):
         app.command(command.__name__)(report_errors(command))

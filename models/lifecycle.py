@@ -1,7 +1,8 @@
 """The life of an obligation, as a pure transition function applied inside a transaction.
 
 pending → submitted → accepted | returned → submitted …; pending or returned → exempted.
-An extension moves the due instant without changing the state (late with permission).
+An extension moves the due instant without changing the state (late with permission). Reopening
+undoes a decision taken by mistake: accepted → submitted (to be reviewed again), exempted → pending.
 """
 
 from __future__ import annotations
@@ -15,6 +16,14 @@ STATE_NAMES = {
     "returned": "trả lại",
     "exempted": "miễn",
 }
+ACTION_NAMES = {
+    "submit": "nộp",
+    "accept": "tiếp nhận",
+    "return": "trả lại",
+    "exempt": "miễn",
+    "extend": "gia hạn",
+    "reopen": "mở lại",
+}
 _TRANSITIONS = {
     ("pending", "submit"): "submitted",
     ("returned", "submit"): "submitted",
@@ -22,7 +31,10 @@ _TRANSITIONS = {
     ("submitted", "return"): "returned",
     ("pending", "exempt"): "exempted",
     ("returned", "exempt"): "exempted",
+    ("accepted", "reopen"): "submitted",
+    ("exempted", "reopen"): "pending",
 }
+_EXTENDABLE = ("pending", "returned")
 
 
 class IllegalTransition(DunghanError):
@@ -38,21 +50,20 @@ def transition(state: str, action: str) -> str:
     ...     transition("accepted", "submit")
     ... except IllegalTransition as refused:
     ...     print(refused)
-    cannot submit an obligation that is accepted (đã tiếp nhận): submit applies to pending or returned
+    không thể nộp báo cáo đang ở trạng thái đã tiếp nhận: chỉ nộp được khi chưa nộp hoặc trả lại
     """
     if action == "extend":
-        if state in ("pending", "returned"):
+        if state in _EXTENDABLE:
             return state
-        raise IllegalTransition(
-            f"cannot extend an obligation that is {state} ({STATE_NAMES.get(state, state)}): "
-            "extend applies to pending or returned"
-        )
-    if (state, action) in _TRANSITIONS:
+        sources = list(_EXTENDABLE)
+    elif (state, action) in _TRANSITIONS:
         return _TRANSITIONS[(state, action)]
-    sources = [s for (s, a) in _TRANSITIONS if a == action]
+    else:
+        sources = [s for (s, a) in _TRANSITIONS if a == action]
     if not sources:
-        raise IllegalTransition(f"unknown action {action!r}")
+        raise IllegalTransition(f"không có thao tác {action!r}")
+    verb = ACTION_NAMES.get(action, action)
     raise IllegalTransition(
-        f"cannot {action} an obligation that is {state} ({STATE_NAMES.get(state, state)}): "
-        f"{action} applies to {' or '.join(sources)}"
+        f"không thể {verb} báo cáo đang ở trạng thái {STATE_NAMES.get(state, state)}: "
+        f"chỉ {verb} được khi {' hoặc '.join(STATE_NAMES[s] for s in sources)}"
     )

@@ -1,10 +1,13 @@
-"""Acting on obligations: submit, accept or return, extend, exempt. Each change is one transaction
-that applies the pure transition and writes the audit event beside it."""
+"""Acting on obligations: submit, accept or return, extend, exempt, reopen. Each change is one
+transaction that applies the pure transition and writes the audit event beside it. A door names
+an obligation by its key (unit code, report, period, hop: the CLI) or by its id (the web pages)."""
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +19,7 @@ from sqlmodel import col
 
 from models.database import transaction
 from models.lifecycle import transition
-from models.tables import AuditEvent, Extension, Obligation, Submission, Unit
+from models.tables import AuditEvent, Extension, Obligation, Submission, SubmissionFile, Unit
 from rules.calendar import WorkCalendar
 from rules.errors import ACTION, FIELD, DunghanError
 
@@ -37,15 +40,48 @@ class ObligationKey:
         return f"{self.unit} {self.report} {self.period}{hop}"
 
 
+ObligationRef = ObligationKey | int  # by its key, or by its id
+
+
 @dataclass(frozen=True)
 class Outcome:
     obligation_id: int
     from_state: str
     to_state: str
     timeliness: str | None = None  # "đúng hạn" or "trễ N ngày làm việc"
+    submission_id: int | None = None  # a submission's number: its receipt is made from it
+
+    @property
+    def receipt(self) -> str | None:
+        """The receipt number of a submission ('BC-000123'), shown on the screen and e-mailed."""
+        return receipt_number(self.submission_id) if self.submission_id else None
 
 
-def _find(session: Session, key: ObligationKey) -> Obligation:
+def receipt_number(submission_id: int) -> str:
+    """The receipt number of submission ``submission_id``.
+
+    >>> receipt_number(123)
+    'BC-000123'
+    """
+    return f"BC-{submission_id:06d}"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    name: str  # as it was sent
+    path: str
+    sha256: str
+    size: int
+
+
+def _find(session: Session, key: ObligationRef) -> Obligation:
+    if isinstance(key, int):
+        by_id = session.scalars(
+            select(Obligation).where(col(Obligation.id) == key, col(Obligation.retired).is_(False)).with_for_update()
+        ).first()
+        if by_id is None:
+            raise NoSuchObligation(f"không có nghĩa vụ số {key}")
+        return by_id
     query = (
         select(Obligation)
         .join(Unit, col(Unit.id) == col(Obligation.unit_id))
@@ -103,58 +139,82 @@ def _audit(
     )
 
 
-def store_file(source: Path, files_dir: Path) -> tuple[str, str]:
-    """Copy a submitted file under the data folder by its sha256; returns (stored path, sha256)."""
+def store_file(source: Path, files_dir: Path, *, name: str | None = None) -> StoredFile:
+    """Copy a submitted file under the data folder by its sha256 (its suffix from ``name``, the
+    name it was sent under, else its own). Two writers of the same content at once both end with
+    the one whole file: each copies to a name of its own, then renames over the target."""
     if not source.is_file():
         raise DunghanError(f"{source}: no such file")
     digest = hashlib.sha256()
+    size = 0
     with source.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
+            size += len(chunk)
     sha = digest.hexdigest()
-    target = files_dir / sha[:2] / f"{sha}{source.suffix.lower()}"
+    shown = name or source.name
+    target = files_dir / sha[:2] / f"{sha}{Path(shown).suffix.lower()}"
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-    return str(target), sha
+        partial = target.with_name(f".{target.name}.{secrets.token_hex(6)}")
+        shutil.copyfile(source, partial)
+        partial.replace(target)
+    return StoredFile(shown, str(target), sha, size)
 
 
 def act(
     session: Any,
-    key: ObligationKey,
+    key: ObligationRef,
     action: str,
     *,
     at: datetime,
     actor: str,
     calendar: WorkCalendar,
     note: str | None = None,
-    stored: tuple[str, str, str] | None = None,
+    stored: Sequence[StoredFile] = (),
 ) -> Outcome:
-    """Apply submit, accept, return or exempt to one obligation inside an open transaction."""
+    """Apply submit, accept, return, exempt or reopen to one obligation inside an open transaction."""
     if action == "return" and not note:
-        raise DunghanError(f"a returned report needs {FIELD} saying what to correct", field="reason")
-    if action == "exempt" and not note:
-        raise DunghanError(f"an exemption needs {FIELD}", field="reason")
+        raise DunghanError(f"trả lại báo cáo cần {FIELD}: điều cần sửa", field="reason")
+    if action in ("exempt", "reopen") and not note:
+        raise DunghanError(f"{'miễn' if action == 'exempt' else 'mở lại'} cần {FIELD}", field="reason")
     obligation = _find(session, key)
     new_state = transition(obligation.state, action)
     verdict = None
+    submission_id = None
     if action == "submit":
         verdict = timeliness(obligation.due_at, at, calendar)
-        file_name, file_path, sha = stored or (None, None, None)
-        session.execute(
-            insert(Submission).values(
+        first = stored[0] if stored else None
+        submission_id = session.execute(
+            insert(Submission)
+            .values(
                 obligation_id=obligation.id,
                 submitted_at=at,
                 actor=actor,
-                file_name=file_name,
-                file_path=file_path,
-                sha256=sha,
+                file_name=first.name if first else None,
+                file_path=first.path if first else None,
+                sha256=first.sha256 if first else None,
                 note=note,
             )
-        )
+            .returning(col(Submission.id))
+        ).scalar_one()
+        if stored:
+            session.execute(
+                insert(SubmissionFile),
+                [
+                    {
+                        "submission_id": submission_id,
+                        "file_name": f.name,
+                        "file_path": f.path,
+                        "sha256": f.sha256,
+                        "size_bytes": f.size,
+                    }
+                    for f in stored
+                ],
+            )
     audit_note = "; ".join(part for part in (verdict, note) if part) or None
     _audit(session, at, actor, obligation, action, new_state, audit_note)
-    outcome = Outcome(obligation.id or 0, obligation.state, new_state, verdict)
+    outcome = Outcome(obligation.id or 0, obligation.state, new_state, verdict, submission_id)
     obligation.state = new_state
     if action == "return":
         obligation.returned_at = at  # the returned ladder starts from here
@@ -163,27 +223,27 @@ def act(
 
 def submit(
     engine: Engine,
-    key: ObligationKey,
+    key: ObligationRef,
     *,
     at: datetime,
     actor: str,
     calendar: WorkCalendar,
-    file: Path | None = None,
+    files: Sequence[tuple[str, Path]] = (),
     files_dir: Path | None = None,
     note: str | None = None,
 ) -> Outcome:
-    stored = None
-    if file is not None:
-        if files_dir is None:
-            raise DunghanError("a submitted file needs the data folder")
-        stored = (file.name, *store_file(file, files_dir))
+    """Record a submission with its files, each given as (the name it was sent under, where it is
+    now); the files are stored first, so a refused submission leaves only unreferenced copies."""
+    if files and files_dir is None:
+        raise DunghanError("a submitted file needs the data folder")
+    stored = [store_file(path, files_dir, name=name) for name, path in files] if files_dir else []
     with transaction(engine) as session:
         return act(session, key, "submit", at=at, actor=actor, calendar=calendar, note=note, stored=stored)
 
 
 def review(
     engine: Engine,
-    key: ObligationKey,
+    key: ObligationRef,
     decision: str,
     *,
     at: datetime,
@@ -191,28 +251,54 @@ def review(
     reason: str | None,
     calendar: WorkCalendar | None = None,
 ) -> Outcome:
+    return review_many(engine, [key], decision, at=at, actor=actor, reason=reason, calendar=calendar)[0]
+
+
+def review_many(
+    engine: Engine,
+    keys: Sequence[ObligationRef],
+    decision: str,
+    *,
+    at: datetime,
+    actor: str,
+    reason: str | None,
+    calendar: WorkCalendar | None = None,
+) -> list[Outcome]:
+    """Accept or return several reports together: all of them, or none when one cannot be. Ids
+    are locked in ascending order, so two reviewers at once never wait on each other in a circle."""
     if decision not in ("accept", "return"):
         raise DunghanError(f"review decision {decision!r}: use accept or return")
+    ordered = sorted(keys, key=lambda k: (0, k, "") if isinstance(k, int) else (1, 0, str(k)))
     with transaction(engine) as session:
-        return act(session, key, decision, at=at, actor=actor, calendar=calendar or WorkCalendar(), note=reason)
+        return [
+            act(session, key, decision, at=at, actor=actor, calendar=calendar or WorkCalendar(), note=reason)
+            for key in ordered
+        ]
 
 
-def exempt(engine: Engine, key: ObligationKey, *, at: datetime, actor: str, reason: str) -> Outcome:
+def exempt(engine: Engine, key: ObligationRef, *, at: datetime, actor: str, reason: str) -> Outcome:
     with transaction(engine) as session:
         return act(session, key, "exempt", at=at, actor=actor, calendar=WorkCalendar(), note=reason)
 
 
-def extend(engine: Engine, key: ObligationKey, *, new_due: datetime, at: datetime, actor: str, reason: str) -> Outcome:
+def reopen(engine: Engine, key: ObligationRef, *, at: datetime, actor: str, reason: str) -> Outcome:
+    """Undo an acceptance (back to submitted, to be reviewed again) or an exemption (back to pending)."""
+    with transaction(engine) as session:
+        return act(session, key, "reopen", at=at, actor=actor, calendar=WorkCalendar(), note=reason)
+
+
+def extend(engine: Engine, key: ObligationRef, *, new_due: datetime, at: datetime, actor: str, reason: str) -> Outcome:
     """Move the due instant (gia hạn); the old one stays in the extension's history."""
     if not reason:
-        raise DunghanError(f"an extension needs {FIELD}", field="reason")
+        raise DunghanError(f"gia hạn cần {FIELD}", field="reason")
     with transaction(engine) as session:
         obligation = _find(session, key)
         transition(obligation.state, "extend")
         if new_due <= obligation.due_at:
             raise DunghanError(
-                f"the new due instant {new_due:%d/%m/%Y %H:%M} is not after the current one "
-                f"{obligation.due_at.astimezone(new_due.tzinfo):%d/%m/%Y %H:%M}"
+                f"{FIELD} {new_due:%d/%m/%Y %H:%M} không sau hạn hiện tại "
+                f"{obligation.due_at.astimezone(new_due.tzinfo):%d/%m/%Y %H:%M}",
+                field="until",
             )
         session.execute(
             insert(Extension).values(

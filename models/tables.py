@@ -149,6 +149,20 @@ class Submission(SQLModel, table=True):
     note: str | None = Field(default=None, max_length=2000)
 
 
+class SubmissionFile(SQLModel, table=True):
+    """Each file of a submission, stored under the data folder by its sha256 (a submission from
+    the CLI has one, one from the web pages one or more)."""
+
+    __tablename__ = "submission_file"
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    file_name: str = Field(max_length=255, description="the name it was sent under")
+    file_path: str = Field(max_length=500)
+    sha256: str = Field(max_length=64)
+    size_bytes: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+
+
 class Extension(SQLModel, table=True):
     """A granted extension (gia hạn): the old and new due instants and who granted it."""
 

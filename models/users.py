@@ -152,7 +152,7 @@ def use_token(engine: Engine, token: str, *, purpose: str, at: datetime, passwor
             .returning(col(UserToken.user_id))
         ).first()
         if spent is None:
-            raise UserError("this link is unknown, already used or expired: ask for a new one")
+            raise UserError("đường dẫn này không đúng, đã dùng hoặc đã hết hạn: hãy xin quản trị một đường dẫn mới")
         user_id = int(spent[0])
         session.execute(update(User).where(col(User.id) == user_id).values(password_hash=password_hash))
         session.execute(insert(AuditEvent), [_audit(user_id, "password_set", actor, at)])

@@ -25,6 +25,17 @@ def fixed_clock(instant: datetime) -> Clock:
     return lambda: instant
 
 
+def running_from(start: datetime) -> Clock:
+    """A clock that reads ``start`` now and runs on from there (a replayed day that goes on).
+
+    >>> clock = running_from(datetime(2026, 12, 1, 8, tzinfo=VIETNAM))
+    >>> 0 <= (clock() - datetime(2026, 12, 1, 8, tzinfo=VIETNAM)).total_seconds() < 60
+    True
+    """
+    offset = start - system_clock()
+    return lambda: system_clock() + offset
+
+
 def parse_at(text: str) -> datetime:
     """Read ``--at``: a date (start of that day) or an ISO instant; no zone means Vietnam time.
 

@@ -30,7 +30,7 @@ def test_the_layer_contract_is_kept() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "2 kept, 0 broken" in done.stdout
+    assert "3 kept, 0 broken" in done.stdout
 
 
 def test_a_broken_layer_is_caught(tmp_path: Path) -> None:

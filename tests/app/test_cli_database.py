@@ -59,7 +59,7 @@ def test_submit_review_and_supervise(workspace: Path, tmp_path: Path) -> None:
     assert "24-SYT bdg-6-thang 2026-H1: pending → submitted (trễ 1 ngày làm việc)" in done.stdout
     assert list((workspace / "files").rglob("*.docx"))
     returned = run("review", "24-SYT", "bdg-6-thang", "2026-H1", "return")
-    assert returned.exit_code == 1 and "needs --reason" in returned.stderr
+    assert returned.exit_code == 1 and "cần --reason" in returned.stderr
     assert run("review", "24-SYT", "bdg-6-thang", "2026-H1", "return", "--reason", "Thiếu biểu").exit_code == 0
     extended = run("extend", "24-STP", "bdg-6-thang", "2026-H1", "--until", "2026-06-30", "--reason", "Chờ số liệu")
     assert extended.exit_code == 0 and "due 30/06/2026" in extended.stdout
@@ -149,7 +149,7 @@ def test_submissions_import_is_all_or_nothing(workspace: Path, tmp_path: Path) -
     sheet.delete_rows(5)
     book.save(path)
     refused = run("submissions", "import", str(path))
-    assert "nop.xlsx: row 3 (24-STP): cannot accept an obligation that is pending" in refused.stderr
+    assert "nop.xlsx: row 3 (24-STP): không thể tiếp nhận báo cáo đang ở trạng thái chưa nộp" in refused.stderr
     assert "row 4 (24-KHONG-CO): no obligation 24-KHONG-CO" in refused.stderr
     assert "nothing was imported" in refused.stderr
     status = json.loads(run("status", "--year", "2026", "--at", "2026-06-24T09:00", "--format", "json").stdout)

@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import func, select
 
 from models.lifecycle import IllegalTransition, transition
-from models.obligations import NoSuchObligation, ObligationKey, exempt, extend, review, submit
+from models.obligations import NoSuchObligation, ObligationKey, exempt, extend, reopen, review, submit
 from models.planning import plan_cycle
 from models.queries import overdue, status
-from models.tables import AuditEvent, Obligation, Submission
+from models.tables import AuditEvent, Obligation, Submission, SubmissionFile
 from rules.calendar import end_of_day
 from rules.errors import DunghanError
 from rules.loader import calendar_for, shipped_packs
@@ -30,6 +30,8 @@ CAL = calendar_for()
         ("returned", "submit", "submitted"),
         ("pending", "exempt", "exempted"),
         ("pending", "extend", "pending"),
+        ("accepted", "reopen", "submitted"),
+        ("exempted", "reopen", "pending"),
     ],
 )
 def test_legal_transitions(state: str, action: str, after: str) -> None:
@@ -39,10 +41,11 @@ def test_legal_transitions(state: str, action: str, after: str) -> None:
 @pytest.mark.parametrize(
     ("state", "action", "message"),
     [
-        ("pending", "accept", "cannot accept an obligation that is pending (chưa nộp): accept applies to submitted"),
-        ("accepted", "return", "cannot return an obligation that is accepted (đã tiếp nhận)"),
-        ("exempted", "submit", "cannot submit an obligation that is exempted (miễn)"),
-        ("submitted", "extend", "cannot extend an obligation that is submitted (đã nộp)"),
+        ("pending", "accept", "không thể tiếp nhận báo cáo đang ở trạng thái chưa nộp: chỉ tiếp nhận được khi đã nộp"),
+        ("accepted", "return", "không thể trả lại báo cáo đang ở trạng thái đã tiếp nhận"),
+        ("exempted", "submit", "không thể nộp báo cáo đang ở trạng thái miễn"),
+        ("submitted", "extend", "không thể gia hạn báo cáo đang ở trạng thái đã nộp: chỉ gia hạn được khi chưa nộp hoặc trả lại"),
+        ("pending", "reopen", "không thể mở lại báo cáo đang ở trạng thái chưa nộp: chỉ mở lại được khi đã tiếp nhận hoặc miễn"),
     ],
 )
 def test_illegal_transitions_name_both_states(state: str, action: str, message: str) -> None:
@@ -76,13 +79,23 @@ def test_submit_review_resubmit_accept(planned, tmp_path: Path) -> None:  # type
     report = tmp_path / "Báo cáo 6 tháng.pdf"
     report.write_bytes(b"%PDF-1.4 bao cao")
     first = submit(
-        planned, SYT, at=at("2026-06-18T16:00:00"), actor="hoa", calendar=CAL, file=report, files_dir=tmp_path / "files"
+        planned,
+        SYT,
+        at=at("2026-06-18T16:00:00"),
+        actor="hoa",
+        calendar=CAL,
+        files=[(report.name, report)],
+        files_dir=tmp_path / "files",
     )
     assert (first.from_state, first.to_state, first.timeliness) == ("pending", "submitted", "đúng hạn")
     with planned.connect() as c:
         stored = c.execute(select(Submission.file_path, Submission.sha256, Submission.file_name)).one()
     assert Path(stored.file_path).read_bytes() == b"%PDF-1.4 bao cao" and len(stored.sha256) == 64
     assert stored.file_name == "Báo cáo 6 tháng.pdf"
+    with planned.connect() as c:
+        kept = c.execute(select(SubmissionFile.file_name, SubmissionFile.size_bytes, SubmissionFile.sha256)).one()
+    assert tuple(kept) == ("Báo cáo 6 tháng.pdf", 16, stored.sha256)
+    assert first.receipt == f"BC-{first.submission_id:06d}"
     review(planned, SYT, "return", at=at("2026-06-22T09:00:00"), actor="snv", reason="Thiếu số liệu mục 4")
     late = submit(planned, SYT, at=at("2026-06-24T10:00:00"), actor="hoa", calendar=CAL)
     assert late.timeliness == "trễ 3 ngày làm việc"  # due Friday 19/06; Mon 22, Tue 23, Wed 24
@@ -93,6 +106,10 @@ def test_submit_review_resubmit_accept(planned, tmp_path: Path) -> None:  # type
         ("submit", "returned", "submitted"),
         ("accept", "submitted", "accepted"),
     ]
+    reopened = reopen(planned, SYT, at=at("2026-06-26T09:00:00"), actor="snv", reason="Tiếp nhận nhầm")
+    assert (reopened.from_state, reopened.to_state) == ("accepted", "submitted")
+    with pytest.raises(DunghanError, match="mở lại cần"):
+        reopen(planned, SYT, at=at("2026-06-26T09:00:00"), actor="snv", reason="")
 
 
 def test_refusals_write_nothing(planned) -> None:  # type: ignore[no-untyped-def]
@@ -106,7 +123,7 @@ def test_refusals_write_nothing(planned) -> None:  # type: ignore[no-untyped-def
             actor="x",
             calendar=CAL,
         )
-    with pytest.raises(DunghanError, match="needs 'reason' saying what to correct") as refused:
+    with pytest.raises(DunghanError, match="trả lại báo cáo cần 'reason'") as refused:
         review(planned, SYT, "return", at=at("2026-06-01T09:00:00"), actor="snv", reason="")
     assert refused.value.field == "reason"  # the CLI words it --reason
     assert _audit(planned) == []

@@ -48,7 +48,7 @@ def test_a_user_gets_a_link_that_sets_the_password_once(tree: Engine) -> None:
         users.set_password(tree, token, "ngắn", at=NOW)
     assert short.value.field == "password"
     users.set_password(tree, token, "mật khẩu đủ dài", at=NOW + timedelta(hours=71))
-    with pytest.raises(UserError, match="already used or expired"):
+    with pytest.raises(UserError, match="đã dùng hoặc đã hết hạn"):
         users.set_password(tree, token, "một mật khẩu khác", at=NOW + timedelta(hours=71, minutes=1))
     user_id = users.authenticate(
         tree, email="HOA@snv.bacninh.example ", password="mật khẩu đủ dài", address="10.0.0.1", at=NOW
