@@ -16,8 +16,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine
 
 from models import users
-from models.users import SessionUser as SessionUser  # who a live session belongs to
 from models.units import unit_at
+from models.users import SessionUser as SessionUser  # who a live session belongs to
 from rules.calendar import VIETNAM
 from rules.errors import FIELD, DunghanError
 

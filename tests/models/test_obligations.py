@@ -44,8 +44,16 @@ def test_legal_transitions(state: str, action: str, after: str) -> None:
         ("pending", "accept", "không thể tiếp nhận báo cáo đang ở trạng thái chưa nộp: chỉ tiếp nhận được khi đã nộp"),
         ("accepted", "return", "không thể trả lại báo cáo đang ở trạng thái đã tiếp nhận"),
         ("exempted", "submit", "không thể nộp báo cáo đang ở trạng thái miễn"),
-        ("submitted", "extend", "không thể gia hạn báo cáo đang ở trạng thái đã nộp: chỉ gia hạn được khi chưa nộp hoặc trả lại"),
-        ("pending", "reopen", "không thể mở lại báo cáo đang ở trạng thái chưa nộp: chỉ mở lại được khi đã tiếp nhận hoặc miễn"),
+        (
+            "submitted",
+            "extend",
+            "không thể gia hạn báo cáo đang ở trạng thái đã nộp: chỉ gia hạn được khi chưa nộp hoặc trả lại",
+        ),
+        (
+            "pending",
+            "reopen",
+            "không thể mở lại báo cáo đang ở trạng thái chưa nộp: chỉ mở lại được khi đã tiếp nhận hoặc miễn",
+        ),
     ],
 )
 def test_illegal_transitions_name_both_states(state: str, action: str, message: str) -> None:
