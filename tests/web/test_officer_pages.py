@@ -1,0 +1,97 @@
+"""An officer's pages through HTTP: the list, the obligation page, submitting files, the receipt."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from tests.web.conftest import csrf_of, obligation_id
+
+Client = Callable[..., TestClient]
+
+
+def test_todo_lists_the_units_open_obligations_most_urgent_first(web_engine: Engine, client_for: Client) -> None:
+    page = client_for("canbo.07627@xa.example").get("/viec-can-lam")
+    assert page.status_code == 200
+    assert "Việc cần làm" in page.text and "Xã Đại Sơn" in page.text
+    titles = page.text.count('class="title"')
+    with web_engine.connect() as c:
+        open_ = c.execute(
+            text(
+                "SELECT count(*) FROM obligation o JOIN unit u ON u.id = o.unit_id "
+                "WHERE u.code = '07627' AND o.state IN ('pending', 'returned', 'submitted')"
+            )
+        ).scalar_one()
+    assert titles == open_ > 0
+    # most urgent first: the half-year report (19/06/2026) before the yearly ones (December)
+    assert page.text.index("19/06/2026") < page.text.index("/12/2026")
+    assert "còn 4 ngày làm việc" in page.text  # Mon 15/06 → Fri 19/06
+
+
+def test_submit_files_gives_a_receipt_and_queues_its_email(web_engine: Engine, client_for: Client) -> None:
+    officer = client_for("canbo.07627@xa.example")
+    oid = obligation_id(web_engine, "07627")
+    page = officer.get(f"/nghia-vu/{oid}")
+    assert page.status_code == 200 and "Nộp báo cáo" in page.text and "Căn cứ" in page.text
+    sent = officer.post(
+        f"/nghia-vu/{oid}/nop",
+        data={"csrf": csrf_of(page.text), "note": "Bản có chữ ký số"},
+        files=[
+            ("files", ("Báo cáo 6 tháng.pdf", b"%PDF-1.4 bao cao", "application/pdf")),
+            ("files", ("Phụ lục.xlsx", b"PK\x03\x04 phu luc", "application/vnd.ms-excel")),
+        ],
+        follow_redirects=True,
+    )
+    assert sent.status_code == 200
+    receipt = sent.url.params["da_nop"]
+    assert receipt.startswith("BC-") and f"Số biên nhận: {receipt}" in sent.text
+    assert "Báo cáo 6 tháng.pdf" in sent.text and "Phụ lục.xlsx" in sent.text
+    with web_engine.connect() as c:
+        state = c.execute(text("SELECT state FROM obligation WHERE id = :id"), {"id": oid}).scalar_one()
+        notice = c.execute(text("SELECT address, subject, body_text FROM notice WHERE kind = 'receipt'")).one()
+        actors = c.execute(
+            text("SELECT actor FROM auditevent WHERE entity_id = :id AND action = 'submit'"), {"id": oid}
+        ).all()
+    assert state == "submitted"
+    assert notice.address == "canbo.07627@xa.example" and receipt in notice.subject
+    assert "Báo cáo 6 tháng.pdf" in notice.body_text and "đúng hạn" in notice.body_text
+    assert [a[0] for a in actors] == ["web:canbo.07627@xa.example"]
+    first_file = re.search(r'href="(/tep/\d+)">Báo cáo 6 tháng.pdf', sent.text)
+    assert first_file
+    download = officer.get(first_file[1])
+    assert download.status_code == 200 and download.content == b"%PDF-1.4 bao cao"
+
+
+def test_a_refused_file_says_which_and_writes_nothing(web_engine: Engine, client_for: Client) -> None:
+    officer = client_for("canbo.07627@xa.example")
+    oid = obligation_id(web_engine, "07627")
+    page = officer.get(f"/nghia-vu/{oid}")
+    refused = officer.post(
+        f"/nghia-vu/{oid}/nop",
+        data={"csrf": csrf_of(page.text)},
+        files=[("files", ("virus.exe", b"MZ", "application/octet-stream"))],
+    )
+    assert refused.status_code == 400
+    assert "Tệp báo cáo: tệp &#39;virus.exe&#39; không thuộc loại được nhận" in refused.text
+    with web_engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM submission")).scalar_one() == 0
+
+
+def test_an_officer_cannot_review_and_a_reviewer_cannot_submit(web_engine: Engine, client_for: Client) -> None:
+    oid = obligation_id(web_engine, "07627")
+    officer = client_for("canbo.07627@xa.example")
+    page = officer.get(f"/nghia-vu/{oid}")
+    refused = officer.post(f"/nghia-vu/{oid}/tiep-nhan", data={"csrf": csrf_of(page.text)})
+    assert refused.status_code == 403 and "không được tiếp nhận" in refused.text
+    reviewer = client_for("tiepnhan.24@snv.example")
+    page = reviewer.get(f"/nghia-vu/{oid}")
+    assert page.status_code == 200 and "Nộp báo cáo" not in page.text
+    refused = reviewer.post(
+        f"/nghia-vu/{oid}/nop",
+        data={"csrf": csrf_of(page.text)},
+        files=[("files", ("a.pdf", b"%PDF", "application/pdf"))],
+    )
+    assert refused.status_code == 403 and "không được nộp báo cáo" in refused.text
