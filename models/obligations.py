@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from models.database import transaction
-from models.lifecycle import transition
+from models.lifecycle import IllegalTransition, transition
 from models.tables import AuditEvent, Extension, Obligation, Submission, SubmissionFile, Unit
 from rules.calendar import WorkCalendar
 from rules.errors import ACTION, FIELD, DunghanError
+from rules.periods import period_name
 
 
 class NoSuchObligation(DunghanError):
@@ -270,10 +271,24 @@ def review_many(
         raise DunghanError(f"review decision {decision!r}: use accept or return")
     ordered = sorted(keys, key=lambda k: (0, k, "") if isinstance(k, int) else (1, 0, str(k)))
     with transaction(engine) as session:
-        return [
-            act(session, key, decision, at=at, actor=actor, calendar=calendar or WorkCalendar(), note=reason)
-            for key in ordered
-        ]
+        outcomes = []
+        for key in ordered:
+            try:
+                outcomes.append(
+                    act(session, key, decision, at=at, actor=actor, calendar=calendar or WorkCalendar(), note=reason)
+                )
+            except IllegalTransition as refused:
+                if len(ordered) == 1:
+                    raise
+                raise IllegalTransition(f"{_label(session, key)}: {refused}") from None  # which one of several
+        return outcomes
+
+
+def _label(session: Session, key: ObligationRef) -> str:
+    """'Sở Tư pháp tỉnh Bắc Ninh, Báo cáo … kỳ 6 tháng đầu năm 2026': an obligation as a person names it."""
+    found = _find(session, key)
+    unit = session.get(Unit, found.unit_id)
+    return f"{unit.name if unit else found.unit_id}, {found.report_name} kỳ {period_name(found.period)}"
 
 
 def exempt(engine: Engine, key: ObligationRef, *, at: datetime, actor: str, reason: str) -> Outcome:
