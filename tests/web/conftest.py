@@ -5,8 +5,8 @@ communes of each. Built once per backend and module; each test works on a copy o
 
 from __future__ import annotations
 
-import dataclasses
 import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,13 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from app import users
+from app import cycles, org, users
 from app.settings import Settings, using
-from models.planning import plan_cycle
-from models.tree import import_org, official_rows
-from reports.org_files import read_org_file
 from rules.clock import fixed_clock
-from rules.loader import calendar_for, shipped_packs
 from tests.conftest import Templates, templates
 from tests.models.factory import at
 from web.main import create_app
@@ -54,34 +50,25 @@ def people() -> list[Person]:
     return found
 
 
-def _departments(province: str, name: str) -> list:  # type: ignore[type-arg]
-    units, _ = read_org_file(DEPARTMENTS)
-    return [
-        dataclasses.replace(
-            u,
-            code=u.code.replace("24-", f"{province}-", 1),
-            name=u.name.replace("Bắc Ninh", name),
-            parent=province if u.parent == "24" else (u.parent or "").replace("24-", f"{province}-", 1) or None,
-        )
-        for u in units
-    ]
+def _departments_of(province: str, name: str, folder: Path) -> Path:
+    """Bắc Ninh's departments file made over for another province (its codes and names)."""
+    source = DEPARTMENTS.read_text(encoding="utf-8")
+    made = folder / f"{province}-departments.yaml"
+    made.write_text(
+        source.replace("'24'", f"'{province}'").replace("24-", f"{province}-").replace("Bắc Ninh", name),
+        encoding="utf-8",
+    )
+    return made
 
 
 def build(engine: Engine) -> None:
-    for province, name in (("24", "Bắc Ninh"), ("01", "Hà Nội")):
-        import_org(engine, official_rows(province), [], source="vietnam-provinces", skip_existing=True)
-        import_org(engine, _departments(province, name), [], source="test")
-    pack = next(p.pack for p in shipped_packs() if p.pack.id == PACK)
-    plan_cycle(
-        engine,
-        pack,
-        2026,
-        calendar_for(pack),
-        params={},
-        scope=["24", "01"],
-        now=at("2026-01-05T08:00:00"),
-        actor="test",
-    )
+    """Through the use cases, as an admin would: the official tree, the departments, the plan, the users."""
+    with tempfile.TemporaryDirectory() as folder:
+        for province, name in (("24", "Bắc Ninh"), ("01", "Hà Nội")):
+            org.import_official(engine, province)
+            departments = DEPARTMENTS if province == "24" else _departments_of(province, name, Path(folder))
+            org.import_file(engine, str(departments), today=lambda: NOW.date())
+    cycles.plan_cycle(engine, PACK, 2026, params={}, under=["24", "01"], now=at("2026-01-05T08:00:00"), actor="test")
     for person in people():
         users.add_user(
             engine,
