@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import email
 import re
 from collections.abc import Callable
+from email import policy
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
@@ -51,13 +54,20 @@ def test_submit_files_gives_a_receipt_and_queues_its_email(web_engine: Engine, c
     assert "Báo cáo 6 tháng.pdf" in sent.text and "Phụ lục.xlsx" in sent.text
     with web_engine.connect() as c:
         state = c.execute(text("SELECT state FROM obligation WHERE id = :id"), {"id": oid}).scalar_one()
-        notice = c.execute(text("SELECT address, subject, body_text FROM notice WHERE kind = 'receipt'")).one()
+        notice = c.execute(
+            text("SELECT address, subject, body_text, status, result FROM notice WHERE kind = 'receipt'")
+        ).one()
         actors = c.execute(
             text("SELECT actor FROM auditevent WHERE entity_id = :id AND action = 'submit'"), {"id": oid}
         ).all()
     assert state == "submitted"
     assert notice.address == "canbo.07627@xa.example" and receipt in notice.subject
     assert "Báo cáo 6 tháng.pdf" in notice.body_text and "đúng hạn" in notice.body_text
+    # delivered right after the page answered (here: written to the outbox folder, as configured)
+    assert notice.status == "sent"
+    mail = email.message_from_bytes(Path(notice.result).read_bytes(), policy=policy.default)
+    assert mail["To"] == "Người dùng 07627 <canbo.07627@xa.example>" and receipt in mail["Subject"]
+    assert f"Số biên nhận: {receipt}" in mail.get_body(preferencelist=("plain",)).get_content()
     assert [a[0] for a in actors] == ["web:canbo.07627@xa.example"]
     first_file = re.search(r'href="(/tep/\d+)">Báo cáo 6 tháng.pdf', sent.text)
     assert first_file
