@@ -19,7 +19,16 @@ from sqlalchemy import Engine
 from app.worklist import NotAllowed, NotVisible
 from rules.clock import Clock, parse_at, running_from, system_clock
 from rules.errors import DunghanError
-from web import pages_auth, pages_calendar, pages_officer, pages_reviewer, pages_supervisor
+from web import (
+    api,
+    pages_admin,
+    pages_auth,
+    pages_calendar,
+    pages_campaign,
+    pages_officer,
+    pages_reviewer,
+    pages_supervisor,
+)
 from web.render import page, worded
 from web.security import BadFormToken, LoginNeeded, login_url
 
@@ -33,7 +42,16 @@ def create_app(engine: Engine, *, clock: Clock = system_clock) -> FastAPI:
     app.state.engine = engine
     app.state.clock = clock
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (pages_auth, pages_officer, pages_reviewer, pages_supervisor, pages_calendar):
+    app.mount("/api/v1", api.create_api(engine, clock=clock))
+    for module in (
+        pages_auth,
+        pages_officer,
+        pages_reviewer,
+        pages_supervisor,
+        pages_calendar,
+        pages_campaign,
+        pages_admin,
+    ):
         app.include_router(module.router)
 
     @app.exception_handler(LoginNeeded)
