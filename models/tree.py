@@ -62,6 +62,13 @@ class ImportSummary:
         return ImportSummary(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
 
 
+class _Previewed(Exception):
+    """Carries a preview's summary out of its transaction, which it rolls back."""
+
+    def __init__(self, summary: ImportSummary) -> None:
+        self.summary = summary
+
+
 @dataclass(frozen=True)
 class StoredUnit:
     id: int
@@ -114,8 +121,10 @@ def import_org(
     skip_existing: bool = False,
     replace: bool = False,
     at: date | None = None,
+    preview: bool = False,
 ) -> ImportSummary:
     """Write units (parents first) and contacts in one transaction, or refuse with every error.
+    With ``preview`` the same checks and writes run and are rolled back: what the import would do.
 
     A unit's parent is looked up among the rows and in the database, valid on the unit's
     valid_from; a code may not have two overlapping validities; contacts name existing units. A
@@ -128,12 +137,17 @@ def import_org(
     held by more than one unit is refused. A unit's ``merged_into`` names its successors by the
     codes they hold the day after its ``valid_to``; each must exist.
     """
-    with transaction(engine) as session:
-        one_import_at_a_time(session)
-        stored = _stored_units(session)
-        units_done = _import_units(session, stored, units, contacts, source=source, label=label, skip=skip_existing)
-        lineage_done = _import_merged_into(session, units, source=source, label=label)
-        contacts_done = _import_contacts(session, contacts, units, replace=replace, label=label, at=at)
+    try:
+        with transaction(engine) as session:
+            one_import_at_a_time(session)
+            stored = _stored_units(session)
+            units_done = _import_units(session, stored, units, contacts, source=source, label=label, skip=skip_existing)
+            lineage_done = _import_merged_into(session, units, source=source, label=label)
+            contacts_done = _import_contacts(session, contacts, units, replace=replace, label=label, at=at)
+            if preview:
+                raise _Previewed(units_done + contacts_done + ImportSummary(lineage_inserted=lineage_done))
+    except _Previewed as previewed:
+        return previewed.summary  # every check made, every write rolled back
     if len(units) + len(contacts) >= 1000:
         refresh_statistics(engine, "unit", "contact")
     return units_done + contacts_done + ImportSummary(lineage_inserted=lineage_done)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,24 @@ def template_csv(kind: str) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     writer.writerow([f"{SAMPLE_MARK} {sample[columns[0]]}", *(sample.get(c, "") for c in columns[1:])])
+    return out.getvalue()
+
+
+def contacts_csv(rows: Sequence[Mapping[str, Any]]) -> str:
+    """Contacts as a CSV the import reads back (its own column names), one row per contact.
+
+    >>> print(contacts_csv([{"unit": "07627", "name": "Lê Lan", "role": "head", "active": True}]), end="")
+    unit,name,role,email,zalo_phone,zalo_user_id,channels,active
+    07627,Lê Lan,head,,,,,true
+    """
+    columns = template_columns("contacts")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(
+            [("true" if row.get(c) else "false") if c == "active" else _text(row.get(c) or "") for c in columns]
+        )
     return out.getvalue()
 
 

@@ -75,3 +75,14 @@ def is_sample(values: Iterable[Any]) -> bool:
     """
     first = next(iter(values), None)
     return isinstance(first, str) and first.lstrip().startswith(SAMPLE_MARK)
+
+
+def fold(text: str) -> str:
+    """Text as a search compares it: no diacritics, đ as d, case folded, spaces collapsed.
+
+    >>> fold("Xã  Đại Sơn"), fold("dai son") in fold("Xã Đại Sơn")
+    ('xa dai son', True)
+    """
+    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())

@@ -108,6 +108,12 @@ FIELD_NAMES = {
     "ids": "Báo cáo",
     "note": "Ghi chú",
     "email": "E-mail",
+    "name": "Họ tên",
+    "role": "Vai trò",
+    "zalo_phone": "Số điện thoại Zalo",
+    "channels": "Kênh nhận",
+    "file": "Tệp",
+    "unit": "Mã đơn vị",
 }
 
 
