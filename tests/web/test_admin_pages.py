@@ -77,7 +77,8 @@ def test_another_province_in_the_file_is_refused(web_engine: Engine, client_for:
     code, shown = _import(
         client_for(ADMIN),
         "hn.csv",
-        "unit,name,role,email,zalo_phone,zalo_user_id,channels,active\n00004,Người Hà Nội,head,hn@x.example,,,email,true\n",
+        "unit,name,role,email,zalo_phone,zalo_user_id,channels,active\n"
+        "00004,Người Hà Nội,head,hn@x.example,,,email,true\n",
     )
     assert code == 400 and "liên hệ của đơn vị 00004, không thuộc Tỉnh Bắc Ninh" in shown
 
@@ -183,10 +184,11 @@ def test_outbox_shows_the_message_and_retries_the_dead(web_engine: Engine, clien
         ).scalar_one()
         c.execute(
             text(
-                "INSERT INTO notice (key, kind, obligation_id, recipient_role, recipient_name, channel, address, template,"
-                " subject, body_text, body_html, status, attempts, created_at, not_before, last_error) VALUES ('k1', 'reminder', :o,"
-                " 'head', 'Lê Lan', 'email', 'lan@xa.example', 'reminder', 'Nhắc hạn báo cáo', 'Kính gửi', '<p>Kính gửi</p>',"
-                " 'dead', 6, :t, :t, 'SMTP 550: hộp thư không tồn tại')"
+                "INSERT INTO notice (key, kind, obligation_id, recipient_role, recipient_name, channel, address,"
+                " template, subject, body_text, body_html, status, attempts, created_at, not_before, last_error)"
+                " VALUES ('k1', 'reminder', :o, 'head', 'Lê Lan', 'email', 'lan@xa.example', 'reminder',"
+                " 'Nhắc hạn báo cáo', 'Kính gửi', '<p>Kính gửi</p>', 'dead', 6, :t, :t,"
+                " 'SMTP 550: hộp thư không tồn tại')"
             ),
             {"o": oid, "t": "2026-06-14 01:00:00+00:00"},
         )
