@@ -6,6 +6,7 @@ import hashlib
 from datetime import datetime
 
 from models.outbox import NoticeDraft
+from notifications.receipt import email_to_person
 from notifications.render import render_message
 from rules.calendar import VIETNAM
 
@@ -37,21 +38,14 @@ def password_link_notice(
         },
     )
     digest = hashlib.sha256(link.encode("utf-8")).hexdigest()[:16]
-    return NoticeDraft(
-        key=f"set-password:{digest}:email:{email}"[:200],
+    return email_to_person(
+        message,
+        "set_password",
+        key=f"set-password:{digest}:email:{email}",
         kind="account",
         obligation_id=None,
-        step=None,
-        contact_id=None,
-        recipient_role="user",
-        recipient_name=person,
-        channel="email",
-        address=email,
-        template="set_password",
-        subject=message.subject,
-        body_text=message.text,
-        body_html=message.html,
-        payload=None,
-        note=None,
-        not_before=at,
+        role="user",
+        person=person,
+        email=email,
+        at=at,
     )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from models.outbox import NoticeDraft
-from notifications.render import render_message
+from notifications.render import Rendered, render_message
 from rules.calendar import VIETNAM
 from rules.periods import period_name
 
@@ -46,21 +46,47 @@ def receipt_notice(
             "sender": sender,
         },
     )
-    return NoticeDraft(
-        key=f"receipt:{receipt}:email:{email}"[:200],
+    return email_to_person(
+        message,
+        "receipt",
+        key=f"receipt:{receipt}:email:{email}",
         kind="receipt",
+        obligation_id=obligation_id,
+        role="submitter",
+        person=person,
+        email=email,
+        at=submitted_at,
+    )
+
+
+def email_to_person(
+    message: Rendered,
+    template: str,
+    *,
+    key: str,
+    kind: str,
+    obligation_id: int | None,
+    role: str,
+    person: str,
+    email: str,
+    at: datetime,
+) -> NoticeDraft:
+    """A rendered message as one e-mail to one person, not before ``at``."""
+    return NoticeDraft(
+        key=key[:200],
+        kind=kind,
         obligation_id=obligation_id,
         step=None,
         contact_id=None,
-        recipient_role="submitter",
+        recipient_role=role,
         recipient_name=person,
         channel="email",
         address=email,
-        template="receipt",
+        template=template,
         subject=message.subject,
         body_text=message.text,
         body_html=message.html,
         payload=None,
         note=None,
-        not_before=submitted_at,
+        not_before=at,
     )

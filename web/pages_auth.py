@@ -96,10 +96,15 @@ def logout(request: Request) -> Response:
     return response
 
 
-@router.get("/dat-mat-khau/{token}")
-def password_form(request: Request, token: str) -> Response:
+def _password_page(request: Request, token: str, *, error: str | None = None) -> Response:
+    """The set-password form with a new form token (in a cookie of its own: no session yet)."""
     form_token = new_login_token()
-    response = page(request, "set_password.html", {"token": token, "form_token": form_token, "error": None})
+    response = page(
+        request,
+        "set_password.html",
+        {"token": token, "form_token": form_token, "error": error},
+        code=400 if error else 200,
+    )
     response.set_cookie(
         LOGIN_CSRF_COOKIE,
         form_token,
@@ -109,6 +114,11 @@ def password_form(request: Request, token: str) -> Response:
         path="/dat-mat-khau",
     )
     return response
+
+
+@router.get("/dat-mat-khau/{token}")
+def password_form(request: Request, token: str) -> Response:
+    return _password_page(request, token)
 
 
 @router.post("/dat-mat-khau/{token}")
@@ -132,14 +142,4 @@ def set_password(
             error = worded(refused)
     if error is None:
         return page(request, "password_set.html", {})
-    form_token = new_login_token()
-    response = page(request, "set_password.html", {"token": token, "form_token": form_token, "error": error}, code=400)
-    response.set_cookie(
-        LOGIN_CSRF_COOKIE,
-        form_token,
-        httponly=True,
-        samesite="lax",
-        secure=secure_cookies(request),
-        path="/dat-mat-khau",
-    )
-    return response
+    return _password_page(request, token, error=error)
