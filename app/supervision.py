@@ -1,20 +1,32 @@
 """What supervisors ask, the use cases: what is overdue or due soon, the reporting rates, and a
-report's rates period by period across the 2025 reform."""
+report's rates period by period across the 2025 reform; and the supervisor's web pages on them
+(the overdue list filtered, sorted and paged, the rates with their chart, a unit's page), each
+for the acting :class:`Viewer`, scoped in SQL to what they may see."""
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Engine
 
-from models import queries
+from app.worklist import ROLE_NAMES, NotAllowed
+from models import queries, unit_history, worklist
 from models.queries import OverdueRow, StatusRow
 from models.trend import TrendRow
 from models.trend import trend as compute_trend
-from models.units import unit_at
+from models.unit_history import Choices, PeriodTally, SubUnit
+from models.units import UnitRef, unit_at
+from models.worklist import ContactRow, EventRow, NotVisible, Viewer, WorkRow
+from reports import overdue_xlsx
+from reports.rates_svg import percent, rates_chart
 from rules.calendar import VIETNAM, WorkCalendar
 from rules.errors import DunghanError
 from rules.loader import calendar_for, shipped_packs
+from rules.periods import period_name
+from rules.schema import LEVEL_NAMES, LEVEL_ORDER, UNIT_TYPE_NAMES
 from rules.scope import Everywhere
 
 
@@ -22,7 +34,7 @@ def overdue(
     engine: Engine,
     *,
     at: datetime,
-    under: str | Everywhere,
+    under: UnitRef | str | Everywhere,
     report: str | None = None,
     level: str | None = None,
     soon: int = 3,
@@ -46,7 +58,7 @@ def status(
     *,
     at: datetime,
     year: int | None = None,
-    under: str | Everywhere,
+    under: UnitRef | str | Everywhere,
     under_on: date | None = None,
     report: str | None = None,
     level: str | None = None,
@@ -85,3 +97,310 @@ def trend(engine: Engine, report: str, *, pack: str, under: str, at: datetime) -
     today = at.astimezone(VIETNAM).date()
     packs = [p.pack for p in shipped_packs()]
     return compute_trend(engine, packs, pack, report, unit=unit_at(engine, under, today), at=at)
+
+
+# The supervisor's web pages: each use case takes the acting Viewer; scope is in the SQL.
+
+PAGE_SIZE = 100  # rows per page of the overdue list
+STATUS_SLUGS = {"qua-han": "quá hạn", "sap-den-han": "sắp đến hạn"}  # the status filter, as the URL says it
+SORTS = {"han": "hạn", "tre": "số ngày trễ", "don-vi": "đơn vị", "bao-cao": "báo cáo"}
+
+
+def require_supervisor(viewer: Viewer) -> None:
+    """Only supervisors and admins read the overdue list and the rates."""
+    if not viewer.supervises:
+        raise NotAllowed(f"vai trò {ROLE_NAMES.get(viewer.role, viewer.role)} không được xem trang này")
+
+
+def folded(text: str) -> str:
+    """``text`` without case or diacritics, for searching and sorting ('Xã Đại Sơn' → 'xa dai son')."""
+    text = text.casefold().replace("đ", "d")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class OverdueFilter:
+    """What the overdue page asks: level, report, period, unit (text in its code or name), status
+    (a key of STATUS_SLUGS), sort (a key of SORTS) and direction."""
+
+    level: str | None = None
+    report: str | None = None
+    period: str | None = None
+    unit: str | None = None
+    status: str | None = None
+    sort: str = "han"
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class OverdueLine:
+    """A row of the overdue list as the page shows it (read like a WorkRow by the shared macros:
+    ``working_days`` below zero is late)."""
+
+    row: OverdueRow
+    unit_id: int | None
+
+    @property
+    def id(self) -> int:
+        return self.row.id
+
+    @property
+    def late(self) -> bool:
+        return self.row.status == "quá hạn"
+
+    @property
+    def working_days(self) -> int:
+        return -self.row.working_days if self.late else self.row.working_days
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.row, name)
+
+    # What a WorkRow has and an open obligation lacks.
+    last_submitted_at = None
+    rolled_reason = None
+    return_reason = None
+
+
+def _sort_key(sort: str) -> Any:
+    if sort == "tre":
+        return lambda r: (r.working_days if r.status == "quá hạn" else -r.working_days, r.due_at)
+    if sort == "don-vi":
+        return lambda r: (folded(r.unit_name), r.unit, r.due_at)
+    if sort == "bao-cao":
+        return lambda r: (folded(r.report_name), r.period, r.due_at)
+    return lambda r: (r.due_at, r.unit, r.report)
+
+
+def overdue_rows(engine: Engine, viewer: Viewer, *, at: datetime, wanted: OverdueFilter) -> list[OverdueRow]:
+    """Every row of the overdue list under ``viewer``'s unit that ``wanted`` asks for, sorted."""
+    require_supervisor(viewer)
+    rows = overdue(engine, at=at, under=viewer.unit, report=wanted.report or None, level=wanted.level or None)
+    if wanted.period:
+        rows = [r for r in rows if r.period == wanted.period]
+    if wanted.status in STATUS_SLUGS:
+        rows = [r for r in rows if r.status == STATUS_SLUGS[wanted.status]]
+    if wanted.unit and wanted.unit.strip():
+        needle = folded(wanted.unit.strip())
+        rows = [r for r in rows if needle in folded(r.unit) or needle in folded(r.unit_name)]
+    sort = wanted.sort if wanted.sort in SORTS else "han"
+    return sorted(rows, key=_sort_key(sort), reverse=wanted.descending)
+
+
+@dataclass(frozen=True)
+class OverduePage:
+    lines: list[OverdueLine]
+    total: int
+    late: int
+    soon: int
+    page: int
+    pages: int
+    choices: Choices
+
+    @property
+    def first(self) -> int:
+        """The number of the page's first row (1-based; 0 when none)."""
+        return (self.page - 1) * PAGE_SIZE + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.page * PAGE_SIZE, self.total)
+
+
+def overdue_page(engine: Engine, viewer: Viewer, *, at: datetime, wanted: OverdueFilter, page: int = 1) -> OverduePage:
+    """'Quá hạn': a page of the overdue list, with its counts and the choices of its filters."""
+    rows = overdue_rows(engine, viewer, at=at, wanted=wanted)
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    units = unit_history.obligation_units(engine, viewer, [r.id for r in shown])
+    late = sum(1 for r in rows if r.status == "quá hạn")
+    return OverduePage(
+        [OverdueLine(r, units.get(r.id)) for r in shown],
+        len(rows),
+        late,
+        len(rows) - late,
+        page,
+        pages,
+        unit_history.choices(engine, viewer, open_only=True),
+    )
+
+
+def overdue_workbook(engine: Engine, viewer: Viewer, *, at: datetime, wanted: OverdueFilter) -> bytes:
+    """The overdue list ``wanted`` asks for, every row, as an XLSX."""
+    return overdue_xlsx.overdue_workbook(overdue_rows(engine, viewer, at=at, wanted=wanted))
+
+
+@dataclass(frozen=True)
+class RateLine:
+    """A row of the rates, named for people."""
+
+    row: StatusRow
+    report_name: str
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.row, name)
+
+    @property
+    def expected(self) -> int:
+        return self.row.expected
+
+    @property
+    def submitted(self) -> int:
+        return self.row.submitted
+
+    @property
+    def on_time(self) -> int:
+        return self.row.on_time
+
+    @property
+    def reporting_rate(self) -> float:
+        return self.row.reporting_rate
+
+    @property
+    def timeliness_rate(self) -> float:
+        return self.row.timeliness_rate
+
+    @property
+    def level_name(self) -> str:
+        return LEVEL_NAMES.get(self.row.level, self.row.level)
+
+    @property
+    def label(self) -> str:
+        """'Cấp xã · 6 tháng đầu năm 2026 · Báo cáo kết quả …' (the chart's)."""
+        level = self.level_name[:1].upper() + self.level_name[1:]
+        return f"{level} · {period_name(self.row.period)} · {self.report_name}"
+
+    @property
+    def reporting_text(self) -> str:
+        return percent(self.row.reporting_rate)
+
+    @property
+    def timeliness_text(self) -> str:
+        return percent(self.row.timeliness_rate)
+
+
+@dataclass(frozen=True)
+class RatesPage:
+    lines: list[RateLine]
+    year: int
+    years: list[int]
+    choices: Choices
+    chart: str  # an SVG to set inline
+
+
+def rates_page(
+    engine: Engine,
+    viewer: Viewer,
+    *,
+    at: datetime,
+    year: int | None = None,
+    report: str | None = None,
+    level: str | None = None,
+) -> RatesPage:
+    """'Tỷ lệ báo cáo': the rates of a year (this year by default) under ``viewer``'s unit, with a chart."""
+    require_supervisor(viewer)
+    year = year or at.astimezone(VIETNAM).year
+    rows = status(engine, at=at, year=year, under=viewer.unit, report=report or None, level=level or None)
+    offered = unit_history.choices(engine, viewer, year=year)
+    names = dict(offered.reports)
+    lines = [RateLine(r, names.get(r.report, r.report)) for r in rows]
+    years = sorted({year, *unit_history.cycle_years(engine, viewer)}, reverse=True)
+    title = f"Tỷ lệ nộp và tỷ lệ đúng hạn năm {year}, {viewer.unit.name}"
+    return RatesPage(lines, year, years, offered, rates_chart(lines, title=title))
+
+
+@dataclass(frozen=True)
+class PeriodLine:
+    """A unit's timeliness in one period, with the share sent on time (of those expected)."""
+
+    tally: PeriodTally
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.tally, name)
+
+    @property
+    def period_name(self) -> str:
+        return period_name(self.tally.period)
+
+    @property
+    def on_time_text(self) -> str:
+        t = self.tally
+        return percent(round(100 * t.on_time / t.expected, 1)) if t.expected else "—"
+
+
+@dataclass(frozen=True)
+class UnitPage:
+    """A unit's page: its obligations over the periods, its timeliness period by period, its
+    contacts, its audit trail, the units under it a supervisor may open."""
+
+    unit: UnitRef
+    parent: UnitRef | None  # when the viewer may open it
+    obligations: list[WorkRow]
+    history: list[PeriodLine]
+    contacts: list[ContactRow]
+    events: list[tuple[EventRow, str, str]]
+    children: list[SubUnit]
+
+    @property
+    def level_name(self) -> str:
+        return LEVEL_NAMES.get(self.unit.level, self.unit.level)
+
+    @property
+    def type_name(self) -> str:
+        return UNIT_TYPE_NAMES.get(self.unit.unit_type, self.unit.unit_type)
+
+    @property
+    def child_groups(self) -> list[ChildGroup]:
+        """The units under it by kind (departments, communes…), the higher level first, each kind
+        in the order of its names."""
+        groups: dict[tuple[int, str], list[SubUnit]] = {}
+        for child in self.children:
+            groups.setdefault((-LEVEL_ORDER.get(child.level, 9), child.unit_type), []).append(child)
+        named = []
+        for (_, unit_type), members in sorted(groups.items()):
+            level = LEVEL_NAMES.get(members[0].level, members[0].level)
+            kind = UNIT_TYPE_NAMES.get(unit_type, unit_type)
+            members.sort(key=lambda c: (folded(c.name), c.code))
+            named.append(ChildGroup(f"{kind[:1].upper()}{kind[1:]} ({level})", members))
+        return named
+
+
+@dataclass(frozen=True)
+class ChildGroup:
+    name: str
+    members: list[SubUnit]
+
+    @property
+    def overdue(self) -> int:
+        return sum(c.overdue for c in self.members)
+
+
+def unit_page(engine: Engine, viewer: Viewer, unit_id: int, *, at: datetime) -> UnitPage:
+    """A unit's page; :class:`NotVisible` when ``viewer`` may not open it (or it does not exist)."""
+    unit = worklist.unit_for(engine, viewer, unit_id)
+    parent = None
+    if unit.parent_id is not None:
+        try:
+            parent = worklist.unit_for(engine, viewer, unit.parent_id)
+        except NotVisible:
+            parent = None
+    calendar = calendar_for()
+    return UnitPage(
+        unit,
+        parent,
+        worklist.unit_obligations(engine, viewer, unit.id, at=at, calendar=calendar),
+        [PeriodLine(t) for t in unit_history.timeliness_history(engine, viewer, unit.id, at=at)],
+        worklist.contacts_of(engine, unit.id),
+        worklist.unit_events(engine, viewer, unit.id),
+        unit_history.sub_units(engine, viewer, unit.id, at=at, day=at.astimezone(VIETNAM).date()),
+    )
+
+
+def unit_holding(engine: Engine, viewer: Viewer, code: str, *, at: datetime) -> UnitRef:
+    """The unit holding ``code`` on the day of ``at``, if ``viewer`` may open its page;
+    :class:`NotVisible` otherwise (unknown and out of scope alike)."""
+    try:
+        unit = unit_at(engine, code.strip(), at.astimezone(VIETNAM).date())
+    except DunghanError:
+        raise NotVisible() from None
+    return worklist.unit_for(engine, viewer, unit.id)

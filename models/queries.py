@@ -92,6 +92,7 @@ class OverdueRow:
     head: str | None
     head_email: str | None
     recipient: str
+    id: int  # the obligation's
 
 
 def overdue(
@@ -127,6 +128,7 @@ def overdue(
             _contact("focal_point", Contact.email).label("focal_point_email"),
             _contact("head", Contact.name).label("head"),
             _contact("head", Contact.email).label("head_email"),
+            col(Obligation.id),
         )
         .join(Unit, col(Unit.id) == col(Obligation.unit_id))
         .where(
@@ -176,6 +178,7 @@ def overdue(
                 r.head,
                 r.head_email,
                 r.recipient_name,
+                int(r.id),
             )
         )
     return result

@@ -1,0 +1,197 @@
+"""What a supervisor's pages read besides the overdue list and the rates: a unit's timeliness
+period by period, the units under it (to drill down the tree), the units of a page of obligations,
+and the choices a filter offers. Every query is scoped in SQL by the viewer (``visible`` for
+obligations, ``visible_unit`` for units), so nothing out of scope is ever read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, and_, case, func, select
+from sqlalchemy.orm import aliased
+from sqlmodel import col
+
+from models.database import read_connection
+from models.queries import DONE_STATES
+from models.tables import OPEN_STATES, Cycle, Obligation, Submission, Unit
+from models.units import valid_on
+from models.worklist import Viewer, visible, visible_unit
+
+
+def obligation_units(engine: Engine, viewer: Viewer, obligation_ids: Sequence[int]) -> dict[int, int]:
+    """The unit of each of ``obligation_ids`` that ``viewer`` may see (the others are left out)."""
+    if not obligation_ids:
+        return {}
+    with read_connection(engine) as connection:
+        rows = connection.execute(
+            select(col(Obligation.id), col(Obligation.unit_id)).where(
+                col(Obligation.id).in_(list(obligation_ids)), visible(viewer)
+            )
+        ).all()
+    return {int(r[0]): int(r[1]) for r in rows}
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What a filter may offer: the reports (id, name), levels and periods among the obligations
+    the viewer sees."""
+
+    reports: list[tuple[str, str]]
+    levels: list[str]
+    periods: list[str]
+
+
+def choices(engine: Engine, viewer: Viewer, *, year: int | None = None, open_only: bool = False) -> Choices:
+    """The reports, levels and periods of the obligations ``viewer`` sees (of cycles of ``year``;
+    with ``open_only``, of those still to send), the newest period first."""
+    where: list[Any] = [visible(viewer), col(Obligation.retired).is_(False)]
+    if open_only:
+        where.append(col(Obligation.state).in_(OPEN_STATES))
+    if year is not None:
+        where.append(col(Obligation.cycle_id).in_(select(col(Cycle.id)).where(col(Cycle.year) == year)))
+    with read_connection(engine) as connection:
+        reports = connection.execute(
+            select(col(Obligation.report_id), func.min(col(Obligation.report_name)))
+            .where(*where)
+            .group_by(col(Obligation.report_id))
+            .order_by(col(Obligation.report_id))
+        ).all()
+        levels = connection.execute(select(col(Obligation.unit_level)).where(*where).distinct()).all()
+        periods = connection.execute(
+            select(col(Obligation.period), func.min(col(Obligation.due_at)).label("first"))
+            .where(*where)
+            .group_by(col(Obligation.period))
+            .order_by(func.min(col(Obligation.due_at)).desc(), col(Obligation.period))
+        ).all()
+    return Choices([(r[0], r[1]) for r in reports], sorted(r[0] for r in levels), [r[0] for r in periods])
+
+
+def cycle_years(engine: Engine, viewer: Viewer) -> list[int]:
+    """The years of the cycles with obligations ``viewer`` sees, newest first."""
+    with read_connection(engine) as connection:
+        rows = connection.execute(
+            select(col(Cycle.year))
+            .where(col(Cycle.id).in_(select(col(Obligation.cycle_id)).where(visible(viewer))))
+            .distinct()
+            .order_by(col(Cycle.year).desc())
+        ).all()
+    return [int(r[0]) for r in rows]
+
+
+@dataclass(frozen=True)
+class PeriodTally:
+    """A unit's obligations of one period: sent on time, sent late, overdue, still open before
+    their deadline, exempted."""
+
+    period: str
+    first_due: date
+    expected: int
+    on_time: int
+    late: int
+    overdue: int
+    waiting: int
+    exempted: int
+
+
+def timeliness_history(engine: Engine, viewer: Viewer, unit_id: int, *, at: datetime) -> list[PeriodTally]:
+    """Per period, the oldest first: how a unit's obligations (those ``viewer`` sees) were sent."""
+    first = (
+        select(col(Submission.obligation_id), func.min(col(Submission.submitted_at)).label("first_at"))
+        .group_by(col(Submission.obligation_id))
+        .subquery()
+    )
+    done = col(Obligation.state).in_(DONE_STATES)
+    open_ = col(Obligation.state).in_(OPEN_STATES)
+    exempted = col(Obligation.state) == "exempted"
+
+    def count(condition: Any) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    query = (
+        select(
+            col(Obligation.period),
+            func.min(col(Obligation.due_date)).label("first_due"),
+            count(~exempted).label("expected"),
+            count(and_(done, first.c.first_at <= col(Obligation.due_at))).label("on_time"),
+            count(and_(done, first.c.first_at > col(Obligation.due_at))).label("late"),
+            count(and_(open_, col(Obligation.due_at) < at)).label("overdue"),
+            count(and_(open_, col(Obligation.due_at) >= at)).label("waiting"),
+            count(exempted).label("exempted"),
+        )
+        .outerjoin(first, first.c.obligation_id == col(Obligation.id))
+        .where(col(Obligation.unit_id) == unit_id, col(Obligation.retired).is_(False), visible(viewer))
+        .group_by(col(Obligation.period))
+        .order_by(func.min(col(Obligation.due_date)), col(Obligation.period))
+    )
+    with read_connection(engine) as connection:
+        rows = connection.execute(query).all()
+    return [
+        PeriodTally(
+            r.period,
+            r.first_due,
+            int(r.expected),
+            int(r.on_time),
+            int(r.late),
+            int(r.overdue),
+            int(r.waiting),
+            int(r.exempted),
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class SubUnit:
+    """A unit directly under another, with how many obligations of its subtree are overdue."""
+
+    id: int
+    code: str
+    name: str
+    level: str
+    unit_type: str
+    overdue: int
+
+
+def sub_units(engine: Engine, viewer: Viewer, unit_id: int, *, at: datetime, day: date) -> list[SubUnit]:
+    """The units directly under ``unit_id`` on ``day`` whose pages ``viewer`` may open (none for
+    an officer or a reviewer), each with the overdue obligations ``viewer`` sees in its subtree."""
+    child = aliased(Unit, name="child")
+    below = aliased(Unit, name="below")
+    inside = and_(
+        col(below.path).startswith(col(child.path)),
+        col(below.valid_from) <= func.coalesce(col(child.valid_to), date.max),
+        col(below.valid_to).is_(None) | (col(below.valid_to) >= col(child.valid_from)),
+    )
+    late = and_(
+        col(Obligation.unit_id) == col(below.id),
+        col(Obligation.state).in_(OPEN_STATES),
+        col(Obligation.retired).is_(False),
+        col(Obligation.due_at) < at,
+        visible(viewer),
+    )
+    query = (
+        select(
+            col(child.id),
+            col(child.code),
+            col(child.name),
+            col(child.level),
+            col(child.unit_type),
+            func.count(col(Obligation.id)).label("overdue"),
+        )
+        .select_from(child)
+        .outerjoin(below, inside)
+        .outerjoin(Obligation, late)
+        .where(
+            col(child.parent_id) == unit_id,
+            col(child.id).in_(select(col(Unit.id)).where(visible_unit(viewer), valid_on(day))),
+        )
+        .group_by(col(child.id), col(child.code), col(child.name), col(child.level), col(child.unit_type))
+        .order_by(col(child.level), col(child.unit_type), col(child.code))
+    )
+    with read_connection(engine) as connection:
+        rows = connection.execute(query).all()
+    return [SubUnit(int(r[0]), r[1], r[2], r[3], r[4], int(r[5])) for r in rows]
