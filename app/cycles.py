@@ -7,9 +7,10 @@ from datetime import date, datetime
 
 from sqlalchemy import Engine
 
+from app.packs_admin import resolve_pack
 from models import planning
 from rules.errors import FIELD, DunghanError
-from rules.loader import calendar_for, resolve_packs
+from rules.loader import calendar_for
 
 
 class ScopeRequired(DunghanError):
@@ -29,13 +30,27 @@ def plan_cycle(
     under: Sequence[str],
     now: datetime,
     actor: str,
+    preview: bool = False,
+    exclusive: bool = False,
 ) -> planning.PlanSummary:
-    """Plan ``pack`` (an id or a file) for ``year`` under the units ``under`` (codes), or the
-    pack's own scope; one obligation per unit, report, period and hop, in one transaction."""
-    [item] = resolve_packs([pack])
+    """Plan ``pack`` (an id, as in force: uploaded or shipped; or a file) for ``year`` under the
+    units ``under`` (codes), or the pack's own scope; one obligation per unit, report, period and
+    hop, in one transaction. With ``preview`` nothing is written and the summary lists the changes
+    the plan would make; with ``exclusive`` units planned by another cycle of the same pack and
+    year are refused (see :func:`models.planning.plan_cycle`)."""
+    item = resolve_pack(pack)
     scope = list(under or item.pack.scope)
     if not scope:
         raise ScopeRequired(item.pack.id)
     return planning.plan_cycle(
-        engine, item.pack, year, calendar_for(item.pack), params=params, scope=scope, now=now, actor=actor
+        engine,
+        item.pack,
+        year,
+        calendar_for(item.pack),
+        params=params,
+        scope=scope,
+        now=now,
+        actor=actor,
+        preview=preview,
+        exclusive=exclusive,
     )

@@ -15,9 +15,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from models.database import read_connection, refresh_statistics, transaction
+from models.database import read_connection, reading, refresh_statistics, transaction
 from models.tables import AuditEvent, Cycle, Obligation, Unit, UnitLineage
 from models.units import valid_on
 from rules.calendar import WorkCalendar
@@ -35,6 +36,8 @@ class PlanSummary:
     retired: int
     reinstated: int
     unchanged: int
+    preview: bool = False  # nothing was written
+    changes: tuple[PlannedChange, ...] = ()  # with a preview: every change, new ones first
 
     @property
     def total(self) -> int:
@@ -255,6 +258,106 @@ _COMPARED = (
 )
 
 
+class OverlappingCycle(DunghanError):
+    """Another cycle of the same pack and year already holds obligations of these units: planning
+    a second one would ask them twice. Re-plan that cycle instead."""
+
+    def __init__(self, pack_id: str, year: int, scopes: Sequence[str], units: int) -> None:
+        self.scopes = list(scopes)
+        named = ", ".join(f"«{s or 'toàn bộ'}»" for s in self.scopes)
+        super().__init__(
+            f"gói {pack_id} năm {year} đã được lập cho phạm vi {named}, gồm {units} đơn vị của kế hoạch "
+            "này: lập thêm sẽ giao trùng báo cáo. Hãy lập lại chu kỳ đó (cùng phạm vi) thay vì lập chu kỳ mới."
+        )
+
+
+@dataclass(frozen=True)
+class PlannedChange:
+    """One obligation a plan adds, re-dates or changes, retires or asks for again."""
+
+    kind: str  # "created", "updated", "retired" or "reinstated"
+    unit_id: int
+    report_id: str
+    period: str
+    hop: int
+    due_before: date | None  # None when created
+    due_after: date | None  # None when retired
+    fields: tuple[str, ...] = ()  # what changed (updated, reinstated)
+
+
+@dataclass(frozen=True)
+class _Diff:
+    """What a plan changes against the stored obligations, before anything is written."""
+
+    created: list[dict[str, Any]]
+    changed: list[tuple[Any, dict[str, Any], PlannedChange]]  # (stored row, new values, change)
+    unchanged: int
+
+    def count(self, kind: str) -> int:
+        return sum(1 for _, _, change in self.changed if change.kind == kind)
+
+
+def _compare(stored: Mapping[tuple[int, str, str, int], Any], wanted: Mapping[tuple[int, str, str, int], Any]) -> _Diff:
+    """Stored obligations against the wanted ones: what to add, retire, re-date, ask again."""
+    created = [dict(v, state="pending") for k, v in wanted.items() if k not in stored]
+    changed: list[tuple[Any, dict[str, Any], PlannedChange]] = []
+    unchanged = 0
+    for key, row in stored.items():
+        target = wanted.get(key)
+        if target is None:
+            if not row.retired:
+                change = PlannedChange("retired", row.unit_id, row.report_id, row.period, row.hop, row.due_date, None)
+                changed.append((row, {"retired": True}, change))
+            continue
+        changes = {c: target[c] for c in _COMPARED if getattr(row, c) != target[c]}
+        if row.late_with_permission:  # an extension keeps its granted instant
+            for c in ("nominal_date", "due_date", "rolled_reason", "due_at"):
+                changes.pop(c, None)
+        due_after = changes.get("due_date", row.due_date)
+        fields = tuple(changes)
+        if row.retired:
+            changes["retired"] = False
+            kind = "reinstated"
+        elif changes:
+            kind = "updated"
+        else:
+            unchanged += 1
+            continue
+        change = PlannedChange(kind, row.unit_id, row.report_id, row.period, row.hop, row.due_date, due_after, fields)
+        changed.append((row, changes, change))
+    return _Diff(created, changed, unchanged)
+
+
+def _overlapping(
+    session: Session, pack: Pack, year: int, cycle_id: int | None, unit_ids: set[int]
+) -> tuple[list[str], int]:
+    """Other cycles of ``pack`` and ``year`` holding live obligations of ``unit_ids``: their
+    scopes, and how many of these units they hold."""
+    if not unit_ids:
+        return [], 0
+    scopes: set[str] = set()
+    units: set[int] = set()
+    ids = sorted(unit_ids)
+    for start in range(0, len(ids), 5000):
+        query = (
+            select(col(Cycle.scope), col(Obligation.unit_id))
+            .join(Obligation, col(Obligation.cycle_id) == col(Cycle.id))
+            .where(
+                col(Cycle.pack_id) == pack.id,
+                col(Cycle.year) == year,
+                col(Obligation.retired).is_(False),
+                col(Obligation.unit_id).in_(ids[start : start + 5000]),
+            )
+            .distinct()
+        )
+        if cycle_id is not None:
+            query = query.where(col(Cycle.id) != cycle_id)
+        for scope, unit_id in session.execute(query):
+            scopes.add(scope)
+            units.add(unit_id)
+    return sorted(scopes), len(units)
+
+
 def plan_cycle(
     engine: Engine,
     pack: Pack,
@@ -265,17 +368,68 @@ def plan_cycle(
     scope: Sequence[str],
     now: datetime,
     actor: str,
+    preview: bool = False,
+    exclusive: bool = False,
 ) -> PlanSummary:
-    """Plan (or re-plan) a pack's cycle for a year over the tree valid in each period."""
+    """Plan (or re-plan) a pack's cycle for a year over the tree valid in each period.
+
+    With ``preview`` nothing is written: the same planning runs in a read-only transaction and
+    the summary lists every change it would make (``changes``); ``cycle_id`` is 0 when the cycle
+    is not planned yet. With ``exclusive`` a plan whose units already have obligations of another
+    cycle of the same pack and year (another scope) is refused (:class:`OverlappingCycle`).
+    """
     if not pack.applies_in(year):
         raise DunghanError(f"pack {pack.id} does not apply in {year}")
     deadlines = pack_deadlines(pack, year, calendar, params, strict=True)
     wanted = desired_obligations(engine, deadlines, pack, scope)
     scope_text = ",".join(sorted(scope))
-    with transaction(engine) as session:
+    opened = reading(engine) if preview else transaction(engine)
+    with opened as session:
         cycle = session.scalars(
             select(Cycle).where(col(Cycle.pack_id) == pack.id, col(Cycle.year) == year, col(Cycle.scope) == scope_text)
         ).first()
+        if exclusive:
+            scopes, units = _overlapping(session, pack, year, cycle.id if cycle else None, {k[0] for k in wanted})
+            if scopes:
+                raise OverlappingCycle(pack.id, year, scopes, units)
+        columns = [
+            getattr(Obligation, c)
+            for c in (
+                "id",
+                "unit_id",
+                "report_id",
+                "period",
+                "hop",
+                "state",
+                "retired",
+                "late_with_permission",
+                *_COMPARED,
+            )
+        ]
+        stored = (
+            {
+                (r.unit_id, r.report_id, r.period, r.hop): r
+                for r in session.execute(select(*columns).where(col(Obligation.cycle_id) == cycle.id))
+            }
+            if cycle is not None
+            else {}
+        )
+        diff = _compare(stored, wanted)
+        if preview:
+            added = [
+                PlannedChange("created", v["unit_id"], v["report_id"], v["period"], v["hop"], None, v["due_date"])
+                for v in diff.created
+            ]
+            return PlanSummary(
+                cycle.id if cycle is not None and cycle.id is not None else 0,
+                len(diff.created),
+                diff.count("updated"),
+                diff.count("retired"),
+                diff.count("reinstated"),
+                diff.unchanged,
+                preview=True,
+                changes=(*added, *(change for _, _, change in diff.changed)),
+            )
         if cycle is None:
             cycle = Cycle(
                 pack_id=pack.id,
@@ -293,64 +447,22 @@ def plan_cycle(
             cycle.params = json.dumps({k: v.isoformat() for k, v in params.items()})
             cycle.reminders = reminder_plan(pack).to_json()
         assert cycle.id is not None
-        columns = [
-            getattr(Obligation, c)
-            for c in (
-                "id",
-                "unit_id",
-                "report_id",
-                "period",
-                "hop",
-                "state",
-                "retired",
-                "late_with_permission",
-                *_COMPARED,
-            )
-        ]
-        stored = {
-            (r.unit_id, r.report_id, r.period, r.hop): r
-            for r in session.execute(select(*columns).where(col(Obligation.cycle_id) == cycle.id))
-        }
         events: list[dict[str, Any]] = []
-        created = [dict(v, cycle_id=cycle.id, state="pending") for k, v in wanted.items() if k not in stored]
-        updated = reinstated = unchanged = retired = 0
-        for key, row in stored.items():
-            target = wanted.get(key)
-            if target is None:
-                if not row.retired:
-                    session.execute(update(Obligation).where(col(Obligation.id) == row.id).values(retired=True))
-                    events.append(_event(now, actor, row.id, "retired", row.state, "no longer asked by the pack"))
-                    retired += 1
-                continue
-            changes = {c: target[c] for c in _COMPARED if getattr(row, c) != target[c]}
-            if row.late_with_permission:  # an extension keeps its granted instant
-                for c in ("nominal_date", "due_date", "rolled_reason", "due_at"):
-                    changes.pop(c, None)
-            if row.retired:
-                changes["retired"] = False
-                reinstated += 1
+        for row, changes, change in diff.changed:
+            session.execute(update(Obligation).where(col(Obligation.id) == row.id).values(**changes))
+            if change.kind == "retired":
+                events.append(_event(now, actor, row.id, "retired", row.state, "no longer asked by the pack"))
+            elif change.kind == "reinstated":
                 events.append(_event(now, actor, row.id, "reinstated", row.state, "asked by the pack again"))
-            elif changes:
-                updated += 1
-                if "due_at" in changes:
-                    events.append(
-                        _event(
-                            now,
-                            actor,
-                            row.id,
-                            "redated",
-                            row.state,
-                            f"{row.due_date:%d/%m/%Y} → {target['due_date']:%d/%m/%Y}",
-                        )
-                    )
-                else:
-                    events.append(_event(now, actor, row.id, "replanned", row.state, ", ".join(changes)))
+            elif "due_at" in changes:
+                note = f"{row.due_date:%d/%m/%Y} → {changes['due_date']:%d/%m/%Y}"
+                events.append(_event(now, actor, row.id, "redated", row.state, note))
             else:
-                unchanged += 1
-            if changes:
-                session.execute(update(Obligation).where(col(Obligation.id) == row.id).values(**changes))
+                events.append(_event(now, actor, row.id, "replanned", row.state, ", ".join(changes)))
+        created = [dict(v, cycle_id=cycle.id) for v in diff.created]
         if created:
             session.execute(insert(Obligation), created)
+        updated, retired, reinstated = diff.count("updated"), diff.count("retired"), diff.count("reinstated")
         events.append(
             {
                 "at": now,
@@ -359,13 +471,13 @@ def plan_cycle(
                 "entity_id": cycle.id,
                 "action": "planned",
                 "note": f"{pack.id} {year}: {len(created)} new, {updated} changed, {retired} retired, "
-                f"{reinstated} reinstated, {unchanged} unchanged",
+                f"{reinstated} reinstated, {diff.unchanged} unchanged",
             }
         )
         session.execute(insert(AuditEvent), events)
     if len(created) >= BULK:
         refresh_statistics(engine, "obligation", "auditevent")
-    return PlanSummary(cycle.id, len(created), updated, retired, reinstated, unchanged)
+    return PlanSummary(cycle.id, len(created), updated, retired, reinstated, diff.unchanged)
 
 
 def _event(now: datetime, actor: str, obligation_id: int, action: str, state: str, note: str) -> dict[str, Any]:

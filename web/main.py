@@ -22,6 +22,7 @@ from rules.errors import DunghanError
 from web import (
     api,
     pages_admin,
+    pages_admin_regime,
     pages_auth,
     pages_calendar,
     pages_campaign,
@@ -51,6 +52,7 @@ def create_app(engine: Engine, *, clock: Clock = system_clock) -> FastAPI:
         pages_calendar,
         pages_campaign,
         pages_admin,
+        pages_admin_regime,
     ):
         app.include_router(module.router)
 
