@@ -35,6 +35,7 @@ from rules.loader import calendar_for, shipped_packs
 ALLOWED_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".jpg", ".jpeg", ".png")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILES = 10
+MAX_NAME = 255  # a file's name as kept in the database
 
 
 class NotAllowed(DunghanError):
@@ -139,6 +140,10 @@ def check_uploads(uploads: Sequence[Upload]) -> None:
     if len(uploads) > MAX_FILES:
         raise DunghanError(f"{FIELD}: tối đa {MAX_FILES} tệp mỗi lần nộp", field="files")
     for upload in uploads:
+        if len(upload.name) > MAX_NAME:
+            raise DunghanError(
+                f"{FIELD}: tên tệp {upload.name[:40]!r}… dài hơn {MAX_NAME} ký tự: hãy đặt tên ngắn hơn", field="files"
+            )
         if Path(upload.name).suffix.lower() not in ALLOWED_SUFFIXES:
             kinds = ", ".join(s.lstrip(".") for s in ALLOWED_SUFFIXES)
             raise DunghanError(f"{FIELD}: tệp {upload.name!r} không thuộc loại được nhận ({kinds})", field="files")

@@ -19,6 +19,7 @@ from cli import (
     serve_command,
     submissions_commands,
     supervision_commands,
+    token_commands,
     user_commands,
 )
 
@@ -34,6 +35,7 @@ COMMANDS = (
     activity_commands,
     db_commands,
     user_commands,
+    token_commands,
     obligation_commands,
     supervision_commands,
     remind_commands,

@@ -403,3 +403,19 @@ class WebSession(SQLModel, table=True):
     started_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
     seen_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
     ended_at: datetime | None = Field(default=None, sa_column=Column(Instant(), nullable=True))
+
+
+class ApiToken(SQLModel, table=True):
+    """A person's key to the JSON API (only its SHA-256 is kept); revoked, it stays for the record."""
+
+    __tablename__ = "api_token"
+    __table_args__ = (UniqueConstraint("token_sha256", name="uq_api_token_sha256"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    name: str = Field(max_length=80, description="what the owner called it: the program that uses it")
+    token_sha256: str = Field(max_length=64)
+    created_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
+    created_by: str = Field(max_length=120)
+    last_used_at: datetime | None = Field(default=None, sa_column=Column(Instant(), nullable=True))
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(Instant(), nullable=True))

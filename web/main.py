@@ -21,6 +21,7 @@ from rules.clock import Clock, parse_at, running_from, system_clock
 from rules.errors import DunghanError
 from web import (
     api,
+    api_pages,
     pages_admin,
     pages_admin_regime,
     pages_auth,
@@ -53,6 +54,7 @@ def create_app(engine: Engine, *, clock: Clock = system_clock) -> FastAPI:
         pages_campaign,
         pages_admin,
         pages_admin_regime,
+        api_pages,
     ):
         app.include_router(module.router)
 

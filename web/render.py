@@ -59,9 +59,11 @@ def size(n: int) -> str:
 
 
 def actor_name(actor: str) -> str:
-    """'web:a@b' → 'a@b', 'cli:root' → 'dòng lệnh (root)'."""
+    """'web:a@b' → 'a@b', 'api:a@b' → 'a@b (API)', 'cli:root' → 'dòng lệnh (root)'."""
     if actor.startswith("web:"):
         return actor[4:]
+    if actor.startswith("api:"):
+        return f"{actor[4:]} (API)"
     if actor.startswith("cli:"):
         return f"dòng lệnh ({actor[4:]})"
     return actor

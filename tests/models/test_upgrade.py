@@ -77,6 +77,10 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         dict(id=1, obligation_id=1, submitted_at=AT, actor="cli:hoa", file_name="bao-cao.docx")
         | dict(file_path="files/2026/bao-cao.docx", sha256="a" * 64, note=None)
     ],
+    "submission_file": [
+        dict(id=1, submission_id=1, file_name="bao-cao.docx", file_path="files/2026/bao-cao.docx")
+        | dict(sha256="a" * 64, size_bytes=1234)
+    ],
     "extension": [
         dict(id=1, obligation_id=2, old_due_at=AT, new_due_at=AT, reason="Chờ số liệu", granted_by="cli:snv")
         | dict(granted_at=AT)
@@ -115,6 +119,10 @@ ROWS: dict[str, list[dict[str, Any]]] = {
     "web_session": [
         dict(id=1, user_id=1, token_sha256="d" * 64, csrf="e" * 43, address="10.0.0.1", started_at=AT, seen_at=AT)
         | dict(ended_at=None)
+    ],
+    "api_token": [
+        dict(id=1, user_id=1, name="phần mềm một cửa", token_sha256="f" * 64, created_at=AT, created_by="web:x")
+        | dict(last_used_at=None, revoked_at=None)
     ],
 }
 

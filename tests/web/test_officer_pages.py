@@ -105,3 +105,17 @@ def test_an_officer_cannot_review_and_a_reviewer_cannot_submit(web_engine: Engin
         files=[("files", ("a.pdf", b"%PDF", "application/pdf"))],
     )
     assert refused.status_code == 403 and "không được nộp báo cáo" in refused.text
+
+
+def test_a_file_name_too_long_to_keep_is_refused_in_words(web_engine: Engine, client_for: Client) -> None:
+    officer = client_for("canbo.07627@xa.example")
+    oid = obligation_id(web_engine, "07627")
+    page = officer.get(f"/nghia-vu/{oid}")
+    refused = officer.post(
+        f"/nghia-vu/{oid}/nop",
+        data={"csrf": csrf_of(page.text)},
+        files=[("files", ("b" * 300 + ".pdf", b"%PDF-1.4", "application/pdf"))],
+    )
+    assert refused.status_code == 400 and "dài hơn 255 ký tự" in refused.text
+    with web_engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM submission")).scalar_one() == 0
