@@ -1,5 +1,5 @@
 """A campaign's activity logs, the use cases: write a unit's form, read a filled-in form and
-record it, record one entry."""
+record it, record one entry, list the logs, delete one."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from app.campaigns import choose_campaign
-from models.activity_logs import LogRow, Recorded, logging_unit, record_logs
+from models.activity_entries import StoredLog, remove_log, unit_logs
+from models.activity_logs import LogRow, Recorded, find_units, logging_unit, record_logs, tree_day
+from models.worklist import NotVisible
 from reports.activity_form import HEADINGS, FormContent, read_form, write_form
-from rules.activity import ActivityEntry, PackCampaign
+from rules.activity import ActivityEntry, ActivityError, PackCampaign
 
 
 def write_template(engine: Engine, path: Path, *, chosen: PackCampaign, year: int, unit: str) -> Path:
@@ -75,3 +77,24 @@ def record_entry(
         label=source,
         columns=columns,
     )
+
+
+def list_logs(engine: Engine, *, chosen: PackCampaign, year: int, unit: str | None = None) -> list[StoredLog]:
+    """The campaign year's logs, of the unit ``unit`` (a code, the unit holding it on the
+    window's last day) or of every unit, by unit and day."""
+    unit_id = None
+    if unit is not None:
+        day = tree_day(chosen, year)
+        found = find_units(engine, [unit], day).get(unit)
+        if found is None:
+            raise ActivityError(f"no unit {unit!r} valid on {day:%d/%m/%Y}")
+        unit_id = found.id
+    return unit_logs(engine, campaign_id=chosen.campaign.id, year=year, unit_id=unit_id)
+
+
+def delete_log(engine: Engine, log_id: int, *, now: datetime, actor: str) -> StoredLog:
+    """Delete one log by its id (``activity list`` shows it); the audit trail keeps what it said."""
+    try:
+        return remove_log(engine, log_id, at=now, actor=actor)
+    except NotVisible:
+        raise ActivityError(f"no activity log {log_id}: `dunghan activity list` shows their ids") from None

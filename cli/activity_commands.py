@@ -1,4 +1,5 @@
-"""`dunghan activity …`: a campaign's activity logs: the form to fill in, its import, one entry."""
+"""`dunghan activity …`: a campaign's activity logs: the form to fill in, its import, one entry,
+the logs listed, one deleted."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import typer
 
 from app.campaigns import choose_campaign
 from cli.errors import report_errors
-from cli.options import AtOption, parse_date
+from cli.options import AtOption, FormatOption, parse_date
+from cli.output import Format, to_json, to_table
 
 activity_app = typer.Typer(
-    help="Activity logs of a campaign (Tháng hành động): the form, its import, one entry.", no_args_is_help=True
+    help="Activity logs of a campaign (Tháng hành động): the form, its import, one entry, list, delete.",
+    no_args_is_help=True,
 )
 
 CampaignOption = Annotated[str, typer.Option("--campaign", help="The campaign id in its pack: thang-hanh-dong.")]
@@ -162,6 +165,116 @@ def add(
         columns=columns,
     )
     typer.echo(f"logged {activity_type} of {when:%d/%m/%Y} for {unit} ({chosen.campaign.id} {year or when.year})")
+
+
+LIST_COLUMNS = [
+    ("id", "id"),
+    ("unit", "mã đơn vị"),
+    ("day", "ngày"),
+    ("type", "loại"),
+    ("title", "tên hoạt động"),
+    ("male", "nam"),
+    ("female", "nữ"),
+    ("participants", "tổng số"),
+    ("media_total", "sản phẩm"),
+    ("budget", "kinh phí (đồng)"),
+    ("source", "nguồn"),
+]
+
+
+@activity_app.command("list")
+@report_errors
+def list_(
+    campaign: CampaignOption,
+    year: Annotated[int, typer.Option("--year", help="The campaign's year.")],
+    unit: Annotated[str | None, typer.Argument(help="Only this unit's logs (its code).")] = None,
+    pack: PackOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """List a campaign year's activity logs, a unit's or every unit's, with the id that
+    `activity delete` takes.
+
+    Example: dunghan activity list 07375 --campaign thang-hanh-dong --year 2026
+    """
+    from app.activities import list_logs
+    from app.workspace import database
+    from rules.numbers import vn_number
+
+    chosen = choose_campaign(pack, campaign, year)
+    logs = list_logs(database(), chosen=chosen, year=year, unit=unit)
+    if fmt is Format.json:
+        typer.echo(
+            to_json(
+                [
+                    {
+                        "id": log.id,
+                        "unit": log.unit_code,
+                        "unit_name": log.unit_name,
+                        "campaign": log.campaign_id,
+                        "year": log.year,
+                        "day": log.day,
+                        "type": log.activity_type,
+                        "title": log.title,
+                        "male": log.male,
+                        "female": log.female,
+                        "participants": log.total,
+                        "media": log.media,
+                        "media_total": log.media_total,
+                        "budget": log.budget,
+                        "note": log.note,
+                        "source": log.source,
+                        "imported": log.imported,
+                        "recorded_by": log.recorded_by,
+                        "recorded_at": log.recorded_at,
+                    }
+                    for log in logs
+                ]
+            )
+        )
+        return
+    if not logs:
+        typer.echo(f"no activity logged for {chosen.campaign.id} {year}" + (f" by {unit}" if unit else ""))
+        return
+    rows = [
+        {
+            "id": log.id,
+            "unit": log.unit_code,
+            "day": log.day,
+            "type": log.activity_type,
+            "title": log.title,
+            "male": vn_number(log.male, 0),
+            "female": vn_number(log.female, 0),
+            "participants": vn_number(log.total, 0),
+            "media_total": vn_number(log.media_total, 0),
+            "budget": vn_number(log.budget, 0),
+            "source": log.source,
+        }
+        for log in logs
+    ]
+    typer.echo(to_table(rows, LIST_COLUMNS, max_width=40))
+    typer.echo(f"{len(logs)} activit{'y' if len(logs) == 1 else 'ies'}")
+
+
+@activity_app.command("delete")
+@report_errors
+def delete(
+    log_id: Annotated[int, typer.Argument(help="The log's id, as `activity list` shows it.")],
+    by: ByOption = None,
+    at: AtOption = None,
+) -> None:
+    """Delete one activity log; the audit trail keeps everything it said.
+
+    Example: dunghan activity delete 42
+    """
+    from app.activities import delete_log
+    from app.workspace import current_actor, database
+    from rules.clock import clock_for
+
+    gone = delete_log(database(), log_id, now=clock_for(at)(), actor=current_actor(by))
+    typer.echo(
+        f"deleted activity {gone.id} of {gone.unit_code} ({gone.campaign_id} {gone.year}): "
+        f"{gone.day:%d/%m/%Y} {gone.activity_type} {gone.title!r}"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -189,7 +189,7 @@ def record_logs(
         raise ImportRefused(errors)
     if not rows:
         return Recorded(0)
-    values = [_values(row.entry, units[row.unit].id) for row in rows]
+    values = [log_values(row.entry, units[row.unit].id) for row in rows]
     common = {
         "campaign_id": chosen.campaign.id,
         "pack_id": chosen.pack.id,
@@ -301,7 +301,8 @@ def _audit(
     }
 
 
-def _values(entry: ActivityEntry, unit_id: int) -> dict[str, Any]:
+def log_values(entry: ActivityEntry, unit_id: int) -> dict[str, Any]:
+    """The columns of a log of ``unit_id`` saying ``entry`` (title and note trimmed, media by kind)."""
     return {
         "unit_id": unit_id,
         "activity_date": entry.day,

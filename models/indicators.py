@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
 from sqlmodel import col
@@ -298,3 +299,24 @@ def table_results(engine: Engine, *, table: IndicatorTable) -> IndicatorResults:
         due, state = obligations.get(unit.unit_id, (None, None))
         units.append(UnitProgress(unit, typed, len(wanted), due, state))
     return IndicatorResults(table, rows, units)
+
+
+def units_among(engine: Engine, unit_ids: Sequence[int], where: Any) -> set[int]:
+    """Which of ``unit_ids`` the condition ``where`` on units allows (a person's scope)."""
+    if not unit_ids:
+        return set()
+    query = select(col(Unit.id)).where(col(Unit.id).in_(sorted(set(unit_ids))), where)
+    with read_connection(engine) as connection:
+        return {row[0] for row in connection.execute(query)}
+
+
+def unit_figures(engine: Engine, *, table: IndicatorTable, unit_id: int) -> dict[str, tuple[float, str | None]]:
+    """The figures one unit has entered for the table's year, by indicator code: (value, note)."""
+    query = select(col(IndicatorValue.indicator_code), col(IndicatorValue.value), col(IndicatorValue.note)).where(
+        col(IndicatorValue.pack_id) == table.pack.id,
+        col(IndicatorValue.form_id) == table.form.id,
+        col(IndicatorValue.year) == table.year,
+        col(IndicatorValue.unit_id) == unit_id,
+    )
+    with read_connection(engine) as connection:
+        return {code: (value, note) for code, value, note in connection.execute(query)}

@@ -96,14 +96,14 @@ def logout(request: Request) -> Response:
     return response
 
 
-def _password_page(request: Request, token: str, *, error: str | None = None) -> Response:
+def _password_page(request: Request, token: str, *, error: str | None = None, code: int | None = None) -> Response:
     """The set-password form with a new form token (in a cookie of its own: no session yet)."""
     form_token = new_login_token()
     response = page(
         request,
         "set_password.html",
         {"token": token, "form_token": form_token, "error": error},
-        code=400 if error else 200,
+        code=code or (400 if error else 200),
     )
     response.set_cookie(
         LOGIN_CSRF_COOKIE,
@@ -132,8 +132,8 @@ def set_password(
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     error = None
     if not expected or not hmac.compare_digest(expected, csrf):
-        error = "Biểu mẫu đã cũ: hãy mở lại đường dẫn."
-    elif password != again:
+        return _password_page(request, token, error="Biểu mẫu đã cũ: hãy mở lại đường dẫn.", code=403)
+    if password != again:
         error = "Hai lần nhập mật khẩu không giống nhau."
     else:
         try:

@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from app.worklist import ROLE_NAMES, STATE_NAMES, WorkRow
 from rules.calendar import VIETNAM
 from rules.errors import DunghanError
+from rules.numbers import vn_number
 from rules.periods import period_name
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -87,7 +88,19 @@ def status(row: WorkRow) -> tuple[str, str]:
     return f"{prefix}còn {row.working_days} ngày làm việc", "xam"
 
 
-TEMPLATES.env.filters.update(ngay=ngay, gio=gio, size=size, actor_name=actor_name, period_name=period_name)
+def count(value: float) -> str:
+    """A whole number the Vietnamese way: 120.500.000."""
+    return vn_number(value, 0)
+
+
+def percent(rate: float | None) -> str:
+    """'74,7%', or '—' where nothing is expected."""
+    return "—" if rate is None else f"{vn_number(rate, 1)}%"
+
+
+TEMPLATES.env.filters.update(
+    ngay=ngay, gio=gio, size=size, actor_name=actor_name, period_name=period_name, so=count, phan_tram=percent
+)
 TEMPLATES.env.globals.update(status=status, STATE_NAMES=STATE_NAMES, ROLE_NAMES=ROLE_NAMES, ACTION_NAMES=ACTION_NAMES)
 
 
