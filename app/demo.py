@@ -2,7 +2,8 @@
 
 Everything generated here is seeded, so the same instant gives the same workspace. Addresses are
 under the reserved ``.example`` domain and Zalo ids are made up: the demo writes its messages to
-the outbox folder and can send nothing.
+the outbox folder and can send nothing. One person per role may log in to the web pages, with a
+password generated (seeded too) and shown once by ``dunghan demo``: a demo's, never a real one's.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from app import users
 from app.settings import Settings, get_settings
 from models.org_rows import ContactRow, UnitRow
 from models.tree import import_org, official_rows
@@ -126,6 +128,52 @@ def demo_contacts(units: Sequence[UnitRow]) -> list[ContactRow]:
     add(STANDING_AGENCY, "supervisor", "email", rng)
     add(PROVINCE, "supervisor", "email", rng)
     return rows
+
+
+# Who may log in to the demo's web pages: (e-mail, role, unit code).
+DEMO_USERS = [
+    ("canbo.daison@bacninh.example", "officer", "07627"),  # Xã Đại Sơn: has reports still to send
+    ("tiep-nhan.snv@bacninh.example", "reviewer", STANDING_AGENCY),
+    ("lanh-dao.tinh@bacninh.example", "supervisor", PROVINCE),
+    ("quan-tri@bacninh.example", "admin", PROVINCE),
+]
+PASSWORD_LETTERS = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    role: str
+    unit_code: str
+    unit_name: str
+    password: str
+
+
+def demo_password(email: str, at: datetime) -> str:
+    """A password of three groups of four ('xxxx-xxxx-xxxx'), seeded by the person and the instant."""
+    rng = random.Random(f"password:{email}:{at.isoformat()}")
+    return "-".join("".join(rng.choice(PASSWORD_LETTERS) for _ in range(4)) for _ in range(3))
+
+
+def add_demo_users(engine: Engine, *, at: datetime) -> list[DemoUser]:
+    """One person per role (an officer of a commune, a reviewer at the Sở Nội vụ, a supervisor and
+    an admin at the province), each with a password of their own; only its hash is stored."""
+    added = []
+    for email, role, unit in DEMO_USERS:
+        password = demo_password(email, at)
+        made = users.add_user(
+            engine,
+            email=email,
+            name=person(random.Random(f"user:{email}")),
+            role=role,
+            unit=unit,
+            at=at,
+            actor="demo",
+            password=password,
+            link_base=None,
+        )
+        added.append(DemoUser(email, role, unit, made.unit_name, password))
+    return added
 
 
 def load_tree(engine: Engine) -> tuple[int, int]:

@@ -3,7 +3,8 @@ password given), list, disable, set a password through the link, and check a log
 
 Passwords are hashed with Argon2id (argon2-cffi's defaults). After
 :data:`MAX_FAILURES` failed log-ins within :data:`FAILURE_WINDOW`, for one account or from one
-address, every try is refused until the window has passed, right password or not.
+address, every try is refused, right password or not, until enough of those failures have left
+the window (the page says when).
 """
 
 from __future__ import annotations
@@ -103,11 +104,25 @@ def disable(engine: Engine, email: str, *, at: datetime, actor: str) -> None:
     users.set_active(engine, users.user_id_by_email(engine, email), active=False, at=at, actor=actor)
 
 
+def blocked_until(failures: list[list[datetime]]) -> datetime | None:
+    """When log-ins go through again: once fewer than :data:`MAX_FAILURES` failures (of the account,
+    and from the address, each oldest first) are left in the window; None when they go through now.
+
+    >>> from datetime import datetime
+    >>> tries = [datetime(2026, 6, 15, 9, m) for m in (0, 2, 4, 6, 8)]
+    >>> f"{blocked_until([tries, []]):%H:%M}", blocked_until([tries[1:], tries[1:]])
+    ('09:15', None)
+    """
+    ends = [times[len(times) - MAX_FAILURES] + FAILURE_WINDOW for times in failures if len(times) >= MAX_FAILURES]
+    return max(ends, default=None)
+
+
 def authenticate(engine: Engine, *, email: str, password: str, address: str, at: datetime) -> int:
     """The user id when ``email`` and ``password`` match an active user; every try is recorded.
     Refused alike for a wrong password, an unknown account or a disabled one."""
-    if users.recent_failures(engine, email=email, address=address, since=at - FAILURE_WINDOW) >= MAX_FAILURES:
-        raise TooManyFailures(at + FAILURE_WINDOW)
+    until = blocked_until(users.failure_times(engine, email=email, address=address, since=at - FAILURE_WINDOW))
+    if until is not None:
+        raise TooManyFailures(until)
     found = users.credentials(engine, email)
     ok = False
     if found is not None and found.active and found.password_hash:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shlex
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
@@ -37,6 +38,7 @@ EXAMPLE_COLUMNS = [
     ("subject", "tiêu đề"),
 ]
 EXAMPLES_SHOWN = 6
+USER_COLUMNS = [("email", "e-mail"), ("role", "vai trò"), ("unit", "đơn vị"), ("password", "mật khẩu")]
 
 
 def section(title: str) -> None:
@@ -81,7 +83,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _run(home: Path, now: Any, at_text: str, replaced: bool) -> None:
-    from app.demo import PROVINCE, load_tree, plans, record_demo_activities, record_submissions
+    from app.demo import PROVINCE, add_demo_users, load_tree, plans, record_demo_activities, record_submissions
     from app.orchestration import run_flow
     from rules.loader import calendar_for
 
@@ -94,6 +96,7 @@ def _run(home: Path, now: Any, at_text: str, replaced: bool) -> None:
     calendar = calendar_for()
     units, contacts = load_tree(engine)
     typer.echo(f"  tree: {units} units (the official list of 01/07/2025 and the departments), {contacts} contacts")
+    people = add_demo_users(engine, at=now)
 
     for pack, params in plans(now.year):
         summary = run_flow(
@@ -114,6 +117,7 @@ def _run(home: Path, now: Any, at_text: str, replaced: bool) -> None:
         _action_month(engine, now)
     _sent(result, now, calendar)
     _files(home, now, reports)
+    _web(home, now, people)
 
 
 def _supervisor_view(engine: Any, now: Any, calendar: Any) -> None:
@@ -227,3 +231,16 @@ def _files(home: Path, now: Any, reports: list[Path]) -> None:
         typer.echo(f"report:    {report}")
     typer.echo(f"Prefect:   {home / 'prefect'} (runs of the ephemeral API)")
     typer.echo(f"\nexplore it: DUNGHAN_HOME={home} dunghan overdue --at {now:%Y-%m-%dT%H:%M}")
+
+
+def _web(home: Path, now: Any, people: Any) -> None:
+    from app.worklist import ROLE_NAMES as WEB_ROLES
+
+    section("Tài khoản trang web (mật khẩu chỉ hiện lần này; chỉ bản băm được lưu)")
+    rows = [
+        {"email": p.email, "role": WEB_ROLES[p.role], "unit": f"{p.unit_name} ({p.unit_code})", "password": p.password}
+        for p in people
+    ]
+    typer.echo(format_rows(rows, USER_COLUMNS, Format.table))
+    serve = f"DUNGHAN_HOME={shlex.quote(str(home))} dunghan serve --at {now:%Y-%m-%dT%H:%M}"
+    typer.echo(f"\nMở trang web: {serve} rồi mở http://127.0.0.1:8000/")

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, Update, func, insert, select, update
+from sqlalchemy import Engine, Update, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
@@ -103,10 +103,15 @@ def set_active(engine: Engine, user_id: int, *, active: bool, at: datetime, acto
         session.execute(insert(AuditEvent), [_audit(user_id, "user_enabled" if active else "user_disabled", actor, at)])
 
 
-def issue_token(engine: Engine, user_id: int, *, purpose: str, at: datetime, valid_for: timedelta) -> str:
-    """A new one-time secret for ``user_id``; the earlier unused ones of the same purpose end now."""
+def issue_token(
+    engine: Engine, user_id: int, *, purpose: str, at: datetime, valid_for: timedelta, actor: str | None = None
+) -> str:
+    """A new secret for ``user_id``; the earlier unused ones of the same purpose end now. With
+    ``actor``, the audit trail records that a new one was made (never the secret)."""
     token = secrets.token_urlsafe(32)
     with transaction(engine) as session:
+        if actor is not None:
+            session.execute(insert(AuditEvent), [_audit(user_id, f"{purpose}_token_issued", actor, at)])
         session.execute(
             update(UserToken)
             .where(
@@ -176,20 +181,19 @@ def credentials(engine: Engine, email: str) -> Credentials | None:
     return Credentials(int(row[0]), row[1], bool(row[2])) if row else None
 
 
-def recent_failures(engine: Engine, *, email: str, address: str, since: datetime) -> int:
-    """Failed log-ins since ``since`` for this account or from this address, whichever is more."""
+def failure_times(engine: Engine, *, email: str, address: str, since: datetime) -> list[list[datetime]]:
+    """When log-ins failed since ``since``, oldest first: for this account, and from this address."""
     with read_connection(engine) as connection:
-        counts = [
-            int(
+        return [
+            list(
                 connection.execute(
-                    select(func.count())
-                    .select_from(LoginAttempt)
+                    select(col(LoginAttempt.at))
                     .where(condition, col(LoginAttempt.at) >= since, col(LoginAttempt.ok).is_(False))
-                ).scalar_one()
+                    .order_by(col(LoginAttempt.at))
+                ).scalars()
             )
             for condition in (col(LoginAttempt.email) == email.strip().casefold(), col(LoginAttempt.address) == address)
         ]
-    return max(counts)
 
 
 def record_attempt(engine: Engine, *, email: str, address: str, at: datetime, ok: bool) -> None:
@@ -229,11 +233,16 @@ def start_session(engine: Engine, user_id: int, *, address: str, at: datetime) -
     return token
 
 
+SEEN_EVERY = timedelta(minutes=1)  # how often a session's last-seen time is written
+
+
 def resume_session(engine: Engine, token: str, *, at: datetime, idle: timedelta) -> SessionUser | None:
     """The session's user when the session is live: not ended, seen within ``idle``, its user
-    active; its last-seen time moves to ``at``. None otherwise (the page asks to log in again)."""
-    with transaction(engine) as session:
-        row = session.execute(
+    active; None otherwise (the page asks to log in again). Its last-seen time moves to ``at``
+    when it is more than :data:`SEEN_EVERY` old: reading a page is a read, not a write each time
+    (on SQLite every write waits for the one write lock)."""
+    with read_connection(engine) as connection:
+        row = connection.execute(
             select(
                 col(WebSession.id),
                 col(User.id),
@@ -242,6 +251,7 @@ def resume_session(engine: Engine, token: str, *, at: datetime, idle: timedelta)
                 col(User.role),
                 col(User.unit_id),
                 col(WebSession.csrf),
+                col(WebSession.seen_at),
             )
             .join(User, col(User.id) == col(WebSession.user_id))
             .where(
@@ -251,10 +261,16 @@ def resume_session(engine: Engine, token: str, *, at: datetime, idle: timedelta)
                 col(User.active).is_(True),
             )
         ).first()
-        if row is None:
-            return None
-        session.execute(update(WebSession).where(col(WebSession.id) == row[0]).values(seen_at=at))
-    return SessionUser(*row)
+    if row is None:
+        return None
+    if row[7] < at - SEEN_EVERY:
+        with transaction(engine) as session:
+            session.execute(
+                update(WebSession)
+                .where(col(WebSession.id) == row[0], col(WebSession.seen_at) < at - SEEN_EVERY)
+                .values(seen_at=at)
+            )
+    return SessionUser(*row[:7])
 
 
 def end_session(engine: Engine, token: str, *, at: datetime) -> None:
@@ -279,3 +295,71 @@ def _ending_sessions_of(user_id: int, at: datetime) -> Update:
         .where(col(WebSession.user_id) == user_id, col(WebSession.ended_at).is_(None))
         .values(ended_at=at)
     )
+
+
+@dataclass(frozen=True)
+class TokenHolder:
+    """The active user a live token belongs to (a calendar feed's owner, say)."""
+
+    user_id: int
+    email: str
+    name: str
+    role: str
+    unit_id: int
+
+
+def token_holder(engine: Engine, token: str, *, purpose: str, at: datetime) -> TokenHolder | None:
+    """Whose live token of ``purpose`` this is: not spent or revoked, not expired, its user
+    active; None otherwise (unknown, revoked, expired and disabled are not told apart)."""
+    with read_connection(engine) as connection:
+        row = connection.execute(
+            select(col(User.id), col(User.email), col(User.name), col(User.role), col(User.unit_id))
+            .join(UserToken, col(UserToken.user_id) == col(User.id))
+            .where(
+                col(UserToken.token_sha256) == _sha256(token),
+                col(UserToken.purpose) == purpose,
+                col(UserToken.used_at).is_(None),
+                col(UserToken.expires_at) > at,
+                col(User.active).is_(True),
+            )
+        ).first()
+    return TokenHolder(int(row[0]), row[1], row[2], row[3], int(row[4])) if row else None
+
+
+@dataclass(frozen=True)
+class TokenDates:
+    created_at: datetime
+    expires_at: datetime
+
+
+def live_token(engine: Engine, user_id: int, *, purpose: str, at: datetime) -> TokenDates | None:
+    """When ``user_id``'s live token of ``purpose`` was made and when it expires (never the secret)."""
+    with read_connection(engine) as connection:
+        row = connection.execute(
+            select(col(UserToken.created_at), col(UserToken.expires_at))
+            .where(
+                col(UserToken.user_id) == user_id,
+                col(UserToken.purpose) == purpose,
+                col(UserToken.used_at).is_(None),
+                col(UserToken.expires_at) > at,
+            )
+            .order_by(col(UserToken.created_at).desc(), col(UserToken.id).desc())
+            .limit(1)
+        ).first()
+    return TokenDates(row[0], row[1]) if row else None
+
+
+def revoke_tokens(engine: Engine, user_id: int, *, purpose: str, at: datetime, actor: str) -> int:
+    """End every unused token of ``purpose`` of ``user_id`` now (marked used); how many."""
+    with transaction(engine) as session:
+        ended = session.execute(
+            update(UserToken)
+            .where(
+                col(UserToken.user_id) == user_id, col(UserToken.purpose) == purpose, col(UserToken.used_at).is_(None)
+            )
+            .values(used_at=at)
+            .returning(col(UserToken.id))
+        ).all()
+        if ended:
+            session.execute(insert(AuditEvent), [_audit(user_id, f"{purpose}_token_revoked", actor, at)])
+    return len(ended)

@@ -32,7 +32,7 @@ from web import (
     pages_supervisor,
 )
 from web.render import page, worded
-from web.security import BadFormToken, LoginNeeded, login_url
+from web.security import SESSION_COOKIE, BadFormToken, LoginNeeded, known_person, login_url
 
 STATIC = Path(__file__).parent / "static"
 CLOCK_ENV = "DUNGHAN_SERVE_AT"  # `dunghan serve --at`: the pages' clock starts there and runs on
@@ -60,9 +60,17 @@ def create_app(engine: Engine, *, clock: Clock = system_clock) -> FastAPI:
 
     @app.exception_handler(LoginNeeded)
     async def _login(request: Request, exc: LoginNeeded) -> Response:
+        target = login_url(exc.next_url)
+        ended = SESSION_COOKIE in request.cookies  # a cookie that no longer opens a session
+        if ended:
+            target += ("&" if "?" in target else "?") + "het_phien=1"
         if request.headers.get("HX-Request"):
-            return Response(status_code=401, headers={"HX-Redirect": login_url(exc.next_url)})
-        return RedirectResponse(login_url(exc.next_url), status_code=303)
+            response: Response = Response(status_code=401, headers={"HX-Redirect": target})
+        else:
+            response = RedirectResponse(target, status_code=303)
+        if ended:
+            response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
 
     @app.exception_handler(BadFormToken)
     async def _csrf(request: Request, exc: BadFormToken) -> Response:
@@ -95,6 +103,7 @@ def create_app(engine: Engine, *, clock: Clock = system_clock) -> FastAPI:
 
     @app.exception_handler(404)
     async def _not_found(request: Request, exc: HTTPException) -> Response:
+        known_person(request)  # an unknown address still shows a logged-in person their menu
         return page(
             request,
             "error.html",

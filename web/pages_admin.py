@@ -258,7 +258,9 @@ def disable_person(request: Request, viewer: CurrentViewer, user_id: int) -> Res
 
 
 @router.get("/hop-thu")
-def outbox(request: Request, viewer: CurrentViewer, tinh_trang: str = "", trang: int = 1) -> Response:
+def outbox(
+    request: Request, viewer: CurrentViewer, tinh_trang: str = "", trang: int = 1, gui_lai: int | None = None
+) -> Response:
     engine = engine_of(request)
     counts = admin.notice_counts(engine, viewer)
     rows, total = admin.notices(engine, viewer, status=tinh_trang or None, page=trang)
@@ -273,7 +275,7 @@ def outbox(request: Request, viewer: CurrentViewer, tinh_trang: str = "", trang:
             "trang": trang,
             "pages": _pages(total),
             "STATES": NOTICE_STATES,
-            "notice": request.query_params.get("da"),
+            "notice": f"Đã xếp lại {gui_lai} thông báo để gửi lại trong lần gửi tới." if gui_lai is not None else None,
         },
     )
 
@@ -287,6 +289,4 @@ def outbox_notice(request: Request, viewer: CurrentViewer, notice_id: int) -> Re
 @router.post("/hop-thu/gui-lai", dependencies=[CheckedForm])
 def outbox_retry(request: Request, viewer: CurrentViewer) -> Response:
     count = admin.retry_dead(engine_of(request), viewer, at=now(request))
-    return RedirectResponse(
-        f"/quan-tri/hop-thu?da=Đã xếp lại {count} thông báo để gửi lại trong lần gửi tới.", status_code=303
-    )
+    return RedirectResponse(f"/quan-tri/hop-thu?gui_lai={count}", status_code=303)

@@ -41,11 +41,20 @@ def home(viewer: CurrentViewer) -> Response:
 
 
 def _login_page(
-    request: Request, *, next_url: str, email: str = "", error: str | None = None, code: int = 200
+    request: Request,
+    *,
+    next_url: str,
+    email: str = "",
+    error: str | None = None,
+    code: int = 200,
+    notice: str | None = None,
 ) -> Response:
     token = new_login_token()
     response = page(
-        request, "login.html", {"next": next_url, "email": email, "error": error, "form_token": token}, code=code
+        request,
+        "login.html",
+        {"next": next_url, "email": email, "error": error, "notice": notice, "form_token": token},
+        code=code,
     )
     response.set_cookie(
         LOGIN_CSRF_COOKIE, token, httponly=True, samesite="lax", secure=secure_cookies(request), path="/dang-nhap"
@@ -53,9 +62,15 @@ def _login_page(
     return response
 
 
+SESSION_ENDED = (
+    "Phiên đăng nhập đã kết thúc (đã đăng xuất, quá 8 giờ không dùng, tài khoản bị khóa hoặc mật khẩu đã đổi): "
+    "hãy đăng nhập lại."
+)
+
+
 @router.get("/dang-nhap")
-def login_form(request: Request, tiep: str | None = None) -> Response:
-    return _login_page(request, next_url=safe_next(tiep))
+def login_form(request: Request, tiep: str | None = None, het_phien: int = 0) -> Response:
+    return _login_page(request, next_url=safe_next(tiep), notice=SESSION_ENDED if het_phien else None)
 
 
 @router.post("/dang-nhap")

@@ -35,8 +35,18 @@ def obligation_view(
     error: str | None = None,
     notice: str | None = None,
     code: int = 200,
+    just_submitted: str | None = None,
 ) -> Response:
     found = worklist.obligation_page(engine_of(request), viewer, obligation_id, at=now(request))
+    latest = found.view.submissions[-1] if found.view.submissions else None
+    if (
+        just_submitted
+        and latest
+        and found.receipts[latest.id] == just_submitted
+        and found.view.row.state == "submitted"
+    ):
+        # only the receipt of this obligation's latest submission, while it is still waiting
+        notice = f"Đã nộp. Số biên nhận: {just_submitted}; biên nhận cũng được gửi tới {viewer.email}."
     return page(
         request,
         "obligation.html",
@@ -55,8 +65,7 @@ def obligation_view(
 
 @router.get("/nghia-vu/{obligation_id}")
 def obligation(request: Request, obligation_id: int, viewer: CurrentViewer, da_nop: str | None = None) -> Response:
-    notice = f"Đã nộp. Số biên nhận: {da_nop}; biên nhận cũng được gửi tới {viewer.email}." if da_nop else None
-    return obligation_view(request, viewer, obligation_id, notice=notice)
+    return obligation_view(request, viewer, obligation_id, just_submitted=da_nop)
 
 
 def _spool(upload: StarletteUpload, folder: Path, index: int) -> worklist.Upload:

@@ -27,8 +27,9 @@ def _queue(
 
 
 @router.get("/cho-tiep-nhan")
-def queue(request: Request, viewer: CurrentViewer, da: str | None = None) -> Response:
-    return _queue(request, viewer, notice=da)
+def queue(request: Request, viewer: CurrentViewer, da_tiep_nhan: int | None = None) -> Response:
+    notice = f"Đã tiếp nhận {da_tiep_nhan} báo cáo." if da_tiep_nhan else None
+    return _queue(request, viewer, notice=notice)
 
 
 @router.post("/tiep-nhan", dependencies=[CheckedForm])
@@ -43,7 +44,7 @@ def accept_many(
         raise
     except DunghanError as refused:
         return _queue(request, viewer, error=worded(refused), code=400)
-    return RedirectResponse(f"/cho-tiep-nhan?da=Đã tiếp nhận {len(done)} báo cáo.", status_code=303)
+    return RedirectResponse(f"/cho-tiep-nhan?da_tiep_nhan={len(done)}", status_code=303)
 
 
 def _act(request: Request, viewer: worklist.Viewer, obligation_id: int, action: str, **values: object) -> Response:

@@ -85,6 +85,8 @@ def status(row: WorkRow) -> tuple[str, str]:
         return f"{prefix}hạn hôm nay", "vang"
     if row.working_days <= SOON:
         return f"{prefix}còn {row.working_days} ngày làm việc", "vang"
+    if row.state == "returned":  # to correct and send again: it wants acting on before it is late
+        return f"{prefix}còn {row.working_days} ngày làm việc", "cam"
     return f"{prefix}còn {row.working_days} ngày làm việc", "xam"
 
 

@@ -7,6 +7,7 @@ session's token (``csrf``), and every POST is refused without it; htmx sends it 
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import secrets
 from datetime import datetime
@@ -80,6 +81,12 @@ def current_viewer(user: Annotated[SessionUser, Depends(session_user)], request:
 
 
 CurrentViewer = Annotated[Viewer, Depends(current_viewer)]
+
+
+def known_person(request: Request) -> None:
+    """Who is logged in, when someone is, for a page that does not require it (an error page)."""
+    with contextlib.suppress(LoginNeeded):
+        current_viewer(session_user(request), request)
 
 
 async def checked_form(request: Request) -> None:

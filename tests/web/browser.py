@@ -131,7 +131,13 @@ def chromium() -> Iterator[Browser]:
 
 
 def _launch(playwright: Playwright, executable: str) -> Browser:
-    return playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+    # The browser's own controls (file picker, date field) in Vietnamese, as people here see them:
+    # Chromium on Linux takes its language from LANGUAGE (with Debian's chromium-l10n installed).
+    return playwright.chromium.launch(
+        executable_path=executable,
+        args=["--no-sandbox", "--lang=vi"],
+        env={**os.environ, "LANGUAGE": "vi"},
+    )
 
 
 @dataclass

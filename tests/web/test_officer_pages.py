@@ -119,3 +119,22 @@ def test_a_file_name_too_long_to_keep_is_refused_in_words(web_engine: Engine, cl
     assert refused.status_code == 400 and "dài hơn 255 ký tự" in refused.text
     with web_engine.connect() as c:
         assert c.execute(text("SELECT count(*) FROM submission")).scalar_one() == 0
+
+
+def test_a_message_in_the_address_is_never_shown_as_ours(web_engine: Engine, client_for: Client) -> None:
+    officer = client_for("canbo.07627@xa.example")
+    oid = obligation_id(web_engine, "07627")
+    forged = officer.get(f"/nghia-vu/{oid}?da_nop=BC-999999")
+    assert forged.status_code == 200 and "BC-999999" not in forged.text and 'role="status"' not in forged.text
+
+
+def test_an_ended_session_says_so_and_an_unknown_page_keeps_the_menu(web_engine: Engine, client_for: Client) -> None:
+    officer = client_for("canbo.07627@xa.example")
+    missing = officer.get("/khong-co-trang-nay")
+    assert missing.status_code == 404 and "Việc cần làm" in missing.text and "Đăng xuất" in missing.text
+    token = csrf_of(officer.get("/viec-can-lam").text)
+    stale = officer.cookies.get("dunghan_phien")
+    officer.post("/dang-xuat", data={"csrf": token})
+    officer.cookies.set("dunghan_phien", stale or "")
+    again = officer.get("/viec-can-lam")
+    assert again.url.path == "/dang-nhap" and "Phiên đăng nhập đã kết thúc" in again.text
