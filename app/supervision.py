@@ -39,9 +39,11 @@ def overdue(
     level: str | None = None,
     soon: int = 3,
     calendar: WorkCalendar | None = None,
+    contacts: bool = True,
 ) -> list[OverdueRow]:
     """Open obligations past due at ``at``, then those due within ``soon`` working days, most
-    late first; ``under`` is the unit holding that code on the day of ``at``."""
+    late first; ``under`` is the unit holding that code on the day of ``at``; without
+    ``contacts``, no focal points and heads (see :func:`queries.with_contacts`)."""
     return queries.overdue(
         engine,
         at=at,
@@ -50,6 +52,7 @@ def overdue(
         report=report,
         level=level,
         soon=soon,
+        contacts=contacts,
     )
 
 
@@ -171,10 +174,19 @@ def _sort_key(sort: str) -> Any:
     return lambda r: (r.due_at, r.unit, r.report)
 
 
-def overdue_rows(engine: Engine, viewer: Viewer, *, at: datetime, wanted: OverdueFilter) -> list[OverdueRow]:
+def overdue_rows(
+    engine: Engine, viewer: Viewer, *, at: datetime, wanted: OverdueFilter, contacts: bool = True
+) -> list[OverdueRow]:
     """Every row of the overdue list under ``viewer``'s unit that ``wanted`` asks for, sorted."""
     require_supervisor(viewer)
-    rows = overdue(engine, at=at, under=viewer.unit, report=wanted.report or None, level=wanted.level or None)
+    rows = overdue(
+        engine,
+        at=at,
+        under=viewer.unit,
+        report=wanted.report or None,
+        level=wanted.level or None,
+        contacts=contacts,
+    )
     if wanted.period:
         rows = [r for r in rows if r.period == wanted.period]
     if wanted.status in STATUS_SLUGS:
@@ -208,10 +220,10 @@ class OverduePage:
 
 def overdue_page(engine: Engine, viewer: Viewer, *, at: datetime, wanted: OverdueFilter, page: int = 1) -> OverduePage:
     """'Quá hạn': a page of the overdue list, with its counts and the choices of its filters."""
-    rows = overdue_rows(engine, viewer, at=at, wanted=wanted)
+    rows = overdue_rows(engine, viewer, at=at, wanted=wanted, contacts=False)
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     page = min(max(1, page), pages)
-    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    shown = queries.with_contacts(engine, rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
     units = unit_history.obligation_units(engine, viewer, [r.id for r in shown])
     late = sum(1 for r in rows if r.status == "quá hạn")
     return OverduePage(

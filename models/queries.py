@@ -7,7 +7,7 @@ serves the overdue list); Python only words the rows it gets back.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -95,6 +95,35 @@ class OverdueRow:
     id: int  # the obligation's
 
 
+_CONTACT_COLUMNS = (
+    _contact("focal_point", Contact.name).label("focal_point"),
+    _contact("focal_point", Contact.email).label("focal_point_email"),
+    _contact("head", Contact.name).label("head"),
+    _contact("head", Contact.email).label("head_email"),
+)
+_NO_CONTACTS = tuple(null().label(c.name) for c in _CONTACT_COLUMNS)
+
+
+def with_contacts(engine: Engine, rows: Sequence[OverdueRow]) -> list[OverdueRow]:
+    """``rows`` with their units' focal points and heads (the first active contact of each role)."""
+    ids = [r.id for r in rows]
+    if not ids:
+        return []
+    with read_connection(engine) as connection:
+        found = {
+            int(r[0]): r[1:]
+            for r in connection.execute(
+                select(col(Obligation.id), *_CONTACT_COLUMNS).where(col(Obligation.id).in_(ids))
+            ).all()
+        }
+    return [
+        replace(r, **dict(zip(("focal_point", "focal_point_email", "head", "head_email"), found[r.id], strict=True)))
+        if r.id in found
+        else r
+        for r in rows
+    ]
+
+
 def overdue(
     engine: Engine,
     *,
@@ -105,9 +134,11 @@ def overdue(
     level: str | None = None,
     soon: int = 3,
     limit: int | None = None,
+    contacts: bool = True,
 ) -> list[OverdueRow]:
     """Open obligations past due, then those due within ``soon`` working days, most late first;
-    ``under`` a unit (a code is the unit holding it on the day of ``at``)."""
+    ``under`` a unit (a code is the unit holding it on the day of ``at``). Without ``contacts`` the
+    focal points and heads are left empty (a page asks :func:`with_contacts` for the rows it shows)."""
     horizon = end_of_day(calendar.add_working_days(at.date(), soon)) if soon > 0 else at
     query = (
         select(
@@ -124,10 +155,7 @@ def overdue(
             col(Obligation.state),
             col(Obligation.late_with_permission),
             col(Obligation.recipient_name),
-            _contact("focal_point", Contact.name).label("focal_point"),
-            _contact("focal_point", Contact.email).label("focal_point_email"),
-            _contact("head", Contact.name).label("head"),
-            _contact("head", Contact.email).label("head_email"),
+            *(_CONTACT_COLUMNS if contacts else _NO_CONTACTS),
             col(Obligation.id),
         )
         .join(Unit, col(Unit.id) == col(Obligation.unit_id))
@@ -154,9 +182,14 @@ def overdue(
         rows = connection.execute(query).all()
     today = at.date()
     result = []
+    distance: dict[tuple[bool, Any], int] = {}  # a national list has 50,000 rows and a few dozen due days
     for r in rows:
         late = r.due_at < at
-        days = max(1, calendar.days_late(r.due_date, today)) if late else calendar.days_left(today, r.due_date)
+        if (late, r.due_date) not in distance:
+            distance[late, r.due_date] = (
+                max(1, calendar.days_late(r.due_date, today)) if late else calendar.days_left(today, r.due_date)
+            )
+        days = distance[late, r.due_date]
         result.append(
             OverdueRow(
                 "quá hạn" if late else "sắp đến hạn",

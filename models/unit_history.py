@@ -53,21 +53,25 @@ def choices(engine: Engine, viewer: Viewer, *, year: int | None = None, open_onl
         where.append(col(Obligation.state).in_(OPEN_STATES))
     if year is not None:
         where.append(col(Obligation.cycle_id).in_(select(col(Cycle.id)).where(col(Cycle.year) == year)))
-    with read_connection(engine) as connection:
-        reports = connection.execute(
-            select(col(Obligation.report_id), func.min(col(Obligation.report_name)))
+    with read_connection(engine) as connection:  # one pass over the obligations, grouped
+        groups = connection.execute(
+            select(
+                col(Obligation.report_id),
+                func.min(col(Obligation.report_name)),
+                col(Obligation.unit_level),
+                col(Obligation.period),
+                func.min(col(Obligation.due_at)),
+            )
             .where(*where)
-            .group_by(col(Obligation.report_id))
-            .order_by(col(Obligation.report_id))
+            .group_by(col(Obligation.report_id), col(Obligation.unit_level), col(Obligation.period))
         ).all()
-        levels = connection.execute(select(col(Obligation.unit_level)).where(*where).distinct()).all()
-        periods = connection.execute(
-            select(col(Obligation.period), func.min(col(Obligation.due_at)).label("first"))
-            .where(*where)
-            .group_by(col(Obligation.period))
-            .order_by(func.min(col(Obligation.due_at)).desc(), col(Obligation.period))
-        ).all()
-    return Choices([(r[0], r[1]) for r in reports], sorted(r[0] for r in levels), [r[0] for r in periods])
+    reports: dict[str, str] = {}
+    first_due: dict[str, Any] = {}
+    for report, name, _, period, due in groups:
+        reports[report] = min(reports.get(report, name), name)
+        first_due[period] = min(first_due.get(period, due), due)
+    periods = sorted(first_due, key=lambda p: (-first_due[p].timestamp(), p))
+    return Choices(sorted(reports.items()), sorted({g[2] for g in groups}), periods)
 
 
 def cycle_years(engine: Engine, viewer: Viewer) -> list[int]:
