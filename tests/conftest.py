@@ -34,6 +34,26 @@ from models.database import make_engine, migrate
 
 atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 
+def _database_of_this_worker() -> None:
+    """Under pytest-xdist each worker process gets a PostgreSQL database of its own beside the
+    given one (``<name>_gw0``, …), created if need be, so that workers never drop each other's
+    schema; every test reads it from DUNGHAN_TEST_POSTGRES_URL as usual."""
+    worker, given = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("DUNGHAN_TEST_POSTGRES_URL")
+    if not worker or not given:
+        return
+    url = make_url(given)
+    own = f"{url.database}_{worker}"
+    server = make_engine(given)
+    try:
+        with server.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own}).first():
+                connection.execute(text(f'CREATE DATABASE "{own}"'))
+    finally:
+        server.dispose()
+    os.environ["DUNGHAN_TEST_POSTGRES_URL"] = url.set(database=own).render_as_string(hide_password=False)
+
+
+_database_of_this_worker()
 POSTGRES_URL = os.environ.get("DUNGHAN_TEST_POSTGRES_URL")
 
 
