@@ -34,6 +34,7 @@ from models.database import make_engine, migrate
 
 atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 
+
 def _database_of_this_worker() -> None:
     """Under pytest-xdist each worker process gets a PostgreSQL database of its own beside the
     given one (``<name>_gw0``, …), created if need be, so that workers never drop each other's
