@@ -124,6 +124,65 @@ def with_contacts(engine: Engine, rows: Sequence[OverdueRow]) -> list[OverdueRow
     ]
 
 
+def _overdue_where(
+    engine: Engine,
+    query: Select[Any],
+    *,
+    at: datetime,
+    calendar: WorkCalendar,
+    under: UnitRef | str | Everywhere,
+    report: str | None,
+    level: str | None,
+    soon: int,
+    period: str | None,
+    late: bool | None,
+) -> Select[Any]:
+    """``query`` over the open obligations due by ``soon`` working days from ``at``, in scope."""
+    horizon = end_of_day(calendar.add_working_days(at.date(), soon)) if soon > 0 else at
+    query = query.join(Unit, col(Unit.id) == col(Obligation.unit_id)).where(
+        OPEN_OBLIGATION,
+        col(Obligation.retired).is_(False),
+        col(Obligation.due_at) <= horizon,
+    )
+    if period is not None:
+        query = query.where(col(Obligation.period) == period)
+    if late is not None:
+        query = query.where(col(Obligation.due_at) < at if late else col(Obligation.due_at) >= at)
+    day = at.astimezone(VIETNAM).date()
+    top = scope_unit(engine, under, on=day, year=None, today=day)
+    return _scope(query, [top] if top else [], report, level)
+
+
+def overdue_counts(
+    engine: Engine,
+    *,
+    at: datetime,
+    calendar: WorkCalendar,
+    under: UnitRef | str | Everywhere,
+    report: str | None = None,
+    level: str | None = None,
+    soon: int = 3,
+    period: str | None = None,
+    late: bool | None = None,
+) -> tuple[int, int]:
+    """How many rows :func:`overdue` gives for the same question, and how many of them are late."""
+    query = _overdue_where(
+        engine,
+        select(func.count(), func.coalesce(func.sum(case((col(Obligation.due_at) < at, 1), else_=0)), 0)),
+        at=at,
+        calendar=calendar,
+        under=under,
+        report=report,
+        level=level,
+        soon=soon,
+        period=period,
+        late=late,
+    )
+    with read_connection(engine) as connection:
+        total, late_count = connection.execute(query.select_from(Obligation)).one()
+    return int(total), int(late_count)
+
+
 def overdue(
     engine: Engine,
     *,
@@ -135,49 +194,56 @@ def overdue(
     soon: int = 3,
     limit: int | None = None,
     contacts: bool = True,
+    period: str | None = None,
+    late: bool | None = None,
+    page: tuple[int, int] | None = None,
+    descending: bool = False,
 ) -> list[OverdueRow]:
     """Open obligations past due, then those due within ``soon`` working days, most late first;
     ``under`` a unit (a code is the unit holding it on the day of ``at``). Without ``contacts`` the
-    focal points and heads are left empty (a page asks :func:`with_contacts` for the rows it shows)."""
-    horizon = end_of_day(calendar.add_working_days(at.date(), soon)) if soon > 0 else at
-    query = (
-        select(
-            col(Unit.code),
-            col(Unit.name),
-            col(Unit.level),
-            col(Obligation.report_id),
-            col(Obligation.report_name),
-            col(Obligation.period),
-            col(Obligation.hop),
-            col(Obligation.due_date),
-            col(Obligation.due_at),
-            col(Obligation.wording),
-            col(Obligation.state),
-            col(Obligation.late_with_permission),
-            col(Obligation.recipient_name),
-            *(_CONTACT_COLUMNS if contacts else _NO_CONTACTS),
-            col(Obligation.id),
-        )
-        .join(Unit, col(Unit.id) == col(Obligation.unit_id))
-        .where(
-            OPEN_OBLIGATION,
-            col(Obligation.retired).is_(False),
-            col(Obligation.due_at) <= horizon,
-        )
-        # Ties broken by the partial index's own columns, so the database can stop after `limit`.
-        .order_by(
-            col(Obligation.due_at),
-            col(Obligation.unit_id),
-            col(Obligation.report_id),
-            col(Obligation.period),
-            col(Obligation.hop),
-        )
+    focal points and heads are left empty (a page asks :func:`with_contacts` for the rows it shows).
+    ``period`` and ``late`` (True: past due only, False: due soon only) narrow it; ``page``
+    (offset, size) gives one page of the list sorted by due instant, then unit code, report,
+    period and hop (all reversed with ``descending``), so that the database reads only those."""
+    columns = select(
+        col(Unit.code),
+        col(Unit.name),
+        col(Unit.level),
+        col(Obligation.report_id),
+        col(Obligation.report_name),
+        col(Obligation.period),
+        col(Obligation.hop),
+        col(Obligation.due_date),
+        col(Obligation.due_at),
+        col(Obligation.wording),
+        col(Obligation.state),
+        col(Obligation.late_with_permission),
+        col(Obligation.recipient_name),
+        *(_CONTACT_COLUMNS if contacts else _NO_CONTACTS),
+        col(Obligation.id),
+    ).select_from(Obligation)
+    query = _overdue_where(
+        engine,
+        columns,
+        at=at,
+        calendar=calendar,
+        under=under,
+        report=report,
+        level=level,
+        soon=soon,
+        period=period,
+        late=late,
     )
-    day = at.astimezone(VIETNAM).date()
-    top = scope_unit(engine, under, on=day, year=None, today=day)
-    query = _scope(query, [top] if top else [], report, level)
-    if limit:
-        query = query.limit(limit)
+    if page is None:
+        # Ties broken by the partial index's own columns, so the database can stop after `limit`.
+        keys = [Obligation.due_at, Obligation.unit_id, Obligation.report_id, Obligation.period, Obligation.hop]
+        query = query.order_by(*(col(k) for k in keys))
+        if limit:
+            query = query.limit(limit)
+    else:
+        keys = [Obligation.due_at, Unit.code, Obligation.report_id, Obligation.period, Obligation.hop]
+        query = query.order_by(*(col(k).desc() if descending else col(k) for k in keys))
+        query = query.offset(page[0]).limit(page[1])
     with read_connection(engine) as connection:
         rows = connection.execute(query).all()
     today = at.date()

@@ -311,3 +311,33 @@ def test_a_code_leads_to_its_units_page(web_engine: Engine, client_at: Client) -
     assert (
         hanoi.get("/tong-hop/01", follow_redirects=False).headers["location"] == f"/don-vi/{unit_id(web_engine, '01')}"
     )
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_database_pages_the_list_as_every_row_would(web_engine: Engine, descending: bool) -> None:
+    """Sorted by due day, the overdue page is read by the database alone; each of its pages, with
+    each filter, holds exactly the rows the whole list sorted here would put there."""
+    from app import supervision
+    from app.users import SessionUser
+    from app.worklist import viewer_for
+
+    with web_engine.connect() as c:
+        user_id, unit_id = c.execute(
+            text("SELECT id, unit_id FROM app_user WHERE email = 'lanhdao.24@tinh.example'")
+        ).one()
+    viewer = viewer_for(web_engine, SessionUser(0, user_id, "lanhdao.24@tinh.example", "x", "supervisor", unit_id, ""))
+    now = at("2026-12-23T09:00:00")  # the half-year, yearly and Action Month reports all overdue
+    for wanted in (
+        supervision.OverdueFilter(descending=descending),
+        supervision.OverdueFilter(level="commune", descending=descending),
+        supervision.OverdueFilter(status="qua-han", period="2026", descending=descending),
+        supervision.OverdueFilter(status="sap-den-han", descending=descending),
+    ):
+        every = supervision.overdue_rows(web_engine, viewer, at=now, wanted=wanted, contacts=False)
+        assert wanted.status == "sap-den-han" or len(every) > supervision.PAGE_SIZE
+        for number in (1, 2, 99):
+            shown = supervision.overdue_page(web_engine, viewer, at=now, wanted=wanted, page=number)
+            page = min(number, shown.pages)
+            expected = every[(page - 1) * supervision.PAGE_SIZE : page * supervision.PAGE_SIZE]
+            assert [line.id for line in shown.lines] == [r.id for r in expected]
+            assert (shown.total, shown.late) == (len(every), sum(1 for r in every if r.status == "quá hạn"))
