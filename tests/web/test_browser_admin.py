@@ -73,3 +73,54 @@ def test_a_bad_row_is_named_and_nothing_written_then_the_corrected_file_goes_in(
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Trần Văn Bình")
     shots.take(page, "found-without-diacritics")
+
+
+def test_a_broken_pack_changes_nothing_and_a_plan_previewed_then_applied_reaches_the_officer(
+    web_engine: Engine,
+    new_context: Callable[[dict[str, int]], BrowserContext],
+    live_server: LiveServer,
+    shots: Shots,
+    tmp_path: Path,
+) -> None:
+    from tests.web.test_admin_regime import BROKEN, GOOD
+
+    def obligations() -> int:
+        with web_engine.connect() as c:
+            return int(c.execute(text("SELECT count(*) FROM obligation")).scalar_one())
+
+    page = new_context(DESKTOP).new_page()
+    log_in(page, live_server.url, ADMIN)
+    page.goto(f"{live_server.url}/quan-tri/goi")
+    listed = main_text(page)
+    pack = tmp_path / "thu-nghiem.yaml"
+    pack.write_text(BROKEN, encoding="utf-8")
+    page.get_by_label("Tệp gói quy định", exact=False).set_input_files(pack)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Kiểm tra và tải lên").click()
+    refused = main_text(page)
+    assert "thu-nghiem.yaml:10:5" in refused and "thu-nghiem.yaml:15:5" in refused
+    shots.take(page, "broken-pack")
+    page.goto(f"{live_server.url}/quan-tri/goi")
+    assert main_text(page) == listed  # nothing changed
+    assert not (live_server.home / "packs" / "thu-nghiem-2026.yaml").exists()
+
+    pack.write_text(GOOD, encoding="utf-8")
+    page.get_by_label("Tệp gói quy định", exact=False).set_input_files(pack)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Kiểm tra và tải lên").click()
+    assert "thu-nghiem-2026" in main_text(page)
+    page.goto(f"{live_server.url}/quan-tri/chu-ky/lap?goi=thu-nghiem-2026")
+    before = obligations()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Xem trước thay đổi").click()
+    assert "Chưa có gì được ghi" in main_text(page) and obligations() == before
+    shots.take(page, "plan-preview")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Áp dụng", exact=False).click()
+    assert obligations() > before
+    shots.take(page, "plan-applied")
+
+    officer = new_context(DESKTOP).new_page()
+    log_in(officer, live_server.url, "canbo.07627@xa.example")
+    expect(officer.locator("main")).to_contain_text("Báo cáo thử nghiệm của cấp xã năm")
+    shots.take(officer, "officer-sees-it")
