@@ -41,6 +41,7 @@ from rules.errors import FIELD, DunghanError
 IMPORT_SUFFIXES = (".csv", ".xlsx", ".yaml", ".yml")
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 PAGE = 100
+LAST_PAGE = 100_000  # a page number past any list; larger ones are read as this
 
 
 def require_admin(viewer: Viewer) -> None:
@@ -71,7 +72,7 @@ def units(
         q=q,
         level=level or None,
         limit=PAGE,
-        offset=(max(page, 1) - 1) * PAGE,
+        offset=(min(max(page, 1), LAST_PAGE) - 1) * PAGE,
     )
 
 
@@ -92,7 +93,7 @@ def contacts(
         role=role or None,
         active=active,
         limit=PAGE,
-        offset=(max(page, 1) - 1) * PAGE,
+        offset=(min(max(page, 1), LAST_PAGE) - 1) * PAGE,
     )
 
 
@@ -171,7 +172,12 @@ def _import(engine: Engine, viewer: Viewer, sha: str, name: str, *, at: datetime
         return ImportPreview(label, sha, 0, 0, None, refused.errors)
     day = _today(at)
     in_file = {u.code for u in unit_rows}
-    errors = []
+    errors = [f"{label}: đơn vị {u.code} không có đơn vị cấp trên" for u in unit_rows if not u.parent]
+    stored_outside = set(admin_scope.codes_outside(engine, viewer.unit, in_file, day=day)) & admin_scope.known_codes(
+        engine, in_file
+    )
+    for code in sorted(stored_outside):  # a stored unit of another place, which the row would change
+        errors.append(f"{label}: đơn vị {code} không thuộc {viewer.unit.name}")
     for code in admin_scope.codes_outside(
         engine,
         viewer.unit,
@@ -331,7 +337,7 @@ def notices(engine: Engine, viewer: Viewer, *, status: str | None, page: int = 1
         viewer.unit,
         status=status or None,
         limit=PAGE,
-        offset=(max(page, 1) - 1) * PAGE,
+        offset=(min(max(page, 1), LAST_PAGE) - 1) * PAGE,
     )
 
 

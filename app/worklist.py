@@ -30,12 +30,15 @@ from notifications.receipt import receipt_notice
 from rules.calendar import end_of_day
 from rules.errors import FIELD, DunghanError
 from rules.loader import calendar_for, shipped_packs
+from rules.numbers import vn_number
+from rules.text import clean_text, note_text
 
 # What the submit form takes: the formats offices exchange reports in, and a cap per file.
 ALLOWED_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".jpg", ".jpeg", ".png")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILES = 10
 MAX_NAME = 255  # a file's name as kept in the database
+MAX_NOTE = 2000  # a note or a reason, as kept in the database
 
 
 class NotAllowed(DunghanError):
@@ -140,6 +143,8 @@ def check_uploads(uploads: Sequence[Upload]) -> None:
     if len(uploads) > MAX_FILES:
         raise DunghanError(f"{FIELD}: tối đa {MAX_FILES} tệp mỗi lần nộp", field="files")
     for upload in uploads:
+        if clean_text(upload.name) != upload.name:
+            raise DunghanError(f"{FIELD}: tên tệp {clean_text(upload.name)!r} có ký tự điều khiển", field="files")
         if len(upload.name) > MAX_NAME:
             raise DunghanError(
                 f"{FIELD}: tên tệp {upload.name[:40]!r}… dài hơn {MAX_NAME} ký tự: hãy đặt tên ngắn hơn", field="files"
@@ -155,6 +160,16 @@ def check_uploads(uploads: Sequence[Upload]) -> None:
             raise DunghanError(f"{FIELD}: tệp {upload.name!r} rỗng", field="files")
 
 
+def written(text: str | None, field: str) -> str | None:
+    """A note or reason from a form, cleaned (no control characters), or refused when too long."""
+    cleaned = note_text(text or "")
+    if len(cleaned) > MAX_NOTE:
+        raise DunghanError(
+            f"{FIELD}: dài {vn_number(len(cleaned), 0)} ký tự, tối đa {vn_number(MAX_NOTE, 0)}", field=field
+        )
+    return cleaned or None
+
+
 def obligation_link(obligation_id: int) -> str | None:
     base = get_settings().link_base
     return f"{base.rstrip('/')}/nghia-vu/{obligation_id}" if base else None
@@ -167,6 +182,7 @@ def submit(
     through the outbox (keyed by the receipt: never twice)."""
     _check(engine, viewer, [obligation_id], roles=("officer", "admin"), doing="nộp báo cáo")
     check_uploads(uploads)
+    note = written(note, "note")
     outcome = obligations.submit(
         engine,
         obligation_id,
@@ -223,7 +239,7 @@ def review(
         raise DunghanError(f"{FIELD}: chọn ít nhất một báo cáo", field="ids")
     _check(engine, viewer, obligation_ids, roles=("reviewer", "admin"), doing="tiếp nhận hoặc trả lại báo cáo")
     return obligations.review_many(
-        engine, list(obligation_ids), decision, at=at, actor=viewer.actor, reason=(reason or "").strip() or None
+        engine, list(obligation_ids), decision, at=at, actor=viewer.actor, reason=written(reason, "reason")
     )
 
 
@@ -236,14 +252,14 @@ def extend(engine: Engine, viewer: Viewer, obligation_id: int, *, until: date, r
         new_due=end_of_day(until),
         at=at,
         actor=viewer.actor,
-        reason=reason.strip(),
+        reason=written(reason, "reason") or "",
     )
 
 
 def reopen(engine: Engine, viewer: Viewer, obligation_id: int, *, reason: str, at: datetime) -> Outcome:
     """Undo an acceptance or an exemption, with a reason."""
     _check(engine, viewer, [obligation_id], roles=("reviewer", "admin"), doing="mở lại báo cáo")
-    return obligations.reopen(engine, obligation_id, at=at, actor=viewer.actor, reason=reason.strip())
+    return obligations.reopen(engine, obligation_id, at=at, actor=viewer.actor, reason=written(reason, "reason") or "")
 
 
 def stored_file(engine: Engine, viewer: Viewer, file_id: int) -> StoredFileRef:

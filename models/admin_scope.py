@@ -465,3 +465,11 @@ def codes_outside(engine: Engine, unit: UnitRef, codes: set[str], *, day: date) 
             ).all()
         }
     return sorted(codes - inside)
+
+
+def known_codes(engine: Engine, codes: set[str]) -> set[str]:
+    """Those of ``codes`` that some stored unit holds or held."""
+    if not codes:
+        return set()
+    with read_connection(engine) as connection:
+        return {str(r[0]) for r in connection.execute(select(col(Unit.code)).where(col(Unit.code).in_(sorted(codes))))}

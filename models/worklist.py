@@ -378,7 +378,7 @@ def stored_file(engine: Engine, viewer: Viewer, file_id: int) -> StoredFileRef:
             select(col(SubmissionFile.file_name), col(SubmissionFile.file_path), col(SubmissionFile.sha256))
             .join(Submission, col(Submission.id) == col(SubmissionFile.submission_id))
             .join(Obligation, col(Obligation.id) == col(Submission.obligation_id))
-            .where(col(SubmissionFile.id) == file_id, visible(viewer))
+            .where(col(SubmissionFile.id) == file_id, visible(viewer), col(Obligation.retired).is_(False))
         ).first()
     if row is None:
         raise NotVisible()
@@ -391,7 +391,9 @@ def may_act_on(engine: Engine, viewer: Viewer, obligation_ids: list[int]) -> lis
         return []
     with read_connection(engine) as connection:
         found = connection.execute(
-            select(col(Obligation.id)).where(col(Obligation.id).in_(obligation_ids), visible(viewer))
+            select(col(Obligation.id)).where(
+                col(Obligation.id).in_(obligation_ids), visible(viewer), col(Obligation.retired).is_(False)
+            )
         ).all()
     return [int(r[0]) for r in found]
 

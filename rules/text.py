@@ -86,3 +86,16 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.casefold().split())
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+def note_text(text: str) -> str:
+    """A note or a reason as typed in a form: NFC, line breaks kept (as \\n), every other control
+    character dropped, trimmed.
+
+    >>> note_text("  Thiếu mục 4\\r\\nBổ sung\\x00 ")
+    'Thiếu mục 4\\nBổ sung'
+    """
+    return _CONTROL.sub("", unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")).strip()

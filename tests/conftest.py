@@ -11,6 +11,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
@@ -91,12 +92,23 @@ def postgres_database(suffix: str) -> str:
 
 
 def on_postgres_server(*statements: str) -> None:
-    """Run ``statements`` (CREATE or DROP DATABASE) one by one, outside a transaction."""
+    """Run ``statements`` (CREATE or DROP DATABASE) one by one, outside a transaction. A DROP …
+    WITH (FORCE) cannot end the server's own autovacuum worker (a superuser's process) when it
+    happens to be on that database: it is tried again a few times, as the worker soon leaves."""
+    from sqlalchemy.exc import ProgrammingError
+
     engine = make_engine(postgres_url())
     try:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             for statement in statements:
-                connection.execute(text(statement))
+                for attempt in range(10):
+                    try:
+                        connection.execute(text(statement))
+                        break
+                    except ProgrammingError as refused:
+                        if "pg_signal_backend" not in str(refused) or attempt == 9:
+                            raise
+                        time.sleep(0.5)
     finally:
         engine.dispose()
 

@@ -15,6 +15,7 @@ from fastapi.exceptions import HTTPException
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from sqlalchemy.exc import DataError
 
 from app.worklist import NotAllowed, NotVisible
 from rules.clock import Clock, parse_at, running_from, system_clock
@@ -35,6 +36,7 @@ from web.render import page, worded
 from web.security import SESSION_COOKIE, BadFormToken, LoginNeeded, known_person, login_url
 
 STATIC = Path(__file__).parent / "static"
+NOT_FOUND = "Trang này không có hoặc bạn không được xem."
 CLOCK_ENV = "DUNGHAN_SERVE_AT"  # `dunghan serve --at`: the pages' clock starts there and runs on
 
 
@@ -89,13 +91,29 @@ def create_app(engine: Engine, *, clock: Clock = system_clock) -> FastAPI:
         return page(
             request,
             "error.html",
-            {"title": "Không tìm thấy", "message": "Trang này không có hoặc bạn không được xem."},
+            {"title": "Không tìm thấy", "message": NOT_FOUND},
             code=404,
         )
 
     @app.exception_handler(NotAllowed)
     async def _refused(request: Request, exc: NotAllowed) -> Response:
         return page(request, "error.html", {"title": "Không được phép", "message": worded(exc)}, code=403)
+
+    @app.exception_handler(OverflowError)
+    async def _too_large(request: Request, exc: OverflowError) -> Response:
+        # a number in the address larger than any id the database holds: nothing is there
+        known_person(request)
+        return page(request, "error.html", {"title": "Không tìm thấy", "message": NOT_FOUND}, code=404)
+
+    @app.exception_handler(DataError)
+    async def _refused_value(request: Request, exc: DataError) -> Response:
+        # a value the database cannot hold (an id past its integers, a text past its column): the
+        # transaction was rolled back, so nothing is written; an address with such an id names nothing
+        known_person(request)
+        if request.method == "GET":
+            return page(request, "error.html", {"title": "Không tìm thấy", "message": NOT_FOUND}, code=404)
+        message = "Giá trị gửi lên quá lớn hoặc quá dài để lưu; không có gì được ghi."
+        return page(request, "error.html", {"title": "Chưa làm được", "message": message}, code=400)
 
     @app.exception_handler(DunghanError)
     async def _refused_input(request: Request, exc: DunghanError) -> Response:
@@ -107,7 +125,7 @@ def create_app(engine: Engine, *, clock: Clock = system_clock) -> FastAPI:
         return page(
             request,
             "error.html",
-            {"title": "Không tìm thấy", "message": "Trang này không có hoặc bạn không được xem."},
+            {"title": "Không tìm thấy", "message": NOT_FOUND},
             code=404,
         )
 

@@ -203,3 +203,23 @@ def test_outbox_shows_the_message_and_retries_the_dead(web_engine: Engine, clien
     assert "Đã xếp lại 1 thông báo" in retried.text
     with web_engine.connect() as c:
         assert c.execute(text("SELECT status FROM notice WHERE id = :i"), {"i": nid}).scalar_one() == "pending"
+
+
+def test_an_import_never_changes_a_unit_of_another_place(web_engine: Engine, client_for: Client) -> None:
+    admin = client_for(ADMIN)
+    code, shown = _import(
+        admin,
+        "don-vi.csv",
+        "code,name,level,type,parent,valid_from,valid_to,merged_into\n"
+        "00004,Phường đổi tên,commune,people_committee,01,2025-07-01,,\n"
+        "24-MOI,Trung tâm mới,province,department,24,2025-07-01,,\n",
+    )
+    assert code == 400 and "đơn vị 00004 không thuộc Tỉnh Bắc Ninh" in shown
+    # only the stored unit of Hà Nội is refused; a new unit under Bắc Ninh would be fine
+    assert re.findall(r'<ol class="errors">(.*?)</ol>', shown, re.S) == [
+        "<li>don-vi.csv: đơn vị 00004 không thuộc Tỉnh Bắc Ninh</li>"
+        "<li>don-vi.csv: đơn vị cấp trên 01 không thuộc Tỉnh Bắc Ninh</li>"
+    ]
+    with web_engine.connect() as c:
+        assert c.execute(text("SELECT name FROM unit WHERE code = '00004'")).scalar_one() == "Phường Ba Đình"
+    assert admin.get("/quan-tri/don-vi?trang=99999999999999999999").status_code == 200

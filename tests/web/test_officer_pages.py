@@ -138,3 +138,30 @@ def test_an_ended_session_says_so_and_an_unknown_page_keeps_the_menu(web_engine:
     officer.cookies.set("dunghan_phien", stale or "")
     again = officer.get("/viec-can-lam")
     assert again.url.path == "/dang-nhap" and "Phiên đăng nhập đã kết thúc" in again.text
+
+
+def test_numbers_and_texts_past_what_the_database_holds_are_answered_in_words(
+    web_engine: Engine, client_for: Client
+) -> None:
+    officer = client_for("canbo.07627@xa.example")
+    for address in ("/nghia-vu/99999999999999999999", "/nghia-vu/9999999999", "/tep/99999999999999999999"):
+        answer = officer.get(address)
+        assert answer.status_code == 404 and "Việc cần làm" in answer.text, address
+    oid = obligation_id(web_engine, "07627")
+    page = officer.get(f"/nghia-vu/{oid}")
+    long_note = officer.post(
+        f"/nghia-vu/{oid}/nop",
+        data={"csrf": csrf_of(page.text), "note": "x" * 2001},
+        files=[("files", ("a.pdf", b"%PDF-1.4", "application/pdf"))],
+    )
+    assert long_note.status_code == 400, long_note.text
+    assert re.findall(r"role=\"alert\">([^<]*)", long_note.text) == ["Ghi chú: dài 2.001 ký tự, tối đa 2.000"]
+    nul = officer.post(
+        f"/nghia-vu/{oid}/nop",
+        data={"csrf": csrf_of(page.text), "note": "Bản ký số\x00"},
+        files=[("files", ("a.pdf", b"%PDF-1.4", "application/pdf"))],
+        follow_redirects=True,
+    )
+    assert nul.status_code == 200
+    with web_engine.connect() as c:
+        assert c.execute(text("SELECT note FROM submission")).scalar_one() == "Bản ký số"
