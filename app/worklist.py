@@ -26,6 +26,7 @@ from models.worklist import NotVisible as NotVisible
 from models.worklist import ObligationView, StoredFileRef
 from models.worklist import Viewer as Viewer
 from models.worklist import WorkRow as WorkRow
+from notifications.receipt import receipt_key as notice_key
 from notifications.receipt import receipt_notice
 from rules.calendar import end_of_day
 from rules.errors import FIELD, DunghanError
@@ -222,7 +223,7 @@ def submit(
 
 def receipt_key(outcome: Outcome, email: str) -> str:
     """The outbox key of the receipt of ``outcome`` (to deliver it at once)."""
-    return f"receipt:{outcome.receipt}:email:{email}"[:200]
+    return notice_key(outcome.receipt or "", email)
 
 
 def review(

@@ -11,6 +11,11 @@ from rules.calendar import VIETNAM
 from rules.periods import period_name
 
 
+def receipt_key(receipt: str, email: str) -> str:
+    """The outbox key of a receipt's e-mail: one receipt, one message, never twice."""
+    return f"receipt:{receipt}:email:{email}"[:200]
+
+
 def receipt_notice(
     *,
     receipt: str,
@@ -49,7 +54,7 @@ def receipt_notice(
     return email_to_person(
         message,
         "receipt",
-        key=f"receipt:{receipt}:email:{email}",
+        key=receipt_key(receipt, email),
         kind="receipt",
         obligation_id=obligation_id,
         role="submitter",

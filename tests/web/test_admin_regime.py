@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import Engine, insert, text
@@ -24,7 +23,6 @@ from rules.clock import fixed_clock
 from rules.loader import calendar_for, shipped_packs
 from tests.models.factory import at
 from tests.web.conftest import NOW, csrf_of, log_in, obligation_id
-from web import pages_admin_regime
 from web.main import create_app
 
 Client = Callable[..., TestClient]
@@ -68,7 +66,6 @@ def client_at(web_engine: Engine) -> Iterator[Callable[..., TestClient]]:
 
     def make(email: str, instant: datetime = NOW) -> TestClient:
         app = create_app(web_engine, clock=fixed_clock(instant))
-        _with_regime_pages(app)
         client = TestClient(app)
         opened.append(client)
         return log_in(client, email)
@@ -76,13 +73,6 @@ def client_at(web_engine: Engine) -> Iterator[Callable[..., TestClient]]:
     yield make
     for client in opened:
         client.close()
-
-
-def _with_regime_pages(app: FastAPI) -> None:
-    """The regime pages' routes, unless web/main.py has registered them already."""
-    paths = {getattr(route, "path", "") for route in app.routes}
-    if "/quan-tri/goi" not in paths:
-        app.include_router(pages_admin_regime.router)
 
 
 def _obligations(engine: Engine) -> int:
