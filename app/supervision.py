@@ -338,13 +338,29 @@ def rates_page(
     """'Tỷ lệ báo cáo': the rates of a year (this year by default) under ``viewer``'s unit, with a chart."""
     require_supervisor(viewer)
     year = year or at.astimezone(VIETNAM).year
-    rows = status(engine, at=at, year=year, under=viewer.unit, report=report or None, level=level or None)
-    offered = unit_history.choices(engine, viewer, year=year)
+    groups = queries.named_status(engine, at=at, year=year, under=viewer.unit)  # the filters' choices too
+    offered = _choices_of(groups)
     names = dict(offered.reports)
-    lines = [RateLine(r, names.get(r.report, r.report)) for r in rows]
+    lines = [
+        RateLine(g.row, names.get(g.row.report, g.row.report))
+        for g in groups
+        if (not report or g.row.report == report) and (not level or g.row.level == level)
+    ]
     years = sorted({year, *unit_history.cycle_years(engine, viewer)}, reverse=True)
     title = f"Tỷ lệ nộp và tỷ lệ đúng hạn năm {year}, {viewer.unit.name}"
     return RatesPage(lines, year, years, offered, rates_chart(lines, title=title))
+
+
+def _choices_of(groups: list[queries.NamedStatus]) -> Choices:
+    """What the rates page's filters offer: the reports (id, name), levels and periods of the
+    rows, the newest period first (as :func:`unit_history.choices`)."""
+    reports: dict[str, str] = {}
+    first_due: dict[str, datetime] = {}
+    for g in groups:
+        reports[g.row.report] = min(reports.get(g.row.report, g.report_name), g.report_name)
+        first_due[g.row.period] = min(first_due.get(g.row.period, g.first_due), g.first_due)
+    periods = sorted(first_due, key=lambda p: (-first_due[p].timestamp(), p))
+    return Choices(sorted(reports.items()), sorted({g.row.level for g in groups}), periods)
 
 
 @dataclass(frozen=True)

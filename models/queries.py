@@ -331,14 +331,6 @@ def status(
     ``at``). ``with_predecessors`` adds the past of the units it took over (new Bắc Ninh's 2024
     is old Bắc Giang's and old Bắc Ninh's), each row labelled with the unit it came from.
     """
-    first = (
-        select(col(Submission.obligation_id), func.min(col(Submission.submitted_at)).label("first_at"))
-        .group_by(col(Submission.obligation_id))
-        .subquery()
-    )
-    done = col(Obligation.state).in_(DONE_STATES)
-    open_ = col(Obligation.state).in_(OPEN_STATES)
-    exempted = col(Obligation.state) == "exempted"
     top = scope_unit(engine, under, on=under_on, year=year, today=at.astimezone(VIETNAM).date())
     scope: list[UnitRef] = []
     if top is not None:
@@ -347,6 +339,56 @@ def status(
                 scope = ancestry(connection, top)
         else:
             scope = [top]
+    query = _status_query(at=at, year=year, scope=scope, report=report, level=level)
+    with read_connection(engine) as connection:
+        rows = connection.execute(query).all()
+    return [_status_row(r) for r in rows]
+
+
+def _status_row(r: Any) -> StatusRow:
+    return StatusRow(
+        r.came_from,
+        r.level,
+        r.report_id,
+        r.period,
+        int(r.expected),
+        int(r.submitted),
+        int(r.on_time),
+        int(r.overdue),
+        int(r.exempted),
+    )
+
+
+_NAMED = (
+    func.min(col(Obligation.report_name)).label("report_name"),
+    func.min(col(Obligation.due_at)).label("first_due"),
+)
+
+
+def _status_query(
+    *,
+    at: datetime,
+    year: int | None,
+    scope: Sequence[UnitRef],
+    report: str | None,
+    level: str | None,
+    named: bool = False,
+) -> Select[Any]:
+    """One grouped pass over the obligations of ``scope`` (several units: each row labelled with
+    the one whose subtree it counts); ``named`` adds the report's name and the group's first
+    deadline."""
+    done = col(Obligation.state).in_(DONE_STATES)
+    open_ = col(Obligation.state).in_(OPEN_STATES)
+    exempted = col(Obligation.state) == "exempted"
+    # Sent on time: the first submission came by the deadline (asked only of those sent).
+    in_time = (
+        select(literal(1))
+        .where(
+            col(Submission.obligation_id) == col(Obligation.id),
+            col(Submission.submitted_at) <= col(Obligation.due_at),
+        )
+        .exists()
+    )
     labelled = len(scope) > 1
     came_from: Any = case(*((subtree(u), literal(u.tag)) for u in scope), else_=null()) if labelled else null()
     query = (
@@ -357,14 +399,12 @@ def status(
             col(Obligation.period),
             func.sum(case((exempted, 0), else_=1)).label("expected"),
             func.sum(case((done, 1), else_=0)).label("submitted"),
-            func.sum(case((and_(done, first.c.first_at <= col(Obligation.due_at)), 1), else_=0)).label("on_time"),
+            func.sum(case((and_(done, in_time), 1), else_=0)).label("on_time"),
             func.sum(case((and_(open_, col(Obligation.due_at) < at), 1), else_=0)).label("overdue"),
             func.sum(case((exempted, 1), else_=0)).label("exempted"),
+            *(_NAMED if named else ()),
         )
-        .join(Cycle, col(Cycle.id) == col(Obligation.cycle_id))
-        .outerjoin(first, first.c.obligation_id == col(Obligation.id))
         .where(col(Obligation.retired).is_(False))
-        .join(Unit, col(Unit.id) == col(Obligation.unit_id))
         .group_by(
             *([came_from] if labelled else []),
             col(Obligation.unit_level),
@@ -378,22 +418,26 @@ def status(
             col(Obligation.unit_level),
         )
     )
+    if labelled:
+        query = query.join(Unit, col(Unit.id) == col(Obligation.unit_id))
     if year is not None:
-        query = query.where(col(Cycle.year) == year)
-    query = _scope(query, scope, report, level)
+        query = query.where(col(Obligation.cycle_id).in_(select(col(Cycle.id)).where(col(Cycle.year) == year)))
+    return _scope(query, scope, report, level)
+
+
+@dataclass(frozen=True)
+class NamedStatus:
+    """A rates row with its report's name and its group's first deadline."""
+
+    row: StatusRow
+    report_name: str
+    first_due: datetime
+
+
+def named_status(engine: Engine, *, at: datetime, year: int | None, under: UnitRef) -> list[NamedStatus]:
+    """:func:`status` under ``under`` for every report and level, each row with its report's name
+    and first deadline (what a page's filters offer comes from the same pass)."""
+    query = _status_query(at=at, year=year, scope=[under], report=None, level=None, named=True)
     with read_connection(engine) as connection:
         rows = connection.execute(query).all()
-    return [
-        StatusRow(
-            r.came_from,
-            r.level,
-            r.report_id,
-            r.period,
-            int(r.expected),
-            int(r.submitted),
-            int(r.on_time),
-            int(r.overdue),
-            int(r.exempted),
-        )
-        for r in rows
-    ]
+    return [NamedStatus(_status_row(r), str(r.report_name), r.first_due) for r in rows]

@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Engine, and_, case, func, literal, select
 from sqlmodel import col
 
 from models.database import read_connection
 from models.queries import DONE_STATES
 from models.tables import OPEN_STATES, Cycle, Obligation, Submission, Unit
-from models.units import valid_on
+from models.units import subtree, unit_by_id, valid_on
 from models.worklist import Viewer, visible, visible_unit
 
 
@@ -79,7 +78,9 @@ def cycle_years(engine: Engine, viewer: Viewer) -> list[int]:
     with read_connection(engine) as connection:
         rows = connection.execute(
             select(col(Cycle.year))
-            .where(col(Cycle.id).in_(select(col(Obligation.cycle_id)).where(visible(viewer))))
+            .where(  # a cycle counts at its first obligation the viewer sees
+                select(literal(1)).where(col(Obligation.cycle_id) == col(Cycle.id), visible(viewer)).exists()
+            )
             .distinct()
             .order_by(col(Cycle.year).desc())
         ).all()
@@ -162,40 +163,54 @@ class SubUnit:
 
 def sub_units(engine: Engine, viewer: Viewer, unit_id: int, *, at: datetime, day: date) -> list[SubUnit]:
     """The units directly under ``unit_id`` on ``day`` whose pages ``viewer`` may open (none for
-    an officer or a reviewer), each with the overdue obligations ``viewer`` sees in its subtree."""
-    child = aliased(Unit, name="child")
-    below = aliased(Unit, name="below")
-    inside = and_(
-        col(below.path).startswith(col(child.path)),
-        col(below.valid_from) <= func.coalesce(col(child.valid_to), date.max),
-        col(below.valid_to).is_(None) | (col(below.valid_to) >= col(child.valid_from)),
-    )
-    late = and_(
-        col(Obligation.unit_id) == col(below.id),
-        col(Obligation.state).in_(OPEN_STATES),
-        col(Obligation.retired).is_(False),
-        col(Obligation.due_at) < at,
-        visible(viewer),
-    )
-    query = (
-        select(
-            col(child.id),
-            col(child.code),
-            col(child.name),
-            col(child.level),
-            col(child.unit_type),
-            func.count(col(Obligation.id)).label("overdue"),
-        )
-        .select_from(child)
-        .outerjoin(below, inside)
-        .outerjoin(Obligation, late)
-        .where(
-            col(child.parent_id) == unit_id,
-            col(child.id).in_(select(col(Unit.id)).where(visible_unit(viewer), valid_on(day))),
-        )
-        .group_by(col(child.id), col(child.code), col(child.name), col(child.level), col(child.unit_type))
-        .order_by(col(child.level), col(child.unit_type), col(child.code))
-    )
+    an officer or a reviewer), each with the overdue obligations ``viewer`` sees in its subtree.
+
+    Two reads: the children, then the overdue obligations under the unit counted per unit (a few
+    hundred rows at most), each count given to the child whose path starts its path and whose
+    validity meets its unit's."""
     with read_connection(engine) as connection:
-        rows = connection.execute(query).all()
-    return [SubUnit(int(r[0]), r[1], r[2], r[3], r[4], int(r[5])) for r in rows]
+        parent = unit_by_id(connection, unit_id)
+        children = connection.execute(
+            select(
+                col(Unit.id),
+                col(Unit.code),
+                col(Unit.name),
+                col(Unit.level),
+                col(Unit.unit_type),
+                col(Unit.path),
+                col(Unit.valid_from),
+                col(Unit.valid_to),
+            )
+            .where(col(Unit.parent_id) == unit_id, visible_unit(viewer), valid_on(day))
+            .order_by(col(Unit.level), col(Unit.unit_type), col(Unit.code))
+        ).all()
+        if not children:
+            return []
+        late = connection.execute(
+            select(col(Unit.path), col(Unit.valid_from), col(Unit.valid_to), func.count(col(Obligation.id)))
+            .join(Unit, col(Unit.id) == col(Obligation.unit_id))
+            .where(
+                subtree(parent, include_self=False),
+                col(Obligation.state).in_(OPEN_STATES),
+                col(Obligation.retired).is_(False),
+                col(Obligation.due_at) < at,
+                visible(viewer),
+            )
+            .group_by(col(Unit.id), col(Unit.path), col(Unit.valid_from), col(Unit.valid_to))
+        ).all()
+    by_path: dict[str, list[Any]] = {}
+    for child in children:
+        by_path.setdefault(child.path, []).append(child)
+    overdue: dict[int, int] = {}
+    for path, valid_from, valid_to, count in late:
+        for prefix in _prefixes(path):
+            for child in by_path.get(prefix, ()):
+                if valid_from <= (child.valid_to or date.max) and (valid_to is None or valid_to >= child.valid_from):
+                    overdue[child.id] = overdue.get(child.id, 0) + int(count)
+    return [SubUnit(int(c.id), c.code, c.name, c.level, c.unit_type, overdue.get(c.id, 0)) for c in children]
+
+
+def _prefixes(path: str) -> list[str]:
+    """'/24/07627/' → ['/24/', '/24/07627/']: the paths of a unit and of the units above it."""
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
