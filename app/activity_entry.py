@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 
 from app.activities import read_filled_form, record_entry, record_form, write_template
 from app.campaigns import choose_campaign
+from app.packs_in_force import packs_in_force
 from app.worklist import ROLE_NAMES, NotAllowed
 from models.activity_entries import StoredLog as StoredLog
 from models.activity_entries import (
@@ -58,7 +59,6 @@ from rules.activity import (
 )
 from rules.calendar import VIETNAM
 from rules.errors import DunghanError
-from rules.loader import shipped_packs
 from rules.numbers import vn_number
 
 CAMPAIGN = "thang-hanh-dong"
@@ -147,7 +147,7 @@ def current_year(at: datetime) -> int:
 def campaign_years(unit: UnitRef, at: datetime) -> list[int]:
     """The campaign years, newest first, in which ``unit`` stands in the tree the year is kept over."""
     first = min(
-        (p.pack.valid_from.year for p in shipped_packs() if p.pack.campaign(CAMPAIGN) is not None),
+        (p.pack.valid_from.year for p in packs_in_force() if p.pack.campaign(CAMPAIGN) is not None),
         default=current_year(at),
     )
     years = []

@@ -9,8 +9,8 @@ if TYPE_CHECKING:
 
 
 def choose_campaign(pack: str | None, campaign: str, year: int) -> PackCampaign:
-    """The campaign among the named pack, or the shipped packs applying in ``year``."""
+    """The campaign among the named pack, or the packs in force applying in ``year``."""
+    from app.packs_in_force import packs_named
     from rules.activity import find_campaign  # the packs load only when a command needs them
-    from rules.loader import resolve_packs
 
-    return find_campaign([p.pack for p in resolve_packs([pack] if pack else [])], campaign, year)
+    return find_campaign([p.pack for p in packs_named(pack)], campaign, year)

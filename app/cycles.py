@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Engine
 
-from app.packs_admin import resolve_pack
+from app.packs_in_force import resolve_pack
 from models import planning
 from rules.errors import FIELD, DunghanError
 from rules.loader import calendar_for

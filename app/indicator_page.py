@@ -20,6 +20,7 @@ from typing import Literal
 from sqlalchemy import Engine
 
 from app import indicators
+from app.packs_in_force import packs_in_force
 from app.worklist import ROLE_NAMES, NotAllowed
 from models.indicators import (
     IndicatorResults,
@@ -38,7 +39,6 @@ from reports.indicator_rows import TARGET_YEARS, PrintedRow, printed_rows
 from rules.calendar import VIETNAM
 from rules.errors import DunghanError
 from rules.indicators import indicator_tables, is_count, typed_indicators
-from rules.loader import shipped_packs
 from rules.numbers import parse_figure, vn_number
 from rules.periods import period_name
 from rules.schema import Indicator
@@ -67,7 +67,7 @@ class YearTable:
 def _table_years(at: datetime) -> list[int]:
     """The years, newest first up to this one, for which one shipped pack has an indicator table."""
     this_year = at.astimezone(VIETNAM).date().year
-    packs = [p.pack for p in shipped_packs() if indicator_tables(p.pack)]
+    packs = [p.pack for p in packs_in_force() if indicator_tables(p.pack)]
     first = min((p.valid_from.year for p in packs), default=this_year)
     return [y for y in range(this_year, first - 1, -1) if sum(1 for p in packs if p.applies_in(y)) == 1]
 

@@ -13,6 +13,7 @@ from typing import Literal
 
 from sqlalchemy import Engine
 
+from app.packs_in_force import packs_in_force, resolve_pack
 from models.indicators import (
     IndicatorTable,
     SaveSummary,
@@ -25,7 +26,6 @@ from models.indicators import (
 )
 from rules.errors import FIELD, DunghanError
 from rules.indicators import indicator_tables
-from rules.loader import resolve_packs, shipped_packs
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,9 @@ def indicator_table(pack: str | None, year: int, form: str | None = None) -> Ind
     """The table of ``pack`` (an id or a file) for ``year``; without a pack, that of the one
     shipped pack with an indicator table that year. ``form`` chooses among a pack's tables."""
     if pack is not None:
-        [item] = resolve_packs([pack])
+        item = resolve_pack(pack)
         return table_for(item.pack, year, form)
-    found = [p.pack for p in shipped_packs() if p.pack.applies_in(year) and indicator_tables(p.pack)]
+    found = [p.pack for p in packs_in_force() if p.pack.applies_in(year) and indicator_tables(p.pack)]
     if not found:
         raise DunghanError(f"no shipped pack has an indicator table for {year}: name one with {FIELD}", field="pack")
     if len(found) > 1:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from app.settings import get_settings
+from app.packs_in_force import in_force, is_newer, uploaded, uploaded_folder, version_key
 from app.worklist import ROLE_NAMES, NotAllowed, Viewer
 from models.admin_regime import PackUpload, pack_uploads, record_pack_upload
 from rules.calendar import VIETNAM, WorkCalendar
@@ -39,10 +39,7 @@ from rules.loader import (
     LoadedPack,
     PackLoadError,
     calendar_for,
-    load_packs,
-    pack_files,
     parse_pack,
-    resolve_packs,
     shipped_packs,
 )
 from rules.periods import period_name
@@ -71,23 +68,6 @@ def require_admin(viewer: Viewer) -> None:
         raise NotAllowed(f"vai trò {ROLE_NAMES.get(viewer.role, viewer.role)} không được xem trang này")
 
 
-def uploaded_folder() -> Path:
-    """Where uploaded packs are kept: the data folder's ``packs/``."""
-    return get_settings().home / "packs"
-
-
-def version_key(version: str) -> tuple[int, ...] | None:
-    """'2026.2' → (2026, 2); None for a version that is not numbers separated by dots or dashes."""
-    if not re.fullmatch(r"\d+(?:[.-]\d+)*", version.strip()):
-        return None
-    return tuple(int(part) for part in re.split(r"[.-]", version.strip()))
-
-
-def is_newer(version: str, than: str) -> bool:
-    new, old = version_key(version), version_key(than)
-    return new is not None and old is not None and new > old
-
-
 @dataclass(frozen=True)
 class PackEntry:
     """A pack in force: shipped, or uploaded (then perhaps replacing a shipped one)."""
@@ -114,64 +94,16 @@ class PackEntry:
         return f"tải lên, thay bản có sẵn {self.replaces}" if self.replaces else "tải lên"
 
 
-_UPLOADED: dict[tuple[tuple[str, int, int], ...], tuple[list[LoadedPack], list[Finding]]] = {}
-
-
-def _uploaded() -> tuple[list[LoadedPack], list[Finding]]:
-    """The uploaded packs that load, and the findings of those that do not (a file changed by
-    hand): read again only when the folder's files change."""
-    folder = uploaded_folder()
-    files = pack_files([folder]) if folder.is_dir() else []
-    stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
-    if stamp not in _UPLOADED:
-        loaded: list[LoadedPack] = []
-        problems: list[Finding] = []
-        for file in files:
-            try:
-                loaded.extend(load_packs([file]))
-            except PackLoadError as exc:
-                problems.extend(exc.findings)
-        _UPLOADED.clear()
-        _UPLOADED[stamp] = (loaded, problems)
-    loaded, problems = _UPLOADED[stamp]
-    return list(loaded), list(problems)
-
-
 def _in_force(uploads: dict[str, PackUpload] | None = None) -> tuple[list[PackEntry], list[str]]:
     """The packs in force by id, and what is wrong with the uploaded folder."""
-    entries = {p.pack.id: PackEntry(p, SHIPPED) for p in shipped_packs()}
-    loaded, problems = _uploaded()
-    notes = [str(f) for f in problems]
-    for item in loaded:
-        upload = (uploads or {}).get(item.pack.id)
-        shipped = entries.get(item.pack.id)
-        if shipped is None:
-            entries[item.pack.id] = PackEntry(item, UPLOADED, None, upload)
-        elif is_newer(item.pack.version, shipped.pack.version):
-            entries[item.pack.id] = PackEntry(item, UPLOADED, shipped.pack.version, upload)
-        else:
-            notes.append(
-                f"{item.path.name}: gói {item.pack.id} phiên bản {item.pack.version} không cao hơn bản có sẵn "
-                f"{shipped.pack.version}, nên không được dùng"
-            )
-    return sorted(entries.values(), key=lambda e: (-e.pack.valid_from.toordinal(), e.pack.id)), notes
-
-
-def packs_in_force() -> list[LoadedPack]:
-    """Every pack in force: the shipped ones, with the uploaded ones beside them or in their place."""
-    return [e.loaded for e in _in_force()[0]]
-
-
-def resolve_pack(name: str) -> LoadedPack:
-    """A pack by id (uploaded or shipped, as in force) or by file path."""
-    candidate = Path(name)
-    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
-        [item] = resolve_packs([name])
-        return item
-    entries = {e.pack.id: e.loaded for e in _in_force()[0]}
-    if name not in entries:
-        raise PackNotFound(f"no pack {name!r}: give a file path or one of {', '.join(sorted(entries))}")
-    return entries[name]
+    chosen, notes = in_force()
+    entries = [
+        PackEntry(c.loaded, UPLOADED, c.replaces, (uploads or {}).get(pack_id))
+        if c.uploaded
+        else PackEntry(c.loaded, SHIPPED)
+        for pack_id, c in chosen.items()
+    ]
+    return sorted(entries, key=lambda e: (-e.pack.valid_from.toordinal(), e.pack.id)), notes
 
 
 # The pages.
@@ -422,7 +354,7 @@ def _write(item: LoadedPack, data: bytes, *, at: datetime) -> str | None:
             out.flush()
             os.fsync(out.fileno())
         if target.exists():
-            earlier = next((p for p in _uploaded()[0] if p.path == target), None)
+            earlier = next((p for p in uploaded()[0] if p.path == target), None)
             replaced = earlier.pack.version if earlier else None
             keep = folder / REPLACED_FOLDER
             keep.mkdir(exist_ok=True)

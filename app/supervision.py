@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from app.packs_in_force import packs_in_force
 from app.worklist import ROLE_NAMES, NotAllowed
 from models import queries, unit_history, worklist
 from models.queries import OverdueRow, StatusRow
@@ -24,7 +25,7 @@ from reports import overdue_xlsx
 from reports.rates_svg import percent, rates_chart
 from rules.calendar import VIETNAM, WorkCalendar
 from rules.errors import DunghanError
-from rules.loader import calendar_for, shipped_packs
+from rules.loader import calendar_for
 from rules.periods import period_name
 from rules.schema import LEVEL_NAMES, LEVEL_ORDER, UNIT_TYPE_NAMES
 from rules.scope import Everywhere
@@ -82,10 +83,10 @@ def status(
 
 
 def trend_pack(report: str, pack: str | None, *, at: datetime) -> str:
-    """The id of the pack whose ``report`` a trend follows: among the shipped packs having it
+    """The id of the pack whose ``report`` a trend follows: among the packs in force having it
     (only ``pack`` when given), the one in force on the day of ``at``, else the newest."""
     today = at.astimezone(VIETNAM).date()
-    having = [p.pack for p in shipped_packs() if any(r.id == report for r in p.pack.reports)]
+    having = [p.pack for p in packs_in_force() if any(r.id == report for r in p.pack.reports)]
     if pack is not None:
         having = [p for p in having if p.id == pack]
     if not having:
@@ -98,7 +99,7 @@ def trend(engine: Engine, report: str, *, pack: str, under: str, at: datetime) -
     """The rates of ``report`` of ``pack`` period by period, with the reports it continues in
     earlier packs, over the unit holding ``under`` on the day of ``at`` and the units it took over."""
     today = at.astimezone(VIETNAM).date()
-    packs = [p.pack for p in shipped_packs()]
+    packs = [p.pack for p in packs_in_force()]
     return compute_trend(engine, packs, pack, report, unit=unit_at(engine, under, today), at=at)
 
 

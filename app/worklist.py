@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from app.packs_in_force import packs_in_force
 from app.settings import get_settings
 from models import obligations, worklist
 from models.database import read_connection
@@ -30,7 +31,7 @@ from notifications.receipt import receipt_key as notice_key
 from notifications.receipt import receipt_notice
 from rules.calendar import end_of_day
 from rules.errors import FIELD, DunghanError
-from rules.loader import calendar_for, shipped_packs
+from rules.loader import calendar_for
 from rules.numbers import vn_number
 from rules.text import clean_text, note_text
 
@@ -100,7 +101,7 @@ METHOD_NAMES = {
 
 
 def report_info(pack_id: str, report_id: str) -> ReportInfo | None:
-    for loaded in shipped_packs():
+    for loaded in packs_in_force():
         if loaded.pack.id != pack_id:
             continue
         for report in loaded.pack.reports:

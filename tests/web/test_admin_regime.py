@@ -190,6 +190,10 @@ def test_a_plan_is_previewed_then_applied(client_at: Client, web_engine: Engine)
     with web_engine.connect() as c:
         due = c.execute(text("SELECT due_date FROM obligation WHERE id = :i"), {"i": mine}).scalar_one()
     assert str(due)[:10] == "2026-12-21"
+    # The officer's page of the obligation reads the uploaded pack as it would a shipped one.
+    page = officer.get(f"/nghia-vu/{mine}").text
+    assert "Kết quả công tác bình đẳng giới của xã trong năm" in page
+    assert "Nghị định số 09/2019/NĐ-CP" in page and "Báo cáo thử nghiệm công tác bình đẳng giới cấp xã" in page
 
 
 def test_parameters_as_the_pack_declares_them(client_at: Client, web_engine: Engine) -> None:
