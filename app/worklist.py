@@ -19,7 +19,7 @@ from models import obligations, worklist
 from models.database import read_connection
 from models.lifecycle import STATE_NAMES as STATE_NAMES
 from models.obligations import Outcome
-from models.outbox import enqueue
+from models.outbox import NoticeDraft
 from models.units import unit_by_id
 from models.users import SessionUser
 from models.worklist import ROLE_NAMES as ROLE_NAMES
@@ -181,25 +181,15 @@ def submit(
     engine: Engine, viewer: Viewer, obligation_id: int, *, uploads: Sequence[Upload], note: str | None, at: datetime
 ) -> Outcome:
     """Submit files for an obligation of the person's unit; its receipt goes to their e-mail
-    through the outbox (keyed by the receipt: never twice)."""
+    through the outbox (keyed by the receipt: never twice), queued with the submission."""
     _check(engine, viewer, [obligation_id], roles=("officer", "admin"), doing="nộp báo cáo")
     check_uploads(uploads)
     note = written(note, "note")
-    outcome = obligations.submit(
-        engine,
-        obligation_id,
-        at=at,
-        actor=viewer.actor,
-        calendar=calendar_for(),
-        files=[(u.name, u.path) for u in uploads],
-        files_dir=get_settings().files_dir,
-        note=note or None,
-    )
     row = worklist.obligation(engine, viewer, obligation_id, at=at, calendar=calendar_for()).row
     settings = get_settings()
-    enqueue(
-        engine,
-        [
+
+    def receipt(outcome: Outcome) -> list[NoticeDraft]:
+        return [
             receipt_notice(
                 receipt=outcome.receipt or "",
                 obligation_id=obligation_id,
@@ -216,8 +206,18 @@ def submit(
                 link=obligation_link(obligation_id),
                 sender=settings.sender_name,
             )
-        ],
+        ]
+
+    outcome = obligations.submit(
+        engine,
+        obligation_id,
         at=at,
+        actor=viewer.actor,
+        calendar=calendar_for(),
+        files=[(u.name, u.path) for u in uploads],
+        files_dir=settings.files_dir,
+        note=note or None,
+        notices=receipt,  # in the submission's transaction: never a submission without its receipt
     )
     return outcome
 

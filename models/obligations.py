@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +19,7 @@ from sqlmodel import col
 
 from models.database import transaction
 from models.lifecycle import IllegalTransition, transition
+from models.outbox import NoticeDraft, enqueue_in
 from models.tables import AuditEvent, Extension, Obligation, Submission, SubmissionFile, Unit
 from rules.calendar import WorkCalendar
 from rules.errors import ACTION, FIELD, DunghanError
@@ -232,14 +233,20 @@ def submit(
     files: Sequence[tuple[str, Path]] = (),
     files_dir: Path | None = None,
     note: str | None = None,
+    notices: Callable[[Outcome], Sequence[NoticeDraft]] | None = None,
 ) -> Outcome:
     """Record a submission with its files, each given as (the name it was sent under, where it is
-    now); the files are stored first, so a refused submission leaves only unreferenced copies."""
+    now); the files are stored first, so a refused submission leaves only unreferenced copies.
+    ``notices`` (a receipt) are queued in the outbox in the submission's own transaction: both
+    are written or neither."""
     if files and files_dir is None:
         raise DunghanError("a submitted file needs the data folder")
     stored = [store_file(path, files_dir, name=name) for name, path in files] if files_dir else []
     with transaction(engine) as session:
-        return act(session, key, "submit", at=at, actor=actor, calendar=calendar, note=note, stored=stored)
+        outcome = act(session, key, "submit", at=at, actor=actor, calendar=calendar, note=note, stored=stored)
+        if notices is not None:
+            enqueue_in(session, notices(outcome), at=at)
+        return outcome
 
 
 def review(

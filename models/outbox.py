@@ -19,8 +19,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, and_, func, or_, select, update
+from sqlalchemy import Connection, CursorResult, Engine, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from models.database import read_connection, reading, transaction
@@ -86,7 +87,7 @@ class Attempt:
 NOTICE = Notice.__table__  # type: ignore[attr-defined]
 
 
-def _insert(engine: Engine) -> Any:
+def _insert(engine: Engine | Connection) -> Any:
     dialect = engine.dialect.name
     if dialect == "postgresql":
         return postgresql.insert(Notice)
@@ -103,20 +104,25 @@ def enqueue(engine: Engine, drafts: Sequence[NoticeDraft], *, at: datetime) -> s
     """
     if not drafts:
         return set()
-    new: set[str] = set()
     with transaction(engine) as session:
-        for start in range(0, len(drafts), 1000):
-            chunk = drafts[start : start + 1000]
-            keys = [d.key for d in chunk]
-            existing = set(session.scalars(select(col(Notice.key)).where(col(Notice.key).in_(keys))))
-            rows = [
-                {**d.__dict__, "status": "pending", "attempts": 0, "created_at": at}
-                for d in chunk
-                if d.key not in existing
-            ]
-            if rows:
-                statement = _insert(engine).values(rows).on_conflict_do_nothing(index_elements=["key"])
-                new.update(session.scalars(statement.returning(NOTICE.c.key)))
+        return enqueue_in(session, drafts, at=at)
+
+
+def enqueue_in(session: Session, drafts: Sequence[NoticeDraft], *, at: datetime) -> set[str]:
+    """:func:`enqueue` inside ``session``'s transaction: the notices are written with the change
+    they tell of (a receipt with its submission), or not at all."""
+    new: set[str] = set()
+    engine = session.get_bind()
+    for start in range(0, len(drafts), 1000):
+        chunk = drafts[start : start + 1000]
+        keys = [d.key for d in chunk]
+        existing = set(session.scalars(select(col(Notice.key)).where(col(Notice.key).in_(keys))))
+        rows = [
+            {**d.__dict__, "status": "pending", "attempts": 0, "created_at": at} for d in chunk if d.key not in existing
+        ]
+        if rows:
+            statement = _insert(engine).values(rows).on_conflict_do_nothing(index_elements=["key"])
+            new.update(session.scalars(statement.returning(NOTICE.c.key)))
     return new
 
 
