@@ -342,7 +342,9 @@ class CycleLine:
 
     @property
     def params_text(self) -> str:
-        return ", ".join(f"{k} = {date.fromisoformat(v):%d/%m/%Y}" for k, v in self.params.items())
+        """'Hạn gửi dự toán: 20/07/2026' (a parameter by the words of the pack in force, else its name)."""
+        described = {p.name: p.description for p in self.entry.pack.params} if self.entry else {}
+        return "; ".join(f"{described.get(k, k)}: {date.fromisoformat(v):%d/%m/%Y}" for k, v in self.params.items())
 
     @property
     def replan_query(self) -> dict[str, str]:

@@ -51,6 +51,7 @@ IN_THE_MONTH = "2026-12-01T08:00"  # inside the 2026 Action Month (15/11–15/12
 # The yearly budget plan: shipped, not planned in the web workspace (only hai-cap-2026 is), asked
 # of the province's departments and organisations, its deadline a parameter the admin must give.
 BUDGET_PACK = "ke-hoach-kinh-phi"
+BUDGET_DUE = "Hạn gửi kế hoạch và dự toán kinh phí theo lịch xây dựng dự toán ngân sách của tỉnh"  # its description
 BUDGET_REPORT = "ke-hoach-kinh-phi-nam-sau"
 BUDGET_REPORT_NAME = "Kế hoạch hoạt động và dự toán kinh phí bình đẳng giới, vì sự tiến bộ phụ nữ năm sau"
 BUDGET_PARAM = "Hạn gửi kế hoạch và dự toán kinh phí theo lịch xây dựng dự toán ngân sách của tỉnh"
@@ -252,7 +253,7 @@ def test_a_plan_previewed_then_applied_reaches_the_departments_officer(
     expect(admin.get_by_role("heading", level=1)).to_contain_text("Xem trước: Xây dựng kế hoạch")
     expect(admin.get_by_role("status")).to_contain_text("Chưa có gì được ghi.")
     sub = " ".join(admin.locator("p.sub").inner_text().split())
-    assert "năm 2026 · mã đơn vị 24 · budget_due = 20/07/2026 · chu kỳ mới" in sub
+    assert f"năm 2026 · mã đơn vị 24 · {BUDGET_DUE}: 20/07/2026 · chu kỳ mới" in sub
     stats = admin.get_by_role("list", name="Tóm tắt")
     created = int(stats.locator("li").filter(has_text="mới").first.locator("b").inner_text())
     assert created > 5  # the departments and organisations of Bắc Ninh
@@ -273,7 +274,7 @@ def test_a_plan_previewed_then_applied_reaches_the_departments_officer(
     )
     cycle = admin.locator("table.cycles tbody tr").filter(has_text=BUDGET_PACK)
     expect(cycle.locator("td[data-label='Nghĩa vụ']")).to_have_text(str(created))
-    expect(cycle.locator("td[data-label='Tham số']")).to_have_text("budget_due = 20/07/2026")
+    expect(cycle.locator("td[data-label='Tham số']")).to_have_text(f"{BUDGET_DUE}: 20/07/2026")
     shots.take(admin, "plan-applied")
     assert planned() == created
     assert _count(web_engine, "SELECT count(*) FROM obligation") == everything + created
