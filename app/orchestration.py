@@ -1,22 +1,37 @@
-"""Running flows from the CLI: Prefect's ephemeral mode inside the data folder, or a real server.
+"""Running the jobs: directly, as flows (ephemeral or on a server), and on the schedule.
 
-Prefect reads its settings once, when it is first imported, so everything here happens before
-that import. Without ``PREFECT_API_URL`` the flows run in Prefect's ephemeral mode: a temporary
-API on 127.0.0.1 with its database in ``<data folder>/prefect``, analytics off, quiet logging.
-With ``PREFECT_API_URL`` set, the same flows run against that server and show in its UI.
+A command runs a job through :func:`run_job`. Without ``PREFECT_API_URL`` the job's function in
+:mod:`app.runs` is called directly: no Prefect, an answer in about a second, the run recorded in
+dunghan's database. With ``PREFECT_API_URL`` set (or ``--via-prefect``) the job's flow runs
+instead, through :func:`run_flow`, against that server (shown in its UI) or, without one, against
+the API of a running ``dunghan serve`` or Prefect's ephemeral mode: a temporary API on 127.0.0.1
+with its database in ``<data folder>/prefect``, analytics off, quiet logging. Prefect reads its
+settings once, when it is first imported, so that preparation happens before the import.
 
-A door runs a use case as a flow through :func:`run_flow`, by the flow's name: the flow is
-loaded from its entrypoint (as ``prefect.yaml`` names it for the deployments), so no door imports
-the flows and commands that need no flow never load Prefect.
+A flow is loaded from its entrypoint (as ``prefect.yaml`` names it for the deployments), so no
+door imports the flows and commands that need no flow never load Prefect.
+
+``dunghan serve`` keeps the schedule on one machine (:class:`Supervisor`): it starts a Prefect
+API of its own (with its scheduler, its database in ``<data folder>/prefect``), Prefect's runner
+serving the deployments of ``prefect.yaml`` with their crons and time zone
+(``python -m flows.schedule``), and the web pages; each a child process in a process group of its
+own, all stopped together.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import json
 import os
+import signal
+import socket
+import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +64,14 @@ def prefect_environment(home: Path, environ: dict[str, str]) -> dict[str, str]:
 
 
 def prepare_prefect() -> None:
-    """Point Prefect at the data folder (or the configured server) before anything imports it."""
+    """Point Prefect at the data folder (or the configured server, or the API of a running
+    ``dunghan serve`` on this data folder) before anything imports it."""
     if "prefect" in sys.modules:
         return  # already imported (tests, a flow calling a flow): its settings are fixed
-    added = prefect_environment(get_settings().home, dict(os.environ))
+    home = get_settings().home
+    added = prefect_environment(home, dict(os.environ))
+    if not os.environ.get("PREFECT_API_URL") and (url := serving_api(home)):
+        added["PREFECT_API_URL"] = url  # runs show beside the schedule's; no temporary API to start
     os.environ.update(added)
     if "PREFECT_HOME" in added:
         Path(added["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
@@ -96,7 +115,7 @@ def orchestration() -> Iterator[None]:
             raise
         raise DunghanError(
             f"{exc.args[0]} (PREFECT_API_URL): start the Prefect server, or unset PREFECT_API_URL to run "
-            "the flow in this process without one"
+            "the command without Prefect"
         ) from None
 
 
@@ -110,10 +129,361 @@ FLOWS = {
 }
 
 
+def load_flow(entrypoint: str) -> Any:
+    """The flow an entrypoint names (``flows/send_reminders.py:send_reminders``), imported as a module."""
+    path, function = entrypoint.split(":")
+    module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+    return getattr(module, function)
+
+
 def run_flow(name: str, **parameters: Any) -> Any:
     """Run the flow ``name`` with ``parameters`` (ephemeral, or on the configured server) and
     return its result; a failed run raises the use case's own error."""
-    path, function = FLOWS[name].split(":")
     with orchestration():
-        module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
-        return getattr(module, function)(**parameters)
+        return load_flow(FLOWS[name])(**parameters)
+
+
+def via_prefect(forced: bool = False) -> bool:
+    """Whether a command runs its job as a flow: ``--via-prefect``, or a server is configured."""
+    return forced or bool(os.environ.get("PREFECT_API_URL"))
+
+
+def run_job(name: str, *, forced: bool = False, **parameters: Any) -> Any:
+    """Run the job ``name`` (a flow's name) with the flow's ``parameters``: as that flow when
+    :func:`via_prefect` says so, else by calling its function in :mod:`app.runs` directly (the
+    one the flow calls); either way the run is recorded. Returns what the flow returns."""
+    if via_prefect(forced):
+        return run_flow(name, **parameters)
+    from app import runs
+    from app.workspace import database
+
+    if name == "plan_cycle":
+        return runs.plan_cycle(database(), **parameters)
+    job = {"send_reminders": runs.send_reminders, "send_digests": runs.send_digests}[name]
+    return job(database(), get_settings(), **parameters)
+
+
+# The schedule on one machine: `dunghan serve`.
+
+PREFECT_YAML = Path(__file__).resolve().parents[1] / "prefect.yaml"
+SERVE_API_FILE = "serve-api.json"  # in <data folder>/prefect: where the running serve's API is
+# For tests only: cron strings replacing those of prefect.yaml, by schedule slug, as JSON
+# ({"daily-sweep": "* * * * *"}), so that a test sees the schedule fire within a minute.
+CRON_OVERRIDE_ENV = "DUNGHAN_SERVE_CRON"
+
+
+@dataclass(frozen=True)
+class ScheduleEntry:
+    cron: str
+    timezone: str
+    slug: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """A deployment of ``prefect.yaml``, as `dunghan serve` serves it (its work pool left aside)."""
+
+    name: str
+    entrypoint: str
+    description: str
+    tags: list[str]
+    parameters: dict[str, Any]
+    concurrency_limit: int | None
+    schedules: list[ScheduleEntry]
+
+    @property
+    def flow_name(self) -> str:
+        return self.entrypoint.rsplit(":", 1)[1]
+
+
+def cron_overrides(environ: Mapping[str, str]) -> dict[str, str]:
+    """The test-only cron overrides (:data:`CRON_OVERRIDE_ENV`), by slug.
+
+    >>> cron_overrides({"DUNGHAN_SERVE_CRON": '{"daily-sweep": "* * * * *"}'})
+    {'daily-sweep': '* * * * *'}
+    """
+    text = environ.get(CRON_OVERRIDE_ENV)
+    if not text:
+        return {}
+    try:
+        found = json.loads(text)
+    except ValueError:
+        found = None
+    if not isinstance(found, dict) or not all(isinstance(v, str) for v in found.values()):
+        raise DunghanError(
+            f'{CRON_OVERRIDE_ENV}: expected a JSON object of crons by slug, {{"daily-sweep": "* * * * *"}}'
+        )
+    return {str(k): v for k, v in found.items()}
+
+
+def scheduled_deployments(path: Path = PREFECT_YAML, overrides: Mapping[str, str] | None = None) -> list[Deployment]:
+    """The deployments of ``prefect.yaml`` with their schedules (crons, time zone, parameters),
+    read from the file itself so that `dunghan serve` and a Prefect server keep one schedule.
+
+    >>> daily = next(d for d in scheduled_deployments() if d.name == "daily")
+    >>> daily.flow_name, [(s.cron, s.timezone, s.slug) for s in daily.schedules]
+    ('send_reminders', [('30 7 * * *', 'Asia/Ho_Chi_Minh', 'daily-sweep')])
+    """
+    import yaml
+
+    overrides = dict(overrides or {})
+    try:
+        written = yaml.safe_load(path.read_text(encoding="utf-8"))["deployments"]
+    except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
+        raise DunghanError(
+            f"cannot read the deployments of {path} ({type(exc).__name__}): run dunghan from its source folder"
+        ) from None
+    found = []
+    for entry in written:
+        schedules = [
+            ScheduleEntry(
+                cron=overrides.get(s.get("slug", ""), s["cron"]),
+                timezone=s.get("timezone", "Asia/Ho_Chi_Minh"),
+                slug=s.get("slug", ""),
+                parameters=dict(s.get("parameters") or {}),
+            )
+            for s in entry.get("schedules") or []
+        ]
+        found.append(
+            Deployment(
+                name=entry["name"],
+                entrypoint=entry["entrypoint"],
+                description=entry.get("description", ""),
+                tags=list(entry.get("tags") or []),
+                parameters=dict(entry.get("parameters") or {}),
+                concurrency_limit=entry.get("concurrency_limit"),
+                schedules=schedules,
+            )
+        )
+    return found
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def healthy(api_url: str, timeout: float = 1.0) -> bool:
+    """Whether the Prefect API at ``api_url`` answers its health check."""
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=timeout) as answer:
+            return bool(answer.status == 200)
+    except OSError:
+        return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def serving_api(home: Path) -> str | None:
+    """The API of a `dunghan serve` running on the data folder ``home``, if one answers."""
+    try:
+        found = json.loads((home / "prefect" / SERVE_API_FILE).read_text(encoding="utf-8"))
+        url, pid = str(found["url"]), int(found["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return url if _alive(pid) and healthy(url, timeout=0.5) else None
+
+
+def prefect_api_command(port: int) -> list[str]:
+    """Prefect's API with its services (the scheduler above all), as `prefect server start` runs
+    it, on 127.0.0.1; a child that ends with its parent (:mod:`app.parent_watch`)."""
+    return [
+        sys.executable,
+        "-m",
+        "app.parent_watch",
+        "uvicorn",
+        "--factory",
+        "prefect.server.api.server:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "error",
+        "--lifespan",
+        "on",
+    ]
+
+
+def schedule_command() -> list[str]:
+    """Prefect's runner serving the deployments (:mod:`flows.schedule`)."""
+    return [sys.executable, "-m", "app.parent_watch", "flows.schedule"]
+
+
+def web_command(*, host: str, port: int, workers: int, forwarded_allow_ips: str) -> list[str]:
+    """The web pages, as uvicorn builds them in each worker."""
+    return [
+        sys.executable,
+        "-m",
+        "app.parent_watch",
+        "uvicorn",
+        "--factory",
+        "web.main:app_from_environment",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--proxy-headers",
+        "--forwarded-allow-ips",
+        forwarded_allow_ips,
+        "--log-level",
+        "warning",
+    ]
+
+
+class Stopped(Exception):
+    """SIGINT or SIGTERM reached `dunghan serve`."""
+
+
+class ChildEnded(DunghanError):
+    """A part of `dunghan serve` ended on its own."""
+
+
+@dataclass
+class Child:
+    name: str  # as people read it: "trang web", "API Prefect", "lịch chạy"
+    command: list[str]
+    env: dict[str, str]
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        # A process group of its own: stopping it reaches what it started (uvicorn's workers,
+        # the runner's flow runs), and a Ctrl+C in the terminal reaches only the supervisor.
+        self.process = subprocess.Popen(self.command, env=self.env, process_group=0)
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def signal(self, sig: int) -> None:
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, sig)
+
+
+@dataclass
+class Supervisor:
+    """Starts the parts of `dunghan serve` and stops them all together.
+
+    The web pages start at once; the Prefect API starts beside them, and once it answers, the
+    runner that serves the schedule. SIGINT (Ctrl+C) or SIGTERM stops everything: the runner and
+    the pages first, then the API; what has not ended after :attr:`grace` seconds is killed,
+    with everything in its process group.
+    """
+
+    home: Path
+    say: Callable[[str], None]
+    web: list[str] | None = None
+    schedule: bool = False
+    grace: float = 5.0
+    api_timeout: float = 180.0
+    children: list[Child] = field(default_factory=list)
+    api_url: str | None = None
+
+    def _environment(self, **extra: str) -> dict[str, str]:
+        """This process's environment with Prefect's quiet defaults and its home in the data
+        folder, and ``extra``; the only API a part is given is the one started here."""
+        env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+        return {**env, **prefect_environment(self.home, env), **extra}
+
+    def _start(self, name: str, command: list[str], env: dict[str, str]) -> Child:
+        child = Child(name, command, env)
+        child.start()
+        self.children.append(child)
+        return child
+
+    def _watch(self) -> None:
+        for child in self.children:
+            if not child.running:
+                code = child.process.returncode if child.process else None
+                raise ChildEnded(f"{child.name} đã dừng (mã {code}); dừng cả dunghan serve")
+
+    def _wait_for_api(self, url: str) -> None:
+        deadline = time.monotonic() + self.api_timeout
+        while not healthy(url, timeout=1.0):
+            self._watch()
+            if time.monotonic() > deadline:
+                raise ChildEnded(f"API Prefect không trả lời sau {self.api_timeout:.0f} giây; dừng cả dunghan serve")
+            time.sleep(0.3)
+
+    def _api_file(self) -> Path:
+        return self.home / "prefect" / SERVE_API_FILE
+
+    def run(self) -> None:
+        """Start everything and wait; returns once stopped by a signal, raises :class:`ChildEnded`
+        when a part ended on its own (after stopping the others)."""
+
+        def stop(signum: int, frame: Any) -> None:
+            raise Stopped
+
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            if self.web:
+                self._start("trang web", self.web, self._environment())
+            if self.schedule:
+                (self.home / "prefect").mkdir(parents=True, exist_ok=True)
+                port = free_port()
+                url = f"http://127.0.0.1:{port}/api"
+                env = self._environment(PREFECT__SERVER_FINAL="1")
+                env.setdefault("PREFECT_UI_ENABLED", "false")
+                self._start("API Prefect", prefect_api_command(port), env)
+                self._wait_for_api(url)
+                self.api_url = url
+                self._api_file().write_text(json.dumps({"url": url, "pid": os.getpid()}), encoding="utf-8")
+                self._start("lịch chạy", schedule_command(), self._environment(PREFECT_API_URL=url))
+                self.say(f"dunghan: lịch chạy theo prefect.yaml (giờ Việt Nam), API Prefect tại {url}")
+            while True:
+                self._watch()
+                time.sleep(0.5)
+        except Stopped:
+            pass
+        finally:
+            # Stopping is not cut short by a second Ctrl+C or SIGTERM (systemd's SIGKILL ends it anyway).
+            for sig in previous:
+                signal.signal(sig, signal.SIG_IGN)
+            try:
+                self.stop()
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+
+    def stop(self) -> None:
+        """Stop every part: SIGTERM (the runner and the pages first, then the API), then SIGKILL
+        for whatever is still there after :attr:`grace` seconds, each with its process group."""
+        if self.api_url:
+            self._api_file().unlink(missing_ok=True)
+        deadline = time.monotonic() + self.grace
+        api = [c for c in self.children if c.name == "API Prefect"]
+        first = [c for c in self.children if c not in api]
+        for child in first:
+            child.signal(signal.SIGTERM)
+        _wait(first, min(deadline, time.monotonic() + self.grace / 2))
+        for child in api:
+            child.signal(signal.SIGTERM)
+        _wait(self.children, deadline)
+        for child in self.children:
+            child.signal(signal.SIGKILL)  # the group: also what a part left behind
+        _wait(self.children, time.monotonic() + 5)
+
+
+def _wait(children: Sequence[Child], deadline: float) -> None:
+    for child in children:
+        if child.process is None:
+            continue
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.process.wait(timeout=max(0.0, deadline - time.monotonic()))

@@ -1,5 +1,6 @@
 """The administrative tree, the use cases: import units, contacts or lineage from a file, the
-official list of today, the shipped trees; show one unit; the templates to fill in.
+official list of today (with the standard agencies of its provinces), the shipped trees; list
+the units and contacts under a unit, show one unit; the templates to fill in.
 
 The database layer loads inside the functions that write or read it, so that writing a template
 needs no database.
@@ -16,12 +17,15 @@ from typing import TYPE_CHECKING
 from models.org_rows import TEMPLATE_SAMPLES
 from models.org_rows import template_columns as org_template_columns
 from reports.org_files import is_lineage_file, read_lineage_file, read_org_file, template_csv
+from rules.errors import FIELD, DunghanError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from app.shipped_trees import Step
+    from models.admin_scope import ContactListRow
     from models.lineage import LineageSummary
+    from models.org_listing import UnitDetails, UnitLine
     from models.tree import ImportSummary
     from models.unit_card import UnitCard
 
@@ -58,11 +62,25 @@ def import_shipped(
     return import_trees(engine, province=province, progress=progress)
 
 
-def import_official(engine: Engine, province: str | None = None) -> ImportSummary:
-    """Import the official current list (or one province of it), skipping units already stored."""
+@dataclass(frozen=True)
+class OfficialImported:
+    """The official list imported: its units, then the standard agencies of its provinces."""
+
+    official: ImportSummary
+    agencies: ImportSummary | None  # None when they were not asked for
+
+
+def import_official(engine: Engine, province: str | None = None, *, standard_agencies: bool = True) -> OfficialImported:
+    """Import the official current list (or one province of it), skipping units already stored;
+    then, unless told not to, the standard specialised agencies of each of its provinces
+    (Nghị định 150/2025/NĐ-CP: the Sở Nội vụ and the others) that the province does not have yet."""
+    from models.standard_agencies import import_agencies
     from models.tree import import_org, official_rows
 
-    return import_org(engine, official_rows(province), [], source="vietnam-provinces", skip_existing=True)
+    rows = official_rows(province)
+    official = import_org(engine, rows, [], source="vietnam-provinces", skip_existing=True)
+    agencies = import_agencies(engine, rows) if standard_agencies else None
+    return OfficialImported(official, agencies)
 
 
 def org_file(source: str) -> Path:
@@ -116,3 +134,98 @@ def template_sample(kind: str) -> dict[str, str]:
 def template_text(kind: str) -> str:
     """The CSV template of ``units`` or ``contacts``: the header and the example row, marked."""
     return template_csv(kind)
+
+
+# Reading the tree: `org list`, `org show`, `org contacts`.
+
+
+def _checked_level(level: str | None) -> str | None:
+    from rules.schema import LEVEL_NAMES
+
+    if level and level not in LEVEL_NAMES:
+        choices = ", ".join(f"{k} ({v})" for k, v in LEVEL_NAMES.items())
+        raise DunghanError(f"{FIELD} {level!r}: chọn một trong {choices}", field="level")
+    return level or None
+
+
+def _checked_type(unit_type: str | None) -> str | None:
+    from rules.schema import UNIT_TYPE_NAMES
+
+    if unit_type and unit_type not in UNIT_TYPE_NAMES:
+        choices = ", ".join(f"{k} ({v})" for k, v in UNIT_TYPE_NAMES.items())
+        raise DunghanError(f"{FIELD} {unit_type!r}: chọn một trong {choices}", field="type")
+    return unit_type or None
+
+
+def list_units(
+    engine: Engine,
+    *,
+    day: date,
+    under: str | None = None,
+    level: str | None = None,
+    unit_type: str | None = None,
+    source: str | None = None,
+    q: str = "",
+    limit: int = 1000,
+) -> tuple[list[UnitLine], int]:
+    """The units valid on ``day``: under the unit holding ``under`` that day (and itself), or
+    all; of a level, a type, a source; matching ``q``. At most ``limit``, and how many in all."""
+    from models.org_listing import list_units as listed
+    from models.units import unit_at
+
+    level, unit_type = _checked_level(level), _checked_type(unit_type)
+    top = unit_at(engine, under, day) if under else None
+    return listed(engine, day=day, under=top, level=level, unit_type=unit_type, source=source, q=q, limit=max(limit, 1))
+
+
+@dataclass(frozen=True)
+class UnitSheet:
+    """A unit as `org show` tells it: its card (parent, validity, lineage, namesakes) and what
+    is under it and who is told."""
+
+    card: UnitCard
+    details: UnitDetails
+
+
+def source_name(source: str) -> str:
+    """Where a unit came from, as a person reads it: the standard list, the official list, a file."""
+    from models.standard_agencies import STANDARD_SOURCE
+
+    if source == STANDARD_SOURCE:
+        return f"danh mục cơ quan chuyên môn chuẩn ({STANDARD_SOURCE})"
+    if source == "vietnam-provinces":
+        return "danh mục chính thức (vietnam-provinces)"
+    return source or "không rõ"
+
+
+def unit_sheet(engine: Engine, code: str, day: date) -> UnitSheet:
+    """The unit holding ``code`` on ``day``: its card, its children that day by level and type,
+    its contacts and the source it was imported from."""
+    from models.org_listing import unit_details
+
+    card = unit_card(engine, code, day)
+    return UnitSheet(card, unit_details(engine, card.unit.id, day))
+
+
+def contacts_under(
+    engine: Engine,
+    under: str,
+    *,
+    day: date,
+    role: str | None = None,
+    active: bool | None = True,
+    q: str = "",
+    limit: int = 1000,
+) -> tuple[list[ContactListRow], int]:
+    """The contacts of the units under the unit holding ``under`` on ``day`` (and its own), by
+    unit then role, as the admin's page lists them; of ``role``; only active ones unless
+    ``active`` is None; matching ``q``. At most ``limit``, and how many in all."""
+    from models import admin_scope
+    from models.units import unit_at
+    from rules.schema import KNOWN_ROLES, ROLE_NAMES
+
+    if role and role not in KNOWN_ROLES:
+        choices = ", ".join(f"{r} ({ROLE_NAMES[r]})" for r in KNOWN_ROLES)
+        raise DunghanError(f"{FIELD} {role!r}: chọn một trong {choices}", field="role")
+    top = unit_at(engine, under, day)
+    return admin_scope.contacts(engine, top, q=q, role=role or None, active=active, limit=max(limit, 1))

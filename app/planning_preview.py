@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Engine
 
-from app import cycles
+from app import cycles, runs
 from app.packs_admin import PackEntry, entry_of, offered_years, pack_entries, require_admin
 from app.worklist import Viewer
 from models.admin_regime import CycleRow, UnitLabel, cycles_under, unit_labels
@@ -305,18 +305,26 @@ def preview(engine: Engine, viewer: Viewer, request: PlanRequest, *, at: datetim
 
 
 def apply(engine: Engine, viewer: Viewer, request: PlanRequest, *, at: datetime) -> PlanSummary:
-    """Plan (or re-plan) for real: the same planning, written in one transaction and audited."""
+    """Plan (or re-plan) for real: the same planning, written in one transaction, audited and
+    recorded as a run (as ``dunghan cycle plan`` is)."""
     require_admin(viewer)
-    return cycles.plan_cycle(
-        engine,
-        request.pack.id,
-        request.year,
-        params=request.params,
-        under=request.under,
-        now=at,
-        actor=viewer.actor,
-        exclusive=True,
-    )
+    given = {"pack": request.pack.id, "year": request.year, "params": dict(request.params), "under": request.under}
+    with runs.recorded(
+        engine, "plan_cycle", who=viewer.actor, how="web", parameters=given, scope=request.under
+    ) as tally:
+        summary = cycles.plan_cycle(
+            engine,
+            request.pack.id,
+            request.year,
+            params=request.params,
+            under=request.under,
+            now=at,
+            actor=viewer.actor,
+            exclusive=True,
+        )
+        tally.counts = runs.plan_counts(summary)
+        tally.message = f"chu kỳ {summary.cycle_id}"
+    return summary
 
 
 # The cycles page and the form.

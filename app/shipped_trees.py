@@ -2,7 +2,8 @@
 
 The order matters because lineage is checked: a unit's ``merged_into`` and every row of the
 lineage file name successors that must already be stored. So: today's official list, today's
-departments, the three-tier list of 2024–2025, the old departments, then the lineage of the 2025
+departments, the standard agencies of every province of today (those its departments file did not
+bring), the three-tier list of 2024–2025, the old departments, then the lineage of the 2025
 reform. With a province, only that province today and the old provinces it was made of (24 today:
 old Bắc Giang 24 and old Bắc Ninh 27), their departments and the lineage between them.
 """
@@ -17,6 +18,7 @@ from sqlalchemy import Engine
 
 from models.lineage import LineageSummary, import_lineage
 from models.org_rows import ImportRefused, LineageRow, UnitRow
+from models.standard_agencies import STANDARD_FILE, import_agencies
 from models.tree import ImportSummary, import_org, official_rows
 from reports.org_files import read_lineage_file, read_org_file
 
@@ -73,6 +75,7 @@ class ShippedFile:
     units: list[UnitRow] | None = None
     lineage: list[LineageRow] | None = None
     official: bool = False  # today's official list: rows already stored are skipped unread
+    provinces: list[UnitRow] | None = None  # the standard agencies: the provinces that get them
 
 
 def shipped_files(province: str | None = None) -> list[ShippedFile]:
@@ -90,6 +93,7 @@ def shipped_files(province: str | None = None) -> list[ShippedFile]:
     for name in CURRENT_DEPARTMENTS:
         units, _ = read_org_file(TREES / name)
         files.append(ShippedFile(name, units=units if wanted is None else _kept(units, {r.code for r in current})))
+    files.append(ShippedFile(STANDARD_FILE.name, provinces=[r for r in current if r.level == "province"]))
     old, _ = read_org_file(TREES / THREE_TIER)
     if old_roots is not None:
         old = _kept(old, old_roots)
@@ -111,6 +115,8 @@ def import_file(engine: Engine, shipped: ShippedFile) -> Step:
         return Step(
             shipped.name, lineage=import_lineage(engine, shipped.lineage, source=shipped.name, label=shipped.name)
         )
+    if shipped.provinces is not None:
+        return Step(shipped.name, units=import_agencies(engine, shipped.provinces, label=shipped.name))
     units = shipped.units or []
     summary = import_org(engine, units, [], source=shipped.name, label=shipped.name, skip_existing=shipped.official)
     return Step(shipped.name, units=summary)

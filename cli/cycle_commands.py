@@ -6,10 +6,11 @@ from typing import Annotated
 
 import typer
 
-from app.orchestration import run_flow
+from app.orchestration import run_job
 from app.workspace import current_actor
 from cli.errors import report_errors
 from cli.options import AtOption, parse_params
+from cli.runs_command import ViaPrefectOption
 
 cycle_app = typer.Typer(help="Reporting cycles: plan a pack's obligations for a year.", no_args_is_help=True)
 
@@ -25,14 +26,17 @@ def plan(
     ] = None,
     by: Annotated[str | None, typer.Option("--by", help="Who plans (for the audit trail).")] = None,
     at: AtOption = None,
+    via_prefect: ViaPrefectOption = False,
 ) -> None:
     """Plan (or re-plan) obligations: one per unit, report, period and hop, over the tree valid
-    in each period. Planning again applies only the differences and records them.
+    in each period. Planning again applies only the differences and records them. The run is
+    recorded (`dunghan runs`); it runs as a Prefect flow with PREFECT_API_URL or --via-prefect.
 
     Example: dunghan cycle plan hai-cap-2026 --year 2026 --under 24
     """
-    summary = run_flow(  # as a Prefect flow: ephemeral, or on the server
+    summary = run_job(  # directly, or as a Prefect flow (on the server, or with --via-prefect)
         "plan_cycle",
+        forced=via_prefect,
         pack=pack,
         year=year,
         params=parse_params(param),

@@ -16,6 +16,7 @@ from cli import (
     remind_commands,
     rollup_commands,
     rules_commands,
+    runs_command,
     serve_command,
     submissions_commands,
     supervision_commands,
@@ -40,6 +41,7 @@ COMMANDS = (
     supervision_commands,
     remind_commands,
     rollup_commands,
+    runs_command,
     serve_command,
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -12,9 +13,10 @@ import typer
 from app.workspace import database
 from cli.errors import report_errors
 from cli.options import FormatOption
-from cli.output import Format
+from cli.output import Format, format_rows, to_json
 from reports.table_xlsx import write_sheet
 from rules.clock import clock_for
+from rules.schema import LEVEL_NAMES, ROLE_NAMES, UNIT_TYPE_NAMES
 
 if TYPE_CHECKING:
     from app.shipped_trees import Step
@@ -55,14 +57,25 @@ def import_(
             help="The file lists all the contacts of its units: deactivate their contacts not in it.",
         ),
     ] = False,
+    standard_agencies: Annotated[
+        bool,
+        typer.Option(
+            "--standard-agencies/--no-standard-agencies",
+            help="Với vietnam-provinces: tạo các cơ quan chuyên môn theo danh mục chuẩn (Nghị định 150/2025/NĐ-CP) "
+            "cho tỉnh, thành phố nào chưa có (mặc định: có).",
+        ),
+    ] = True,
 ) -> None:
     """Import units and contacts. Every row is checked first; one bad row refuses the whole file
     and nothing is written. Importing a file again changes nothing: a unit already stored (same
     code and valid_from) is updated if its fields changed, and a contact already stored (same
     unit, role and e-mail or Zalo) is updated instead of added twice. vietnam-provinces loads the
-    official current list (34 provinces, 3,321 communes), skipping units already stored. shipped
-    imports, in order, today's list, the departments the packs name, the 2024–2025 three-tier
-    list and the lineage of the 2025 reform (which unit took over which).
+    official current list (34 provinces, 3,321 communes), skipping units already stored, then
+    the standard specialised agencies of each province (Văn phòng UBND, Sở Nội vụ, the other
+    sở and Thanh tra tỉnh; models/trees/standard-agencies-2025.yaml) that it does not have yet:
+    the Sở Nội vụ receives the two-tier regime's reports. shipped imports, in order, today's
+    list, the departments the packs name, the standard agencies, the 2024–2025 three-tier list
+    and the lineage of the 2025 reform (which unit took over which).
 
     A GSO code names another unit after 01/07/2025: contacts attach to the unit holding their
     code on --at (default today), or to the unit of that code in the same file.
@@ -73,6 +86,9 @@ def import_(
     from app import org  # the database layer loads only when used
 
     engine = database()
+    if not standard_agencies and source != "vietnam-provinces":
+        typer.echo("dunghan: --no-standard-agencies chỉ dùng với vietnam-provinces", err=True)
+        raise typer.Exit(2)
     if source == "shipped":
         if replace or at:
             typer.echo("dunghan: --replace and --at go with a file of contacts, not with shipped", err=True)
@@ -96,8 +112,16 @@ def import_(
         if replace:
             typer.echo("dunghan: --replace goes with a file of contacts, not with vietnam-provinces", err=True)
             raise typer.Exit(2)
-        summary = org.import_official(engine, province)
-        typer.echo(f"imported {summary.units_inserted} unit(s) from the official list (already stored ones skipped)")
+        official = org.import_official(engine, province, standard_agencies=standard_agencies)
+        typer.echo(
+            f"đã nhập {official.official.units_inserted} đơn vị từ danh mục chính thức "
+            f"({official.official.units_unchanged} đơn vị đã có, giữ nguyên)"
+        )
+        if official.agencies is not None:
+            typer.echo(
+                f"đã tạo {official.agencies.units_inserted} cơ quan chuyên môn theo danh mục chuẩn "
+                f"({official.agencies.units_unchanged} cơ quan tỉnh đã có, giữ nguyên)"
+            )
         return
     if province:
         typer.echo("dunghan: --province goes with vietnam-provinces, not with a file", err=True)
@@ -145,6 +169,95 @@ def template(
     typer.echo(f"wrote {output}")
 
 
+@org_app.command("list")
+@report_errors
+def list_(
+    under: Annotated[
+        str | None,
+        typer.Option("--under", help="Chỉ các đơn vị thuộc đơn vị này (mã, giữ vào ngày --at), kể cả nó."),
+    ] = None,
+    level: Annotated[
+        str | None, typer.Option("--level", help="Chỉ một cấp: ministry, province, district, commune.")
+    ] = None,
+    unit_type: Annotated[
+        str | None,
+        typer.Option("--type", help="Chỉ một loại: people_committee, department, standing_agency…"),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="Chỉ các đơn vị nhập từ nguồn này (vietnam-provinces, standard-agencies, tên tệp).",
+        ),
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-q", help="Mã hoặc tên chứa chuỗi này (không phân biệt dấu).")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Hiển thị tối đa bấy nhiêu đơn vị.")] = 1000,
+    at: Annotated[
+        str | None, typer.Option("--at", help="Cây đơn vị vào ngày này (YYYY-MM-DD; mặc định: hôm nay).")
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """List the units valid on a day, in tree order: under a unit (and itself), of a level, a
+    type or a source, with each one's parent, how many units are directly under it and how many
+    active contacts it has.
+
+    Example: dunghan org list --level province
+    Example: dunghan org list --under 24 --level province --at 2026-01-01
+    Example: dunghan org list --source standard-agencies --search "so noi vu"
+    """
+    from app.org import list_units
+
+    day = clock_for(at)().date()
+    rows, total = list_units(
+        database(),
+        day=day,
+        under=under,
+        level=level,
+        unit_type=unit_type,
+        source=source,
+        q=search or "",
+        limit=limit,
+    )
+    records = [dataclasses.asdict(r) | {"level_name": LEVEL_NAMES.get(r.level, r.level)} for r in rows]
+    for record in records:
+        record["type_name"] = UNIT_TYPE_NAMES.get(record["unit_type"], record["unit_type"])
+    if fmt is Format.json:
+        typer.echo(to_json(records))
+        return
+    if not rows:
+        typer.echo(f"không có đơn vị nào như vậy vào ngày {day:%d/%m/%Y}")
+        return
+    typer.echo(format_rows(records, UNIT_COLUMNS, fmt))
+    more = f", hiển thị {len(rows)} (thêm bằng --limit)" if total > len(rows) else ""
+    typer.echo(f"{total} đơn vị vào ngày {day:%d/%m/%Y}{more}")
+
+
+UNIT_COLUMNS = [
+    ("code", "mã"),
+    ("name", "tên"),
+    ("level_name", "cấp"),
+    ("type_name", "loại"),
+    ("parent", "cấp trên"),
+    ("valid_from", "từ ngày"),
+    ("valid_to", "đến ngày"),
+    ("children", "trực thuộc"),
+    ("contacts", "liên hệ"),
+    ("source", "nguồn"),
+]
+CONTACT_COLUMNS = [
+    ("unit_code", "mã đơn vị"),
+    ("unit_name", "đơn vị"),
+    ("name", "họ tên"),
+    ("role_name", "vai trò"),
+    ("email", "thư điện tử"),
+    ("zalo_phone", "số Zalo"),
+    ("channels", "kênh"),
+    ("active", "đang dùng"),
+]
+
+
 @org_app.command("show")
 @report_errors
 def show(
@@ -155,18 +268,102 @@ def show(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Show a unit: its parent on that day, its validity, the units it took over and those that
-    took it over, and the other units that held the same code.
+    took it over, the other units that held the same code, the units directly under it that day
+    (counted by level and type) and its contacts.
 
     Example: dunghan org show 07375 --at 2024-12-31
+    Example: dunghan org show 24-SNV
     """
-    from app.org import unit_card
+    from app.org import source_name, unit_sheet
 
-    card = unit_card(database(), code, clock_for(at)().date())
+    sheet = unit_sheet(database(), code, clock_for(at)().date())
+    details = sheet.details
     if fmt is Format.json:
-        typer.echo(json.dumps(card.as_dict(), ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps(
+                sheet.card.as_dict()
+                | {
+                    "source": details.source,
+                    "children": [dataclasses.asdict(c) for c in details.children],
+                    "contacts": [dataclasses.asdict(c) for c in details.contacts],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
-    typer.echo(card.as_text())
+    lines = [sheet.card.as_text(), f"  nguồn:       {source_name(details.source)}"]
+    count = sum(c.count for c in details.children)
+    lines.append(f"  trực thuộc:  {count} đơn vị" if count else "  trực thuộc:  không có")
+    lines += [
+        f"    - {c.count} {LEVEL_NAMES.get(c.level, c.level)}, {UNIT_TYPE_NAMES.get(c.unit_type, c.unit_type)}"
+        for c in details.children
+    ]
+    active = [c for c in details.contacts if c.active]
+    inactive = len(details.contacts) - len(active)
+    tail = f" ({inactive} đã ngừng dùng)" if inactive else ""
+    lines.append(f"  liên hệ:     {len(active)} đang dùng{tail}" if details.contacts else "  liên hệ:     chưa có")
+    for c in active:
+        reach = ", ".join(x for x in (c.email, c.zalo_phone and f"Zalo {c.zalo_phone}") if x) or "chưa có địa chỉ"
+        lines.append(f"    - {c.name}, {ROLE_NAMES.get(c.role, c.role)}: {reach} (kênh {c.channels})")
+    typer.echo("\n".join(lines))
+
+
+def contacts(
+    under: Annotated[
+        str | None, typer.Option("--under", help="Liên hệ của các đơn vị thuộc đơn vị này (mã), kể cả nó.")
+    ] = None,
+    role: Annotated[
+        str | None,
+        typer.Option("--role", help="Chỉ một vai trò: focal_point, head, deputy, recipient_officer, supervisor…"),
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Cả các liên hệ đã ngừng dùng.")] = False,
+    search: Annotated[
+        str | None, typer.Option("--search", "-q", help="Tên, thư điện tử, mã hoặc tên đơn vị chứa chuỗi này.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Hiển thị tối đa bấy nhiêu liên hệ.")] = 1000,
+    at: Annotated[
+        str | None, typer.Option("--at", help="Đơn vị giữ mã --under vào ngày này (mặc định: hôm nay).")
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """List the contacts of the units under a unit (and its own), by unit then role: who gets the
+    reminders. Only active ones unless --all.
+
+    Example: dunghan org contacts --under 24
+    Example: dunghan org contacts --under 24 --role focal_point --format json
+    Example: dunghan contacts list --under 24-SNV --all
+    """
+    from app.org import contacts_under
+    from rules.errors import DunghanError
+
+    if not under:
+        raise DunghanError("nói rõ đơn vị bằng --under MÃ (ví dụ --under 24; --under BNV cho cả nước)")
+    day = clock_for(at)().date()
+    rows, total = contacts_under(
+        database(), under, day=day, role=role, active=None if all_ else True, q=search or "", limit=limit
+    )
+    records = [dataclasses.asdict(r) | {"role_name": ROLE_NAMES.get(r.role, r.role)} for r in rows]
+    if fmt is Format.json:
+        typer.echo(to_json(records))
+        return
+    if not rows:
+        typer.echo(
+            f"chưa có liên hệ nào dưới đơn vị {under}: nhập bằng dunghan org import TỆP "
+            "(mẫu: dunghan org template contacts)"
+        )
+        return
+    typer.echo(format_rows(records, CONTACT_COLUMNS, fmt))
+    more = f", hiển thị {len(rows)} (thêm bằng --limit)" if total > len(rows) else ""
+    typer.echo(f"{total} liên hệ{more}")
+
+
+org_app.command("contacts")(report_errors(contacts))
+# What people typed first: `dunghan contacts list`, the same command.
+contacts_app = typer.Typer(help="Liên hệ nhận nhắc hạn (như dunghan org contacts).", no_args_is_help=True)
+contacts_app.command("list")(report_errors(contacts))
 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(org_app, name="org")
+    app.add_typer(contacts_app, name="contacts", hidden=True)

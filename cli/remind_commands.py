@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from app.orchestration import run_flow
+from app.orchestration import run_job
 from app.settings import get_settings
-from app.workspace import database
+from app.workspace import current_actor, database
 from cli.errors import report_errors
 from cli.options import AtOption, FormatOption
 from cli.output import Format, format_rows, to_json
+from cli.runs_command import ViaPrefectOption
 from rules.clock import clock_for
 
 if TYPE_CHECKING:  # the sending machinery (Apprise, templates) loads only when a command needs it
@@ -114,11 +115,13 @@ def register(app: typer.Typer) -> None:
         at: AtOption = None,
         dry_run: Annotated[bool, typer.Option("--dry-run", help="Decide and show; write and send nothing.")] = False,
         fmt: FormatOption = Format.table,
+        via_prefect: ViaPrefectOption = False,
     ) -> None:
-        """Run the reminder sweep (a flow): decide, queue, deliver; nothing is sent twice.
+        """Run the reminder sweep: decide, queue, deliver; nothing is sent twice.
 
         Decides which ladder steps are due, queues them in the outbox, delivers what is ready, and
-        shows one row per notice.
+        shows one row per notice. The run is recorded (`dunghan runs`); it runs as a Prefect flow
+        with PREFECT_API_URL or --via-prefect.
 
         Example: dunghan remind --at 2026-12-22T07:30
         """
@@ -128,17 +131,20 @@ def register(app: typer.Typer) -> None:
             result = decide(database(), get_settings(), at=clock_for(at)())
             result.dry_run = True
         else:
-            result = run_flow("send_reminders", at=at)
+            result = run_job("send_reminders", forced=via_prefect, at=at, by=current_actor(None))
         _print(result, fmt)
 
     @app.command("digest")
     @report_errors
-    def digest(at: AtOption = None, fmt: FormatOption = Format.table) -> None:
+    def digest(at: AtOption = None, fmt: FormatOption = Format.table, via_prefect: ViaPrefectOption = False) -> None:
         """Send each supervisor the day's digest: pending, due soon and overdue under them.
+
+        The run is recorded (`dunghan runs`); it runs as a Prefect flow with PREFECT_API_URL or
+        --via-prefect.
 
         Example: dunghan digest --at 2026-12-22T08:00
         """
-        result = run_flow("send_digests", at=at)
+        result = run_job("send_digests", forced=via_prefect, at=at, by=current_actor(None))
         _print(result, fmt)
 
     outbox_app = typer.Typer(help="The outbox: every message queued, sent or failed.")

@@ -10,6 +10,8 @@ import typer
 
 from cli.errors import report_errors
 from cli.output import to_json, to_table
+from cli.runs_command import ViaPrefectOption
+from rules.errors import DunghanError
 from rules.numbers import vn_number
 from rules.scope import under_or_everywhere
 
@@ -184,28 +186,55 @@ def rollup(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="The file to write (xlsx, docx: default in the data folder).")
     ] = None,
+    via_prefect: ViaPrefectOption = False,
 ) -> None:
     """Roll up a campaign's activity logs per unit, level and activity type.
 
     Participants by sex, media products, budget; coverage (units that logged / units expected); the previous year.
     XLSX (a sheet per level) and DOCX (the report in the administrative layout, with a chart, issued
     by the body that compiles for --under) go to the data folder's reports/ unless --output says
-    where; the path is printed.
+    where; the path is printed. The run is recorded (`dunghan runs`). With --via-prefect it runs as
+    the schedule's flow (rollup_action_month), which writes both files to reports/.
 
     Example: dunghan rollup thang-hanh-dong --year 2026 --under 24 --format docx
     """
-    from app import rollups
+    from app import rollups, runs
     from app.settings import get_settings
-    from app.workspace import database
+    from app.workspace import current_actor, database
 
     engine = database()
-    result = rollups.roll_up(engine, campaign=campaign, year=year, under=under_or_everywhere(under), pack=pack)
-    if fmt is RollupFormat.xlsx:
-        typer.echo(str(rollups.write_workbook(result, get_settings().home, output)))
-        return
-    if fmt is RollupFormat.docx:
-        typer.echo(str(rollups.write_document(engine, result, get_settings().home, output, pack=pack)))
-        return
+    home = get_settings().home
+    if via_prefect:
+        if pack or output:
+            raise DunghanError(
+                "--via-prefect runs the schedule's roll-up, which writes the XLSX and DOCX to reports/: "
+                "leave out --pack and --output"
+            )
+        from app.orchestration import run_flow
+
+        workbook, document = run_flow(
+            "rollup_action_month", year=year, campaign=campaign, under=under, by=current_actor(None)
+        )
+        if fmt in (RollupFormat.xlsx, RollupFormat.docx):
+            typer.echo(str(workbook if fmt is RollupFormat.xlsx else document))
+            return
+        result = rollups.roll_up(engine, campaign=campaign, year=year, under=under_or_everywhere(under))
+    else:
+        write = {RollupFormat.xlsx: ("xlsx",), RollupFormat.docx: ("docx",)}.get(fmt, ())
+        result, written = runs.rollup(
+            engine,
+            campaign=campaign,
+            year=year,
+            under=under,
+            pack=pack,
+            home=home,
+            write=write,
+            output=output if write else None,
+            by=current_actor(None),
+        )
+        if written:
+            typer.echo(str(written[0]))
+            return
     if fmt is RollupFormat.json:
         text = to_json(as_json(result))
     else:

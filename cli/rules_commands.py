@@ -57,8 +57,9 @@ DEADLINE_COLUMNS = [
 @rules_app.command("check")
 @report_errors
 def check(
-    paths: Annotated[
-        list[Path] | None, typer.Argument(help="Pack files or folders (default: the shipped packs).")
+    packs: Annotated[
+        list[str] | None,
+        typer.Argument(help="Pack ids (shipped), files or folders (default: the shipped packs)."),
     ] = None,
     year: Annotated[
         list[int] | None,
@@ -72,7 +73,9 @@ def check(
     Exits 1 when there is an error.
 
     Example: dunghan rules check rules/packs/bac-ninh-2024.yaml --year 2024
+    Example: dunghan rules check hai-cap-2026 --year 2026
     """
+    paths = _pack_paths(packs or [])
     today = clock_for(at)().date()
     findings: list[Finding] = []
     checked = 0
@@ -108,6 +111,29 @@ def check(
         typer.echo(f"{checked} pack(s) loaded: {errors} error(s), {warnings} warning(s)")
     if errors:
         raise typer.Exit(1)
+
+
+def _pack_paths(names: list[str]) -> list[Path]:
+    """The files or folders ``names`` give: a path as it is, a pack id as its shipped file (a
+    shipped file is named for its pack: hai-cap-2026.yaml holds hai-cap-2026)."""
+    paths: list[Path] = []
+    for name in names:
+        candidate = Path(name)
+        if candidate.suffix in (".yaml", ".yml") or candidate.exists():
+            paths.append(candidate)
+            continue
+        shipped = {p.stem: p for p in pack_files([PACKS_DIR])}
+        if name not in shipped:
+            from difflib import get_close_matches
+
+            close = get_close_matches(name, list(shipped), n=1)
+            guess = f"có phải {close[0]}? " if close else ""
+            raise DunghanError(
+                f"không có gói {name!r}: {guess}đưa đường dẫn tệp, thư mục, hoặc một mã gói: "
+                f"{', '.join(sorted(shipped))}"
+            )
+        paths.append(shipped[name])
+    return paths
 
 
 def _loadable(paths: list[Path]) -> list[LoadedPack]:

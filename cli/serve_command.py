@@ -1,4 +1,4 @@
-"""`dunghan serve`: the web pages on the configured database."""
+"""`dunghan serve`: the web pages and the schedule of prefect.yaml, on one machine."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import typer
 from cli.errors import report_errors
 from cli.options import AtOption
 
-WEB_APP = "web.main:app_from_environment"  # the pages, as uvicorn builds them in each worker
 CLOCK_ENV = "DUNGHAN_SERVE_AT"
 
 
@@ -24,36 +23,61 @@ def serve(
             "--forwarded-allow-ips", help="Reverse proxies whose X-Forwarded-* headers are believed (comma-separated)."
         ),
     ] = "127.0.0.1",
+    web: Annotated[bool, typer.Option("--web/--no-web", help="Serve the web pages (default) or not.")] = True,
+    schedule: Annotated[
+        bool | None,
+        typer.Option(
+            "--schedule/--no-schedule",
+            help="Run prefect.yaml's deployments on their schedule (default; not with --at or PREFECT_API_URL).",
+        ),
+    ] = None,
     at: AtOption = None,
 ) -> None:
-    """Serve the web pages for officers, reviewers, supervisors and admins.
+    """Serve the web pages and keep the schedule: the 07:30 sweep, the hourly retries, the digests,
+    the Action Month roll-up and the yearly planning, at the times prefect.yaml gives (Vietnam time).
 
-    The database is created or migrated first, then the workers start. With --at the pages' clock
-    starts at that instant and runs on (a replayed day, as after `dunghan demo --at`).
+    The database is created or migrated first. The schedule runs on a Prefect API started here
+    (its database in the data folder's prefect/); a scheduled time missed while the machine was
+    off is caught up at start. With PREFECT_API_URL set, the schedule is the Prefect server's and
+    its workers' (prefect deploy), and only the pages are served. Ctrl+C or SIGTERM stops
+    everything this command started. With --at the pages' clock starts at that instant and runs
+    on (a replayed day, as after `dunghan demo --at`); the schedule keeps the real time, so it
+    is off with --at unless --schedule is given.
 
     Example: dunghan serve --port 8000
     """
-    import uvicorn
-
+    from app.orchestration import Supervisor, cron_overrides, scheduled_deployments, web_command
+    from app.settings import get_settings
     from app.workspace import database
     from rules.clock import parse_at
+    from rules.errors import DunghanError
 
+    if schedule is None:
+        schedule = at is None  # a replayed day on the pages; the schedule would send for today
+    if os.environ.get("PREFECT_API_URL") and schedule:
+        schedule = False
+        typer.echo("dunghan: PREFECT_API_URL đã đặt: lịch chạy do máy chủ Prefect và worker giữ", err=True)
+    if not web and not schedule:
+        raise DunghanError("không có gì để chạy: bỏ --no-web hoặc --no-schedule")
     if at is not None:
         os.environ[CLOCK_ENV] = parse_at(at).isoformat()
     else:
         os.environ.pop(CLOCK_ENV, None)
     database().dispose()  # migrated once here, before any worker opens it
-    typer.echo(f"dunghan: trang web tại http://{host}:{port}/ (Ctrl+C để dừng)", err=True)
-    uvicorn.run(
-        WEB_APP,
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        proxy_headers=True,
-        forwarded_allow_ips=forwarded_allow_ips,
-        log_level="warning",
-    )
+    pages = None
+    if web:
+        pages = web_command(host=host, port=port, workers=workers, forwarded_allow_ips=forwarded_allow_ips)
+        typer.echo(f"dunghan: trang web tại http://{host}:{port}/ (Ctrl+C để dừng)", err=True)
+    if schedule:
+        jobs = scheduled_deployments(overrides=cron_overrides(os.environ))  # refused here, in one line, if unreadable
+        typer.echo(
+            f"dunghan: đang khởi động lịch chạy ({len(jobs)} việc theo prefect.yaml; API Prefect, khoảng 10-20 giây)…",
+            err=True,
+        )
+    supervisor = Supervisor(home=get_settings().home, say=lambda line: typer.echo(line, err=True), web=pages)
+    supervisor.schedule = schedule
+    supervisor.run()
+    typer.echo("dunghan: đã dừng", err=True)
 
 
 def register(app: typer.Typer) -> None:

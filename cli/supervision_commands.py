@@ -13,10 +13,8 @@ from app.workspace import database
 from cli.errors import report_errors
 from cli.options import AtOption, FormatOption
 from cli.output import Format, format_rows
-from reports.table_xlsx import write_sheet
 from rules.calendar import VIETNAM
 from rules.clock import clock_for
-from rules.errors import DunghanError
 from rules.scope import under_or_everywhere
 
 UnderOption = Annotated[str | None, typer.Option("--under", help="Only units under this one (code).")]
@@ -24,7 +22,7 @@ ReportOption = Annotated[str | None, typer.Option("--report", help="Only this re
 LevelOption = Annotated[str | None, typer.Option("--level", help="Only units of this level (commune, province…).")]
 
 
-class OverdueFormat(StrEnum):
+class ListFormat(StrEnum):
     table = "table"
     json = "json"
     xlsx = "xlsx"
@@ -62,15 +60,20 @@ def overdue(
     report: ReportOption = None,
     level: LevelOption = None,
     soon: Annotated[int, typer.Option("--soon", help="Also list what is due within N working days.")] = 3,
-    fmt: Annotated[OverdueFormat, typer.Option("--format", "-f", help="table, json or xlsx.")] = OverdueFormat.table,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="The XLSX file to write.")] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="table, json or xlsx.")] = ListFormat.table,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Tệp XLSX cần ghi (mặc định: thư mục reports/ trong thư mục dữ liệu)."),
+    ] = None,
     at: AtOption = None,
 ) -> None:
     """List overdue and due-soon obligations, most late first, with focal point and head.
 
-    --under CODE is the unit holding the code on the day of --at (default: today).
+    --under CODE is the unit holding the code on the day of --at (default: today). --format xlsx
+    writes the spreadsheet the web's overdue page downloads, to the data folder's reports/
+    unless --output says where, and prints its path.
 
-    Example: dunghan overdue --under 24 --level commune --format xlsx -o qua-han.xlsx
+    Example: dunghan overdue --under 24 --level commune --format xlsx
     """
     now = clock_for(at)()
     from app import supervision  # the database layer loads only for commands that use it
@@ -78,15 +81,16 @@ def overdue(
     rows = supervision.overdue(
         database(), at=now, under=under_or_everywhere(under), report=report, level=level, soon=soon
     )
+    if fmt is ListFormat.xlsx:
+        from app.settings import get_settings
+        from app.supervision_files import write_overdue
+
+        written = write_overdue(rows, get_settings().home, at=now, under=under, path=output)
+        typer.echo(f"đã ghi {len(rows)} dòng vào {written}")
+        return
     records: list[dict[str, Any]] = [dataclasses.asdict(r) for r in rows]
     for record in records:
         record["due_at"] = record["due_at"].astimezone(VIETNAM)
-    if fmt is OverdueFormat.xlsx:
-        if output is None:
-            raise DunghanError("--format xlsx writes a file: give it with --output FILE.xlsx")
-        write_sheet(output, "Quá hạn", records, OVERDUE_COLUMNS)
-        typer.echo(f"wrote {len(records)} row(s) to {output}")
-        return
     typer.echo(format_rows(records, OVERDUE_COLUMNS, Format(fmt.value)))
 
 
@@ -102,16 +106,22 @@ def status(
             help="Also count the units --under took over (its history across the 2025 reform), row by row.",
         ),
     ] = False,
-    fmt: FormatOption = Format.table,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="table, json or xlsx.")] = ListFormat.table,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Tệp XLSX cần ghi (mặc định: thư mục reports/ trong thư mục dữ liệu)."),
+    ] = None,
     at: AtOption = None,
 ) -> None:
     """Reporting rates per level and report: expected, submitted, on time, overdue (never above 100%).
 
     --under CODE is the unit holding the code on --at, else during --year (a code that named two
-    units that year is refused, naming both), else today.
+    units that year is refused, naming both), else today. --format xlsx writes one sheet to the
+    data folder's reports/ unless --output says where, and prints its path.
 
     Example: dunghan status --under 24 --year 2026 --format json
     Example: dunghan status --under 24 --at 2026-01-01 --year 2024 --with-predecessors
+    Example: dunghan status --under 24 --year 2026 --format xlsx
     """
     from app import supervision
 
@@ -126,11 +136,18 @@ def status(
         level=level,
         with_predecessors=with_predecessors,
     )
+    if fmt is ListFormat.xlsx:
+        from app.settings import get_settings
+        from app.supervision_files import write_status
+
+        written = write_status(rows, get_settings().home, at=now, under=under, year=year, path=output)
+        typer.echo(f"đã ghi {len(rows)} dòng vào {written}")
+        return
     records = [
         dict(dataclasses.asdict(r), reporting_rate=r.reporting_rate, timeliness_rate=r.timeliness_rate) for r in rows
     ]
     columns = STATUS_COLUMNS if not any(r.came_from for r in rows) else [("came_from", "nguồn"), *STATUS_COLUMNS]
-    typer.echo(format_rows(records, columns, fmt))
+    typer.echo(format_rows(records, columns, Format(fmt.value)))
 
 
 TREND_COLUMNS = [

@@ -1,7 +1,8 @@
 """plan_cycle: plan or re-plan a pack's cycle for a year; scheduled for 02/01 each year.
 
 Planning again applies only the differences (a unit merged away, a new deadline) and records them
-in the audit trail, so the yearly run and any later re-run are safe.
+in the audit trail, so the yearly run and any later re-run are safe. The job is
+:func:`app.runs.plan_cycle`, the one `dunghan cycle plan` calls without Prefect.
 """
 
 from __future__ import annotations
@@ -10,13 +11,12 @@ from datetime import date
 
 from prefect import flow
 
-from app import cycles
+from app import runs
 from app.workspace import database
 from flows.failure import tell_admin
 from flows.run_names import run_name
 from flows.steps import as_task
 from models import planning
-from rules.clock import run_clock
 
 
 @flow(name="plan_cycle", flow_run_name=run_name("plan_cycle"), on_failure=[tell_admin])
@@ -29,17 +29,8 @@ def plan_cycle(
     actor: str = "prefect:plan_cycle",
 ) -> planning.PlanSummary:
     """Plan ``pack`` (an id or a file) for ``year`` (default: the year of ``at``, Vietnam time)."""
-    now, _ = run_clock(at)
-    return as_task(
-        "plan_obligations",
-        cycles.plan_cycle,
-        database(),
-        pack,
-        year or now.year,
-        params=dict(params or {}),
-        under=list(under or []),
-        now=now,
-        actor=actor,
+    return runs.plan_cycle(
+        database(), pack=pack, year=year, params=params, under=under, at=at, actor=actor, how="prefect", step=as_task
     )
 
 

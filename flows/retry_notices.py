@@ -1,28 +1,29 @@
 """retry_notices: every hour, deliver what failed once its back-off has passed.
 
 Notices that failed are kept in the outbox with the time of their next try (base × 2^attempts);
-after the last attempt they are dead and wait for `dunghan outbox retry --dead`.
+after the last attempt they are dead and wait for `dunghan outbox retry --dead`. The job is
+:func:`app.runs.retry_notices`.
 """
 
 from __future__ import annotations
 
 from prefect import flow
 
-from app.notifying import run_retry
+from app import runs
 from app.settings import get_settings
 from app.workspace import database
 from flows.failure import tell_admin
-from flows.run_names import run_name
+from flows.run_names import flow_actor, run_name
 from flows.steps import as_task
 from notifications.delivery import Delivered
-from rules.clock import run_clock
 
 
 @flow(name="retry_notices", flow_run_name=run_name("retry_notices"), on_failure=[tell_admin])
-def retry_notices(at: str | None = None) -> list[Delivered]:
+def retry_notices(at: str | None = None, by: str | None = None) -> list[Delivered]:
     """Deliver every notice whose time has come: failed ones past their back-off, held ones."""
-    now, clock = run_clock(at)
-    return run_retry(database(), get_settings(), at=now, clock=clock, step=as_task)
+    return runs.retry_notices(
+        database(), get_settings(), at=at, by=flow_actor("retry_notices", by), how="prefect", step=as_task
+    )
 
 
 if __name__ == "__main__":

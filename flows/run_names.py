@@ -35,6 +35,25 @@ def describe(flow: str, parameters: Mapping[str, Any], now: datetime) -> str:
     return " ".join([flow, *parts])
 
 
+def actor(flow: str, deployment: str | None) -> str:
+    """Who a flow run is, as its run record names it: its flow and, when a schedule or a worker
+    started it, its deployment.
+
+    >>> actor("send_reminders", "daily"), actor("send_digests", None)
+    ('prefect:send_reminders/daily', 'prefect:send_digests')
+    """
+    return f"prefect:{flow}/{deployment}" if deployment else f"prefect:{flow}"
+
+
+def flow_actor(flow: str, given: str | None = None) -> str:
+    """``given`` (the command that ran the flow says who it was), else the flow and deployment."""
+    if given:
+        return given
+    from prefect.runtime import deployment
+
+    return actor(flow, deployment.name)
+
+
 def run_name(flow: str) -> Callable[[], str]:
     """For ``@flow(flow_run_name=...)``: names each run from the parameters it was given."""
 

@@ -32,6 +32,7 @@ _TRANSITIONS = {
     ("pending", "exempt"): "exempted",
     ("returned", "exempt"): "exempted",
     ("accepted", "reopen"): "submitted",
+    ("returned", "reopen"): "submitted",  # a return undone: the submission waits for review again
     ("exempted", "reopen"): "pending",
 }
 _EXTENDABLE = ("pending", "returned")

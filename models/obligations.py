@@ -304,7 +304,8 @@ def exempt(engine: Engine, key: ObligationRef, *, at: datetime, actor: str, reas
 
 
 def reopen(engine: Engine, key: ObligationRef, *, at: datetime, actor: str, reason: str) -> Outcome:
-    """Undo an acceptance (back to submitted, to be reviewed again) or an exemption (back to pending)."""
+    """Undo an acceptance or a return (back to submitted, to be reviewed again) or an exemption (back
+    to pending)."""
     with transaction(engine) as session:
         return act(session, key, "reopen", at=at, actor=actor, calendar=WorkCalendar(), note=reason)
 

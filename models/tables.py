@@ -419,3 +419,30 @@ class ApiToken(SQLModel, table=True):
     created_by: str = Field(max_length=120)
     last_used_at: datetime | None = Field(default=None, sa_column=Column(Instant(), nullable=True))
     revoked_at: datetime | None = Field(default=None, sa_column=Column(Instant(), nullable=True))
+
+
+RUN_OUTCOMES = ("running", "ok", "failed")
+
+
+class Run(SQLModel, table=True):
+    """One run of a job (lập kế hoạch, nhắc hạn, bản tổng hợp, gửi lại, tổng hợp): who started it,
+    when, with what, how it ended and what it counted. A run is written when it starts and
+    completed when it ends, so one stopped half-way stays ``running``.
+
+    ``scope`` holds the unit codes the run was limited to (comma-separated), empty for a run over
+    everything (the sweep); ``parameters`` and ``counts`` are JSON objects.
+    """
+
+    __table_args__ = (Index("ix_run_started_at", "started_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40, description="the job: plan_cycle, send_reminders, rollup…")
+    how: str = Field(max_length=16, description="direct (a plain call) or prefect (a flow run)")
+    who: str = Field(max_length=120, description="cli:LOGIN, web:EMAIL, prefect:DEPLOYMENT")
+    scope: str = Field(default="", max_length=255)
+    parameters: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    started_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
+    finished_at: datetime | None = Field(default=None, sa_column=Column(Instant(), nullable=True))
+    outcome: str = Field(default="running", max_length=8, description="running, ok, failed")
+    message: str | None = Field(default=None, max_length=500)
+    counts: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -153,6 +153,16 @@ def import_org(
     return units_done + contacts_done + ImportSummary(lineage_inserted=lineage_done)
 
 
+def import_units_in(
+    session: Session, units: Sequence[UnitRow], *, source: str, label: str, skip_existing: bool = False
+) -> ImportSummary:
+    """Write ``units`` inside an open transaction that already holds the import lock
+    (:func:`one_import_at_a_time`), checked as :func:`import_org` checks them: for an import that
+    reads the tree first to decide what to write (the standard agencies a province lacks)."""
+    done = _import_units(session, _stored_units(session), units, [], source=source, label=label, skip=skip_existing)
+    return done + ImportSummary(lineage_inserted=_import_merged_into(session, units, source=source, label=label))
+
+
 def _import_merged_into(session: Session, units: Sequence[UnitRow], *, source: str, label: str) -> int:
     """Lineage rows for the units' ``merged_into``: each code resolved on the day after the
     unit's last day, among the units just written and those stored; every successor must exist."""

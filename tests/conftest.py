@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
+from typing import Protocol, cast
 
 # Prefect reads its settings when first imported: give the test run a home of its own, quiet and
 # offline, before any test module imports a flow.
@@ -180,10 +181,21 @@ def engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
+class _ClearableCache(Protocol):
+    def cache_clear(self) -> None: ...
+
+
+def reread_settings() -> None:
+    """Make ``get_settings`` read the environment again: app.settings gives the function the
+    ``cache_clear`` of the cache behind it, an attribute its declared type does not show."""
+    from app.settings import get_settings
+
+    cast(_ClearableCache, get_settings).cache_clear()
+
+
 @pytest.fixture
 def workspace(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A data folder for CLI tests, its database on the backend under test."""
-    from app.settings import get_settings
     from models.database import close_databases
 
     home = tmp_path / "home"
@@ -193,10 +205,10 @@ def workspace(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         monkeypatch.setenv("DUNGHAN_DATABASE_URL", POSTGRES_URL or "")
     else:
         monkeypatch.delenv("DUNGHAN_DATABASE_URL", raising=False)
-    get_settings.cache_clear()
+    reread_settings()
     close_databases()
     yield home
-    get_settings.cache_clear()
+    reread_settings()
     close_databases()
 
 

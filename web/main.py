@@ -25,6 +25,7 @@ from web import (
     api_pages,
     pages_admin,
     pages_admin_regime,
+    pages_admin_runs,
     pages_auth,
     pages_calendar,
     pages_campaign,
@@ -56,6 +57,7 @@ def create_app(engine: Engine, *, clock: Clock = system_clock) -> FastAPI:
         pages_campaign,
         pages_admin,
         pages_admin_regime,
+        pages_admin_runs,
         api_pages,
     ):
         app.include_router(module.router)

@@ -8,21 +8,22 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
-from typer.testing import CliRunner
+from sqlmodel import col
+from typer.testing import CliRunner, Result
 
 from app.workspace import database
 from cli.main import app
 from models.tables import AuditEvent
-from tests.app.test_activity_cli import _fill, _tree
+from tests.app.test_activity_cli import CellInput, _fill, _tree
 
 runner = CliRunner()
 
 
-def run(*args: str):  # type: ignore[no-untyped-def]
+def run(*args: str) -> Result:
     return runner.invoke(app, list(args))
 
 
-def form_for(unit: str, path: Path, rows: list[list[object]]) -> Path:
+def form_for(unit: str, path: Path, rows: list[list[CellInput]]) -> Path:
     made = run("activity", "template", unit, "--campaign", "thang-hanh-dong", "--year", "2026", "-o", str(path))
     assert made.exit_code == 0, made.output
     _fill(path, rows)
@@ -34,8 +35,8 @@ def total(*, under: str = "24") -> dict[str, int]:
     return {"activities": data["total"]["activities"], "participants": data["total"]["participants"]}
 
 
-LAUNCH = [date(2026, 11, 15), "le-phat-dong", "Lễ phát động", 80, 120, 200]
-TRAINING = [date(2026, 11, 20), "tap-huan", "Tập huấn cán bộ", 10, 30, 40]
+LAUNCH: list[CellInput] = [date(2026, 11, 15), "le-phat-dong", "Lễ phát động", 80, 120, 200]
+TRAINING: list[CellInput] = [date(2026, 11, 20), "tap-huan", "Tập huấn cán bộ", 10, 30, 40]
 
 
 def test_a_corrected_form_replaces_the_units_earlier_one(workspace: Path, tmp_path: Path) -> None:
@@ -64,9 +65,9 @@ def test_a_corrected_form_replaces_the_units_earlier_one(workspace: Path, tmp_pa
 
     with database().connect() as connection:
         events = connection.execute(
-            select(AuditEvent.action, AuditEvent.note, AuditEvent.actor)
-            .where(AuditEvent.entity == "activity_import")
-            .order_by(AuditEvent.id)
+            select(col(AuditEvent.action), col(AuditEvent.note), col(AuditEvent.actor))
+            .where(col(AuditEvent.entity) == "activity_import")
+            .order_by(col(AuditEvent.id))
         ).all()
     assert [(e.action, e.note) for e in events] == [
         ("import", f"unit 07375: 2 log(s) from hoat-dong.xlsx (sha256 {digest(first)})"),

@@ -1,9 +1,11 @@
 """The `dunghan` command as people and scripts use it."""
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import typer
 from icalendar import Calendar
 from typer.testing import CliRunner
 
@@ -166,7 +168,7 @@ def test_rules_schema_is_current() -> None:
     )
 
 
-def _commands(group, prefix=()):  # type: ignore[no-untyped-def]
+def _commands(group: typer.Typer, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
     import typer.main
 
     command = typer.main.get_command(group)

@@ -23,13 +23,13 @@ def _setup() -> None:
     assert run("org", "import", "bac-ninh-2026-departments.yaml").exit_code == 0
     planned = run("cycle", "plan", "hai-cap-2026", "--year", "2026", "--under", "24", "--at", "2026-01-05")
     assert planned.exit_code == 0, planned.output
-    assert "330 obligation(s); 330 new" in planned.stdout
+    assert "345 obligation(s); 345 new" in planned.stdout
 
 
 def test_tree_and_cycle(workspace: Path) -> None:
     _setup()
     again = run("cycle", "plan", "hai-cap-2026", "--year", "2026", "--under", "24")
-    assert "0 new, 0 changed, 0 retired, 0 reinstated, 330 unchanged" in again.stdout
+    assert "0 new, 0 changed, 0 retired, 0 reinstated, 345 unchanged" in again.stdout
     if not (workspace / "dunghan.db").exists():  # on PostgreSQL the data folder holds no database
         assert "postgresql" in __import__("os").environ["DUNGHAN_DATABASE_URL"]
     nowhere = run("cycle", "plan", "hai-cap-2026", "--year", "2026")
@@ -85,12 +85,14 @@ def test_submit_review_and_supervise(workspace: Path, tmp_path: Path) -> None:
     out = tmp_path / "qua-han.xlsx"
     assert run("overdue", "--at", "2026-06-24T09:00", "--format", "xlsx", "-o", str(out)).exit_code == 0
     sheet = load_workbook(out).active
-    assert sheet is not None and sheet["A1"].value == "tình trạng" and sheet.max_row == 1 + 109 - 2 + 1
+    assert sheet is not None and sheet["A1"].value == "Tình trạng" and sheet.max_row == 1 + 114 - 2 + 1
     status = json.loads(run("status", "--year", "2026", "--at", "2026-06-24T09:00", "--format", "json").stdout)
     communes = next(s for s in status if s["level"] == "commune" and s["report"] == "bdg-6-thang")
     assert (communes["expected"], communes["exempted"], communes["overdue"]) == (98, 1, 98)
-    no_file = run("overdue", "--format", "xlsx")
-    assert no_file.exit_code == 1 and "--output" in no_file.stderr
+    default = run("overdue", "--at", "2026-06-24T09:00", "--format", "xlsx")  # to reports/, as rollup does
+    assert default.exit_code == 0, default.output
+    written = Path(default.stdout.strip().splitlines()[-1].split(" vào ", 1)[1])  # "đã ghi 113 dòng vào PATH"
+    assert written.parent == workspace / "reports" and written.name.startswith("qua-han-") and written.exists()
 
 
 def test_xlsx_templates_round_trip_into_imports(workspace: Path, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -120,7 +121,7 @@ def a_file(tmp_path: Path) -> Path:
     return path
 
 
-FAULTS = {
+FAULTS: dict[str, tuple[Callable[[Path], dict[str, str]], str]] = {
     "newer database": (
         lambda tmp: {"database_url": newer_database(tmp)},
         "is at revision 9999, newer than this dunghan knows (its newest is {head}): install the dunghan that "

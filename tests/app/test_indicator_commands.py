@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from openpyxl import load_workbook
-from typer.testing import CliRunner
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+from typer.testing import CliRunner, Result
 
 from cli.main import app
 from tests.models.bac_ninh_2024 import province_rows_csv
@@ -15,8 +16,15 @@ pytestmark = pytest.mark.usefixtures("prefect_api")  # flows run on the session'
 runner = CliRunner()
 
 
-def run(*args: str):  # type: ignore[no-untyped-def]
+def run(*args: str) -> Result:
     return runner.invoke(app, list(args))
+
+
+def _active(book: Workbook) -> Worksheet:
+    """The sheet a workbook opens on: a worksheet, never a chart sheet."""
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)
+    return sheet
 
 
 def _setup(tmp_path: Path) -> None:
@@ -35,7 +43,7 @@ def test_template_fill_import_round_trip(workspace: Path, tmp_path: Path) -> Non
     assert written.exit_code == 0, written.output
     assert "14 indicator(s) of Sở Lao động – Thương binh và Xã hội tỉnh Bắc Ninh; due" in written.stdout
     book = load_workbook(form)
-    sheet = book.active
+    sheet = _active(book)
     assert [c.value for c in sheet[1]] == [
         "Gói quy định", "Biểu", "Năm", "Mã đơn vị", "Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị tính", "Kết quả", "Ghi chú",
     ]  # fmt: skip
@@ -44,10 +52,11 @@ def test_template_fill_import_round_trip(workspace: Path, tmp_path: Path) -> Non
     assert sheet.protection.sheet and not sheet.cell(2, 8).protection.locked and sheet.cell(2, 6).protection.locked
     kinds = {v.type for v in sheet.data_validations.dataValidation}
     assert {"whole", "decimal"} <= kinds
-    figures = {"III.3.1": 12, "III.3.2": "9", "VI.1": "47,5"}
+    figures: dict[str, int | str] = {"III.3.1": 12, "III.3.2": "9", "VI.1": "47,5"}
     for r in range(2, sheet.max_row + 1):
-        if sheet.cell(r, 5).value in figures:
-            sheet.cell(r, 8).value = figures[sheet.cell(r, 5).value]
+        code = sheet.cell(r, 5).value
+        if isinstance(code, str) and code in figures:
+            sheet.cell(r, 8).value = figures[code]
     book.save(form)
     imported = run("indicators", "import", str(form), "--by", "Nguyễn Thị Hoa")
     assert imported.exit_code == 0, imported.output
@@ -55,7 +64,7 @@ def test_template_fill_import_round_trip(workspace: Path, tmp_path: Path) -> Non
     assert "0 entered, 0 corrected, 3 unchanged" in run("indicators", "import", str(form)).stdout
     again = tmp_path / "again.xlsx"
     run("indicators", "template", "27-SLDTBXH", "--year", "2024", "-o", str(again))
-    refilled = load_workbook(again).active
+    refilled = _active(load_workbook(again))
     stored = {refilled.cell(r, 5).value: refilled.cell(r, 8).value for r in range(2, refilled.max_row + 1)}
     assert (stored["III.3.1"], stored["VI.1"], stored["V.2"]) == (12, 47.5, None)
 
@@ -65,7 +74,7 @@ def test_a_bad_form_is_refused_whole(workspace: Path, tmp_path: Path) -> None:
     form = tmp_path / "chi-tieu-syt.xlsx"
     assert run("indicators", "template", "27-SYT", "--year", "2024", "-o", str(form)).exit_code == 0
     book = load_workbook(form)
-    sheet = book.active
+    sheet = _active(book)
     sheet.protection.sheet = False
     sheet.cell(2, 8).value = "nhiều"
     sheet.cell(3, 8).value = 40
@@ -83,7 +92,7 @@ def test_a_bad_form_is_refused_whole(workspace: Path, tmp_path: Path) -> None:
     assert "is a ratio computed as III.3.2 / III.3.1 × 100" in refused.stderr
     assert "IV.2" not in refused.stderr  # the good rows are not errors, and are not kept either
     report = run("indicators", "report", "--year", "2024", "--format", "xlsx", "-o", str(tmp_path / "r.xlsx"))
-    table = load_workbook(tmp_path / "r.xlsx").active
+    table = _active(load_workbook(tmp_path / "r.xlsx"))
     assert report.exit_code == 0 and all(table.cell(r, 3).value is None for r in range(5, table.max_row + 1))
 
 
@@ -92,7 +101,7 @@ def test_errors_name_the_sheet_when_there_are_several(workspace: Path, tmp_path:
     form = tmp_path / "chi-tieu-syt.xlsx"
     assert run("indicators", "template", "27-SYT", "--year", "2024", "-o", str(form)).exit_code == 0
     book = load_workbook(form)
-    first = book.active
+    first = _active(book)
     second = book.copy_worksheet(first)
     second.title = "Bổ sung"
     first.cell(2, 8).value = 110
@@ -145,8 +154,9 @@ def test_report_xlsx_and_docx(workspace: Path, tmp_path: Path) -> None:
     assert xlsx.exit_code == 0, xlsx.output
     path = Path(xlsx.stdout.strip())
     assert path == workspace / "reports" / "ket-qua-chi-tieu-bac-ninh-2024-2024.xlsx"
-    sheet = load_workbook(path).active
-    assert sheet["A1"].value.startswith("KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU, CHỈ TIÊU")
+    sheet = _active(load_workbook(path))
+    title = sheet["A1"].value
+    assert isinstance(title, str) and title.startswith("KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU, CHỈ TIÊU")
     assert [c.value for c in sheet[4]][:6] == [
         "TT",
         "Mục tiêu, chỉ tiêu",

@@ -119,4 +119,4 @@ def test_status_and_trend_span_the_reform(workspace: Path) -> None:
         ("2024", "bac-ninh-2024", "Tỉnh Bắc Ninh (27, đến 30/06/2025)"),
         ("2026", "hai-cap-2026", "Tỉnh Bắc Ninh (24, từ 01/07/2025)"),
     ]
-    assert [r["expected"] for r in trend] == [19, 14, 109]
+    assert [r["expected"] for r in trend] == [19, 14, 114]

@@ -25,6 +25,7 @@ from models.tables import Notice
 from models.tree import import_org
 from rules.clock import fixed_clock
 from rules.loader import calendar_for, shipped_packs
+from tests.conftest import reread_settings
 from tests.models.factory import at, bac_ninh_2026
 from tests.notifications.peers import Mailbox, smtp_server
 
@@ -52,9 +53,9 @@ def mailbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Mailbox]:
         monkeypatch.setenv("DUNGHAN_DELIVERY", "send")
         monkeypatch.setenv("DUNGHAN_SMTP_URL", url)
         monkeypatch.setenv("DUNGHAN_ADMIN_EMAILS", json.dumps(["admin@snv.bacninh.gov.vn"]))
-        get_settings.cache_clear()
+        reread_settings()
         yield box
-        get_settings.cache_clear()
+        reread_settings()
 
 
 def test_the_sweep_steps_decide_queue_and_deliver_once(planned: Path) -> None:

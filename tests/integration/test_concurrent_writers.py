@@ -292,7 +292,9 @@ def _group_members(group: int) -> list[str]:
 def test_a_killed_sweep_leaves_no_process_behind(backend: str, tmp_path: Path, mail: tuple[str, Mailbox]) -> None:
     url, _ = mail
     planned_workspace(backend, tmp_path).dispose()
-    process = start(environment(backend, tmp_path, url), "remind", "--at", SWEEP_AT, log=tmp_path / "remind.log")
+    process = start(
+        environment(backend, tmp_path, url), "remind", "--via-prefect", "--at", SWEEP_AT, log=tmp_path / "remind.log"
+    )
     started = time.monotonic()
     while len(_group_members(process.pid)) < 2 and process.poll() is None and time.monotonic() - started < 120:
         time.sleep(0.2)  # until Prefect's temporary API (a child process) is up

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -30,7 +32,10 @@ def _choose(pack: str, campaign: str, year: int) -> PackCampaign:
     return MONTH_2026
 
 
-def _fill(path: Path, values: list[object]) -> None:
+CellInput = str | float | date | None  # what a person types into a cell
+
+
+def _fill(path: Path, values: list[CellInput]) -> None:
     """Type ``values`` into the first row of the activity form, as a person would."""
     book = load_workbook(path)
     for column, value in enumerate(values, start=1):
@@ -38,9 +43,9 @@ def _fill(path: Path, values: list[object]) -> None:
     book.save(path)
 
 
-def _refusal(call: object, *args: object) -> str:
+def _refusal(call: Callable[..., object], *args: object) -> str:
     with pytest.raises(DunghanError) as caught:
-        call(*args)  # type: ignore[operator]
+        call(*args)
     return str(caught.value)
 
 

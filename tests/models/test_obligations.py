@@ -35,6 +35,7 @@ CAL = calendar_for()
         ("pending", "extend", "pending"),
         ("accepted", "reopen", "submitted"),
         ("exempted", "reopen", "pending"),
+        ("returned", "reopen", "submitted"),
     ],
 )
 def test_legal_transitions(state: str, action: str, after: str) -> None:
@@ -55,7 +56,8 @@ def test_legal_transitions(state: str, action: str, after: str) -> None:
         (
             "pending",
             "reopen",
-            "không thể mở lại báo cáo đang ở trạng thái chưa nộp: chỉ mở lại được khi đã tiếp nhận hoặc miễn",
+            "không thể mở lại báo cáo đang ở trạng thái chưa nộp: "
+            "chỉ mở lại được khi đã tiếp nhận hoặc trả lại hoặc miễn",
         ),
     ],
 )

@@ -1,9 +1,11 @@
 """Planning cycles: obligations over the tree valid in the period, re-planned as a diff."""
 
+from collections.abc import Sequence
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, Row, func, select
+from sqlmodel import col
 
 from models.org_rows import UnitRow
 from models.planning import plan_cycle
@@ -19,23 +21,26 @@ CAL = calendar_for()
 NOW = at("2026-01-05T08:00:00")
 
 
-def _obligations(engine):  # type: ignore[no-untyped-def]
+ObligationRow = Row[tuple[str, str, int, str, date, str, bool, int | None]]
+
+
+def _obligations(engine: Engine) -> Sequence[ObligationRow]:
     with engine.connect() as c:
         return c.execute(
             select(
-                Obligation.report_id,
-                Obligation.period,
-                Obligation.hop,
-                Unit.code,
-                Obligation.due_date,
-                Obligation.state,
-                Obligation.retired,
-                Obligation.recipient_unit_id,
-            ).join(Unit, Unit.id == Obligation.unit_id)
+                col(Obligation.report_id),
+                col(Obligation.period),
+                col(Obligation.hop),
+                col(Unit.code),
+                col(Obligation.due_date),
+                col(Obligation.state),
+                col(Obligation.retired),
+                col(Obligation.recipient_unit_id),
+            ).join(Unit, col(Unit.id) == col(Obligation.unit_id))
         ).all()
 
 
-def test_plan_two_tier_2026(engine) -> None:  # type: ignore[no-untyped-def]
+def test_plan_two_tier_2026(engine: Engine) -> None:
     bac_ninh_2026(engine)
     summary = plan_cycle(engine, PACKS["hai-cap-2026"], 2026, CAL, params={}, scope=["24"], now=NOW, actor="admin")
     rows = _obligations(engine)
@@ -43,15 +48,15 @@ def test_plan_two_tier_2026(engine) -> None:  # type: ignore[no-untyped-def]
     assert summary.created == len(rows) == 3 * reporters + 3  # three reports; hop 2 by the Sở Nội vụ
     assert {r.code for r in rows if r.hop == 2} == {"24-SNV"}
     with engine.connect() as c:
-        snv = c.execute(select(Unit.id).where(Unit.code == "24-SNV")).scalar_one()
-        bnv = c.execute(select(Unit.id).where(Unit.code == "BNV")).scalar_one()
+        snv = c.execute(select(col(Unit.id)).where(col(Unit.code) == "24-SNV")).scalar_one()
+        bnv = c.execute(select(col(Unit.id)).where(col(Unit.code) == "BNV")).scalar_one()
     assert {r.recipient_unit_id for r in rows if r.hop == 1} == {snv}
     assert {r.recipient_unit_id for r in rows if r.hop == 2} == {bnv}
     annual = {r.due_date for r in rows if r.report_id == "bdg-nam" and r.hop == 1}
     assert annual == {date(2026, 12, 21)}  # "trước ngày 20/12": Saturday 19/12 rolled to Monday
 
 
-def test_replanning_is_idempotent_and_a_diff(engine) -> None:  # type: ignore[no-untyped-def]
+def test_replanning_is_idempotent_and_a_diff(engine: Engine) -> None:
     bac_ninh_2026(engine)
     pack = PACKS["hai-cap-2026"]
     first = plan_cycle(engine, pack, 2026, CAL, params={}, scope=["24"], now=NOW, actor="admin")
@@ -84,11 +89,11 @@ def test_replanning_is_idempotent_and_a_diff(engine) -> None:  # type: ignore[no
     )
     assert moved.updated == 110 + 1  # hop 1 of every reporter (with 24-SXD), and hop 2 counted from it
     with engine.connect() as c:
-        notes = c.execute(select(AuditEvent.note).where(AuditEvent.action == "redated")).scalars().all()
+        notes = c.execute(select(col(AuditEvent.note)).where(col(AuditEvent.action) == "redated")).scalars().all()
     assert "22/12/2026 → 24/12/2026" in notes
 
 
-def test_nothing_with_a_history_is_deleted(engine) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_with_a_history_is_deleted(engine: Engine) -> None:
     bac_ninh_2026(engine)
     pack = PACKS["hai-cap-2026"]
     plan_cycle(engine, pack, 2026, CAL, params={}, scope=["24"], now=NOW, actor="admin")
@@ -101,7 +106,7 @@ def test_nothing_with_a_history_is_deleted(engine) -> None:  # type: ignore[no-u
     assert back.reinstated == 110 and not any(r.retired for r in _obligations(engine))
 
 
-def test_historic_cycles_keep_their_districts(engine) -> None:  # type: ignore[no-untyped-def]
+def test_historic_cycles_keep_their_districts(engine: Engine) -> None:
     units, _ = read_org_file(TREES / "vn-three-tier.csv")
     wanted = {"BLDTBXH", "BNV", "24", "217"} | {u.code for u in units if u.parent == "217"}
     import_org(engine, [u for u in units if u.code in wanted], [], source="test")
@@ -123,13 +128,13 @@ def test_historic_cycles_keep_their_districts(engine) -> None:  # type: ignore[n
     district_hops = [r for r in rows if r.hop == 2]
     assert {r.code for r in district_hops} == {"217"}
     with engine.connect() as c:
-        sld = c.execute(select(Unit.id).where(Unit.code == "24-SLDTBXH")).scalar_one()
-        lg = c.execute(select(Unit.id).where(Unit.code == "217")).scalar_one()
+        sld = c.execute(select(col(Unit.id)).where(col(Unit.code) == "24-SLDTBXH")).scalar_one()
+        lg = c.execute(select(col(Unit.id)).where(col(Unit.code) == "217")).scalar_one()
     assert {r.recipient_unit_id for r in district_hops} == {sld}
     assert {r.recipient_unit_id for r in rows if r.hop == 1} == {lg}
 
 
-def test_planning_refusals(engine) -> None:  # type: ignore[no-untyped-def]
+def test_planning_refusals(engine: Engine) -> None:
     bac_ninh_2026(engine)
     with pytest.raises(MissingParameter, match="budget_due"):
         plan_cycle(engine, PACKS["ke-hoach-kinh-phi"], 2026, CAL, params={}, scope=["24"], now=NOW, actor="a")

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any, TypedDict
 
 import pytest
 from sqlalchemy import Engine, insert, select
+from sqlmodel import col
 
 from app.shipped_trees import import_file, shipped_files
 from models.database import read_connection
@@ -57,7 +59,19 @@ def plan_all(engine: Engine) -> None:
     plan_cycle(engine, PACKS["hai-cap-2026"], 2026, CAL, params={}, scope=["24"], now=at("2026-01-05T09:00"), actor="t")
 
 
-def answers(engine: Engine) -> dict[str, object]:
+Answers = TypedDict(
+    "Answers",
+    {
+        "status 2024": list[dict[str, Any]],
+        "status 2026": list[dict[str, Any]],
+        "overdue 2024": list[tuple[str, str, str]],
+        "overdue 2026": list[tuple[str, str, str]],
+        "digest": list[tuple[str, str]],
+    },
+)
+
+
+def answers(engine: Engine) -> Answers:
     """What status, overdue and the digest say under 24, for 2024 and for 2026."""
     supervisor = ContactRow(
         1, "24", "Phạm Thu Giám Sát", "supervisor", "giamsat@bacninh.example", None, None, "email", True
@@ -81,7 +95,7 @@ def answers(engine: Engine) -> dict[str, object]:
 
 
 def test_both_import_orders_give_the_same_answers(backend: str, tmp_path: Path) -> None:
-    found = {}
+    found: dict[str, Answers] = {}
     for order in ("current first", "old first"):
         engine = fresh_engine(backend, tmp_path / order.replace(" ", "-"))
         try:
@@ -93,14 +107,14 @@ def test_both_import_orders_give_the_same_answers(backend: str, tmp_path: Path) 
     first, second = found["current first"], found["old first"]
     assert first == second
 
-    lang_giang = {code for code, _, _ in first["overdue 2024"]}  # type: ignore[union-attr]
+    lang_giang = {code for code, _, _ in first["overdue 2024"]}
     assert "217" in lang_giang and "07375" in lang_giang and len(lang_giang) == 20  # 19 communes, the district
     assert not any(code.startswith("27") for code in lang_giang)  # old Bắc Ninh is not under old 24
-    assert {r["report"] for r in first["status 2024"]} == {"so-ket-6-thang", "tong-ket-nam"}  # type: ignore[union-attr]
-    assert {r["report"] for r in first["status 2026"]} == {"bdg-6-thang", "bdg-nam", "thang-hanh-dong"}  # type: ignore[union-attr]
+    assert {r["report"] for r in first["status 2024"]} == {"so-ket-6-thang", "tong-ket-nam"}
+    assert {r["report"] for r in first["status 2026"]} == {"bdg-6-thang", "bdg-nam", "thang-hanh-dong"}
     overdue_2026 = first["overdue 2026"]
-    assert overdue_2026 and {period for _, _, period in overdue_2026} == {"2026-H1"}  # type: ignore[union-attr]
-    [(subject, body)] = first["digest"]  # type: ignore[misc]
+    assert overdue_2026 and {period for _, _, period in overdue_2026} == {"2026-H1"}
+    [(subject, body)] = first["digest"]
     assert "Tỉnh Bắc Ninh" in body and "Thị trấn Vôi" not in body and "2024" not in subject
 
 
@@ -129,9 +143,9 @@ def test_contacts_naming_a_reused_code_attach_by_date(engine: Engine) -> None:
     import_org(engine, [], [person], source="test", at=date(2026, 3, 1))
     with read_connection(engine) as connection:
         names = connection.execute(
-            select(Unit.name)
-            .join(Contact, Contact.unit_id == Unit.id)
-            .where(Contact.email == "daumoi@langgiang.example")
+            select(col(Unit.name))
+            .join(Contact, col(Contact.unit_id) == col(Unit.id))
+            .where(col(Contact.email) == "daumoi@langgiang.example")
         ).scalars()
         assert sorted(names) == ["Thị trấn Vôi", "Xã Lạng Giang"]
 
@@ -156,8 +170,10 @@ def test_old_provinces_hang_under_the_ministry_of_the_day(engine: Engine) -> Non
     load(engine, "current first")
     with read_connection(engine) as connection:
         old = unit_at(connection, "24", date(2025, 4, 1))
-        assert parent_on(connection, old, date(2024, 12, 31)).name == "Bộ Lao động – Thương binh và Xã hội"  # type: ignore[union-attr]
-        assert parent_on(connection, old, date(2025, 4, 1)).name == "Bộ Nội vụ"  # type: ignore[union-attr]
+        before = parent_on(connection, old, date(2024, 12, 31))
+        assert before is not None and before.name == "Bộ Lao động – Thương binh và Xã hội"
+        after = parent_on(connection, old, date(2025, 4, 1))
+        assert after is not None and after.name == "Bộ Nội vụ"
     tree = tree_on(engine, date(2025, 4, 1))
     province = tree.by_code["24"]
     assert [a.code for a in tree.ancestors(province)] == ["BNV"]
@@ -198,7 +214,8 @@ def test_lineage_rows_are_checked_and_all_or_nothing(engine: Engine) -> None:
     with pytest.raises(ImportRefused, match=r"row 2 \(X-1 merged_into X-2\): no unit X-2 valid on 2025-07-01"):
         import_org(engine, [merged], [], source="test")
     with read_connection(engine) as connection:
-        assert connection.execute(select(Unit.id).where(Unit.code == "X-1")).first() is None  # nothing half-written
+        stored = connection.execute(select(col(Unit.id)).where(col(Unit.code) == "X-1")).first()
+    assert stored is None  # nothing half-written
 
 
 def test_a_2025_rollup_under_new_bac_ninh_compares_with_both_former_provinces(engine: Engine) -> None:
@@ -207,7 +224,7 @@ def test_a_2025_rollup_under_new_bac_ninh_compares_with_both_former_provinces(en
     with read_connection(engine) as connection:
         vôi = unit_at(connection, "07375", date(2024, 12, 15)).id
         old_bac_ninh_commune = connection.execute(
-            select(Unit.id).where(Unit.level == "commune", Unit.path.startswith("/BLDTBXH/27/")).limit(1)
+            select(col(Unit.id)).where(col(Unit.level) == "commune", col(Unit.path).startswith("/BLDTBXH/27/")).limit(1)
         ).scalar_one()
     log = dict(campaign_id="thang-hanh-dong", pack_id="lang-giang-2024", year=2024, activity_type="le-phat-dong")
     log |= dict(

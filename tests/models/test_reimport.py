@@ -10,11 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
+from sqlmodel import col
 
 from models.org_rows import ImportRefused
 from models.tables import Contact, Unit
-from models.tree import import_org, official_rows
+from models.tree import ImportSummary, import_org, official_rows
 from reports.org_files import read_org_file
 
 TREES = Path("models/trees")
@@ -38,7 +39,7 @@ def contacts_file(tmp_path: Path, body: str, name: str = "lien-he.csv") -> Path:
     return path
 
 
-def import_file(engine: Engine, path: Path, *, replace: bool = False):  # type: ignore[no-untyped-def]
+def import_file(engine: Engine, path: Path, *, replace: bool = False) -> ImportSummary:
     units, contacts = read_org_file(path)
     return import_org(engine, units, contacts, source=path.name, label=path.name, replace=replace)
 
@@ -46,14 +47,14 @@ def import_file(engine: Engine, path: Path, *, replace: bool = False):  # type: 
 def stored_contacts(engine: Engine) -> list[tuple[str, str, str | None, str, bool]]:
     with engine.connect() as connection:
         rows = connection.execute(
-            select(Unit.code, Contact.name, Contact.email, Contact.channels, Contact.active)
-            .join(Unit, Unit.id == Contact.unit_id)
-            .order_by(Contact.id)
+            select(col(Unit.code), col(Contact.name), col(Contact.email), col(Contact.channels), col(Contact.active))
+            .join(Unit, col(Unit.id) == col(Contact.unit_id))
+            .order_by(col(Contact.id))
         )
-        return [tuple(r) for r in rows]  # type: ignore[misc]
+        return list(rows.tuples())
 
 
-def counts(summary) -> tuple[int, ...]:  # type: ignore[no-untyped-def]
+def counts(summary: ImportSummary) -> tuple[int, ...]:
     return (
         summary.contacts_inserted,
         summary.contacts_updated,
@@ -114,10 +115,12 @@ def test_contacts_doubled_by_earlier_imports_are_reduced_to_one(engine: Engine, 
     with engine.begin() as connection:  # what importing twice did before contacts were matched
         for _ in range(2):
             connection.execute(
-                Contact.__table__.insert(),  # type: ignore[attr-defined]
+                insert(Contact),
                 [
                     {
-                        "unit_id": connection.execute(select(Unit.id).where(Unit.code == c.unit)).scalar_one(),
+                        "unit_id": connection.execute(
+                            select(col(Unit.id)).where(col(Unit.code) == c.unit)
+                        ).scalar_one(),
                         "name": c.name,
                         "role": c.role,
                         "email": c.email,
@@ -162,8 +165,12 @@ def test_the_same_units_again_are_left_alone_or_updated(engine: Engine, tmp_path
     done = import_file(engine, renamed)
     assert (done.units_inserted, done.units_updated, done.units_unchanged) == (2, 1, 1)
     with engine.connect() as connection:
-        named = dict(connection.execute(select(Unit.code, Unit.name).where(Unit.code.in_(["24-SYT", "24-SXD"]))).all())
-        path = connection.execute(select(Unit.path).where(Unit.code == "24-SXD-1")).scalar_one()
+        named = dict(
+            connection.execute(select(col(Unit.code), col(Unit.name)).where(col(Unit.code).in_(["24-SYT", "24-SXD"])))
+            .tuples()
+            .all()
+        )
+        path = connection.execute(select(col(Unit.path)).where(col(Unit.code) == "24-SXD-1")).scalar_one()
     assert named == {"24-SYT": "Sở Y tế Bắc Ninh", "24-SXD": "Sở Xây dựng tỉnh Bắc Ninh"}
     assert path == "/BNV/24/24-SXD/24-SXD-1/"
     moved = tmp_path / "chuyen.csv"
@@ -184,7 +191,7 @@ def test_two_imports_at_once_store_each_contact_once(engine: Engine, backend: st
     """Two real `dunghan org import` processes of the same file, started together, three times."""
     tree(engine)
     with engine.begin() as connection:  # a long list, so that the imports overlap
-        communes = connection.execute(select(Unit.code).where(Unit.level == "commune")).scalars().all()
+        communes = list(connection.execute(select(col(Unit.code)).where(col(Unit.level) == "commune")).scalars())
     body = "".join(
         f"{code},Cán bộ {n},focal_point,cb{n}@{code}.bacninh.example,,,email,true\n"
         f"{code},Chủ tịch {n},head,ct{n}@{code}.bacninh.example,,,email,true\n"

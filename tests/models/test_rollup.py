@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine, func, select
+from sqlmodel import col
 
 from models.activity_logs import LogRow, record_logs
 from models.org_rows import ImportRefused
@@ -267,21 +269,21 @@ def test_the_database_refuses_a_file_imported_by_two_imports_at_once(
     ]
     with engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(ActivityLog)).scalar_one() == 2
-        imported = connection.execute(select(ActivityImport.units, ActivityImport.activities)).all()
+        imported = connection.execute(select(col(ActivityImport.units), col(ActivityImport.activities))).all()
     assert [tuple(row) for row in imported] == [(2, 2)]
     assert _import(engine, "b" * 64) == 2  # another file is welcome
 
 
 def test_the_scope_is_looked_up_once_per_import(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     import models.activity_logs as activity_logs
+    from models.planning import scope_paths
 
     old_lang_giang(engine)
     calls: list[str] = []
-    real = activity_logs.scope_paths
 
-    def counted(*args: object) -> list[str]:
+    def counted(engine: Engine, codes: Sequence[str], day: date) -> list[str]:
         calls.append("scope")
-        return real(*args)  # type: ignore[arg-type]
+        return scope_paths(engine, codes, day)
 
     monkeypatch.setattr(activity_logs, "scope_paths", counted)
     chosen = find_campaign(PACKS, "thang-hanh-dong", 2024)

@@ -7,11 +7,13 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine, select
+from sqlmodel import col
 
 from app import users
 from models.database import read_connection
 from models.tables import AuditEvent, User, WebSession
 from models.users import UserError
+from rules.errors import DunghanError
 from tests.models.factory import at, bac_ninh_2026
 
 NOW = at("2026-07-01T09:00:00")
@@ -44,7 +46,7 @@ def test_a_user_gets_a_link_that_sets_the_password_once(tree: Engine) -> None:
     token = added.link.rsplit("/", 1)[1]
     with pytest.raises(users.LoginRefused):  # no password yet
         users.authenticate(tree, email="hoa@snv.bacninh.example", password="x" * 12, address="10.0.0.1", at=NOW)
-    with pytest.raises(users.DunghanError) as short:
+    with pytest.raises(DunghanError) as short:
         users.set_password(tree, token, "ngắn", at=NOW)
     assert short.value.field == "password"
     users.set_password(tree, token, "mật khẩu đủ dài", at=NOW + timedelta(hours=71))
@@ -54,9 +56,9 @@ def test_a_user_gets_a_link_that_sets_the_password_once(tree: Engine) -> None:
         tree, email="HOA@snv.bacninh.example ", password="mật khẩu đủ dài", address="10.0.0.1", at=NOW
     )
     with read_connection(tree) as connection:
-        stored = connection.execute(select(User.password_hash).where(User.id == user_id)).scalar_one()
+        stored = connection.execute(select(col(User.password_hash)).where(col(User.id) == user_id)).scalar_one()
         actions = connection.execute(
-            select(AuditEvent.action).where(AuditEvent.entity == "user", AuditEvent.entity_id == user_id)
+            select(col(AuditEvent.action)).where(col(AuditEvent.entity) == "user", col(AuditEvent.entity_id) == user_id)
         ).scalars()
         assert stored is not None and stored.startswith("$argon2id$") and "mật khẩu" not in stored
         assert list(actions) == ["user_added", "password_set"]
@@ -78,7 +80,7 @@ def test_an_email_is_taken_once_and_the_unit_is_looked_up_by_date(tree: Engine) 
     _add(tree, password="mật khẩu đủ dài")
     with pytest.raises(UserError, match="already exists"):
         _add(tree, email="hoa@snv.bacninh.example")
-    with pytest.raises(users.DunghanError, match="không có đơn vị mã 99"):
+    with pytest.raises(DunghanError, match="không có đơn vị mã 99"):
         users.add_user(
             tree,
             email="x@y.example",
@@ -157,5 +159,5 @@ def test_a_session_lives_until_logout_disabling_or_eight_idle_hours(tree: Engine
     users.disable(tree, email, at=NOW + timedelta(minutes=3), actor="admin")
     assert users.session_user(tree, third, at=NOW + timedelta(minutes=4)) is None  # ended at once
     with read_connection(tree) as connection:
-        stored = connection.execute(select(WebSession.token_sha256)).scalars().all()
+        stored = connection.execute(select(col(WebSession.token_sha256))).scalars().all()
     assert len(stored) == 3 and token not in stored and second not in stored  # only hashes are kept

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Engine, update
+from sqlmodel import col
 
 from models.indicators import IndicatorResults, Responsible, table_for
 from models.rollup import rollup
@@ -52,8 +54,9 @@ def test_a_tidy_sheet_such_as_the_overdue_list(tmp_path: Path) -> None:
     path = tmp_path / "qua-han.xlsx"
     write_sheet(path, "Quá hạn", rows, [("unit", "Mã đơn vị"), ("contact", "Đầu mối"), ("note", "Ghi chú")])
     _assert_text(path, HOSTILE)
-    book = load_workbook(path)
-    quoted = [c.quotePrefix for c in book.active["B"][1:]]  # type: ignore[index]
+    sheet = load_workbook(path).active
+    assert isinstance(sheet, Worksheet)
+    quoted = [c.quotePrefix for c in sheet["B"][1:]]
     assert quoted == [True, True, True, True, True, False]  # the formula-like ones; #N/A is typed text
 
 
@@ -94,7 +97,7 @@ def test_the_indicator_table_keeps_its_ratio_notes_as_text(tmp_path: Path) -> No
 def test_the_rollup_workbook_names_units_as_text(engine: Engine, tmp_path: Path) -> None:
     bac_ninh_action_month(engine)
     with engine.begin() as connection:
-        connection.execute(update(Unit).where(Unit.code == "07375").values(name=HOSTILE[0]))
+        connection.execute(update(Unit).where(col(Unit.code) == "07375").values(name=HOSTILE[0]))
     path = tmp_path / "tong-hop.xlsx"
     write_rollup_xlsx(path, rollup(engine, campaign="thang-hanh-dong", year=2026, under="24"))
     _assert_text(path, [HOSTILE[0]])

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 from docx import Document
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 from PIL import Image as PILImage
 from sqlalchemy import Engine
 
@@ -14,16 +18,23 @@ from models.rollup import rollup
 from reports.rollup_addressing import NATIONAL_RECIPIENTS, rollup_addressing
 from reports.rollup_chart import SIZE_PX, participation_chart
 from reports.rollup_docx import write_rollup_docx
-from rules.scope import EVERYWHERE
+from rules.scope import EVERYWHERE, Everywhere
 from tests.models.test_rollup import bac_ninh_action_month, log, old_lang_giang
 
 
-def _rows(table: object) -> list[list[str]]:
-    return [[cell.text for cell in row.cells] for row in table.rows]  # type: ignore[attr-defined]
+class _HasParagraphs(Protocol):
+    """A document or a table cell: both hold paragraphs."""
+
+    @property
+    def paragraphs(self) -> Sequence[Paragraph]: ...
 
 
-def _texts(container: object) -> list[str]:
-    return [p.text for p in container.paragraphs if p.text]  # type: ignore[attr-defined]
+def _rows(table: Table) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def _texts(container: _HasParagraphs) -> list[str]:
+    return [p.text for p in container.paragraphs if p.text]
 
 
 @pytest.fixture
@@ -121,12 +132,12 @@ def test_without_last_year_and_with_few_units_missing(bac_ninh: Engine, tmp_path
             "GIÁM ĐỐC",
             "tại Sở Y tế tỉnh Bắc Ninh",
         ),
-        (None, ("Bộ Nội vụ", None, "Hà Nội", "BNV"), NATIONAL_RECIPIENTS, "BỘ TRƯỞNG", "trên phạm vi toàn quốc"),
+        (EVERYWHERE, ("Bộ Nội vụ", None, "Hà Nội", "BNV"), NATIONAL_RECIPIENTS, "BỘ TRƯỞNG", "trên phạm vi toàn quốc"),
     ],
 )
 def test_who_issues_the_report(
     bac_ninh: Engine,
-    under: str | None,
+    under: str | Everywhere,
     issuer: tuple[str, str | None, str, str],
     recipients: tuple[str, ...],
     signer: str,

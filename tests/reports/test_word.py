@@ -1,12 +1,16 @@
 """The administrative layout, read back with python-docx: texts, table cells, fonts, page."""
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from io import BytesIO
 from pathlib import Path
+from typing import Any, Protocol
 
 import pytest
 from docx import Document
 from docx.shared import Pt
+from docx.text.paragraph import Paragraph as DocxParagraph
 from matplotlib.figure import Figure
 
 from reports.document import AdministrativeDocument, Bullet, Heading, Image, Issuer, Paragraph, Table
@@ -24,7 +28,14 @@ def _png() -> bytes:
     return buffer.getvalue()
 
 
-def _document(**changes: object) -> AdministrativeDocument:
+class _HasParagraphs(Protocol):
+    """A document or a table cell: both hold paragraphs."""
+
+    @property
+    def paragraphs(self) -> Sequence[DocxParagraph]: ...
+
+
+def _document(**changes: Any) -> AdministrativeDocument:
     base = AdministrativeDocument(
         issuer=ISSUER,
         kind="Báo cáo",
@@ -47,11 +58,11 @@ def _document(**changes: object) -> AdministrativeDocument:
         signer_name="Nguyễn Văn A",
         day=date(2026, 12, 18),
     )
-    return base if not changes else AdministrativeDocument(**{**base.__dict__, **changes})  # type: ignore[arg-type]
+    return replace(base, **changes)
 
 
-def _texts(cell_or_doc: object) -> list[str]:
-    return [p.text for p in cell_or_doc.paragraphs if p.text]  # type: ignore[attr-defined]
+def _texts(cell_or_doc: _HasParagraphs) -> list[str]:
+    return [p.text for p in cell_or_doc.paragraphs if p.text]
 
 
 def test_header_title_body_and_signature(tmp_path: Path) -> None:
@@ -77,7 +88,7 @@ def test_header_title_body_and_signature(tmp_path: Path) -> None:
         ["", "Tổng", "120", "180"],
     ]
     assert grid.rows[2].cells[1].paragraphs[0].runs[0].bold and not grid.rows[1].cells[1].paragraphs[0].runs[0].bold
-    assert grid.style.name == "Table Grid"
+    assert grid.style is not None and grid.style.name == "Table Grid"
     copies, signer = signature.rows[0].cells
     assert _texts(copies) == ["Nơi nhận:", "- Như trên;", "- Lưu: VT, BĐG."]
     assert _texts(signer) == ["KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC", "Nguyễn Văn A"]
@@ -93,6 +104,8 @@ def test_times_new_roman_13_to_14_and_a4_margins(tmp_path: Path) -> None:
     assert {r.font.size for r in body} <= {Pt(13), Pt(14)}
     assert doc.styles["Normal"].font.name == "Times New Roman"
     section = doc.sections[0]
+    assert section.page_width is not None and section.page_height is not None
+    assert section.left_margin is not None and section.right_margin is not None
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
     assert (round(section.left_margin.cm, 2), round(section.right_margin.cm, 2)) == (3.0, 1.5)
     assert round(doc.paragraphs[4].paragraph_format.first_line_indent.cm, 2) == 1.27
@@ -103,7 +116,8 @@ def test_undated_unnumbered_landscape_and_several_recipients(tmp_path: Path) -> 
     doc = Document(str(write_docx(document, tmp_path / "b.docx")))
     assert _texts(doc.tables[0].rows[0].cells[1])[-1] == "Bắc Ninh, ngày … tháng … năm …"
     assert _texts(doc)[2:5] == ["Kính gửi:", "- UBND tỉnh", "- Bộ Nội vụ"]
-    assert doc.sections[0].page_width > doc.sections[0].page_height
+    width, height = doc.sections[0].page_width, doc.sections[0].page_height
+    assert width is not None and height is not None and width > height
 
 
 def test_template_blocks_and_body_markup(tmp_path: Path) -> None:

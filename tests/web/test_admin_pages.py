@@ -21,12 +21,12 @@ ADMIN = "quantri.24@tinh.example"
 
 def _contact_id(engine: Engine, unit: str) -> int:
     with engine.connect() as c:
-        return int(
-            c.execute(
-                text("SELECT c.id FROM contact c JOIN unit u ON u.id = c.unit_id WHERE u.code = :u ORDER BY c.id"),
-                {"u": unit},
-            ).first()[0]  # type: ignore[index]
-        )
+        row = c.execute(
+            text("SELECT c.id FROM contact c JOIN unit u ON u.id = c.unit_id WHERE u.code = :u ORDER BY c.id"),
+            {"u": unit},
+        ).first()
+    assert row is not None
+    return int(row[0])
 
 
 def _import(admin: TestClient, name: str, content: str) -> tuple[int, str]:
@@ -155,7 +155,9 @@ def test_add_a_person_mails_the_link_and_the_link_sets_the_password(web_engine: 
     with web_engine.connect() as c:
         result = c.execute(text("SELECT result FROM notice WHERE kind = 'account'")).scalar_one()
     mail = email.message_from_bytes(Path(result).read_bytes(), policy=policy.default)
-    body = mail.get_body(preferencelist=("plain",)).get_content()
+    plain = mail.get_body(preferencelist=("plain",))
+    assert plain is not None
+    body = plain.get_content()
     link = re.search(r"http\S+/dat-mat-khau/\S+", body)
     assert mail["To"] == "Đỗ Mới <moi@xa.example>" and link
     newcomer = client_for()
@@ -196,7 +198,9 @@ def test_outbox_shows_the_message_and_retries_the_dead(web_engine: Engine, clien
     listing = admin.get("/quan-tri/hop-thu?tinh_trang=dead")
     assert "Nhắc hạn báo cáo" in listing.text and "không gửi được (1)" in listing.text
     assert "Nhắc hạn báo cáo" not in client_for("quantri.01@tinh.example").get("/quan-tri/hop-thu").text
-    nid = int(re.search(r'href="/quan-tri/hop-thu/(\d+)"', listing.text)[1])  # type: ignore[index]
+    shown = re.search(r'href="/quan-tri/hop-thu/(\d+)"', listing.text)
+    assert shown is not None
+    nid = int(shown[1])
     assert "SMTP 550" in admin.get(f"/quan-tri/hop-thu/{nid}").text
     assert client_for("quantri.01@tinh.example").get(f"/quan-tri/hop-thu/{nid}").status_code == 404
     retried = admin.post("/quan-tri/hop-thu/gui-lai", data={"csrf": csrf_of(listing.text)}, follow_redirects=True)

@@ -67,7 +67,8 @@ def test_submit_files_gives_a_receipt_and_queues_its_email(web_engine: Engine, c
     assert notice.status == "sent"
     mail = email.message_from_bytes(Path(notice.result).read_bytes(), policy=policy.default)
     assert mail["To"] == "Người dùng 07627 <canbo.07627@xa.example>" and receipt in mail["Subject"]
-    assert f"Số biên nhận: {receipt}" in mail.get_body(preferencelist=("plain",)).get_content()
+    plain = mail.get_body(preferencelist=("plain",))
+    assert plain is not None and f"Số biên nhận: {receipt}" in plain.get_content()
     assert [a[0] for a in actors] == ["web:canbo.07627@xa.example"]
     first_file = re.search(r'href="(/tep/\d+)">Báo cáo 6 tháng.pdf', sent.text)
     assert first_file
