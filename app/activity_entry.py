@@ -13,7 +13,6 @@ they may open, and changes those of their own unit (an admin: of the units under
 from __future__ import annotations
 
 import hashlib
-import re
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ from models.org_rows import ImportRefused
 from models.units import UnitRef
 from models.worklist import NotVisible, Viewer, visible_unit
 from reports.activity_form import HEADINGS
+from rules import clock
 from rules.activity import (
     BUDGET_MAX,
     COUNT_MAX,
@@ -229,10 +229,7 @@ def activity_list(
 
 def read_day(text: str) -> date:
     """A date as a date field sends it (YYYY-MM-DD) or as people type it (dd/mm/yyyy)."""
-    text = text.strip()
-    if match := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
-        return date(int(match[3]), int(match[2]), int(match[1]))
-    return date.fromisoformat(text)
+    return clock.read_day(text)
 
 
 def read_entry(values: Mapping[str, str], chosen: CampaignYear) -> tuple[ActivityEntry, dict[str, str]]:

@@ -25,6 +25,7 @@ from models.admin_regime import CycleRow, UnitLabel, cycles_under, unit_labels
 from models.planning import PlannedChange, PlanSummary
 from models.units import UnitNotFound, unit_at
 from rules.calendar import VIETNAM
+from rules.clock import read_day
 from rules.deadlines import pack_deadlines
 from rules.errors import DunghanError
 from rules.loader import calendar_for
@@ -104,16 +105,10 @@ def param_fields(pack: Pack, values: Mapping[str, str]) -> list[ParamField]:
 
 
 def _parse_day(text: str) -> date | None:
-    text = text.strip()
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return date.fromisoformat(text)
-        found = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
-        if found:
-            return date(int(found[3]), int(found[2]), int(found[1]))
+        return read_day(text)
     except ValueError:
         return None
-    return None
 
 
 def read_params(pack: Pack, form: Mapping[str, str]) -> dict[str, date]:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cli.output import Format
+from rules.clock import read_day
 from rules.errors import DunghanError
 
 AtOption = Annotated[
@@ -19,9 +20,9 @@ FormatOption = Annotated[Format, typer.Option("--format", "-f", help="table for 
 
 def parse_date(text: str, what: str) -> date:
     try:
-        return date.fromisoformat(text)
+        return read_day(text)
     except ValueError:
-        raise DunghanError(f"{what} {text!r}: expected a date written YYYY-MM-DD") from None
+        raise DunghanError(f"{what} {text!r}: cần một ngày dạng dd/mm/yyyy hoặc YYYY-MM-DD") from None
 
 
 def parse_params(values: list[str] | None) -> dict[str, date]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from rules.clock import read_day
 from rules.errors import DunghanError
 from rules.schema import KNOWN_CHANNELS, KNOWN_ROLES, LEVEL_ORDER, UNIT_TYPE_NAMES
 from rules.text import cell_text
@@ -149,9 +150,9 @@ def _date(value: str, what: str, errors: RowErrors, row: int, code: str | None) 
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        return read_day(value)
     except ValueError:
-        errors.add(row, code, f"{what} {value!r} is not a date written YYYY-MM-DD")
+        errors.add(row, code, f"{what} {value!r} is not a date written dd/mm/yyyy or YYYY-MM-DD")
         return None
 
 

@@ -8,7 +8,6 @@ Reading checks every cell and names its row and column; ``models.activity_logs``
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,6 +17,7 @@ from typing import Any
 from models.activity_logs import LogRow
 from reports.spreadsheet import open_workbook, sheet_rows, text_row
 from rules.activity import MEDIA_KINDS, NOTE_MAX, TITLE_MAX, ActivityEntry, PackCampaign, campaign_window, parse_count
+from rules.clock import read_day as read_text_day
 from rules.errors import ACTION, DunghanError
 from rules.text import cell_text, is_sample
 
@@ -172,10 +172,7 @@ def read_day(value: Any) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    text = cell_text(value)
-    if match := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
-        return date(int(match[3]), int(match[2]), int(match[1]))
-    return date.fromisoformat(text)
+    return read_text_day(cell_text(value))
 
 
 def read_form(path: Path, choose: Callable[[str, str, int], PackCampaign]) -> FormContent:

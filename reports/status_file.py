@@ -3,23 +3,20 @@ models.bulk_status applies them, all rows or none."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from pathlib import Path
 
 from models.bulk_status import ACTIONS, COLUMNS, HEADINGS, StatusRow
 from models.obligations import ObligationKey
 from models.org_rows import ImportRefused
 from reports.spreadsheet import read_sheets
-from rules.calendar import VIETNAM
+from rules.clock import read_instant
 from rules.errors import DunghanError
 from rules.text import cell_text
 
 
 def _instant(text: str) -> datetime:
-    if len(text) == 10:
-        return datetime.combine(date.fromisoformat(text), time(12), tzinfo=VIETNAM)
-    value = datetime.fromisoformat(text)
-    return value.replace(tzinfo=VIETNAM) if value.tzinfo is None else value
+    return read_instant(text, day_at=time(12))  # a day alone: its noon
 
 
 def read_status_rows(path: Path) -> list[StatusRow]:

@@ -6,6 +6,7 @@ Asia/Ho_Chi_Minh (on a UTC server the system date is yesterday until 07:00 Vietn
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 
@@ -36,25 +37,62 @@ def running_from(start: datetime) -> Clock:
     return lambda: system_clock() + offset
 
 
+_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_DMY_TIME = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?")
+
+
+def read_day(text: str) -> date:
+    """A day as people write it (dd/mm/yyyy, d/m/yyyy) or as ISO (YYYY-MM-DD); ValueError else.
+
+    >>> read_day("25/11/2026"), read_day("2026-11-25"), read_day(" 5/1/2027 ")
+    (datetime.date(2026, 11, 25), datetime.date(2026, 11, 25), datetime.date(2027, 1, 5))
+    """
+    text = text.strip()
+    if found := _DMY.fullmatch(text):
+        return date(int(found[3]), int(found[2]), int(found[1]))
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(f"not a day: {text!r}")
+    return date.fromisoformat(text)
+
+
+def read_instant(text: str, *, day_at: time = time(0)) -> datetime:
+    """An instant: a day (at ``day_at``), 'dd/mm/yyyy HH:MM', or ISO; no zone means Vietnam time;
+    ValueError else.
+
+    >>> read_instant("25/11/2026 07:30").isoformat()
+    '2026-11-25T07:30:00+07:00'
+    """
+    text = text.strip()
+    try:
+        return datetime.combine(read_day(text), day_at, tzinfo=VIETNAM)
+    except ValueError:
+        pass
+    if found := _DMY_TIME.fullmatch(text):
+        day, month, year, hour, minute, second = (int(g or 0) for g in found.groups())
+        return datetime(year, month, day, hour, minute, second, tzinfo=VIETNAM)
+    instant = datetime.fromisoformat(text)
+    return instant.replace(tzinfo=VIETNAM) if instant.tzinfo is None else instant.astimezone(VIETNAM)
+
+
 def parse_at(text: str) -> datetime:
-    """Read ``--at``: a date (start of that day) or an ISO instant; no zone means Vietnam time.
+    """Read ``--at``: a date (start of that day) or an instant, as dd/mm/yyyy [HH:MM] or ISO; no
+    zone means Vietnam time.
 
     >>> parse_at("2026-11-22").isoformat()
     '2026-11-22T00:00:00+07:00'
+    >>> parse_at("22/11/2026 08:00").isoformat()
+    '2026-11-22T08:00:00+07:00'
     >>> parse_at("2026-11-22T01:30:00Z").isoformat()
     '2026-11-22T08:30:00+07:00'
     """
     try:
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time(0), tzinfo=VIETNAM)
-        instant = datetime.fromisoformat(text)
+        return read_instant(text)
     except ValueError:
         raise DunghanError(
-            f"{FIELD} {text!r}: expected a date (2026-11-22) or an instant (2026-11-22T08:00+07:00)", field="at"
+            f"{FIELD} {text!r}: cần một ngày (22/11/2026 hoặc 2026-11-22) hoặc một thời điểm "
+            f"(22/11/2026 08:00 hoặc 2026-11-22T08:00+07:00)",
+            field="at",
         ) from None
-    if instant.tzinfo is None:
-        return instant.replace(tzinfo=VIETNAM)
-    return instant.astimezone(VIETNAM)
 
 
 def clock_for(at: str | None) -> Clock:

@@ -68,8 +68,9 @@ def test_calendar_add_and_working_day() -> None:
         "working": True,
         "reason": "Ngày làm việc bù cho ngày 31/08/2026",
     }
-    bad = run("calendar", "is-working-day", "22/08/2026")
-    assert bad.exit_code == 1 and "expected a date written YYYY-MM-DD" in bad.stderr
+    assert json.loads(run("calendar", "is-working-day", "22/08/2026").stdout)["date"] == "2026-08-22"
+    bad = run("calendar", "is-working-day", "22-08-2026")
+    assert bad.exit_code == 1 and "cần một ngày dạng dd/mm/yyyy hoặc YYYY-MM-DD" in bad.stderr
 
 
 def test_calendar_holidays() -> None:

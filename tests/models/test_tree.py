@@ -60,7 +60,7 @@ def test_bad_rows_refuse_the_whole_file(engine, tmp_path: Path) -> None:  # type
         "24-B,Sở B,province,department,99,2025-07-01,,\n"  # unknown parent
         "24-A,Sở A lần hai,province,department,24,2025-08-01,,\n"  # same code, overlapping
         "24-C,Sở C,tỉnh,department,24,2025-07-01,,\n"  # bad level
-        "24-D,Sở D,province,department,24,01/07/2025,,\n"  # bad date
+        "24-D,Sở D,province,department,24,31/02/2025,,\n"  # no such day (dd/mm/yyyy and ISO are read)
         "24,Trùng mã tỉnh,province,people_committee,BNV,2026-01-01,,\n",  # overlaps the stored province
         encoding="utf-8",
     )
@@ -68,7 +68,7 @@ def test_bad_rows_refuse_the_whole_file(engine, tmp_path: Path) -> None:  # type
         units, contacts = read_org_file(bad)
     errors = refused.value.errors
     assert any("row 5 (24-C): level 'tỉnh'" in e for e in errors)
-    assert any("row 6 (24-D): valid_from '01/07/2025'" in e for e in errors)
+    assert any("row 6 (24-D): valid_from '31/02/2025'" in e for e in errors)
     good_rows = bad.read_text(encoding="utf-8").splitlines()
     bad.write_text("\n".join(good_rows[:4] + good_rows[6:]) + "\n", encoding="utf-8")
     units, contacts = read_org_file(bad)
