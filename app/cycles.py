@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
@@ -9,8 +10,10 @@ from sqlalchemy import Engine
 
 from app.packs_in_force import resolve_pack
 from models import planning
+from rules.calendar import VIETNAM
 from rules.errors import FIELD, DunghanError
 from rules.loader import calendar_for
+from rules.schema import Pack
 
 
 class ScopeRequired(DunghanError):
@@ -19,6 +22,30 @@ class ScopeRequired(DunghanError):
     def __init__(self, pack_id: str) -> None:
         self.pack_id = pack_id
         super().__init__(f"pack {pack_id} covers no unit by itself: say where with {FIELD} CODE", field="under")
+
+
+FIRST_YEAR = 2019  # Decree 09/2019/NĐ-CP, the reporting regime the packs encode
+
+
+def check_year(year: int, *, today: date) -> None:
+    """A year dunghan plans or counts: from 2019 to next year."""
+    if not FIRST_YEAR <= year <= today.year + 1:
+        raise DunghanError(f"năm {year} ngoài phạm vi: {FIELD} từ {FIRST_YEAR} đến {today.year + 1}", field="year")
+
+
+def check_params(pack: Pack, params: Mapping[str, date]) -> None:
+    """Refuse a parameter the pack does not declare (a misspelt name would be stored and the
+    deadline would silently fall back to its default)."""
+    declared = [p.name for p in pack.params]
+    for name in params:
+        if name not in declared:
+            close = difflib.get_close_matches(name, declared, n=1)
+            hint = f"có phải {close[0]}? " if close else ""
+            known = ", ".join(declared) if declared else "không có tham số nào"
+            raise DunghanError(
+                f"{FIELD} {name!r}: gói {pack.id} không có tham số này; {hint}các tham số của gói: {known}",
+                field="param",
+            )
 
 
 def plan_cycle(
@@ -39,6 +66,8 @@ def plan_cycle(
     the plan would make; with ``exclusive`` units planned by another cycle of the same pack and
     year are refused (see :func:`models.planning.plan_cycle`)."""
     item = resolve_pack(pack)
+    check_year(year, today=now.astimezone(VIETNAM).date())
+    check_params(item.pack, params)
     scope = list(under or item.pack.scope)
     if not scope:
         raise ScopeRequired(item.pack.id)

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from app.cycles import check_year
 from app.packs_in_force import packs_in_force
 from app.worklist import ROLE_NAMES, NotAllowed
 from models import queries, unit_history, worklist
@@ -24,11 +25,18 @@ from models.worklist import ContactRow, EventRow, NotVisible, Viewer, WorkRow
 from reports import overdue_xlsx
 from reports.rates_svg import percent, rates_chart
 from rules.calendar import VIETNAM, WorkCalendar
-from rules.errors import DunghanError
+from rules.errors import FIELD, DunghanError
 from rules.loader import calendar_for
 from rules.periods import period_name
 from rules.schema import LEVEL_NAMES, LEVEL_ORDER, UNIT_TYPE_NAMES
 from rules.scope import Everywhere
+
+
+def check_level(level: str | None) -> None:
+    """A level among those of the tree, or a sentence naming them."""
+    if level is not None and level not in LEVEL_NAMES:
+        choices = ", ".join(f"{k} ({v})" for k, v in LEVEL_NAMES.items())
+        raise DunghanError(f"{FIELD} {level!r}: chọn một trong {choices}", field="level")
 
 
 def overdue(
@@ -45,6 +53,7 @@ def overdue(
     """Open obligations past due at ``at``, then those due within ``soon`` working days, most
     late first; ``under`` is the unit holding that code on the day of ``at``; without
     ``contacts``, no focal points and heads (see :func:`queries.with_contacts`)."""
+    check_level(level)
     return queries.overdue(
         engine,
         at=at,
@@ -70,6 +79,9 @@ def status(
 ) -> list[StatusRow]:
     """Reporting rates per level, report and period; ``under`` is the unit holding that code on
     ``under_on``, else during ``year``, else on the day of ``at``."""
+    check_level(level)
+    if year is not None:
+        check_year(year, today=at.astimezone(VIETNAM).date())
     return queries.status(
         engine,
         at=at,

@@ -174,9 +174,21 @@ def scope_paths(engine: Engine, codes: Sequence[str], day: date) -> list[str]:
         )
     missing = [c for c in codes if c not in found]
     if missing:
+        with read_connection(engine) as connection:
+            any_unit = connection.execute(select(col(Unit.id)).limit(1)).first() is not None
+            elsewhere = connection.execute(
+                select(col(Unit.valid_from), col(Unit.valid_to)).where(col(Unit.code) == missing[0])
+            ).all()
+        if not any_unit:
+            raise DunghanError(f"chưa có cây đơn vị nào: hãy nhập cây trước ({ACTION})", action="org import")
+        held = "; ".join(
+            f"mã này thuộc một đơn vị từ {start:%d/%m/%Y}" + (f" đến {end:%d/%m/%Y}" if end else "")
+            for start, end in elsewhere
+        )
         raise DunghanError(
-            f"no unit {missing[0]!r} valid on {day:%d/%m/%Y}: import the tree first ({ACTION})",
-            action="org import",
+            f"không có đơn vị mã {missing[0]!r} vào ngày {day:%d/%m/%Y}"
+            + (f" ({held})" if held else " (chưa từng có đơn vị nào mang mã này)"),
+            field="under",
         )
     return [found[c] for c in codes]
 

@@ -192,3 +192,24 @@ def test_remind_writes_the_outbox_folder_and_never_twice(workspace: Path, tmp_pa
     assert short.exit_code == 0 and len(json.loads(short.stdout)) == len(written)
     retried = run("outbox", "retry")
     assert retried.exit_code == 0 and "0 notice(s) made ready again" in retried.stdout
+
+
+def test_a_plan_is_refused_before_any_work_in_one_line(workspace: Path) -> None:
+    _setup()
+    cases = {
+        ("ke-hoach-kinh-phi", "--year", "2026", "--under", "24", "--param", "budget_du=2026-07-20"): (
+            "có phải budget_due?"
+        ),
+        ("hai-cap-2026", "--year", "2099", "--under", "24"): "năm 2099 ngoài phạm vi: --year từ 2019 đến",
+        ("hai-cap-2026", "--year", "2026", "--under", "99999"): "không có đơn vị mã '99999' vào ngày 30/06/2026",
+    }
+    for args, said in cases.items():
+        refused = run("cycle", "plan", *args)
+        assert refused.exit_code == 1 and said in refused.stderr, refused.stderr
+        assert refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr
+    misspelt = run("cycle", "plan", "ke-hoach-kinh-ph", "--year", "2026", "--under", "24")
+    assert misspelt.exit_code == 1 and "có phải ke-hoach-kinh-phi?" in misspelt.stderr
+    level = run("overdue", "--level", "tinh")
+    assert level.exit_code == 1 and "--level 'tinh': chọn một trong ministry (Bộ), province (cấp tỉnh)" in level.stderr
+    year = run("status", "--year", "1900")
+    assert year.exit_code == 1 and "năm 1900 ngoài phạm vi: --year từ 2019 đến" in year.stderr
