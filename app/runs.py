@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rules.clock import run_clock, system_clock
-from rules.errors import DunghanError
+from rules.errors import DunghanError, Interrupted
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -94,8 +94,8 @@ class Tally:
 
 def failure_message(exc: BaseException) -> str:
     """A failed run's message: the error's own sentence, on one line."""
-    if isinstance(exc, KeyboardInterrupt):
-        return "bị dừng giữa chừng (Ctrl+C)"
+    if isinstance(exc, KeyboardInterrupt | Interrupted):
+        return "bị dừng giữa chừng (Ctrl+C hoặc SIGTERM)"
     if isinstance(exc, SystemExit):
         return "bị dừng giữa chừng"
     text = str(exc).strip()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import sys
+from types import FrameType
+
 import typer
 
 from cli import (
@@ -23,6 +27,7 @@ from cli import (
     token_commands,
     user_commands,
 )
+from rules.errors import Interrupted
 
 # Every command module registers itself the same way, in the order `dunghan --help` lists them.
 COMMANDS = (
@@ -57,8 +62,24 @@ for module in COMMANDS:
     module.register(app)
 
 
+INTERRUPTED_EXIT = 130  # as a shell reports a command stopped by SIGINT
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise Interrupted
+
+
 def main() -> None:
-    app(prog_name="dunghan")
+    """Run the command; Ctrl+C or SIGTERM stops it at once with exit 130, what it was writing
+    rolled back (every write is one transaction) and its run recorded as stopped."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _interrupt)
+    try:
+        app(prog_name="dunghan")
+    except Interrupted:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl+C does not cut the message short
+        typer.echo("dunghan: đã dừng; việc đang ghi dở không được lưu, việc đã xong vẫn giữ nguyên", err=True)
+        sys.exit(INTERRUPTED_EXIT)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from models.lookups import active_emails
 from models.outbox import Attempt, NoticeDraft, RetryPolicy, claim, record
 from models.tables import Notice
 from notifications.channels import Channel
+from rules.errors import Interrupted
 from rules.ladder import ZALO_CHANNELS
 
 log = logging.getLogger("dunghan.delivery")
@@ -106,6 +107,8 @@ def deliver(
 
     emails: dict[int, str] = {}  # the active e-mail of each Zalo notice's contact, per chunk
 
+    stopping = threading.Event()  # set when the run is interrupted: the senders stop after their notice
+
     def report(notice: Notice, attempt: Attempt) -> None:
         fallback = None if attempt.ok or attempt.uncertain else _fallback(notice, emails)
         status = record(engine, notice, attempt, at=clock(), policy=policy, fallback=fallback)
@@ -115,6 +118,8 @@ def deliver(
             )
         with lock:
             delivered.append(Delivered(notice, status, attempt.result if attempt.ok else attempt.error))
+        if stopping.is_set():
+            raise Interrupted  # ends this sender's loop; its other claimed notices wait out their lease
 
     while batch := claim(engine, owner=owner, at=at, now=clock(), lease=lease, limit=chunk, ids=ids, keys=keys):
         emails.update(
@@ -136,9 +141,15 @@ def deliver(
         if len(jobs) == 1:
             jobs[0][0].send(jobs[0][1], report)
         elif jobs:
-            with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="deliver") as pool:
+            pool = ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="deliver")
+            try:
                 for future in [pool.submit(channel.send, part, report) for channel, part in jobs]:
                     future.result()
+            except BaseException:  # interrupted: each sender stops after the notice it is sending
+                stopping.set()
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+            pool.shutdown()
         for name, channel in channels.items():
             reason = getattr(channel, "down", None)
             if reason and name not in alerted:

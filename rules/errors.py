@@ -68,3 +68,11 @@ class PackNotFound(DunghanError):
 
 class PeriodError(DunghanError):
     """A period label or frequency that cannot be planned."""
+
+
+class Interrupted(BaseException):
+    """Ctrl+C or SIGTERM reached a command: it stops at once, what it was writing is rolled back.
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception`` swallows it; not a
+    KeyboardInterrupt, so that the command line's own handling of those does not word it.
+    """

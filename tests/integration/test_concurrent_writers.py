@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 from sqlmodel import col
 
 from app.demo import load_tree
@@ -86,7 +86,7 @@ def start(env: dict[str, str], *args: str, log: Path | None = None) -> subproces
     )
 
 
-def run(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_command(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "cli.main", *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
@@ -195,7 +195,7 @@ def test_killed_deliveries_lose_nothing_and_repeat_at_most_one_message_each(
         process.wait()
         time.sleep(KILL_LEASE_SECONDS + 0.2)  # the killed run's lease runs out: the next run takes its notices
     assert kills >= 10
-    done = run(env, "outbox", "retry")
+    done = run_command(env, "outbox", "retry")
     assert done.returncode == 0, done.stderr
     keys = received(mailbox)
     with engine.connect() as connection:
@@ -305,3 +305,50 @@ def test_a_killed_sweep_leaves_no_process_behind(backend: str, tmp_path: Path, m
     while _group_members(process.pid) and time.monotonic() - waited < 15:
         time.sleep(0.2)
     assert _group_members(process.pid) == []
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_remind_stopped_mid_delivery_ends_in_two_seconds_and_loses_nothing(
+    backend: str, tmp_path: Path, mail: tuple[str, Mailbox], sig: signal.Signals
+) -> None:
+    url, mailbox = mail
+    mailbox.slow = 0.2  # a slow server: the sweep is still delivering when the signal comes
+    engine = planned_workspace(backend, tmp_path)
+    env = environment(backend, tmp_path, url, DUNGHAN_DELIVERY_LEASE_SECONDS=str(KILL_LEASE_SECONDS))
+    log = tmp_path / "remind.log"
+    process = start(env, "remind", "--at", SWEEP_AT, log=log)
+    started = time.monotonic()
+    while len(received(mailbox)) < 3 and process.poll() is None and time.monotonic() - started < 120:
+        time.sleep(0.05)
+    assert process.poll() is None, log.read_text(encoding="utf-8")
+    signalled = time.monotonic()
+    os.killpg(process.pid, sig)  # as a terminal's Ctrl+C or systemd's stop reach the whole group
+    process.wait(timeout=30)
+    stopped_in = time.monotonic() - signalled
+    said = log.read_text(encoding="utf-8")
+    assert process.returncode == 130, said
+    assert stopped_in < 2.0, f"stopped in {stopped_in:.1f} s"
+    assert "Traceback" not in said and said.strip().splitlines()[-1].startswith("dunghan: đã dừng"), said
+
+    with engine.connect() as connection:
+        marked = set(connection.execute(select(col(Notice.key)).where(col(Notice.status) == "sent")).scalars().all())
+        pending = connection.execute(
+            select(func.count()).where(col(Notice.status).in_(("pending", "failed")))
+        ).scalar_one()
+        run = connection.execute(text("SELECT outcome, message FROM run ORDER BY id DESC LIMIT 1")).one()
+    got = set(received(mailbox))
+    assert pending > 0  # stopped before the end: the rest waits in the outbox
+    assert marked <= got and len(got - marked) <= 2  # at most the message in flight per sender is unmarked
+    assert run.outcome == "failed" and "bị dừng giữa chừng" in run.message
+
+    time.sleep(KILL_LEASE_SECONDS + 0.2)  # the stopped run's claims run out; the next sweep takes them
+    mailbox.slow = 0.0
+    again = run_command(env, "remind", "--at", SWEEP_AT)
+    assert again.returncode == 0, again.stderr[-2000:]
+    keys = received(mailbox)
+    twice = [key for key, times in Counter(keys).items() if times > 1]
+    with engine.connect() as connection:
+        waiting = select(func.count()).where(col(Notice.status).in_(("pending", "failed")))
+        left = connection.execute(waiting).scalar_one()
+    engine.dispose()
+    assert left == 0 and len(twice) <= 2, twice  # nothing lost; only one in flight may come twice

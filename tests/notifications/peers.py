@@ -41,6 +41,7 @@ class Mailbox:
     per_session: int | None = None  # answer 421 and close at the MAIL after this many messages in a session
     drops: dict[int, str] = field(default_factory=dict)  # n-th MAIL overall → "mail" or "data": hang up there
     stall: dict[str, float] = field(default_factory=dict)  # recipient → seconds before answering its DATA
+    slow: float = 0.0  # seconds before answering every DATA (a slow server)
     mails: int = 0  # MAIL commands received, over all sessions
 
     def notice_keys(self) -> list[str]:
@@ -85,6 +86,7 @@ class Mailbox:
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if self.drops.get(getattr(session, "ordinal", 0)) == "data":
             return _hang_up(server)  # the message arrived whole; no answer, not kept
+        await asyncio.sleep(self.slow)
         for address in envelope.rcpt_tos:
             await asyncio.sleep(self.stall.get(address, 0))  # the client may give up; the message is kept
         parsed = message_from_bytes(envelope.original_content or b"", policy=policy.default)
