@@ -4,15 +4,29 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.settings import get_settings
+from rules.errors import ACTION, DunghanError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 PRIVATE_UMASK = 0o077  # what we write (database, backups, stored files, outbox, reports): owner only
+
+
+def _quiet(text: str) -> None:
+    pass
+
+
+# What a door says when the data folder is created (the CLI sets it to a line on stderr).
+announce: Callable[[str], None] = _quiet
+
+
+class NothingHere(DunghanError):
+    """A read on a data folder that holds nothing yet."""
 
 
 def data_folder() -> Path:
@@ -31,19 +45,35 @@ def backups_folder() -> Path:
     return get_settings().home / "backups"
 
 
-def database(*, migrated: bool = True) -> Engine:
+def database(*, migrated: bool = True, reading: bool = False) -> Engine:
     """The configured database, created and migrated on first use (backed up first if it is
-    SQLite and behind); with ``migrated=False`` as it is, for `dunghan db`."""
+    SQLite and behind); with ``migrated=False`` as it is, for `dunghan db`. A command that only
+    reads (``reading``) creates nothing: on an embedded database not made yet it says that
+    nothing is there and what to run."""
     from models.database import DatabaseError, make_engine, open_database  # SQLAlchemy loads only when used
 
-    data_folder()
     settings = get_settings()
+    home = settings.home
+    blocked = any(p.exists() and not p.is_dir() for p in (home, *home.parents))  # data_folder() words it
+    if reading and not settings.database_url and not blocked and not (home / "dunghan.db").exists():
+        raise NothingHere(
+            f"chưa có dữ liệu nào ở {settings.home}: hãy chạy {ACTION} để thử với dữ liệu mẫu, hoặc nhập cây đơn vị "
+            "để bắt đầu (dunghan org import vietnam-provinces)",
+            action="demo",
+        )
+    new = not settings.home.exists()
+    data_folder()
     try:
-        if not migrated:
-            return make_engine(settings.database)
-        return open_database(settings.database, backups=backups_folder())
+        engine = (
+            make_engine(settings.database)
+            if not migrated
+            else open_database(settings.database, backups=backups_folder())
+        )
     except DatabaseError as exc:
         raise DatabaseError(f"DUNGHAN_DATABASE_URL: {exc}" if settings.database_url else str(exc)) from None
+    if new and not settings.database_url:  # the embedded database, made here now
+        announce(f"đã tạo thư mục dữ liệu {settings.home}")
+    return engine
 
 
 def current_actor(given: str | None) -> str:

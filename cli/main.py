@@ -8,6 +8,7 @@ from types import FrameType
 
 import typer
 
+from app import workspace
 from cli import (
     activity_commands,
     calendar_commands,
@@ -74,6 +75,7 @@ def main() -> None:
     rolled back (every write is one transaction) and its run recorded as stopped."""
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _interrupt)
+    workspace.announce = lambda text: typer.echo(f"dunghan: {text}", err=True)
     try:
         app(prog_name="dunghan")
     except Interrupted:

@@ -280,7 +280,7 @@ def show(
 
     key = ObligationKey(unit, report, period, hop)
     now = clock_for(at)()
-    page = obligation_history(database(), key, at=now, on=now.date() if at else None)
+    page = obligation_history(database(reading=True), key, at=now, on=now.date() if at else None)
     if fmt is Format.json:
         typer.echo(to_json(_history_json(page)))
         return

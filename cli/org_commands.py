@@ -211,7 +211,7 @@ def list_(
 
     day = clock_for(at)().date()
     rows, total = list_units(
-        database(),
+        database(reading=True),
         day=day,
         under=under,
         level=level,
@@ -276,7 +276,7 @@ def show(
     """
     from app.org import source_name, unit_sheet
 
-    sheet = unit_sheet(database(), code, clock_for(at)().date())
+    sheet = unit_sheet(database(reading=True), code, clock_for(at)().date())
     details = sheet.details
     if fmt is Format.json:
         typer.echo(
@@ -341,7 +341,7 @@ def contacts(
         raise DunghanError("nói rõ đơn vị bằng --under MÃ (ví dụ --under 24; --under BNV cho cả nước)")
     day = clock_for(at)().date()
     rows, total = contacts_under(
-        database(), under, day=day, role=role, active=None if all_ else True, q=search or "", limit=limit
+        database(reading=True), under, day=day, role=role, active=None if all_ else True, q=search or "", limit=limit
     )
     records = [dataclasses.asdict(r) | {"role_name": ROLE_NAMES.get(r.role, r.role)} for r in rows]
     if fmt is Format.json:

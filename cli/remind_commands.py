@@ -191,12 +191,12 @@ def register(app: typer.Typer) -> None:
                 "error": n.last_error,
                 "result": n.result,
             }
-            for n in outbox.notices(database(), status=status, limit=limit)
+            for n in outbox.notices(database(reading=True), status=status, limit=limit)
         ]
         columns = [(k, k) for k in ("notice", "created", "step", "contact", "channel", "status", "attempts", "error")]
         typer.echo(format_rows(rows, columns, fmt))
         if fmt is Format.table:
-            counts = outbox.counts(database())
+            counts = outbox.counts(database(reading=True))
             typer.echo(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "the outbox is empty")
 
     @outbox_app.command("retry")

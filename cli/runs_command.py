@@ -58,7 +58,7 @@ def runs(
 
     if job is not None and job not in JOBS:
         raise typer.BadParameter(f"--job {job!r}: use {', '.join(JOBS)}")
-    lines = jobs.latest(database(), limit=limit, name=job, outcome="failed" if failed else None)
+    lines = jobs.latest(database(reading=True), limit=limit, name=job, outcome="failed" if failed else None)
     rows: list[dict[str, Any]] = []
     for line in lines:
         run = line.row

@@ -79,7 +79,7 @@ def overdue(
     from app import supervision  # the database layer loads only for commands that use it
 
     rows = supervision.overdue(
-        database(), at=now, under=under_or_everywhere(under), report=report, level=level, soon=soon
+        database(reading=True), at=now, under=under_or_everywhere(under), report=report, level=level, soon=soon
     )
     if fmt is ListFormat.xlsx:
         from app.settings import get_settings
@@ -127,7 +127,7 @@ def status(
 
     now = clock_for(at)()
     rows = supervision.status(
-        database(),
+        database(reading=True),
         at=now,
         year=year,
         under=under_or_everywhere(under),
@@ -181,7 +181,7 @@ def trend(
 
     now = clock_for(at)()
     chosen = supervision.trend_pack(report, pack, at=now)
-    rows = supervision.trend(database(), report, pack=chosen, under=under, at=now)
+    rows = supervision.trend(database(reading=True), report, pack=chosen, under=under, at=now)
     records = [
         dict(dataclasses.asdict(r), reporting_rate=r.reporting_rate, timeliness_rate=r.timeliness_rate) for r in rows
     ]

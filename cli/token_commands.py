@@ -60,7 +60,7 @@ def token_list(
 
     rows = [
         {k: v.astimezone(VIETNAM) if isinstance(v, datetime) else v for k, v in dataclasses.asdict(t).items()}
-        for t in api_tokens.tokens_for(database(), email)
+        for t in api_tokens.tokens_for(database(reading=True), email)
     ]
     typer.echo(format_rows(rows, TOKEN_COLUMNS, fmt))
 

@@ -102,7 +102,7 @@ def list_(fmt: FormatOption = Format.table) -> None:
     from app import users
     from app.workspace import database
 
-    rows = [dataclasses.asdict(u) for u in users.listing(database())]
+    rows = [dataclasses.asdict(u) for u in users.listing(database(reading=True))]
     typer.echo(format_rows(rows, USER_COLUMNS, fmt))
 
 

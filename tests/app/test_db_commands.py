@@ -209,3 +209,18 @@ def test_an_existing_world_readable_database_is_made_private(tmp_path: Path) -> 
     path.chmod(0o644)
     make_engine(f"sqlite:///{path}").dispose()
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_read_on_an_empty_data_folder_creates_nothing_and_says_what_to_run(tmp_path: Path) -> None:
+    env = environment(tmp_path)
+    home = tmp_path / "home"
+    for command in (("overdue",), ("status",), ("outbox", "list"), ("runs",), ("org", "list")):
+        done = dunghan(*command, env=env)
+        assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+        assert f"chưa có dữ liệu nào ở {home}: hãy chạy dunghan demo" in done.stderr
+        assert not home.exists()
+    written = dunghan("org", "import", "vietnam-provinces", "--province", "24", env=env)
+    assert written.returncode == 0, written.stderr
+    assert written.stderr.startswith(f"dunghan: đã tạo thư mục dữ liệu {home}\n")
+    assert (home / "dunghan.db").exists()
+    assert dunghan("overdue", env=env).returncode == 0

@@ -255,7 +255,7 @@ def test_a_run_is_written_when_it_starts_and_completed_when_it_ends(engine: Engi
         raise KeyboardInterrupt
     stopped, refused, _ = latest_runs(engine)
     assert (refused.outcome, refused.message) == ("failed", "no unit 'under' here")
-    assert (stopped.outcome, stopped.message) == ("failed", "bị dừng giữa chừng (Ctrl+C)")
+    assert (stopped.outcome, stopped.message) == ("failed", "bị dừng giữa chừng (Ctrl+C hoặc SIGTERM)")
     assert [r.id for r in latest_runs(engine, outcome="failed", limit=1)] == [stopped.id]
     assert [r.name for r in latest_runs(engine, name="plan_cycle")] == ["plan_cycle"]
 
