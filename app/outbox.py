@@ -30,6 +30,27 @@ class Retried:
     delivered: list[Delivered] = field(default_factory=list)
 
 
+NOTICE_STATES = {
+    "pending": "chờ gửi",
+    "sending": "đang gửi",
+    "sent": "đã gửi",
+    "failed": "lỗi, sẽ thử lại",
+    "dead": "không gửi được",
+}
+WRITTEN = "đã ghi ra thư mục"  # sent in folder mode: written as a file, nothing left the machine
+
+
+def state_name(status: str, result: str | None) -> str:
+    """A notice's state as people read it; in folder mode a sent notice was only written out.
+
+    >>> state_name("sent", "/srv/dunghan/outbox/2026-12-01/0000001-email.eml"), state_name("dead", None)
+    ('đã ghi ra thư mục', 'không gửi được')
+    """
+    if status == "sent" and result and result.startswith("/") and result.endswith((".eml", ".json")):
+        return WRITTEN
+    return NOTICE_STATES.get(status, status)
+
+
 def notices(engine: Engine, *, status: str | None = None, limit: int | None = 200) -> list[Notice]:
     """Notices in the outbox, newest first (only those of ``status`` when given)."""
     return outbox.notices(engine, status=status, limit=limit)

@@ -9,6 +9,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from rules.calendar import VIETNAM
+
 
 class Format(StrEnum):
     table = "table"
@@ -35,8 +37,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "có" if value else ""
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime):  # in Vietnam time, as people there read it
+        return (value.astimezone(VIETNAM) if value.tzinfo else value).strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, list | tuple):

@@ -187,17 +187,29 @@ def register(app: typer.Typer) -> None:
                 "channel": n.channel,
                 "address": n.address if n.channel != "apprise" else "(Apprise URL)",
                 "status": n.status,
+                "state": outbox.state_name(n.status, n.result),
                 "attempts": n.attempts,
                 "error": n.last_error,
                 "result": n.result,
             }
             for n in outbox.notices(database(reading=True), status=status, limit=limit)
         ]
-        columns = [(k, k) for k in ("notice", "created", "step", "contact", "channel", "status", "attempts", "error")]
+        columns = [
+            ("notice", "số"),
+            ("created", "tạo lúc"),
+            ("step", "bước"),
+            ("contact", "người nhận"),
+            ("channel", "kênh"),
+            ("state", "tình trạng"),
+            ("attempts", "lần thử"),
+            ("error", "lỗi"),
+        ]
         typer.echo(format_rows(rows, columns, fmt))
         if fmt is Format.table:
             counts = outbox.counts(database(reading=True))
-            typer.echo(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "the outbox is empty")
+            names = dict(outbox.NOTICE_STATES, sent=outbox.WRITTEN) if get_settings().delivery == "folder" else {}
+            shown = [f"{names.get(k) or outbox.NOTICE_STATES.get(k, k)}: {v}" for k, v in sorted(counts.items())]
+            typer.echo(", ".join(shown) or "hộp thư đi trống")
 
     @outbox_app.command("retry")
     @report_errors

@@ -15,6 +15,7 @@ from cli.options import AtOption, FormatOption
 from cli.output import Format, format_rows
 from rules.calendar import VIETNAM
 from rules.clock import clock_for
+from rules.schema import LEVEL_NAMES
 from rules.scope import under_or_everywhere
 
 UnderOption = Annotated[str | None, typer.Option("--under", help="Only units under this one (code).")]
@@ -42,7 +43,7 @@ OVERDUE_COLUMNS = [
     ("recipient", "nơi nhận"),
 ]
 STATUS_COLUMNS = [
-    ("level", "cấp"),
+    ("level_name", "cấp"),
     ("report", "báo cáo"),
     ("period", "kỳ"),
     ("expected", "phải nộp"),
@@ -146,6 +147,9 @@ def status(
     records = [
         dict(dataclasses.asdict(r), reporting_rate=r.reporting_rate, timeliness_rate=r.timeliness_rate) for r in rows
     ]
+    if fmt is ListFormat.table:  # "cấp xã" for people; JSON keeps the level's id
+        for record in records:
+            record["level_name"] = LEVEL_NAMES.get(record["level"], record["level"])
     columns = STATUS_COLUMNS if not any(r.came_from for r in rows) else [("came_from", "nguồn"), *STATUS_COLUMNS]
     typer.echo(format_rows(records, columns, Format(fmt.value)))
 

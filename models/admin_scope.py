@@ -303,6 +303,7 @@ class NoticeRow:
     sent_at: datetime | None
     last_error: str | None
     attempts_note: str | None
+    result: str | None  # what the channel answered: in folder mode, the file written
 
 
 _NOTICE_COLUMNS = (
@@ -318,6 +319,7 @@ _NOTICE_COLUMNS = (
     col(Notice.sent_at),
     col(Notice.last_error),
     col(Notice.note),
+    col(Notice.result),
 )
 
 

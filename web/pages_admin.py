@@ -11,6 +11,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from app import admin
+from app.outbox import NOTICE_STATES, state_name
 from app.admin import ContactChange
 from app.worklist import ROLE_NAMES, NotAllowed, NotVisible
 from reports.org_files import contacts_csv
@@ -26,13 +27,6 @@ CONTACT_ROLE_NAMES = {
     "deputy": "cấp phó",
     "recipient_officer": "cán bộ tiếp nhận",
     "supervisor": "lãnh đạo cấp trên",
-}
-NOTICE_STATES = {
-    "pending": "chờ gửi",
-    "sending": "đang gửi",
-    "sent": "đã gửi",
-    "failed": "lỗi, sẽ thử lại",
-    "dead": "không gửi được",
 }
 LEVEL_NAMES = {"ministry": "bộ", "province": "tỉnh", "district": "huyện", "commune": "xã"}
 
@@ -275,6 +269,7 @@ def outbox(
             "trang": trang,
             "pages": _pages(total),
             "STATES": NOTICE_STATES,
+            "state_name": state_name,
             "notice": f"Đã xếp lại {gui_lai} thông báo để gửi lại trong lần gửi tới." if gui_lai is not None else None,
         },
     )
@@ -283,7 +278,7 @@ def outbox(
 @router.get("/hop-thu/{notice_id}")
 def outbox_notice(request: Request, viewer: CurrentViewer, notice_id: int) -> Response:
     found = admin.notice(engine_of(request), viewer, notice_id)
-    return page(request, "admin_notice.html", {"n": found, "STATES": NOTICE_STATES})
+    return page(request, "admin_notice.html", {"n": found, "state_name": state_name})
 
 
 @router.post("/hop-thu/gui-lai", dependencies=[CheckedForm])

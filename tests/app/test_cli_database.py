@@ -187,6 +187,11 @@ def test_remind_writes_the_outbox_folder_and_never_twice(workspace: Path, tmp_pa
     assert again.exit_code == 0 and "0 notice(s) queued, 0 delivered" in again.stdout
     listed = run("outbox", "list", "--status", "sent", "--format", "json")
     assert listed.exit_code == 0 and len(json.loads(listed.stdout)) == len(written)
+    table = run("outbox", "list", "--status", "sent").stdout
+    # In folder mode nothing left the machine; the 07:30 sweep is shown at 07:30, Vietnam time.
+    assert "tình trạng" in table and "đã ghi ra thư mục" in table and "đã gửi" not in table
+    assert "17/12/2026 07:30" in table and f"đã ghi ra thư mục: {len(written)}" in table
+    assert "cấp xã" in run("status", "--year", "2026").stdout
     assert run("outbox", "list", "--status", "lost").exit_code != 0
     short = run("outbox", "--status", "sent", "--format", "json")
     assert short.exit_code == 0 and len(json.loads(short.stdout)) == len(written)
