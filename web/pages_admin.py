@@ -11,8 +11,8 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from app import admin
-from app.outbox import NOTICE_STATES, state_name
 from app.admin import ContactChange
+from app.outbox import NOTICE_STATES, state_name
 from app.worklist import ROLE_NAMES, NotAllowed, NotVisible
 from reports.org_files import contacts_csv
 from rules.errors import DunghanError
