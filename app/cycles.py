@@ -12,7 +12,7 @@ from app.packs_in_force import resolve_pack
 from models import planning
 from rules.calendar import VIETNAM
 from rules.errors import FIELD, DunghanError
-from rules.loader import calendar_for
+from rules.loader import LoadedPack, calendar_for
 from rules.schema import Pack
 
 
@@ -48,6 +48,15 @@ def check_params(pack: Pack, params: Mapping[str, date]) -> None:
             )
 
 
+def check_request(pack: str, year: int, params: Mapping[str, date], *, today: date) -> LoadedPack:
+    """What a plan asks, checked before any work (no database needed): the pack in force, the
+    year, the parameters the pack declares."""
+    item = resolve_pack(pack)
+    check_year(year, today=today)
+    check_params(item.pack, params)
+    return item
+
+
 def plan_cycle(
     engine: Engine,
     pack: str,
@@ -65,9 +74,7 @@ def plan_cycle(
     hop, in one transaction. With ``preview`` nothing is written and the summary lists the changes
     the plan would make; with ``exclusive`` units planned by another cycle of the same pack and
     year are refused (see :func:`models.planning.plan_cycle`)."""
-    item = resolve_pack(pack)
-    check_year(year, today=now.astimezone(VIETNAM).date())
-    check_params(item.pack, params)
+    item = check_request(pack, year, params, today=now.astimezone(VIETNAM).date())
     scope = list(under or item.pack.scope)
     if not scope:
         raise ScopeRequired(item.pack.id)

@@ -102,7 +102,7 @@ def resolve_pack(name: str) -> LoadedPack:
         close = difflib.get_close_matches(name, list(chosen), n=1, cutoff=0.6)
         hint = f"có phải {close[0]}? " if close else ""
         raise PackNotFound(
-            f"không có gói {name!r}: {hint}Hãy nêu đường dẫn tệp hoặc một trong các gói: {', '.join(sorted(chosen))}",
+            f"không có gói {name!r}: {hint}hãy nêu đường dẫn tệp hoặc một trong các gói: {', '.join(sorted(chosen))}",
             field="pack",
         )
     return chosen[name].loaded

@@ -11,6 +11,8 @@ from app.workspace import current_actor
 from cli.errors import report_errors
 from cli.options import AtOption, parse_params
 from cli.runs_command import ViaPrefectOption
+from rules.calendar import VIETNAM
+from rules.clock import clock_for
 
 cycle_app = typer.Typer(help="Reporting cycles: plan a pack's obligations for a year.", no_args_is_help=True)
 
@@ -34,12 +36,16 @@ def plan(
 
     Example: dunghan cycle plan hai-cap-2026 --year 2026 --under 24
     """
+    from app.cycles import check_request
+
+    params = parse_params(param)
+    check_request(pack, year, params, today=clock_for(at)().astimezone(VIETNAM).date())  # before any work
     summary = run_job(  # directly, or as a Prefect flow (on the server, or with --via-prefect)
         "plan_cycle",
         forced=via_prefect,
         pack=pack,
         year=year,
-        params=parse_params(param),
+        params=params,
         under=list(under or []),
         at=at,
         actor=current_actor(by),

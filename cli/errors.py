@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
+import traceback
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -12,6 +14,7 @@ import typer
 from rules.errors import DunghanError
 
 P = ParamSpec("P")
+DEBUG_ENV = "DUNGHAN_DEBUG"  # 1: an error's traceback is shown above its sentence
 R = TypeVar("R")
 
 
@@ -60,11 +63,15 @@ def report_errors(command: Callable[P, R]) -> Callable[P, R]:
                     typer.echo(str(finding), err=True)
                 typer.echo(f"dunghan: {len(exc.findings)} error(s) in rule packs; nothing was done", err=True)
                 raise typer.Exit(1) from None
+            if os.environ.get(DEBUG_ENV) == "1":
+                traceback.print_exc()
             typer.echo(f"dunghan: {worded(exc)}", err=True)
             raise typer.Exit(1) from None
         except Exception as exc:
             if (sentence := database_failure(exc)) is None:
                 raise
+            if os.environ.get(DEBUG_ENV) == "1":
+                traceback.print_exc()
             typer.echo(f"dunghan: {sentence}", err=True)
             raise typer.Exit(1) from None
 

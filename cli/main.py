@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from types import FrameType
+from typing import Annotated
 
 import typer
 
@@ -28,6 +30,7 @@ from cli import (
     token_commands,
     user_commands,
 )
+from cli.errors import DEBUG_ENV
 from rules.errors import Interrupted
 
 # Every command module registers itself the same way, in the order `dunghan --help` lists them.
@@ -61,6 +64,16 @@ app = typer.Typer(
 )
 for module in COMMANDS:
     module.register(app)
+
+
+@app.callback()
+def _options(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback of an error as well (as DUNGHAN_DEBUG=1 does).")
+    ] = False,
+) -> None:
+    if debug:
+        os.environ[DEBUG_ENV] = "1"
 
 
 INTERRUPTED_EXIT = 130  # as a shell reports a command stopped by SIGINT

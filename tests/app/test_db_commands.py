@@ -224,3 +224,22 @@ def test_a_read_on_an_empty_data_folder_creates_nothing_and_says_what_to_run(tmp
     assert written.stderr.startswith(f"dunghan: đã tạo thư mục dữ liệu {home}\n")
     assert (home / "dunghan.db").exists()
     assert dunghan("overdue", env=env).returncode == 0
+
+
+def test_an_error_is_one_line_and_its_traceback_only_when_asked(tmp_path: Path) -> None:
+    env = environment(tmp_path)
+    plain = dunghan("cycle", "plan", "khong-co", "--year", "2026", env=env)
+    assert plain.returncode == 1 and plain.stderr.count("\n") == 1 and "Traceback" not in plain.stderr
+    assert plain.stderr.startswith("dunghan: không có gói 'khong-co': hãy nêu đường dẫn tệp")
+    for debug in (("--debug",), ()):
+        asked = dunghan(
+            *debug,
+            "cycle",
+            "plan",
+            "khong-co",
+            "--year",
+            "2026",
+            env=env | {"DUNGHAN_DEBUG": "1"} if not debug else env,
+        )
+        assert asked.returncode == 1 and "Traceback (most recent call last)" in asked.stderr
+        assert asked.stderr.splitlines()[-1] == plain.stderr.strip()
