@@ -49,12 +49,32 @@ class PeriodRate(Rates):
     on_time: int
 
 
+def _in_scope(unit: UnitRef) -> Any:
+    """The obligations of the units under ``unit``, as :func:`in_subtree`; for the top of the tree
+    (nearly every obligation) written so that SQLite reads the table through once instead of
+    looking each of some 4,000 units' obligations up in the index on unit_id (``+ 0`` keeps the
+    planner off that index: a quarter less time)."""
+    if unit.parent_id is None:
+        return (col(Obligation.unit_id) + 0).in_(select(col(Unit.id)).where(subtree(unit)))
+    return in_subtree(unit)
+
+
 def rates_by_period(engine: Engine, unit: UnitRef, *, at: datetime, since: date) -> list[PeriodRate]:
     """Per level, report and period whose obligations fell due from ``since`` to ``at``: expected,
-    sent, sent on time; ordered by report, level and the period's first deadline."""
-    first = _first_submissions()
+    sent, sent on time (its first submission by the deadline: one at or before it exists);
+    ordered by report, level and the period's first deadline."""
     done = col(Obligation.state).in_(DONE_STATES)
     exempted = col(Obligation.state) == "exempted"
+    # Looked up for each obligation sent (an index on obligation_id), not grouped over every
+    # submission of the country for each page.
+    in_time = (
+        select(col(Submission.id))
+        .where(
+            col(Submission.obligation_id) == col(Obligation.id),
+            col(Submission.submitted_at) <= col(Obligation.due_at),
+        )
+        .exists()
+    )
     query = (
         select(
             col(Obligation.unit_level).label("level"),
@@ -64,11 +84,10 @@ def rates_by_period(engine: Engine, unit: UnitRef, *, at: datetime, since: date)
             func.min(col(Obligation.due_date)).label("first_due"),
             _count(~exempted).label("expected"),
             _count(done).label("submitted"),
-            _count(and_(done, first.c.first_at <= col(Obligation.due_at))).label("on_time"),
+            _count(and_(done, in_time)).label("on_time"),
         )
-        .outerjoin(first, first.c.obligation_id == col(Obligation.id))
         .where(
-            in_subtree(unit),
+            _in_scope(unit),
             col(Obligation.retired).is_(False),
             col(Obligation.due_at) <= at,
             col(Obligation.due_date) >= since,
@@ -118,19 +137,16 @@ def late_units(engine: Engine, unit: UnitRef, *, at: datetime, since: date, limi
     done = col(Obligation.state).in_(DONE_STATES)
     open_ = col(Obligation.state).in_(OPEN_STATES)
     late = or_(and_(done, first.c.first_at > col(Obligation.due_at)), open_)
-    late_count = _count(late)
-    overdue_count = _count(open_)
-    query = (
+    # Counted per unit first, then filtered, sorted and named: the counts written once (SQLite
+    # would sum each again for HAVING and ORDER BY, their parameters being apart), the units'
+    # names joined to some 4,000 groups rather than to 50,000 obligations.
+    per_unit = (
         select(
-            col(Unit.id),
-            col(Unit.code),
-            col(Unit.name),
-            col(Unit.level),
+            col(Obligation.unit_id).label("unit_id"),
             _count(col(Obligation.state) != "exempted").label("expected"),
-            late_count.label("late"),
-            overdue_count.label("overdue"),
+            _count(late).label("late"),
+            _count(open_).label("overdue"),
         )
-        .join(Unit, col(Unit.id) == col(Obligation.unit_id))
         .outerjoin(first, first.c.obligation_id == col(Obligation.id))
         .where(
             in_subtree(unit),
@@ -138,9 +154,22 @@ def late_units(engine: Engine, unit: UnitRef, *, at: datetime, since: date, limi
             col(Obligation.due_at) <= at,
             col(Obligation.due_date) >= since,
         )
-        .group_by(col(Unit.id), col(Unit.code), col(Unit.name), col(Unit.level))
-        .having(late_count > 0)
-        .order_by(late_count.desc(), overdue_count.desc(), col(Unit.code))
+        .group_by(col(Obligation.unit_id))
+        .subquery()
+    )
+    query = (
+        select(
+            col(Unit.id),
+            col(Unit.code),
+            col(Unit.name),
+            col(Unit.level),
+            per_unit.c.expected,
+            per_unit.c.late,
+            per_unit.c.overdue,
+        )
+        .join(per_unit, per_unit.c.unit_id == col(Unit.id))
+        .where(per_unit.c.late > 0)
+        .order_by(per_unit.c.late.desc(), per_unit.c.overdue.desc(), col(Unit.code))
         .limit(limit)
     )
     with read_connection(engine) as connection:

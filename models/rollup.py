@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import add
 from typing import Any
 
 from sqlalchemy import BigInteger, Engine, cast, func, or_, select, true
@@ -189,10 +190,9 @@ def _unit_named(engine: Engine, code: str, day: date) -> _Unit | None:
     return _Unit(*row) if row else None
 
 
-# Sums travel as plain lists of integers in this order until the end: adding up some 50,000
+# Sums travel as plain tuples of integers in this order until the end: adding up some 50,000
 # groups as dataclasses cost more than the query itself.
-Sums = list[int]
-_WIDTH = 5 + len(MEDIA_KINDS)  # activities, male, female, participants, budget, media by kind
+Sums = tuple[int, ...]
 
 
 def _figures(sums: Sums) -> Figures:
@@ -201,15 +201,25 @@ def _figures(sums: Sums) -> Figures:
 
 def _add(into: dict[Any, Sums], key: Any, sums: Sums) -> None:
     total = into.get(key)
-    if total is None:
-        into[key] = list(sums)
-    else:
-        for index in range(_WIDTH):
-            total[index] += sums[index]
+    into[key] = sums if total is None else tuple(map(add, total, sums))
+
+
+def _column_sums(rows: list[Sums]) -> Sums:
+    """Some (non-empty) sums added up column by column, in one pass in C."""
+    return tuple(map(sum, zip(*rows, strict=True)))
+
+
+def _grouped_sums(pairs: Iterable[tuple[Any, Sums]]) -> dict[Any, Sums]:
+    """The sums of each key, the keys in the order they first come."""
+    rows: dict[Any, list[Sums]] = {}
+    for key, values in pairs:
+        rows.setdefault(key, []).append(values)
+    return {key: _column_sums(found) for key, found in rows.items()}
 
 
 def _sums(engine: Engine, campaign_id: str, year: int, day: date, paths: Sequence[str]) -> dict[tuple[int, str], Sums]:
-    """Sums per (unit id, activity type), computed by the database over the tree valid on ``day``."""
+    """Sums per (unit id, activity type), computed by the database over the tree valid on ``day``:
+    activities, male, female, participants, budget, media by kind."""
     columns = ["participants_male", "participants_female", "participants_total", "budget_vnd"]
     columns += [f"media_{kind}" for kind in MEDIA_KINDS]
     # PostgreSQL sums bigints as numeric: cast back, so rows come as ints, not Decimals to convert.
@@ -225,14 +235,13 @@ def _sums(engine: Engine, campaign_id: str, year: int, day: date, paths: Sequenc
         .group_by(col(ActivityLog.unit_id), col(ActivityLog.activity_type))
     )
     with read_connection(engine) as connection:
-        return {(r[0], r[1]): list(r[2:]) for r in connection.execute(query)}
+        # All rows at once (the driver's fetchall): a national roll-up has some 50,000 groups.
+        rows = connection.execute(query).tuples().all()
+    return {(r[0], r[1]): r[2:] for r in rows}
 
 
-def _by_type(sums: dict[tuple[int, str], Sums]) -> dict[str, Figures]:
-    per_type: dict[str, Sums] = {}
-    for (_, type_id), values in sums.items():
-        _add(per_type, type_id, values)
-    return {type_id: _figures(values) for type_id, values in per_type.items()}
+def _type_sums(sums: dict[tuple[int, str], Sums]) -> dict[str, Sums]:
+    return _grouped_sums((type_id, values) for (_, type_id), values in sums.items())
 
 
 def rollup(
@@ -279,18 +288,19 @@ def rollup(
     }
     sums = _sums(engine, chosen.campaign.id, year, day, paths)
     level_of = {u.id: u.level for u in units}
-    per_unit: dict[int, Sums] = {}
+    per_unit = _grouped_sums((unit_id, values) for (unit_id, _), values in sums.items())
+    per_level_type = _grouped_sums(
+        ((level_of[unit_id], type_id), values) for (unit_id, type_id), values in sums.items()
+    )
     per_unit_types: dict[int, dict[str, int]] = {}
-    per_level: dict[str, Sums] = {}
-    per_level_type: dict[tuple[str, str], Sums] = {}
-    per_type: dict[str, Sums] = {}
     for (unit_id, type_id), values in sums.items():
-        level = level_of[unit_id]
-        _add(per_unit, unit_id, values)
-        _add(per_level, level, values)
-        _add(per_level_type, (level, type_id), values)
-        _add(per_type, type_id, values)
         per_unit_types.setdefault(unit_id, {})[type_id] = values[0]
+    # The levels' and the types' sums from the few (level, type) ones, not from every group.
+    per_level: dict[str, Sums] = {}
+    per_type: dict[str, Sums] = {}
+    for (level, type_id), values in per_level_type.items():
+        _add(per_level, level, values)
+        _add(per_type, type_id, values)
 
     names = chosen.type_ids()
     unit_rows = [
@@ -357,7 +367,7 @@ def _previous(engine: Engine, chosen: PackCampaign, year: int, *, tops: Sequence
         sums = _sums(engine, chosen.campaign.id, year, day, [])
         if not sums:
             return None
-        by_type = _by_type(sums)
+        by_type = {type_id: _figures(values) for type_id, values in _type_sums(sums).items()}
         return PreviousYear(year, None, len({u for u, _ in sums}), _total(by_type.values()), by_type)
     earlier: list[UnitRef] = []
     with read_connection(engine) as connection:
@@ -369,9 +379,10 @@ def _previous(engine: Engine, chosen: PackCampaign, year: int, *, tops: Sequence
     per_type: dict[str, Sums] = {}
     for unit in earlier:
         sums = _sums(engine, chosen.campaign.id, year, day, [unit.path])
-        for (_, type_id), values in sums.items():
+        source_types = _type_sums(sums)
+        for type_id, values in source_types.items():
             _add(per_type, type_id, values)
-        figures = _total(_by_type(sums).values())
+        figures = _total(_figures(values) for values in source_types.values())
         sources.append(PreviousSource(unit.code, unit.name, len({u for u, _ in sums}), figures))
     if not any(s.logging_units for s in sources):
         return None

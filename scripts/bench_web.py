@@ -169,8 +169,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(home: Path, database_url: str | None, workers: int) -> Iterator[str]:
-    """`dunghan serve` in a process of its own; its base URL once it answers."""
+def server(
+    home: Path, database_url: str | None, workers: int, started: list[subprocess.Popen[bytes]] | None = None
+) -> Iterator[str]:
+    """`dunghan serve` in a process of its own; its base URL once it answers (and the process
+    appended to ``started``, for a caller that reads its CPU time)."""
     port = free_port()
     env = dict(os.environ, DUNGHAN_HOME=str(home))
     env.pop("DUNGHAN_LINK_BASE", None)
@@ -180,6 +183,8 @@ def server(home: Path, database_url: str | None, workers: int) -> Iterator[str]:
         env.pop("DUNGHAN_DATABASE_URL", None)
     command = [sys.executable, "-m", "cli.main", "serve", "--port", str(port), "--at", AT, "--workers", str(workers)]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
+    if started is not None:
+        started.append(process)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -258,6 +263,32 @@ class Measured:
     size: int
 
 
+def timed_page(
+    label: str, client: httpx.Client, path: str, times: int, *, warm: int, target: float = TARGET_PAGE_P95
+) -> Measured:
+    """``path`` asked ``warm`` times, then ``times`` times one after another: its line of figures,
+    printed, flagged when its p95 is over ``target`` seconds."""
+    for _ in range(warm):
+        answer = client.get(path)
+        assert answer.status_code == 200, (path, answer.status_code, answer.text[:300])
+    durations = []
+    for _ in range(times):
+        start = time.perf_counter()
+        answer = client.get(path)
+        durations.append(time.perf_counter() - start)
+        assert answer.status_code == 200, (path, answer.status_code)
+    measured = Measured(
+        label, statistics.median(durations), quantile(durations, 0.95), max(durations), len(answer.content)
+    )
+    flag = "" if measured.p95 <= target else f"  > target by {ms(measured.p95 - target).strip()}"
+    print(
+        f"  {label:<44} {times:3d}× p50 {ms(measured.p50)}  p95 {ms(measured.p95)}  max {ms(measured.slowest)}"
+        f"  {measured.size / 1024:7.0f} KB{flag}",
+        flush=True,
+    )
+    return measured
+
+
 def one_at_a_time(base: str, found: list[Person], requests: int) -> list[Measured]:
     supervisor, national, reviewer, officer = (logged_in(base, p.email) for p in found[:4])
     province_unit = re.search(r'href="(/don-vi/\d+)"', supervisor.get("/ty-le").text)
@@ -280,27 +311,10 @@ def one_at_a_time(base: str, found: list[Person], requests: int) -> list[Measure
         ("/qua-han, ministry (48,000 rows)", national, "/qua-han", few),
         ("/don-vi/{BNV}, ministry", national, national_unit[1], few),
     ]
-    results = []
-    for label, client, path, times in cases:
-        for _ in range(3 if times == requests else 1):
-            warm = client.get(path)
-            assert warm.status_code == 200, (path, warm.status_code, warm.text[:300])
-        durations = []
-        for _ in range(times):
-            start = time.perf_counter()
-            answer = client.get(path)
-            durations.append(time.perf_counter() - start)
-            assert answer.status_code == 200, (path, answer.status_code)
-        measured = Measured(
-            label, statistics.median(durations), quantile(durations, 0.95), max(durations), len(answer.content)
-        )
-        flag = "" if measured.p95 <= TARGET_PAGE_P95 else f"  > target by {ms(measured.p95 - TARGET_PAGE_P95).strip()}"
-        print(
-            f"  {label:<44} {times:3d}× p50 {ms(measured.p50)}  p95 {ms(measured.p95)}  max {ms(measured.slowest)}"
-            f"  {measured.size / 1024:7.0f} KB{flag}",
-            flush=True,
-        )
-        results.append(measured)
+    results = [
+        timed_page(label, client, path, times, warm=3 if times == requests else 1)
+        for label, client, path, times in cases
+    ]
     for client in (supervisor, national, reviewer, officer):
         client.close()
     return results
