@@ -13,6 +13,7 @@ every commune and district, and the same monthly variant.
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import tempfile
 import time
@@ -146,7 +147,7 @@ def run(label: str, engine: Engine) -> None:
         before = count(engine)
         timed(
             f"plan {name}",
-            lambda p=pack, y=year: plan_cycle(engine, p, y, cal, params={}, scope=[], now=now, actor="bench"),
+            functools.partial(plan_cycle, engine, pack, year, cal, params={}, scope=[], now=now, actor="bench"),
         )
         print(f"  {'':<44} {count(engine) - before:8d} obligations")
     total = count(engine)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import apprise
 from sqlalchemy import Engine, func, select
+from sqlmodel import col
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -44,7 +45,7 @@ from tests.notifications.peers import free_port
 
 def contacts(engine: Engine) -> None:
     with engine.connect() as connection:
-        codes = [c for (c,) in connection.execute(select(Unit.code).where(Unit.valid_to.is_(None)))]
+        codes = [c for (c,) in connection.execute(select(col(Unit.code)).where(col(Unit.valid_to).is_(None)))]
     rows = []
     for number, code in enumerate(codes, start=1):
         rows.append(

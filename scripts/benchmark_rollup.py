@@ -14,13 +14,16 @@ is used when --postgres is not given. The database's public schema is reset.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import random
 import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, insert, select
+from sqlmodel import col
 
 from models.database import make_engine, migrate, refresh_statistics
 from models.rollup import rollup
@@ -39,6 +42,10 @@ LOGS = 1_000_000
 BATCH = 20_000
 
 
+def _write_docx(engine: Engine, path: Path, result: Any, pack: Any) -> None:
+    write_rollup_docx(path, result, rollup_addressing(engine, result, pack))
+
+
 def load_logs(engine: Engine, count: int, year: int, seed: int) -> None:
     """``count`` logs of ``year`` over every commune and provincial agency, inserted with Core."""
     chosen = find_campaign([p.pack for p in shipped_packs()], "thang-hanh-dong", year)
@@ -46,7 +53,9 @@ def load_logs(engine: Engine, count: int, year: int, seed: int) -> None:
     with engine.connect() as connection:
         units = (
             connection.execute(
-                select(Unit.id).where(Unit.level.in_(("commune", "province")), Unit.valid_from <= date(year, 12, 15))
+                select(col(Unit.id)).where(
+                    col(Unit.level).in_(("commune", "province")), col(Unit.valid_from) <= date(year, 12, 15)
+                )
             )
             .scalars()
             .all()
@@ -116,7 +125,7 @@ def run(label: str, engine: Engine, folder: Path) -> None:
         path = folder / f"{name}.docx"
         timed(
             f"DOCX {label} (with the chart)",
-            lambda result=result, path=path: write_rollup_docx(path, result, rollup_addressing(engine, result, pack)),
+            functools.partial(_write_docx, engine, path, result, pack),
             repeat=3,
         )
         print(f"  {'':<48} {path.stat().st_size // 1024:8d} KiB")
