@@ -323,25 +323,21 @@ def schedule_command() -> list[str]:
 
 
 def web_command(*, host: str, port: int, workers: int, forwarded_allow_ips: str) -> list[str]:
-    """The web pages, as uvicorn builds them in each worker."""
+    """The web pages: uvicorn's workers on a socket bound by ``web.serve`` (so that keep-alive
+    answers are not held back by Nagle's algorithm when there are several workers)."""
     return [
         sys.executable,
         "-m",
         "app.parent_watch",
-        "uvicorn",
-        "--factory",
-        "web.main:app_from_environment",
+        "web.serve",
         "--host",
         host,
         "--port",
         str(port),
         "--workers",
         str(workers),
-        "--proxy-headers",
         "--forwarded-allow-ips",
         forwarded_allow_ips,
-        "--log-level",
-        "warning",
     ]
 
 
@@ -428,8 +424,13 @@ class Supervisor:
         """Start everything and wait; returns once stopped by a signal, raises :class:`ChildEnded`
         when a part ended on its own (after stopping the others)."""
 
+        stopping = False
+
         def stop(signum: int, frame: Any) -> None:
-            raise Stopped
+            nonlocal stopping
+            if not stopping:  # a second signal (Ctrl+C twice, systemd and a terminal) changes nothing
+                stopping = True
+                raise Stopped
 
         previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
