@@ -519,9 +519,9 @@ def _routes(api: FastAPI) -> None:
         tags=["Theo dõi"],
         summary="Tỷ lệ báo cáo",
         description="Tỷ lệ nộp và tỷ lệ đúng hạn theo cấp, báo cáo và kỳ, của các đơn vị thuộc đơn vị "
-        "người sở hữu mã, trong một năm (mặc định: năm nay). Lãnh đạo và quản trị.",
+        "người sở hữu mã, trong một năm (mặc định: năm nay; từ 2019 đến năm sau). Lãnh đạo và quản trị.",
         response_description=OK,
-        responses=_responses(403),
+        responses=_responses(400, 403),
     )
     def status(
         request: Request,
