@@ -59,7 +59,7 @@ DEADLINE_COLUMNS = [
 def check(
     packs: Annotated[
         list[str] | None,
-        typer.Argument(help="Pack ids (shipped), files or folders (default: the shipped packs)."),
+        typer.Argument(help="Pack ids (shipped or uploaded), files or folders (default: the shipped packs)."),
     ] = None,
     year: Annotated[
         list[int] | None,
@@ -114,25 +114,17 @@ def check(
 
 
 def _pack_paths(names: list[str]) -> list[Path]:
-    """The files or folders ``names`` give: a path as it is, a pack id as its shipped file (a
-    shipped file is named for its pack: hai-cap-2026.yaml holds hai-cap-2026)."""
+    """The files or folders ``names`` give: a path as it is, a pack id as the file of the pack in
+    force (shipped, or uploaded on the packs page), an unknown id refused with the closest."""
+    from app.packs_in_force import resolve_pack
+
     paths: list[Path] = []
     for name in names:
         candidate = Path(name)
         if candidate.suffix in (".yaml", ".yml") or candidate.exists():
             paths.append(candidate)
-            continue
-        shipped = {p.stem: p for p in pack_files([PACKS_DIR])}
-        if name not in shipped:
-            from difflib import get_close_matches
-
-            close = get_close_matches(name, list(shipped), n=1)
-            guess = f"có phải {close[0]}? " if close else ""
-            raise DunghanError(
-                f"không có gói {name!r}: {guess}đưa đường dẫn tệp, thư mục, hoặc một mã gói: "
-                f"{', '.join(sorted(shipped))}"
-            )
-        paths.append(shipped[name])
+        else:
+            paths.append(resolve_pack(name).path)
     return paths
 
 

@@ -220,3 +220,19 @@ def test_rules_check_takes_pack_ids() -> None:
     unknown = run("rules", "check", "hai-cap-2027")
     assert unknown.exit_code == 1
     assert "không có gói 'hai-cap-2027': có phải hai-cap-2026?" in unknown.stderr
+
+
+def test_rules_check_takes_the_id_of_an_uploaded_pack(workspace: Path) -> None:
+    from rules.loader import PACKS_DIR
+
+    uploaded = workspace / "packs"
+    uploaded.mkdir(parents=True)
+    text = (PACKS_DIR / "ke-hoach-kinh-phi.yaml").read_text(encoding="utf-8")
+    (uploaded / "ke-hoach-tinh.yaml").write_text(
+        text.replace("id: ke-hoach-kinh-phi", "id: ke-hoach-tinh", 1), encoding="utf-8"
+    )
+    checked = run("rules", "check", "ke-hoach-tinh", "--year", "2026", "-f", "json")
+    assert checked.exit_code == 0, checked.output
+    assert {Path(r["file"]).name for r in json.loads(checked.stdout)} <= {"ke-hoach-tinh.yaml"}
+    near = run("rules", "check", "ke-hoach-tin")
+    assert near.exit_code == 1 and "có phải ke-hoach-tinh?" in near.stderr
