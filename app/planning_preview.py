@@ -282,10 +282,9 @@ def _groups(engine: Engine, pack: Pack, summary: PlanSummary) -> list[ChangeGrou
     return groups
 
 
-def preview(engine: Engine, viewer: Viewer, request: PlanRequest, *, at: datetime) -> PlanPreview:
-    """The plan's differences with what is stored, nothing written."""
-    require_admin(viewer)
-    summary = cycles.plan_cycle(
+def _plan(engine: Engine, viewer: Viewer, request: PlanRequest, *, at: datetime, preview: bool) -> PlanSummary:
+    """The planning the form asks for, within the admin's own cycles (``exclusive``)."""
+    return cycles.plan_cycle(
         engine,
         request.pack.id,
         request.year,
@@ -293,9 +292,15 @@ def preview(engine: Engine, viewer: Viewer, request: PlanRequest, *, at: datetim
         under=request.under,
         now=at,
         actor=viewer.actor,
-        preview=True,
+        preview=preview,
         exclusive=True,
     )
+
+
+def preview(engine: Engine, viewer: Viewer, request: PlanRequest, *, at: datetime) -> PlanPreview:
+    """The plan's differences with what is stored, nothing written."""
+    require_admin(viewer)
+    summary = _plan(engine, viewer, request, at=at, preview=True)
     return PlanPreview(request, summary, _groups(engine, request.pack, summary))
 
 
@@ -307,16 +312,7 @@ def apply(engine: Engine, viewer: Viewer, request: PlanRequest, *, at: datetime)
     with runs.recorded(
         engine, "plan_cycle", who=viewer.actor, how="web", parameters=given, scope=request.under
     ) as tally:
-        summary = cycles.plan_cycle(
-            engine,
-            request.pack.id,
-            request.year,
-            params=request.params,
-            under=request.under,
-            now=at,
-            actor=viewer.actor,
-            exclusive=True,
-        )
+        summary = _plan(engine, viewer, request, at=at, preview=False)
         tally.counts = runs.plan_counts(summary)
         tally.message = f"chu kỳ {summary.cycle_id}"
     return summary
