@@ -16,6 +16,7 @@ from models.activity_logs import LogRow, Recorded, find_units, logging_unit, rec
 from models.worklist import NotVisible
 from reports.activity_form import HEADINGS, FormContent, read_form, write_form
 from rules.activity import ActivityEntry, ActivityError, PackCampaign
+from rules.i18n import _
 
 
 def write_template(engine: Engine, path: Path, *, chosen: PackCampaign, year: int, unit: str) -> Path:
@@ -87,7 +88,7 @@ def list_logs(engine: Engine, *, chosen: PackCampaign, year: int, unit: str | No
         day = tree_day(chosen, year)
         found = find_units(engine, [unit], day).get(unit)
         if found is None:
-            raise ActivityError(f"no unit {unit!r} valid on {day:%d/%m/%Y}")
+            raise ActivityError(_("no unit {unit!r} valid on {day:%d/%m/%Y}").format(unit=unit, day=day))
         unit_id = found.id
     return unit_logs(engine, campaign_id=chosen.campaign.id, year=year, unit_id=unit_id)
 
@@ -97,4 +98,6 @@ def delete_log(engine: Engine, log_id: int, *, now: datetime, actor: str) -> Sto
     try:
         return remove_log(engine, log_id, at=now, actor=actor)
     except NotVisible:
-        raise ActivityError(f"no activity log {log_id}: `dunghan activity list` shows their ids") from None
+        raise ActivityError(
+            _("no activity log {log_id}: `dunghan activity list` shows their ids").format(log_id=log_id)
+        ) from None

@@ -12,6 +12,7 @@ from app.packs_in_force import resolve_pack
 from models import planning
 from rules.calendar import VIETNAM
 from rules.errors import FIELD, DunghanError
+from rules.i18n import _
 from rules.loader import LoadedPack, calendar_for
 from rules.schema import Pack
 
@@ -21,7 +22,12 @@ class ScopeRequired(DunghanError):
 
     def __init__(self, pack_id: str) -> None:
         self.pack_id = pack_id
-        super().__init__(f"pack {pack_id} covers no unit by itself: say where with {FIELD} CODE", field="under")
+        super().__init__(
+            _("pack {pack_id} covers no unit by itself: say where with {field} CODE").format(
+                pack_id=pack_id, field=FIELD
+            ),
+            field="under",
+        )
 
 
 FIRST_YEAR = 2019  # Decree 09/2019/NĐ-CP, the reporting regime the packs encode

@@ -24,6 +24,7 @@ from models.tree import import_org, official_rows
 from reports.org_files import read_org_file
 from rules.calendar import WorkCalendar
 from rules.errors import DunghanError
+from rules.i18n import _
 from rules.scope import EVERYWHERE
 
 PROVINCE = "24"  # Bắc Ninh after 01/07/2025 (GSO code)
@@ -71,7 +72,9 @@ def prepare_home(home: Path) -> bool:
         return False
     if not (home / MARKER).exists():
         raise DemoFolderRefused(
-            f"{home} already holds files that the demo did not make; choose another folder with --home"
+            _("{home} already holds files that the demo did not make; choose another folder with --home").format(
+                home=home
+            )
         )
     for entry in home.iterdir():
         if entry.name in (MARKER, "prefect"):
@@ -85,7 +88,7 @@ def prepare_home(home: Path) -> bool:
 
 def demo_units() -> list[UnitRow]:
     """Bắc Ninh's current two-tier tree (official list) and its departments."""
-    units, _ = read_org_file(DEPARTMENTS)
+    units, _contacts = read_org_file(DEPARTMENTS)
     return official_rows(PROVINCE) + list(units)
 
 
@@ -152,7 +155,7 @@ class DemoUser:
 def demo_password(email: str, at: datetime) -> str:
     """A password of three groups of four ('xxxx-xxxx-xxxx'), seeded by the person and the instant."""
     rng = random.Random(f"password:{email}:{at.isoformat()}")
-    return "-".join("".join(rng.choice(PASSWORD_LETTERS) for _ in range(4)) for _ in range(3))
+    return "-".join("".join(rng.choice(PASSWORD_LETTERS) for _letter in range(4)) for _group in range(3))
 
 
 def add_demo_users(engine: Engine, *, at: datetime) -> list[DemoUser]:

@@ -25,6 +25,7 @@ from models.indicators import (
     table_results,
 )
 from rules.errors import FIELD, DunghanError
+from rules.i18n import _
 from rules.indicators import indicator_tables
 
 
@@ -54,10 +55,17 @@ def indicator_table(pack: str | None, year: int, form: str | None = None) -> Ind
         return table_for(item.pack, year, form)
     found = [p.pack for p in packs_in_force() if p.pack.applies_in(year) and indicator_tables(p.pack)]
     if not found:
-        raise DunghanError(f"no shipped pack has an indicator table for {year}: name one with {FIELD}", field="pack")
+        raise DunghanError(
+            _("no shipped pack has an indicator table for {year}: name one with {field}").format(
+                year=year, field=FIELD
+            ),
+            field="pack",
+        )
     if len(found) > 1:
         raise DunghanError(
-            f"several packs have indicator tables in {year} ({', '.join(p.id for p in found)}): choose with {FIELD}",
+            _("several packs have indicator tables in {year} ({packs}): choose with {field}").format(
+                year=year, packs=", ".join(p.id for p in found), field=FIELD
+            ),
             field="pack",
         )
     return table_for(found[0], year, form)
@@ -89,8 +97,12 @@ def write_entry_form(engine: Engine, table: IndicatorTable, unit: str, path: Pat
     responsible = responsible_units(engine, table=table)
     if unit not in responsible:
         raise DunghanError(
-            f"unit {unit!r} answers for no indicator of {table.form.id} in {table.year}; "
-            f"those that do: {', '.join(responsible) or 'none (import the tree first)'}"
+            _("unit {unit!r} answers for no indicator of {form} in {year}; those that do: {units}").format(
+                unit=unit,
+                form=table.form.id,
+                year=table.year,
+                units=", ".join(responsible) or _("none (import the tree first)"),
+            )
         )
     stored = {
         code: e.value

@@ -19,6 +19,7 @@ from notifications.rate_limit import RateLimiter
 from notifications.sweep import Gap, SweepOptions, due_notices, gap_notices
 from rules.calendar import VIETNAM
 from rules.errors import DunghanError
+from rules.i18n import _
 from rules.ladder import QuietHours
 from rules.loader import calendar_for
 from rules.scope import EVERYWHERE
@@ -57,7 +58,7 @@ def channels(settings: Settings, clock: Callable[[], datetime]) -> dict[str, Cha
         }
     found: dict[str, Channel] = {}
     if not settings.smtp_url:
-        raise DunghanError("DUNGHAN_DELIVERY=send needs DUNGHAN_SMTP_URL (an Apprise mailto:// or mailtos:// URL)")
+        raise DunghanError(_("DUNGHAN_DELIVERY=send needs DUNGHAN_SMTP_URL (an Apprise mailto:// or mailtos:// URL)"))
     found["email"] = SmtpChannel(
         settings.smtp_url,
         sender=settings.email_from,

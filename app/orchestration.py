@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
+import logging
 import os
 import signal
 import socket
@@ -36,7 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from app.settings import get_settings
-from rules.errors import DunghanError
+from rules.errors import DEBUG_ENV, DunghanError
+from rules.i18n import _
 
 # Set only where the environment says nothing: an operator's own values always win.
 QUIET_DEFAULTS = {
@@ -114,8 +116,10 @@ def orchestration() -> Iterator[None]:
         if not str(exc).startswith("Failed to reach API"):
             raise
         raise DunghanError(
-            f"{exc.args[0]} (PREFECT_API_URL): start the Prefect server, or unset PREFECT_API_URL to run "
-            "the command without Prefect"
+            _(
+                "{reason} (PREFECT_API_URL): start the Prefect server, or unset PREFECT_API_URL to run "
+                "the command without Prefect"
+            ).format(reason=exc.args[0])
         ) from None
 
 
@@ -136,11 +140,48 @@ def load_flow(entrypoint: str) -> Any:
     return getattr(module, function)
 
 
+# Who reports a failed run on the console: Prefect's task and flow engines, and our failure hook.
+FAILURE_LOGGERS = ("prefect.task_runs", "prefect.flow_runs", "dunghan.flows")
+
+
+class _FailureToTheCaller(logging.Filter):
+    """Keeps a failed run's log lines (a traceback each) off the console: the error itself goes
+    up to the command, which says it in one line; Prefect's API and the run's state keep them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno >= logging.WARNING and record.name.startswith(FAILURE_LOGGERS))
+
+
+@contextmanager
+def failures_to_the_caller() -> Iterator[None]:
+    """While a command runs a flow: its failure reaches the person once, as the command's sentence
+    (``DUNGHAN_DEBUG=1`` keeps Prefect's lines and tracebacks)."""
+    if os.environ.get(DEBUG_ENV) == "1":
+        yield
+        return
+    console = [
+        handler
+        for logger in (logging.getLogger(), logging.getLogger("prefect"), logging.getLogger("dunghan"))
+        for handler in logger.handlers
+        if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler)
+    ]
+    quiet = _FailureToTheCaller()
+    for handler in console:
+        handler.addFilter(quiet)
+    try:
+        yield
+    finally:
+        for handler in console:
+            handler.removeFilter(quiet)
+
+
 def run_flow(name: str, **parameters: Any) -> Any:
     """Run the flow ``name`` with ``parameters`` (ephemeral, or on the configured server) and
-    return its result; a failed run raises the use case's own error."""
+    return its result; a failed run raises the use case's own error, said once by the caller."""
     with orchestration():
-        return load_flow(FLOWS[name])(**parameters)
+        flow = load_flow(FLOWS[name])  # importing Prefect sets up its console handlers
+        with failures_to_the_caller():
+            return flow(**parameters)
 
 
 def via_prefect(forced: bool = False) -> bool:
@@ -212,7 +253,9 @@ def cron_overrides(environ: Mapping[str, str]) -> dict[str, str]:
         found = None
     if not isinstance(found, dict) or not all(isinstance(v, str) for v in found.values()):
         raise DunghanError(
-            f'{CRON_OVERRIDE_ENV}: expected a JSON object of crons by slug, {{"daily-sweep": "* * * * *"}}'
+            _('{variable}: expected a JSON object of crons by slug, {{"daily-sweep": "* * * * *"}}').format(
+                variable=CRON_OVERRIDE_ENV
+            )
         )
     return {str(k): v for k, v in found.items()}
 
@@ -232,7 +275,9 @@ def scheduled_deployments(path: Path = PREFECT_YAML, overrides: Mapping[str, str
         written = yaml.safe_load(path.read_text(encoding="utf-8"))["deployments"]
     except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
         raise DunghanError(
-            f"cannot read the deployments of {path} ({type(exc).__name__}): run dunghan from its source folder"
+            _("cannot read the deployments of {path} ({error}): run dunghan from its source folder").format(
+                path=path, error=type(exc).__name__
+            )
         ) from None
     found = []
     for entry in written:

@@ -32,6 +32,7 @@ from models.admin_regime import PackUpload, pack_uploads, record_pack_upload
 from rules.calendar import VIETNAM, WorkCalendar
 from rules.deadlines import Deadline, pack_deadlines
 from rules.errors import DunghanError, PackNotFound
+from rules.i18n import _
 from rules.lint import lint_pack
 from rules.loader import (
     MAX_PACK_BYTES,
@@ -323,7 +324,8 @@ def check_upload(name: str, data: bytes, *, today: date) -> tuple[LoadedPack | N
     path = Path(shown_name(name))
     if len(data) > MAX_PACK_BYTES:
         limit = f"{MAX_PACK_BYTES // (1 << 20)} MiB"
-        return None, [Finding("error", path.name, 1, 1, f"the file is larger than {limit}, the limit: refused")]
+        refused = _("the file is larger than {limit}, the limit: refused").format(limit=limit)
+        return None, [Finding("error", path.name, 1, 1, refused)]
     try:
         text = decode_utf8(data)
     except YamlSyntaxError as exc:

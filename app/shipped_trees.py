@@ -21,6 +21,7 @@ from models.org_rows import ImportRefused, LineageRow, UnitRow
 from models.standard_agencies import STANDARD_FILE, import_agencies
 from models.tree import ImportSummary, import_org, official_rows
 from reports.org_files import read_lineage_file, read_org_file
+from rules.i18n import _
 
 TREES = Path(__file__).resolve().parent.parent / "models" / "trees"
 CURRENT_DEPARTMENTS = ("bac-ninh-2026-departments.yaml",)
@@ -87,19 +88,21 @@ def shipped_files(province: str | None = None) -> list[ShippedFile]:
     if wanted is not None:
         old_roots = _old_provinces(lineage, wanted)
         if not old_roots:
-            raise ImportRefused([f"{LINEAGE}: no province of today has the code {province!r}"])
+            raise ImportRefused(
+                [_("{file}: no province of today has the code {province!r}").format(file=LINEAGE, province=province)]
+            )
     current = official_rows(wanted)
     files = [ShippedFile("vietnam-provinces", units=current, official=True)]
     for name in CURRENT_DEPARTMENTS:
-        units, _ = read_org_file(TREES / name)
+        units, _contacts = read_org_file(TREES / name)
         files.append(ShippedFile(name, units=units if wanted is None else _kept(units, {r.code for r in current})))
     files.append(ShippedFile(STANDARD_FILE.name, provinces=[r for r in current if r.level == "province"]))
-    old, _ = read_org_file(TREES / THREE_TIER)
+    old, _contacts = read_org_file(TREES / THREE_TIER)
     if old_roots is not None:
         old = _kept(old, old_roots)
     files.append(ShippedFile(THREE_TIER, units=old, official=True))
     for name in OLD_DEPARTMENTS:
-        units, _ = read_org_file(TREES / name)
+        units, _contacts = read_org_file(TREES / name)
         files.append(ShippedFile(name, units=units if old_roots is None else _kept(units, {r.code for r in old})))
     if old_roots is not None:
         new_codes = {r.code for r in current}

@@ -2,3 +2,7 @@
 
 A door like the web pages and the flows: it never imports them, and they never import it.
 """
+
+from rules.i18n import for_libraries
+
+for_libraries()  # before Typer is imported: it words its panels then

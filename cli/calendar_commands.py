@@ -13,52 +13,80 @@ from rules.calendar import Roll, end_of_day
 from rules.clock import clock_for
 from rules.deadlines import nominal_date
 from rules.errors import DunghanError
+from rules.i18n import _
 from rules.loader import calendar_for
 from rules.wording import AfterAnchor, DayOfMonth, FixedDate, FromParameter, parse_wording
 
-calendar_app = typer.Typer(help="Vietnamese working days, holidays and deadline wording.", no_args_is_help=True)
+calendar_app = typer.Typer(help=_("Vietnamese working days, holidays and deadline wording."), no_args_is_help=True)
 
 CultureDayOption = Annotated[
     bool,
-    typer.Option("--culture-day/--no-culture-day", help="Count 24/11 (Ngày Văn hóa Việt Nam, from 2026) as a day off."),
+    typer.Option(
+        "--culture-day/--no-culture-day", help=_("Count 24/11 (Ngày Văn hóa Việt Nam, from 2026) as a day off.")
+    ),
 ]
+
+
+# The table's headings for people; JSON keeps the keys.
+HEADINGS = {
+    "wording": _("wording"),
+    "nominal_date": _("nominal_date"),
+    "due_date": _("due_date"),
+    "rolled": _("rolled"),
+    "reason": _("reason"),
+    "due_at": _("due_at"),
+    "start": _("start"),
+    "days": _("days"),
+    "working": _("working"),
+    "result": _("result"),
+    "date": _("date"),
+}
 
 
 def _emit(obj: dict[str, Any], fmt: Format) -> None:
     if fmt is Format.json:
         typer.echo(to_json(obj))
     else:
-        typer.echo(format_rows([obj], [(k, k) for k in obj], Format.table))
+        typer.echo(format_rows([obj], [(k, HEADINGS.get(k, k)) for k in obj], Format.table))
 
 
-@calendar_app.command("due")
+@calendar_app.command(
+    "due",
+    help=_(
+        "Compute the last day a deadline's wording gives, rolled off weekends and holidays.\n"
+        "\n"
+        'Example: dunghan calendar due "trước ngày 25/11" --year 2026'
+    ),
+)
 @report_errors
 def due(
-    wording: Annotated[str, typer.Argument(help='The deadline as written, e.g. "trước ngày 25/11".')],
+    wording: Annotated[str, typer.Argument(help=_('The deadline as written, e.g. "trước ngày 25/11".'))],
     year: Annotated[
-        int | None, typer.Option("--year", help="Year of the date (default: from the wording, else this year).")
+        int | None, typer.Option("--year", help=_("Year of the date (default: from the wording, else this year)."))
     ] = None,
     counted_from: Annotated[
-        str | None, typer.Option("--from", help="For '… kể từ …' wording: the day counting starts from.")
+        str | None, typer.Option("--from", help=_("For '… kể từ …' wording: the day counting starts from."))
     ] = None,
-    roll: Annotated[Roll, typer.Option("--roll", help="next (Civil Code art. 148), keep or previous.")] = Roll.NEXT,
+    roll: Annotated[Roll, typer.Option("--roll", help=_("next (Civil Code art. 148), keep or previous."))] = Roll.NEXT,
     culture_day: CultureDayOption = True,
     fmt: FormatOption = Format.json,
     at: AtOption = None,
 ) -> None:
-    """Compute the last day a deadline's wording gives, rolled off weekends and holidays.
-
-    Example: dunghan calendar due "trước ngày 25/11" --year 2026
-    """
     rule = parse_wording(wording)
     calendar = calendar_for(culture_day=culture_day)
     anchor = parse_date(counted_from, "--from") if counted_from else None
     if isinstance(rule, FromParameter):
-        raise DunghanError("a deadline set by a cycle parameter has no date of its own")
+        raise DunghanError(_("a deadline set by a cycle parameter has no date of its own"))
     if isinstance(rule, AfterAnchor | DayOfMonth) and anchor is None:
-        raise DunghanError(f'"{wording}" counts from another day: give it with --from YYYY-MM-DD')
+        raise DunghanError(
+            _('"{wording}" counts from another day: give it with --from YYYY-MM-DD').format(wording=wording)
+        )
     if isinstance(rule, FixedDate) and rule.year and year and rule.year != year:
-        raise DunghanError(f'"{wording}" names the year {rule.year}, which contradicts --year {year}')
+        raise DunghanError(
+            _('"{wording}" names the year {named}, which contradicts --year {year}').format(
+                wording=wording, named=rule.year, year=year
+            )
+        )
     the_year = year or clock_for(at)().year
     last = nominal_date(rule, reference_year=the_year, cutoff_end=anchor, previous_due=anchor, calendar=calendar)
     rolled = calendar.roll(last, roll)
@@ -75,21 +103,20 @@ def due(
     )
 
 
-@calendar_app.command("add")
+@calendar_app.command(
+    "add",
+    help=_("Add working days (or calendar days) to a date.\n\nExample: dunghan calendar add 2026-02-14 3 --working"),
+)
 @report_errors
 def add(
-    start: Annotated[str, typer.Argument(help="The day to count from (YYYY-MM-DD), not counted itself.")],
-    days: Annotated[int, typer.Argument(help="How many days; negative counts backwards.")],
+    start: Annotated[str, typer.Argument(help=_("The day to count from (YYYY-MM-DD), not counted itself."))],
+    days: Annotated[int, typer.Argument(help=_("How many days; negative counts backwards."))],
     working: Annotated[
-        bool, typer.Option("--working/--calendar-days", help="Count working days (default) or all days.")
+        bool, typer.Option("--working/--calendar-days", help=_("Count working days (default) or all days."))
     ] = True,
     culture_day: CultureDayOption = True,
     fmt: FormatOption = Format.json,
 ) -> None:
-    """Add working days (or calendar days) to a date.
-
-    Example: dunghan calendar add 2026-02-14 3 --working
-    """
     from datetime import timedelta
 
     first = parse_date(start, "start")
@@ -98,33 +125,39 @@ def add(
     _emit({"start": first, "days": days, "working": working, "result": result}, fmt)
 
 
-@calendar_app.command("is-working-day")
+@calendar_app.command(
+    "is-working-day",
+    help=_(
+        "Say whether a date is a working day for state agencies, and why (holiday, weekend, swap).\n"
+        "\n"
+        "Example: dunghan calendar is-working-day 2026-08-22"
+    ),
+)
 @report_errors
 def is_working_day(
-    day: Annotated[str, typer.Argument(help="The date, YYYY-MM-DD.")],
+    day: Annotated[str, typer.Argument(help=_("The date, YYYY-MM-DD."))],
     culture_day: CultureDayOption = True,
     fmt: FormatOption = Format.json,
 ) -> None:
-    """Say whether a date is a working day for state agencies, and why (holiday, weekend, swap).
-
-    Example: dunghan calendar is-working-day 2026-08-22
-    """
     the_day = parse_date(day, "date")
     calendar = calendar_for(culture_day=culture_day)
     _emit({"date": the_day, "working": calendar.is_working_day(the_day), "reason": calendar.reason(the_day)}, fmt)
 
 
-@calendar_app.command("holidays")
+@calendar_app.command(
+    "holidays",
+    help=_(
+        "List the public holidays and swap days off of a year (weekends are not listed).\n"
+        "\n"
+        "Example: dunghan calendar holidays 2026"
+    ),
+)
 @report_errors
 def holidays(
-    year: Annotated[int, typer.Argument(help="The year.")],
+    year: Annotated[int, typer.Argument(help=_("The year."))],
     culture_day: CultureDayOption = True,
     fmt: FormatOption = Format.json,
 ) -> None:
-    """List the public holidays and swap days off of a year (weekends are not listed).
-
-    Example: dunghan calendar holidays 2026
-    """
     calendar = calendar_for(culture_day=culture_day)
     rows = [{"date": d, "name": name} for d, name in calendar.holidays(year)]
     typer.echo(format_rows(rows, [("date", "ngày"), ("name", "tên")], fmt))

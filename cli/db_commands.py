@@ -9,63 +9,81 @@ import typer
 
 from app.workspace import backups_folder, database
 from cli.errors import report_errors
+from rules.i18n import _
 
-db_app = typer.Typer(help="The database: its revision, upgrade and backup.", no_args_is_help=True)
+db_app = typer.Typer(help=_("The database: its revision, upgrade and backup."), no_args_is_help=True)
 
 VERDICTS = {
-    "empty": "empty: the first command that uses it creates the tables",
-    "current": "up to date",
-    "behind": "behind: run `dunghan db upgrade` (any command would upgrade it)",
-    "newer": "newer than this dunghan: install the dunghan that upgraded it",
+    "empty": _("empty: the first command that uses it creates the tables"),
+    "current": _("up to date"),
+    "behind": _("behind: run `dunghan db upgrade` (any command would upgrade it)"),
+    "newer": _("newer than this dunghan: install the dunghan that upgraded it"),
 }
 
 
-@db_app.command("status")
+@db_app.command(
+    "status",
+    help=_(
+        "Say which database is used, the revision it is at and the newest this dunghan knows.\n"
+        "\n"
+        "Example: dunghan db status"
+    ),
+)
 @report_errors
 def status() -> None:
-    """Say which database is used, the revision it is at and the newest this dunghan knows.
-
-    Example: dunghan db status
-    """
     from app import database_admin
 
     found = database_admin.status(database(migrated=False))
-    typer.echo(f"database: {found.database}")
-    typer.echo(f"revision: {found.revision or 'none'}, newest known: {found.head} ({VERDICTS[found.standing]})")
+    typer.echo(_("database: {database}").format(database=found.database))
+    typer.echo(
+        _("revision: {revision}, newest known: {head} ({verdict})").format(
+            revision=found.revision or _("none"), head=found.head, verdict=VERDICTS[found.standing]
+        )
+    )
 
 
-@db_app.command("upgrade")
+@db_app.command(
+    "upgrade",
+    help=_(
+        "Migrate the database to the newest revision. A SQLite database is first backed up into\n"
+        "the data folder (backups/dunghan-REVISION-TIME.db); back up PostgreSQL with pg_dump first.\n"
+        "\n"
+        "Example: dunghan db upgrade"
+    ),
+)
 @report_errors
 def upgrade() -> None:
-    """Migrate the database to the newest revision. A SQLite database is first backed up into
-    the data folder (backups/dunghan-REVISION-TIME.db); back up PostgreSQL with pg_dump first.
-
-    Example: dunghan db upgrade
-    """
     from app import database_admin
 
     done = database_admin.upgrade(database(migrated=False), backups_folder())
     if done.before == done.after:
-        typer.echo(f"already at the newest revision {done.after}; nothing to do")
+        typer.echo(_("already at the newest revision {revision}; nothing to do").format(revision=done.after))
         return
     if done.backup is not None:
-        typer.echo(f"backed up to {done.backup}")
-    typer.echo(f"upgraded from revision {done.before or 'none (empty)'} to {done.after}")
+        typer.echo(_("backed up to {path}").format(path=done.backup))
+    typer.echo(
+        _("upgraded from revision {before} to {after}").format(
+            before=done.before or _("none (empty)"), after=done.after
+        )
+    )
 
 
-@db_app.command("backup")
+@db_app.command(
+    "backup",
+    help=_(
+        "Copy the SQLite database while it is in use (SQLite's online backup), readable by its\n"
+        "owner only. PostgreSQL is backed up with pg_dump.\n"
+        "\n"
+        "Example: dunghan db backup -o /mnt/usb/dunghan-2026-12-01.db"
+    ),
+)
 @report_errors
 def backup(
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="The file to write (default: backups/dunghan-REVISION-TIME.db)."),
+        typer.Option("--output", "-o", help=_("The file to write (default: backups/dunghan-REVISION-TIME.db).")),
     ] = None,
 ) -> None:
-    """Copy the SQLite database while it is in use (SQLite's online backup), readable by its
-    owner only. PostgreSQL is backed up with pg_dump.
-
-    Example: dunghan db backup -o /mnt/usb/dunghan-2026-12-01.db
-    """
     from datetime import UTC, datetime
 
     from app import database_admin
@@ -73,7 +91,7 @@ def backup(
     copied = database_admin.backup(
         database(migrated=False), at=datetime.now(UTC), backups=backups_folder(), output=output
     )
-    typer.echo(f"backed up to {copied}")
+    typer.echo(_("backed up to {path}").format(path=copied))
 
 
 def register(app: typer.Typer) -> None:

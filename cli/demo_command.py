@@ -15,6 +15,7 @@ from cli.errors import report_errors
 from cli.options import AtOption
 from cli.output import Format, format_rows
 from cli.supervision_commands import STATUS_COLUMNS
+from rules.i18n import _
 from rules.schema import LEVEL_NAMES, ROLE_NAMES
 from rules.scope import EVERYWHERE
 
@@ -47,24 +48,27 @@ def section(title: str) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("demo")
+    @app.command(
+        "demo",
+        help=_(
+            "Build a Bắc Ninh demo workspace and run one day of the job on it.\n"
+            "\n"
+            "The current tree, departments, generated contacts, the 2026 packs planned, some reports\n"
+            "already in and Action Month logs; then the reminder sweep and the roll-up for --at (default\n"
+            "now), messages written to the outbox folder, and what a supervisor sees. Each run\n"
+            "rebuilds the demo folder from scratch; a folder the demo did not make is never touched.\n"
+            "\n"
+            "Example: dunghan demo --at 2026-12-23T07:30"
+        ),
+    )
     @report_errors
     def demo(
         at: AtOption = None,
         home: Annotated[
             Path | None,
-            typer.Option("--home", help="The demo's data folder (default: demo/ inside the data folder)."),
+            typer.Option("--home", help=_("The demo's data folder (default: demo/ inside the data folder).")),
         ] = None,
     ) -> None:
-        """Build a Bắc Ninh demo workspace and run one day of the job on it.
-
-        The current tree, departments, generated contacts, the 2026 packs planned, some reports
-        already in and Action Month logs; then the reminder sweep and the roll-up for --at (default
-        now), messages written to the outbox folder, and what a supervisor sees. Each run
-        rebuilds the demo folder from scratch; a folder the demo did not make is never touched.
-
-        Example: dunghan demo --at 2026-12-23T07:30
-        """
         from app.demo import MARKER, demo_settings, prepare_home
         from app.settings import using
         from app.workspace import close_databases
@@ -87,31 +91,43 @@ def _run(home: Path, now: Any, at_text: str, replaced: bool) -> None:
     from app.orchestration import run_flow
     from rules.loader import calendar_for
 
-    typer.echo(f"dunghan demo: Bắc Ninh, as of {now:%d/%m/%Y %H:%M} (Asia/Ho_Chi_Minh)")
-    typer.echo(f"workspace {home}: " + ("rebuilt from scratch (the earlier demo was replaced)" if replaced else "new"))
+    typer.echo(_("dunghan demo: Bắc Ninh, as of {now:%d/%m/%Y %H:%M} (Asia/Ho_Chi_Minh)").format(now=now))
+    if replaced:
+        typer.echo(_("workspace {home}: rebuilt from scratch (the earlier demo was replaced)").format(home=home))
+    else:
+        typer.echo(_("workspace {home}: new").format(home=home))
 
     from app.workspace import database
 
     engine = database()
     calendar = calendar_for()
     units, contacts = load_tree(engine)
-    typer.echo(f"  tree: {units} units (the official list of 01/07/2025 and the departments), {contacts} contacts")
+    typer.echo(
+        "  "
+        + _("tree: {units} units (the official list of 01/07/2025 and the departments), {contacts} contacts").format(
+            units=units, contacts=contacts
+        )
+    )
     people = add_demo_users(engine, at=now)
 
     for pack, params in plans(now.year):
         summary = run_flow(
             "plan_cycle", pack=pack, year=now.year, params=params, under=[PROVINCE], at=at_text, actor="demo"
         )
-        typer.echo(f"  planned {pack} {now.year}: {summary.total} obligations")
+        typer.echo(
+            "  " + _("planned {pack} {year}: {total} obligations").format(pack=pack, year=now.year, total=summary.total)
+        )
     done = record_submissions(engine, at=now, calendar=calendar)
-    typer.echo(f"  submitted before now: {done.on_time} on time, {done.late} late")
+    typer.echo(
+        "  " + _("submitted before now: {on_time} on time, {late} late").format(on_time=done.on_time, late=done.late)
+    )
     for key in done.returned:
-        typer.echo(f"  returned for correction: {key}")
+        typer.echo("  " + _("returned for correction: {key}").format(key=key))
     logs = record_demo_activities(engine, at=now)
     result = run_flow("send_reminders", at=at_text)
     reports = run_flow("rollup_action_month", year=now.year, under=PROVINCE, at=at_text) if logs else []
     if logs:
-        typer.echo(f"  Action Month: {logs} activity logs since 15/11")
+        typer.echo("  " + _("Action Month: {count} activity logs since 15/11").format(count=logs))
     _supervisor_view(engine, now, calendar)
     if logs:
         _action_month(engine, now)
@@ -130,7 +146,7 @@ def _supervisor_view(engine: Any, now: Any, calendar: Any) -> None:
     if shown:
         typer.echo(format_rows(shown, DEMO_OVERDUE_COLUMNS, Format.table))
     if len(rows) > OVERDUE_SHOWN:
-        typer.echo(f"… and {len(rows) - OVERDUE_SHOWN} more: dunghan overdue")
+        typer.echo(_("… and {count} more: dunghan overdue").format(count=len(rows) - OVERDUE_SHOWN))
     rates = supervision.status(engine, at=now, year=now.year, under=EVERYWHERE)
     section("Tỷ lệ nộp báo cáo theo cấp")
     typer.echo(
@@ -138,7 +154,7 @@ def _supervisor_view(engine: Any, now: Any, calendar: Any) -> None:
             [
                 dict(
                     dataclasses.asdict(r),
-                    level=LEVEL_NAMES.get(r.level, r.level),
+                    level_name=LEVEL_NAMES.get(r.level, r.level),
                     reporting_rate=r.reporting_rate,
                     timeliness_rate=r.timeliness_rate,
                 )
@@ -158,8 +174,10 @@ def _sent(result: Any, now: Any, calendar: Any) -> None:
         reason = calendar.reason(now.date()) or "ngày nghỉ"
         following = calendar.next_working_day(now.date())
         typer.echo(
-            f"today is not a working day ({reason}): the ladders' steps wait for the next one, "
-            f"{following:%d/%m/%Y}; to see them go out: dunghan demo --at {following:%Y-%m-%d}T07:30"
+            _(
+                "today is not a working day ({reason}): the ladders' steps wait for the next one, "
+                "{following:%d/%m/%Y}; to see them go out: dunghan demo --at {following:%Y-%m-%d}T07:30"
+            ).format(reason=reason, following=following)
         )
     counts = Counter((_step(d.notice), d.notice.template, d.notice.channel) for d in sent)
     rows = [{"step": s, "template": t, "channel": c, "count": n} for (s, t, c), n in sorted(counts.items())]
@@ -178,11 +196,15 @@ def _sent(result: Any, now: Any, calendar: Any) -> None:
         typer.echo("")
         typer.echo(format_rows(examples, EXAMPLE_COLUMNS, Format.table))
         if len(sent) > EXAMPLES_SHOWN:
-            typer.echo(f"… and {len(sent) - EXAMPLES_SHOWN} more: dunghan outbox list")
+            typer.echo(_("… and {count} more: dunghan outbox list").format(count=len(sent) - EXAMPLES_SHOWN))
     if held:
-        typer.echo(f"{len(held)} held back (no Zalo at night): dunghan outbox --status pending")
+        typer.echo(_("{count} held back (no Zalo at night): dunghan outbox --status pending").format(count=len(held)))
     if result.gaps:
-        typer.echo(f"{len(result.gaps)} reminder(s) had nobody to go to (no head on file): the admin was told")
+        typer.echo(
+            _("{count} reminder(s) had nobody to go to (no head on file): the admin was told").format(
+                count=len(result.gaps)
+            )
+        )
 
 
 def _step(notice: Any) -> str:
@@ -225,12 +247,18 @@ def _files(home: Path, now: Any, reports: list[Path]) -> None:
     outbox = settings.outbox_dir
     kinds = Counter(f.suffix for f in outbox.rglob("*") if f.is_file()) if outbox.exists() else Counter()
     section("Tệp")
-    typer.echo(f"database:  {settings.database.removeprefix('sqlite:///')}")
-    typer.echo(f"outbox:    {outbox} ({kinds.get('.eml', 0)} email .eml, {kinds.get('.json', 0)} Zalo .json)")
+    typer.echo(_("database:  {database}").format(database=settings.database.removeprefix("sqlite:///")))
+    typer.echo(
+        _("outbox:    {outbox} ({emails} email .eml, {zalo} Zalo .json)").format(
+            outbox=outbox, emails=kinds.get(".eml", 0), zalo=kinds.get(".json", 0)
+        )
+    )
     for report in reports:
-        typer.echo(f"report:    {report}")
-    typer.echo(f"Prefect:   {home / 'prefect'} (runs of the ephemeral API)")
-    typer.echo(f"\nexplore it: DUNGHAN_HOME={home} dunghan overdue --at {now:%Y-%m-%dT%H:%M}")
+        typer.echo(_("report:    {report}").format(report=report))
+    typer.echo(_("Prefect:   {folder} (runs of the ephemeral API)").format(folder=home / "prefect"))
+    typer.echo(
+        "\n" + _("explore it: DUNGHAN_HOME={home} dunghan overdue --at {now:%Y-%m-%dT%H:%M}").format(home=home, now=now)
+    )
 
 
 def _web(home: Path, now: Any, people: Any) -> None:

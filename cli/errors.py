@@ -11,10 +11,10 @@ from typing import ParamSpec, TypeVar
 
 import typer
 
-from rules.errors import DunghanError
+from rules.errors import DEBUG_ENV, DunghanError
+from rules.i18n import _
 
 P = ParamSpec("P")
-DEBUG_ENV = "DUNGHAN_DEBUG"  # 1: an error's traceback is shown above its sentence
 R = TypeVar("R")
 
 
@@ -29,7 +29,9 @@ def database_failure(exc: BaseException) -> str | None:
     if not isinstance(exc, OperationalError):
         return None  # anything else is a fault of ours: its traceback is wanted
     reason = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
-    return f"the database stopped answering: {reason}; what was being written was not saved; try again later"
+    return _("the database stopped answering: {reason}; what was being written was not saved; try again later").format(
+        reason=reason
+    )
 
 
 def flag(field: str) -> str:
@@ -61,7 +63,8 @@ def report_errors(command: Callable[P, R]) -> Callable[P, R]:
             if isinstance(exc, PackLoadError):
                 for finding in exc.findings:
                     typer.echo(str(finding), err=True)
-                typer.echo(f"dunghan: {len(exc.findings)} error(s) in rule packs; nothing was done", err=True)
+                summary = _("{count} error(s) in rule packs; nothing was done").format(count=len(exc.findings))
+                typer.echo(f"dunghan: {summary}", err=True)
                 raise typer.Exit(1) from None
             if os.environ.get(DEBUG_ENV) == "1":
                 traceback.print_exc()

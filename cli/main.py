@@ -30,8 +30,8 @@ from cli import (
     token_commands,
     user_commands,
 )
-from cli.errors import DEBUG_ENV
-from rules.errors import Interrupted
+from rules.errors import DEBUG_ENV, Interrupted
+from rules.i18n import _
 
 # Every command module registers itself the same way, in the order `dunghan --help` lists them.
 COMMANDS = (
@@ -56,7 +56,7 @@ COMMANDS = (
 
 app = typer.Typer(
     name="dunghan",
-    help="dunghan (đúng hạn): deadlines, reminders and roll-ups for Vietnamese government reporting.",
+    help=_("dunghan (đúng hạn): deadlines, reminders and roll-ups for Vietnamese government reporting."),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="markdown",  # hard-wrapped docstrings read as paragraphs
@@ -69,7 +69,7 @@ for module in COMMANDS:
 @app.callback()
 def _options(
     debug: Annotated[
-        bool, typer.Option("--debug", help="Show the traceback of an error as well (as DUNGHAN_DEBUG=1 does).")
+        bool, typer.Option("--debug", help=_("Show the traceback of an error as well (as DUNGHAN_DEBUG=1 does)."))
     ] = False,
 ) -> None:
     if debug:

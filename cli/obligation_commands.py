@@ -17,16 +17,17 @@ from cli.options import AtOption, FormatOption, parse_date
 from cli.output import Format, to_json
 from rules.calendar import end_of_day
 from rules.clock import clock_for
+from rules.i18n import _
 
 if TYPE_CHECKING:
     from app.obligations import ObligationKey, Outcome
     from app.worklist import ObligationPage
 
-UnitArg = Annotated[str, typer.Argument(help="The reporting unit's code.")]
-ReportArg = Annotated[str, typer.Argument(help="The report id in its pack.")]
-PeriodArg = Annotated[str, typer.Argument(help="The period label: 2026, 2026-H1, 2026-Q4, 2026-11…")]
-HopOption = Annotated[int | None, typer.Option("--hop", help="The hop, when the unit reports on several.")]
-ByOption = Annotated[str | None, typer.Option("--by", help="Who acts (for the audit trail).")]
+UnitArg = Annotated[str, typer.Argument(help=_("The reporting unit's code."))]
+ReportArg = Annotated[str, typer.Argument(help=_("The report id in its pack."))]
+PeriodArg = Annotated[str, typer.Argument(help=_("The period label: 2026, 2026-H1, 2026-Q4, 2026-11…"))]
+HopOption = Annotated[int | None, typer.Option("--hop", help=_("The hop, when the unit reports on several."))]
+ByOption = Annotated[str | None, typer.Option("--by", help=_("Who acts (for the audit trail)."))]
 
 
 class Decision(StrEnum):
@@ -45,15 +46,11 @@ def submit(
     report: ReportArg,
     period: PeriodArg,
     hop: HopOption = None,
-    file: Annotated[Path | None, typer.Option("--file", help="The report file; stored with its sha256.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help=_("The report file; stored with its sha256."))] = None,
     note: Annotated[str | None, typer.Option("--note")] = None,
     by: ByOption = None,
     at: AtOption = None,
 ) -> None:
-    """Record a submission (on time, or late by N working days).
-
-    Example: dunghan submit 24-SYT bdg-6-thang 2026-H1 --file bao-cao.pdf
-    """
     from app import obligations  # the database layer loads only for commands that use it
 
     key = obligations.ObligationKey(unit, report, period, hop)
@@ -68,18 +65,12 @@ def review(
     period: PeriodArg,
     decision: Annotated[Decision, typer.Argument(help="accept, return hoặc reopen (mở lại: hủy quyết định đã ghi).")],
     reason: Annotated[
-        str | None, typer.Option("--reason", help="What to correct (needed to return); why (needed to reopen).")
+        str | None, typer.Option("--reason", help=_("What to correct (needed to return); why (needed to reopen)."))
     ] = None,
     hop: HopOption = None,
     by: ByOption = None,
     at: AtOption = None,
 ) -> None:
-    """Accept a submitted report, or return it with the reason; reopen undoes a decision taken by
-    mistake, as `dunghan reopen` does (an audited step, with its reason).
-
-    Example: dunghan review 24-SYT bdg-6-thang 2026-H1 return --reason "Thiếu số liệu mục 4"
-    Example: dunghan review 24-SYT bdg-6-thang 2026-H1 reopen --reason "Tiếp nhận nhầm"
-    """
     from app import obligations  # the database layer loads only for commands that use it
 
     key = obligations.ObligationKey(unit, report, period, hop)
@@ -96,16 +87,12 @@ def extend(
     unit: UnitArg,
     report: ReportArg,
     period: PeriodArg,
-    until: Annotated[str, typer.Option("--until", help="The new last day, YYYY-MM-DD.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why the extension was granted.")],
+    until: Annotated[str, typer.Option("--until", help=_("The new last day, YYYY-MM-DD."))],
+    reason: Annotated[str, typer.Option("--reason", help=_("Why the extension was granted."))],
     hop: HopOption = None,
     by: ByOption = None,
     at: AtOption = None,
 ) -> None:
-    """Grant an extension: a new last day, kept in the history (late with permission).
-
-    Example: dunghan extend 24-SYT bdg-6-thang 2026-H1 --until 2026-06-26 --reason "Chờ số liệu"
-    """
     from app import obligations  # the database layer loads only for commands that use it
 
     key = obligations.ObligationKey(unit, report, period, hop)
@@ -113,22 +100,22 @@ def extend(
     outcome = obligations.extend(
         database(), key, new_due=new_due, at=clock_for(at)(), actor=current_actor(by), reason=reason
     )
-    typer.echo(f"{key}: due {new_due:%d/%m/%Y} ({outcome.to_state}, late with permission)")
+    typer.echo(
+        _("{key}: due {due:%d/%m/%Y} ({state}, late with permission)").format(
+            key=key, due=new_due, state=outcome.to_state
+        )
+    )
 
 
 def exempt(
     unit: UnitArg,
     report: ReportArg,
     period: PeriodArg,
-    reason: Annotated[str, typer.Option("--reason", help="Why the unit need not report.")],
+    reason: Annotated[str, typer.Option("--reason", help=_("Why the unit need not report."))],
     hop: HopOption = None,
     by: ByOption = None,
     at: AtOption = None,
 ) -> None:
-    """Exempt a unit from one obligation.
-
-    Example: dunghan exempt 07627 bdg-nam 2026 --reason "Đơn vị sáp nhập"
-    """
     from app import obligations  # the database layer loads only for commands that use it
 
     key = obligations.ObligationKey(unit, report, period, hop)
@@ -139,15 +126,11 @@ def reopen(
     unit: UnitArg,
     report: ReportArg,
     period: PeriodArg,
-    reason: Annotated[str, typer.Option("--reason", help="Why the decision is undone.")],
+    reason: Annotated[str, typer.Option("--reason", help=_("Why the decision is undone."))],
     hop: HopOption = None,
     by: ByOption = None,
     at: AtOption = None,
 ) -> None:
-    """Undo an acceptance (the report waits for review again) or an exemption (the unit must report).
-
-    Example: dunghan reopen 24-SYT bdg-6-thang 2026-H1 --reason "Tiếp nhận nhầm"
-    """
     from app import obligations  # the database layer loads only for commands that use it
 
     key = obligations.ObligationKey(unit, report, period, hop)
@@ -256,7 +239,19 @@ def _history_json(page: ObligationPage) -> dict[str, Any]:
     return shown
 
 
-@obligation_app.command("show")
+@obligation_app.command(
+    "show",
+    help=_(
+        "Show one obligation: its deadline and state, the submissions with their files and\n"
+        "receipts, the extensions, and every audited step (who, when, what, why).\n"
+        "\n"
+        "The unit is the one with this obligation; when the code named two units that both have it\n"
+        "(before and after the 2025 reform), --at says which: the one holding the code that day.\n"
+        "\n"
+        "Example: dunghan obligation show 24-SYT bdg-6-thang 2026-H1\n"
+        "Example: dunghan obligation show 24 tong-ket-nam 2024 --at 2024-12-31"
+    ),
+)
 @report_errors
 def show(
     unit: UnitArg,
@@ -266,15 +261,6 @@ def show(
     fmt: FormatOption = Format.table,
     at: AtOption = None,
 ) -> None:
-    """Show one obligation: its deadline and state, the submissions with their files and
-    receipts, the extensions, and every audited step (who, when, what, why).
-
-    The unit is the one with this obligation; when the code named two units that both have it
-    (before and after the 2025 reform), --at says which: the one holding the code that day.
-
-    Example: dunghan obligation show 24-SYT bdg-6-thang 2026-H1
-    Example: dunghan obligation show 24 tong-ket-nam 2024 --at 2024-12-31
-    """
     from app.obligation_history import obligation_history
     from app.obligations import ObligationKey
 
@@ -288,6 +274,46 @@ def show(
 
 
 def register(app: typer.Typer) -> None:
-    for command in (submit, review, extend, exempt, reopen):
-        app.command(command.__name__)(report_errors(command))
+    app.command(
+        "submit",
+        help=_(
+            "Record a submission (on time, or late by N working days).\n"
+            "\n"
+            "Example: dunghan submit 24-SYT bdg-6-thang 2026-H1 --file bao-cao.pdf"
+        ),
+    )(report_errors(submit))
+    app.command(
+        "review",
+        help=_(
+            "Accept a submitted report, or return it with the reason; reopen undoes a decision taken by\n"
+            "mistake, as `dunghan reopen` does (an audited step, with its reason).\n"
+            "\n"
+            'Example: dunghan review 24-SYT bdg-6-thang 2026-H1 return --reason "Thiếu số liệu mục 4"\n'
+            'Example: dunghan review 24-SYT bdg-6-thang 2026-H1 reopen --reason "Tiếp nhận nhầm"'
+        ),
+    )(report_errors(review))
+    app.command(
+        "extend",
+        help=_(
+            "Grant an extension: a new last day, kept in the history (late with permission).\n"
+            "\n"
+            'Example: dunghan extend 24-SYT bdg-6-thang 2026-H1 --until 2026-06-26 --reason "Chờ số liệu"'
+        ),
+    )(report_errors(extend))
+    app.command(
+        "exempt",
+        help=_(
+            "Exempt a unit from one obligation.\n"
+            "\n"
+            'Example: dunghan exempt 07627 bdg-nam 2026 --reason "Đơn vị sáp nhập"'
+        ),
+    )(report_errors(exempt))
+    app.command(
+        "reopen",
+        help=_(
+            "Undo an acceptance (the report waits for review again) or an exemption (the unit must report).\n"
+            "\n"
+            'Example: dunghan reopen 24-SYT bdg-6-thang 2026-H1 --reason "Tiếp nhận nhầm"'
+        ),
+    )(report_errors(reopen))
     app.add_typer(obligation_app, name="obligation")

@@ -10,12 +10,13 @@ import typer
 from cli.output import Format
 from rules.clock import read_day
 from rules.errors import DunghanError
+from rules.i18n import _
 
 AtOption = Annotated[
     str | None,
-    typer.Option("--at", help="Act as if now were this date or instant (Asia/Ho_Chi_Minh if no zone)."),
+    typer.Option("--at", help=_("Act as if now were this date or instant (Asia/Ho_Chi_Minh if no zone).")),
 ]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="table for people, json for programs.")]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help=_("table for people, json for programs."))]
 
 
 def parse_date(text: str, what: str) -> date:
@@ -31,6 +32,6 @@ def parse_params(values: list[str] | None) -> dict[str, date]:
     for value in values or []:
         name, sep, text = value.partition("=")
         if not sep or not name:
-            raise DunghanError(f"--param {value!r}: expected NAME=YYYY-MM-DD")
+            raise DunghanError(_("--param {value!r}: expected NAME=YYYY-MM-DD").format(value=value))
         params[name.strip()] = parse_date(text.strip(), f"--param {name}")
     return params

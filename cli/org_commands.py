@@ -16,12 +16,13 @@ from cli.options import FormatOption
 from cli.output import Format, format_rows, to_json
 from reports.table_xlsx import write_sheet
 from rules.clock import clock_for
+from rules.i18n import _
 from rules.schema import LEVEL_NAMES, ROLE_NAMES, UNIT_TYPE_NAMES
 
 if TYPE_CHECKING:
     from app.shipped_trees import Step
 
-org_app = typer.Typer(help="The administrative tree: units and contacts.", no_args_is_help=True)
+org_app = typer.Typer(help=_("The administrative tree: units and contacts."), no_args_is_help=True)
 
 
 class TemplateKind(StrEnum):
@@ -29,32 +30,54 @@ class TemplateKind(StrEnum):
     contacts = "contacts"
 
 
-@org_app.command("import")
+@org_app.command(
+    "import",
+    help=_(
+        "Import units and contacts. Every row is checked first; one bad row refuses the whole file\n"
+        "and nothing is written. Importing a file again changes nothing: a unit already stored (same\n"
+        "code and valid_from) is updated if its fields changed, and a contact already stored (same\n"
+        "unit, role and e-mail or Zalo) is updated instead of added twice. vietnam-provinces loads the\n"
+        "official current list (34 provinces, 3,321 communes), skipping units already stored, then\n"
+        "the standard specialised agencies of each province (Văn phòng UBND, Sở Nội vụ, the other\n"
+        "sở and Thanh tra tỉnh; models/trees/standard-agencies-2025.yaml) that it does not have yet:\n"
+        "the Sở Nội vụ receives the two-tier regime's reports. shipped imports, in order, today's\n"
+        "list, the departments the packs name, the standard agencies, the 2024–2025 three-tier list\n"
+        "and the lineage of the 2025 reform (which unit took over which).\n"
+        "\n"
+        "A GSO code names another unit after 01/07/2025: contacts attach to the unit holding their\n"
+        "code on --at (default today), or to the unit of that code in the same file.\n"
+        "\n"
+        "Example: dunghan org import shipped --province 24\n"
+        "Example: dunghan org import lien-he-2024.csv --at 2024-12-31"
+    ),
+)
 @report_errors
 def import_(
     source: Annotated[
         str,
         typer.Argument(
-            help="shipped (every tree the shipped packs need, and the lineage), vietnam-provinces, "
-            "or a .csv/.xlsx/.yaml file of units, contacts or lineage."
+            help=_(
+                "shipped (every tree the shipped packs need, and the lineage), vietnam-provinces, "
+                "or a .csv/.xlsx/.yaml file of units, contacts or lineage."
+            )
         ),
     ],
     province: Annotated[
         str | None,
-        typer.Option("--province", help="With shipped or vietnam-provinces: one province of today (GSO code)."),
+        typer.Option("--province", help=_("With shipped or vietnam-provinces: one province of today (GSO code).")),
     ] = None,
     at: Annotated[
         str | None,
         typer.Option(
             "--at",
-            help="Contacts attach to the unit holding their code on this day (YYYY-MM-DD; default: today).",
+            help=_("Contacts attach to the unit holding their code on this day (YYYY-MM-DD; default: today)."),
         ),
     ] = None,
     replace: Annotated[
         bool,
         typer.Option(
             "--replace",
-            help="The file lists all the contacts of its units: deactivate their contacts not in it.",
+            help=_("The file lists all the contacts of its units: deactivate their contacts not in it."),
         ),
     ] = False,
     standard_agencies: Annotated[
@@ -66,23 +89,6 @@ def import_(
         ),
     ] = True,
 ) -> None:
-    """Import units and contacts. Every row is checked first; one bad row refuses the whole file
-    and nothing is written. Importing a file again changes nothing: a unit already stored (same
-    code and valid_from) is updated if its fields changed, and a contact already stored (same
-    unit, role and e-mail or Zalo) is updated instead of added twice. vietnam-provinces loads the
-    official current list (34 provinces, 3,321 communes), skipping units already stored, then
-    the standard specialised agencies of each province (Văn phòng UBND, Sở Nội vụ, the other
-    sở and Thanh tra tỉnh; models/trees/standard-agencies-2025.yaml) that it does not have yet:
-    the Sở Nội vụ receives the two-tier regime's reports. shipped imports, in order, today's
-    list, the departments the packs name, the standard agencies, the 2024–2025 three-tier list
-    and the lineage of the 2025 reform (which unit took over which).
-
-    A GSO code names another unit after 01/07/2025: contacts attach to the unit holding their
-    code on --at (default today), or to the unit of that code in the same file.
-
-    Example: dunghan org import shipped --province 24
-    Example: dunghan org import lien-he-2024.csv --at 2024-12-31
-    """
     from app import org  # the database layer loads only when used
 
     engine = database()
@@ -91,26 +97,36 @@ def import_(
         raise typer.Exit(2)
     if source == "shipped":
         if replace or at:
-            typer.echo("dunghan: --replace and --at go with a file of contacts, not with shipped", err=True)
+            typer.echo("dunghan: " + _("--replace and --at go with a file of contacts, not with shipped"), err=True)
             raise typer.Exit(2)
 
         def said(step: Step) -> None:
             if step.units is not None:
                 u = step.units
                 typer.echo(
-                    f"{step.name}: {u.units_inserted} unit(s) inserted, {u.units_updated} updated, "
-                    f"{u.units_unchanged} unchanged, {u.lineage_inserted} lineage link(s) added"
+                    _(
+                        "{step}: {inserted} unit(s) inserted, {updated} updated, "
+                        "{unchanged} unchanged, {linked} lineage link(s) added"
+                    ).format(
+                        step=step.name,
+                        inserted=u.units_inserted,
+                        updated=u.units_updated,
+                        unchanged=u.units_unchanged,
+                        linked=u.lineage_inserted,
+                    )
                 )
             elif step.lineage is not None:
                 typer.echo(
-                    f"{step.name}: {step.lineage.inserted} lineage link(s) added, {step.lineage.unchanged} unchanged"
+                    _("{step}: {linked} lineage link(s) added, {unchanged} unchanged").format(
+                        step=step.name, linked=step.lineage.inserted, unchanged=step.lineage.unchanged
+                    )
                 )
 
         org.import_shipped(engine, province=province, progress=said)
         return
     if source == "vietnam-provinces":
         if replace:
-            typer.echo("dunghan: --replace goes with a file of contacts, not with vietnam-provinces", err=True)
+            typer.echo("dunghan: " + _("--replace goes with a file of contacts, not with vietnam-provinces"), err=True)
             raise typer.Exit(2)
         official = org.import_official(engine, province, standard_agencies=standard_agencies)
         typer.echo(
@@ -124,52 +140,80 @@ def import_(
             )
         return
     if province:
-        typer.echo("dunghan: --province goes with vietnam-provinces, not with a file", err=True)
+        typer.echo("dunghan: " + _("--province goes with vietnam-provinces, not with a file"), err=True)
         raise typer.Exit(2)
     imported = org.import_file(engine, source, today=lambda: clock_for(at)().date(), replace=replace)
     if isinstance(imported, org.LineageImported):
         linked = imported.summary
         typer.echo(
-            f"imported {imported.rows} lineage row(s) from {imported.name} "
-            f"({linked.inserted} added, {linked.unchanged} already stored)"
+            _("imported {rows} lineage row(s) from {file} ({added} added, {unchanged} already stored)").format(
+                rows=imported.rows, file=imported.name, added=linked.inserted, unchanged=linked.unchanged
+            )
         )
         return
     done = imported.summary
     typer.echo(
-        f"imported {imported.units} unit(s) and {imported.contacts} contact(s) from {imported.name} "
-        f"(units: {done.units_inserted} inserted, {done.units_updated} updated, {done.units_unchanged} unchanged; "
-        f"contacts: {done.contacts_inserted} inserted, {done.contacts_updated} updated, "
-        f"{done.contacts_unchanged} unchanged, {done.contacts_deactivated} deactivated)"
+        _(
+            "imported {units} unit(s) and {contacts} contact(s) from {file} "
+            "(units: {units_inserted} inserted, {units_updated} updated, {units_unchanged} unchanged; "
+            "contacts: {contacts_inserted} inserted, {contacts_updated} updated, "
+            "{contacts_unchanged} unchanged, {contacts_deactivated} deactivated)"
+        ).format(
+            units=imported.units,
+            contacts=imported.contacts,
+            file=imported.name,
+            units_inserted=done.units_inserted,
+            units_updated=done.units_updated,
+            units_unchanged=done.units_unchanged,
+            contacts_inserted=done.contacts_inserted,
+            contacts_updated=done.contacts_updated,
+            contacts_unchanged=done.contacts_unchanged,
+            contacts_deactivated=done.contacts_deactivated,
+        )
     )
 
 
-@org_app.command("template")
+@org_app.command(
+    "template",
+    help=_(
+        "Write a template to fill in, with an example row marked # (never imported): CSV (UTF-8),\n"
+        "or XLSX when --output ends in .xlsx.\n"
+        "\n"
+        "Example: dunghan org template contacts --output lien-he.csv"
+    ),
+)
 @report_errors
 def template(
-    kind: Annotated[TemplateKind, typer.Argument(help="units or contacts.")] = TemplateKind.units,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the CSV here.")] = None,
+    kind: Annotated[TemplateKind, typer.Argument(help=_("units or contacts."))] = TemplateKind.units,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_("Write the CSV here."))] = None,
 ) -> None:
-    """Write a template to fill in, with an example row marked # (never imported): CSV (UTF-8),
-    or XLSX when --output ends in .xlsx.
-
-    Example: dunghan org template contacts --output lien-he.csv
-    """
     from app import org
 
     if output is not None and output.suffix.lower() == ".xlsx":
         columns = [(c, c) for c in org.template_columns(kind.value)]
         write_sheet(output, kind.value, [], columns, samples=[org.template_sample(kind.value)])
-        typer.echo(f"wrote {output}")
+        typer.echo(_("wrote {path}").format(path=output))
         return
     text = org.template_text(kind.value)
     if output is None:
         typer.echo(text, nl=False)
         return
     output.write_text(text, encoding="utf-8")
-    typer.echo(f"wrote {output}")
+    typer.echo(_("wrote {path}").format(path=output))
 
 
-@org_app.command("list")
+@org_app.command(
+    "list",
+    help=_(
+        "List the units valid on a day, in tree order: under a unit (and itself), of a level, a\n"
+        "type or a source, with each one's parent, how many units are directly under it and how many\n"
+        "active contacts it has.\n"
+        "\n"
+        "Example: dunghan org list --level province\n"
+        "Example: dunghan org list --under 24 --level province --at 2026-01-01\n"
+        'Example: dunghan org list --source standard-agencies --search "so noi vu"'
+    ),
+)
 @report_errors
 def list_(
     under: Annotated[
@@ -199,14 +243,6 @@ def list_(
     ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """List the units valid on a day, in tree order: under a unit (and itself), of a level, a
-    type or a source, with each one's parent, how many units are directly under it and how many
-    active contacts it has.
-
-    Example: dunghan org list --level province
-    Example: dunghan org list --under 24 --level province --at 2026-01-01
-    Example: dunghan org list --source standard-agencies --search "so noi vu"
-    """
     from app.org import list_units
 
     day = clock_for(at)().date()
@@ -258,22 +294,25 @@ CONTACT_COLUMNS = [
 ]
 
 
-@org_app.command("show")
+@org_app.command(
+    "show",
+    help=_(
+        "Show a unit: its parent on that day, its validity, the units it took over and those that\n"
+        "took it over, the other units that held the same code, the units directly under it that day\n"
+        "(counted by level and type) and its contacts.\n"
+        "\n"
+        "Example: dunghan org show 07375 --at 2024-12-31\n"
+        "Example: dunghan org show 24-SNV"
+    ),
+)
 @report_errors
 def show(
-    code: Annotated[str, typer.Argument(help="A unit's code (GSO code, or our own such as 24-SNV).")],
+    code: Annotated[str, typer.Argument(help=_("A unit's code (GSO code, or our own such as 24-SNV)."))],
     at: Annotated[
-        str | None, typer.Option("--at", help="The unit holding the code on this day (default: today).")
+        str | None, typer.Option("--at", help=_("The unit holding the code on this day (default: today)."))
     ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Show a unit: its parent on that day, its validity, the units it took over and those that
-    took it over, the other units that held the same code, the units directly under it that day
-    (counted by level and type) and its contacts.
-
-    Example: dunghan org show 07375 --at 2024-12-31
-    Example: dunghan org show 24-SNV
-    """
     from app.org import source_name, unit_sheet
 
     sheet = unit_sheet(database(reading=True), code, clock_for(at)().date())
@@ -327,13 +366,6 @@ def contacts(
     ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """List the contacts of the units under a unit (and its own), by unit then role: who gets the
-    reminders. Only active ones unless --all.
-
-    Example: dunghan org contacts --under 24
-    Example: dunghan org contacts --under 24 --role focal_point --format json
-    Example: dunghan contacts list --under 24-SNV --all
-    """
     from app.org import contacts_under
     from rules.errors import DunghanError
 
@@ -358,10 +390,18 @@ def contacts(
     typer.echo(f"{total} liên hệ{more}")
 
 
-org_app.command("contacts")(report_errors(contacts))
+CONTACTS_HELP = _(
+    "List the contacts of the units under a unit (and its own), by unit then role: who gets the\n"
+    "reminders. Only active ones unless --all.\n"
+    "\n"
+    "Example: dunghan org contacts --under 24\n"
+    "Example: dunghan org contacts --under 24 --role focal_point --format json\n"
+    "Example: dunghan contacts list --under 24-SNV --all"
+)
+org_app.command("contacts", help=CONTACTS_HELP)(report_errors(contacts))
 # What people typed first: `dunghan contacts list`, the same command.
 contacts_app = typer.Typer(help="Liên hệ nhận nhắc hạn (như dunghan org contacts).", no_args_is_help=True)
-contacts_app.command("list")(report_errors(contacts))
+contacts_app.command("list", help=CONTACTS_HELP)(report_errors(contacts))
 
 
 def register(app: typer.Typer) -> None:

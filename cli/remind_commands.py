@@ -14,6 +14,7 @@ from cli.options import AtOption, FormatOption
 from cli.output import Format, format_rows, to_json
 from cli.runs_command import ViaPrefectOption
 from rules.clock import clock_for
+from rules.i18n import _
 
 if TYPE_CHECKING:  # the sending machinery (Apprise, templates) loads only when a command needs it
     from app.notifying import SweepResult
@@ -57,7 +58,9 @@ def _rows(result: SweepResult, folder_mode: bool) -> list[dict[str, Any]]:
             row.update(notice=done.notice.id, status=done.status, detail=done.detail)
         else:
             row["status"] = "pending"
-            row["detail"] = f"held until {draft.not_before:%d/%m %H:%M}" if draft.not_before else None
+            row["detail"] = (
+                _("held until {moment:%d/%m %H:%M}").format(moment=draft.not_before) if draft.not_before else None
+            )
         rows.append(row)
     for done in result.delivered:  # earlier notices delivered now: held overnight, retried, fallbacks
         if done.notice.key not in keys:
@@ -96,35 +99,41 @@ def _print(result: SweepResult, fmt: Format) -> None:
         typer.echo(to_json({"notices": rows, "gaps": gaps, "warnings": result.warnings}))
         return
     for warning in result.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        typer.echo(_("warning: {warning}").format(warning=warning), err=True)
     if rows:
         typer.echo(format_rows(rows, NOTICE_COLUMNS, fmt))
     sent = sum(1 for r in rows if r["status"] in ("sent", "written"))
-    typer.echo(
-        f"{len(result.queued) if not result.dry_run else len(result.planned)} notice(s) "
-        f"{'would be queued' if result.dry_run else 'queued'}, {sent} delivered"
-        + (f" (written to {settings.outbox_dir})" if settings.delivery == "folder" and sent else "")
-        + (f"; {len(gaps)} role(s) with no active contact (see --format json)" if gaps else "")
-    )
+    if result.dry_run:
+        line = _("{count} notice(s) would be queued, {sent} delivered").format(count=len(result.planned), sent=sent)
+    else:
+        line = _("{count} notice(s) queued, {sent} delivered").format(count=len(result.queued), sent=sent)
+    if settings.delivery == "folder" and sent:
+        line += " " + _("(written to {folder})").format(folder=settings.outbox_dir)
+    if gaps:
+        line += "; " + _("{count} role(s) with no active contact (see --format json)").format(count=len(gaps))
+    typer.echo(line)
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("remind")
+    @app.command(
+        "remind",
+        help=_(
+            "Run the reminder sweep: decide, queue, deliver; nothing is sent twice.\n"
+            "\n"
+            "Decides which ladder steps are due, queues them in the outbox, delivers what is ready, and\n"
+            "shows one row per notice. The run is recorded (`dunghan runs`); it runs as a Prefect flow\n"
+            "with PREFECT_API_URL or --via-prefect.\n"
+            "\n"
+            "Example: dunghan remind --at 2026-12-22T07:30"
+        ),
+    )
     @report_errors
     def remind(
         at: AtOption = None,
-        dry_run: Annotated[bool, typer.Option("--dry-run", help="Decide and show; write and send nothing.")] = False,
+        dry_run: Annotated[bool, typer.Option("--dry-run", help=_("Decide and show; write and send nothing."))] = False,
         fmt: FormatOption = Format.table,
         via_prefect: ViaPrefectOption = False,
     ) -> None:
-        """Run the reminder sweep: decide, queue, deliver; nothing is sent twice.
-
-        Decides which ladder steps are due, queues them in the outbox, delivers what is ready, and
-        shows one row per notice. The run is recorded (`dunghan runs`); it runs as a Prefect flow
-        with PREFECT_API_URL or --via-prefect.
-
-        Example: dunghan remind --at 2026-12-22T07:30
-        """
         if dry_run:  # decides only: no flow, nothing written
             from app.notifying import decide
 
@@ -134,26 +143,31 @@ def register(app: typer.Typer) -> None:
             result = run_job("send_reminders", forced=via_prefect, at=at, by=current_actor(None))
         _print(result, fmt)
 
-    @app.command("digest")
+    @app.command(
+        "digest",
+        help=_(
+            "Send each supervisor the day's digest: pending, due soon and overdue under them.\n"
+            "\n"
+            "The run is recorded (`dunghan runs`); it runs as a Prefect flow with PREFECT_API_URL or\n"
+            "--via-prefect.\n"
+            "\n"
+            "Example: dunghan digest --at 2026-12-22T08:00"
+        ),
+    )
     @report_errors
     def digest(at: AtOption = None, fmt: FormatOption = Format.table, via_prefect: ViaPrefectOption = False) -> None:
-        """Send each supervisor the day's digest: pending, due soon and overdue under them.
-
-        The run is recorded (`dunghan runs`); it runs as a Prefect flow with PREFECT_API_URL or
-        --via-prefect.
-
-        Example: dunghan digest --at 2026-12-22T08:00
-        """
         result = run_job("send_digests", forced=via_prefect, at=at, by=current_actor(None))
         _print(result, fmt)
 
-    outbox_app = typer.Typer(help="The outbox: every message queued, sent or failed.")
+    outbox_app = typer.Typer(help=_("The outbox: every message queued, sent or failed."))
     app.add_typer(outbox_app, name="outbox")
 
     @outbox_app.callback(invoke_without_command=True)
     def outbox_default(
         context: typer.Context,
-        status: Annotated[str | None, typer.Option("--status", help="pending, sending, sent, failed or dead.")] = None,
+        status: Annotated[
+            str | None, typer.Option("--status", help=_("pending, sending, sent, failed or dead."))
+        ] = None,
         fmt: FormatOption = Format.table,
     ) -> None:
         """List the outbox (as `outbox list`) when no subcommand is given.
@@ -163,19 +177,26 @@ def register(app: typer.Typer) -> None:
         if context.invoked_subcommand is None:
             list_notices(status=status, limit=200, fmt=fmt)
 
-    @outbox_app.command("list")
+    @outbox_app.command(
+        "list",
+        help=_(
+            "List notices in the outbox, newest first, with attempts and the last error.\n"
+            "\n"
+            "Example: dunghan outbox list --status failed"
+        ),
+    )
     @report_errors
     def list_notices(
-        status: Annotated[str | None, typer.Option("--status", help="pending, sending, sent, failed or dead.")] = None,
-        limit: Annotated[int, typer.Option("--limit", help="At most this many, newest first.")] = 200,
+        status: Annotated[
+            str | None, typer.Option("--status", help=_("pending, sending, sent, failed or dead."))
+        ] = None,
+        limit: Annotated[int, typer.Option("--limit", help=_("At most this many, newest first."))] = 200,
         fmt: FormatOption = Format.table,
     ) -> None:
-        """List notices in the outbox, newest first, with attempts and the last error.
-
-        Example: dunghan outbox list --status failed
-        """
         if status and status not in ("pending", "sending", "sent", "failed", "dead"):
-            raise typer.BadParameter(f"--status {status!r}: use pending, sending, sent, failed or dead")
+            raise typer.BadParameter(
+                _("--status {status!r}: use pending, sending, sent, failed or dead").format(status=status)
+            )
         from app import outbox
 
         rows = [
@@ -211,18 +232,19 @@ def register(app: typer.Typer) -> None:
             shown = [f"{names.get(k) or outbox.NOTICE_STATES.get(k, k)}: {v}" for k, v in sorted(counts.items())]
             typer.echo(", ".join(shown) or "hộp thư đi trống")
 
-    @outbox_app.command("retry")
+    @outbox_app.command(
+        "retry",
+        help=_(
+            "Deliver failed notices now instead of waiting for their back-off.\n\nExample: dunghan outbox retry --dead"
+        ),
+    )
     @report_errors
     def retry(
-        notice: Annotated[list[int] | None, typer.Argument(help="Notice numbers; all failed ones if none.")] = None,
-        dead: Annotated[bool, typer.Option("--dead", help="Also notices that were given up.")] = False,
+        notice: Annotated[list[int] | None, typer.Argument(help=_("Notice numbers; all failed ones if none."))] = None,
+        dead: Annotated[bool, typer.Option("--dead", help=_("Also notices that were given up."))] = False,
         at: AtOption = None,
         fmt: FormatOption = Format.table,
     ) -> None:
-        """Deliver failed notices now instead of waiting for their back-off.
-
-        Example: dunghan outbox retry --dead
-        """
         from app import outbox
         from app.notifying import SweepResult
 
@@ -230,4 +252,4 @@ def register(app: typer.Typer) -> None:
         done = outbox.retry(database(), get_settings(), clock=clock, ids=notice, dead=dead)
         _print(SweepResult(delivered=done.delivered), fmt)
         if fmt is Format.table:
-            typer.echo(f"{done.requeued} notice(s) made ready again")
+            typer.echo(_("{count} notice(s) made ready again").format(count=done.requeued))

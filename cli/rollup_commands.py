@@ -12,6 +12,7 @@ from cli.errors import report_errors
 from cli.output import to_json, to_table
 from cli.runs_command import ViaPrefectOption
 from rules.errors import DunghanError
+from rules.i18n import _
 from rules.numbers import vn_number
 from rules.scope import under_or_everywhere
 
@@ -174,30 +175,21 @@ def as_table(result: Rollup, where: str) -> str:
 
 
 def rollup(
-    campaign: Annotated[str, typer.Argument(help="The campaign id: thang-hanh-dong.")],
-    year: Annotated[int, typer.Option("--year", help="The campaign's year.")],
-    under: Annotated[str | None, typer.Option("--under", help="Only units under this one (code).")] = None,
+    campaign: Annotated[str, typer.Argument(help=_("The campaign id: thang-hanh-dong."))],
+    year: Annotated[int, typer.Option("--year", help=_("The campaign's year."))],
+    under: Annotated[str | None, typer.Option("--under", help=_("Only units under this one (code)."))] = None,
     pack: Annotated[
-        str | None, typer.Option("--pack", help="The pack (id or file) stating the campaign, when several do.")
+        str | None, typer.Option("--pack", help=_("The pack (id or file) stating the campaign, when several do."))
     ] = None,
     fmt: Annotated[
-        RollupFormat, typer.Option("--format", "-f", help="table, json, xlsx or docx.")
+        RollupFormat, typer.Option("--format", "-f", help=_("table, json, xlsx or docx."))
     ] = RollupFormat.table,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="The file to write (xlsx, docx: default in the data folder).")
+        Path | None,
+        typer.Option("--output", "-o", help=_("The file to write (xlsx, docx: default in the data folder).")),
     ] = None,
     via_prefect: ViaPrefectOption = False,
 ) -> None:
-    """Roll up a campaign's activity logs per unit, level and activity type.
-
-    Participants by sex, media products, budget; coverage (units that logged / units expected); the previous year.
-    XLSX (a sheet per level) and DOCX (the report in the administrative layout, with a chart, issued
-    by the body that compiles for --under) go to the data folder's reports/ unless --output says
-    where; the path is printed. The run is recorded (`dunghan runs`). With --via-prefect it runs as
-    the schedule's flow (rollup_action_month), which writes both files to reports/.
-
-    Example: dunghan rollup thang-hanh-dong --year 2026 --under 24 --format docx
-    """
     from app import rollups, runs
     from app.settings import get_settings
     from app.workspace import current_actor, database
@@ -207,8 +199,10 @@ def rollup(
     if via_prefect:
         if pack or output:
             raise DunghanError(
-                "--via-prefect runs the schedule's roll-up, which writes the XLSX and DOCX to reports/: "
-                "leave out --pack and --output"
+                _(
+                    "--via-prefect runs the schedule's roll-up, which writes the XLSX and DOCX to reports/: "
+                    "leave out --pack and --output"
+                )
             )
         from app.orchestration import run_flow
 
@@ -248,4 +242,18 @@ def rollup(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("rollup")(report_errors(rollup))
+    app.command(
+        "rollup",
+        help=_(
+            "Roll up a campaign's activity logs per unit, level and activity type.\n"
+            "\n"
+            "Participants by sex, media products, budget; coverage (units that logged / units expected); "
+            "the previous year.\n"
+            "XLSX (a sheet per level) and DOCX (the report in the administrative layout, with a chart, issued\n"
+            "by the body that compiles for --under) go to the data folder's reports/ unless --output says\n"
+            "where; the path is printed. The run is recorded (`dunghan runs`). With --via-prefect it runs as\n"
+            "the schedule's flow (rollup_action_month), which writes both files to reports/.\n"
+            "\n"
+            "Example: dunghan rollup thang-hanh-dong --year 2026 --under 24 --format docx"
+        ),
+    )(report_errors(rollup))

@@ -16,6 +16,7 @@ from reports.ics import deadlines_ics
 from rules.clock import clock_for
 from rules.deadlines import Deadline, deadline_row, pack_deadlines
 from rules.errors import DunghanError
+from rules.i18n import _
 from rules.lint import lint_pack
 from rules.loader import (
     PACKS_DIR,
@@ -30,7 +31,7 @@ from rules.loader import (
 )
 from rules.schema import json_schema
 
-rules_app = typer.Typer(help="Rule packs: check them, list their deadlines.", no_args_is_help=True)
+rules_app = typer.Typer(help=_("Rule packs: check them, list their deadlines."), no_args_is_help=True)
 
 
 class DeadlineFormat(StrEnum):
@@ -54,27 +55,30 @@ DEADLINE_COLUMNS = [
 ]
 
 
-@rules_app.command("check")
+@rules_app.command(
+    "check",
+    help=_(
+        "Check rule packs: schema errors first, then meaning (Decree 09 art. 8(5) chains, cut-offs,\n"
+        "ladders, roles, templates, cycles); warnings for deadlines that fall on days off.\n"
+        "Exits 1 when there is an error.\n"
+        "\n"
+        "Example: dunghan rules check rules/packs/bac-ninh-2024.yaml --year 2024\n"
+        "Example: dunghan rules check hai-cap-2026 --year 2026"
+    ),
+)
 @report_errors
 def check(
     packs: Annotated[
         list[str] | None,
-        typer.Argument(help="Pack ids (shipped or uploaded), files or folders (default: the shipped packs)."),
+        typer.Argument(help=_("Pack ids (shipped or uploaded), files or folders (default: the shipped packs).")),
     ] = None,
     year: Annotated[
         list[int] | None,
-        typer.Option("--year", help="Check deadlines of these years (default: the pack's validity near today)."),
+        typer.Option("--year", help=_("Check deadlines of these years (default: the pack's validity near today).")),
     ] = None,
     fmt: FormatOption = Format.table,
     at: AtOption = None,
 ) -> None:
-    """Check rule packs: schema errors first, then meaning (Decree 09 art. 8(5) chains, cut-offs,
-    ladders, roles, templates, cycles); warnings for deadlines that fall on days off.
-    Exits 1 when there is an error.
-
-    Example: dunghan rules check rules/packs/bac-ninh-2024.yaml --year 2024
-    Example: dunghan rules check hai-cap-2026 --year 2026
-    """
     paths = _pack_paths(packs or [])
     today = clock_for(at)().date()
     findings: list[Finding] = []
@@ -108,7 +112,11 @@ def check(
     else:
         for f in findings:
             typer.echo(str(f))
-        typer.echo(f"{checked} pack(s) loaded: {errors} error(s), {warnings} warning(s)")
+        typer.echo(
+            _("{checked} pack(s) loaded: {errors} error(s), {warnings} warning(s)").format(
+                checked=checked, errors=errors, warnings=warnings
+            )
+        )
     if errors:
         raise typer.Exit(1)
 
@@ -139,31 +147,34 @@ def _loadable(paths: list[Path]) -> list[LoadedPack]:
     return good
 
 
-@rules_app.command("deadlines")
+@rules_app.command(
+    "deadlines",
+    help=_(
+        "List the deadline of every report hop and period: the wording, the nominal date it gives,\n"
+        "the due date after the roll (Civil Code art. 148) and why it moved.\n"
+        "\n"
+        "Example: dunghan rules deadlines bac-ninh-2024 --year 2024 --format json"
+    ),
+)
 @report_errors
 def deadlines(
     packs: Annotated[
-        list[str] | None, typer.Argument(help="Pack ids or files (default: every shipped pack valid that year).")
+        list[str] | None, typer.Argument(help=_("Pack ids or files (default: every shipped pack valid that year)."))
     ] = None,
     year: Annotated[
-        int | None, typer.Option("--year", help="Periods labelled with this year (default: this year).")
+        int | None, typer.Option("--year", help=_("Periods labelled with this year (default: this year)."))
     ] = None,
     param: Annotated[
-        list[str] | None, typer.Option("--param", help="A cycle parameter, NAME=YYYY-MM-DD; repeatable.")
+        list[str] | None, typer.Option("--param", help=_("A cycle parameter, NAME=YYYY-MM-DD; repeatable."))
     ] = None,
     fmt: Annotated[
-        DeadlineFormat, typer.Option("--format", "-f", help="table, json or ics (iCalendar).")
+        DeadlineFormat, typer.Option("--format", "-f", help=_("table, json or ics (iCalendar)."))
     ] = DeadlineFormat.table,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of the screen.")
+        Path | None, typer.Option("--output", "-o", help=_("Write to this file instead of the screen."))
     ] = None,
     at: AtOption = None,
 ) -> None:
-    """List the deadline of every report hop and period: the wording, the nominal date it gives,
-    the due date after the roll (Civil Code art. 148) and why it moved.
-
-    Example: dunghan rules deadlines bac-ninh-2024 --year 2024 --format json
-    """
     now = clock_for(at)()
     the_year = year or now.year
     params = parse_params(param)
@@ -171,16 +182,22 @@ def deadlines(
     if packs:
         for item in chosen:
             if not item.pack.applies_in(the_year):
-                valid = f"from {item.pack.valid_from:%d/%m/%Y}" + (
-                    f" to {item.pack.valid_to:%d/%m/%Y}" if item.pack.valid_to else ""
-                )
+                if item.pack.valid_to:
+                    refusal = _(
+                        "pack {pack} does not apply in {year} (valid from {start:%d/%m/%Y} to {end:%d/%m/%Y}); "
+                        "choose another --year"
+                    )
+                else:
+                    refusal = _(
+                        "pack {pack} does not apply in {year} (valid from {start:%d/%m/%Y}); choose another --year"
+                    )
                 raise DunghanError(
-                    f"pack {item.pack.id} does not apply in {the_year} (valid {valid}); choose another --year"
+                    refusal.format(pack=item.pack.id, year=the_year, start=item.pack.valid_from, end=item.pack.valid_to)
                 )
     else:
         chosen = [p for p in chosen if p.pack.applies_in(the_year)]
         if not chosen:
-            raise DunghanError(f"no shipped pack applies in {the_year}")
+            raise DunghanError(_("no shipped pack applies in {year}").format(year=the_year))
     rows: list[Deadline] = []
     for item in chosen:
         rows.extend(pack_deadlines(item.pack, the_year, calendar_for(item.pack), params))
@@ -188,33 +205,36 @@ def deadlines(
         data = deadlines_ics(rows, generated_at=now)
         if output:
             output.write_bytes(data)
-            typer.echo(f"wrote {len(rows)} deadline(s) to {output}")
+            typer.echo(_("wrote {count} deadline(s) to {path}").format(count=len(rows), path=output))
         else:
             typer.echo(data.decode("utf-8"), nl=False)
         return
     text = format_rows([_worded(deadline_row(d)) for d in rows], DEADLINE_COLUMNS, Format(fmt.value))
     if output:
         output.write_text(text + "\n", encoding="utf-8")
-        typer.echo(f"wrote {len(rows)} deadline(s) to {output}")
+        typer.echo(_("wrote {count} deadline(s) to {path}").format(count=len(rows), path=output))
     else:
         typer.echo(text)
 
 
-@rules_app.command("schema")
+@rules_app.command(
+    "schema",
+    help=_(
+        "Write the JSON Schema of rule packs (generated from the models) for editors.\n"
+        "\n"
+        "Example: dunghan rules schema --output rules/packs/pack.schema.json"
+    ),
+)
 @report_errors
 def schema(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Where to write it.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_("Where to write it."))] = None,
 ) -> None:
-    """Write the JSON Schema of rule packs (generated from the models) for editors.
-
-    Example: dunghan rules schema --output rules/packs/pack.schema.json
-    """
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if output is None:
         typer.echo(text, nl=False)
         return
     output.write_text(text, encoding="utf-8")
-    typer.echo(f"wrote {output}")
+    typer.echo(_("wrote {path}").format(path=output))
 
 
 def register(app: typer.Typer) -> None:

@@ -9,13 +9,14 @@ import typer
 from cli.errors import report_errors
 from cli.options import FormatOption
 from cli.output import Format, format_rows
+from rules.i18n import _
 
 # For the commands that run a job (cycle plan, remind, digest, rollup): run it as a Prefect flow.
 ViaPrefectOption = Annotated[
     bool,
     typer.Option(
         "--via-prefect",
-        help="Run it as a Prefect flow (on PREFECT_API_URL, a running `dunghan serve`, or a temporary API).",
+        help=_("Run it as a Prefect flow (on PREFECT_API_URL, a running `dunghan serve`, or a temporary API)."),
     ),
 ]
 
@@ -35,29 +36,22 @@ JOBS = ("plan_cycle", "send_reminders", "send_digests", "retry_notices", "rollup
 
 
 def runs(
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many, newest first.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", min=1, help=_("At most this many, newest first."))] = 20,
     job: Annotated[
         str | None,
-        typer.Option("--job", help="Only this job: plan_cycle, send_reminders, send_digests, retry_notices, rollup."),
+        typer.Option(
+            "--job", help=_("Only this job: plan_cycle, send_reminders, send_digests, retry_notices, rollup.")
+        ),
     ] = None,
-    failed: Annotated[bool, typer.Option("--failed", help="Only the runs that failed.")] = False,
+    failed: Annotated[bool, typer.Option("--failed", help=_("Only the runs that failed."))] = False,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """List the latest runs: planning, reminder sweeps, digests, retries, roll-ups.
-
-    Each run says when it started (Vietnam time) and how long it took, who ran it (cli:LOGIN,
-    web:EMAIL, or prefect:FLOW/DEPLOYMENT for the schedule), how (directly or as a Prefect flow),
-    its parameters, and how it ended: done with its counts, failed with the reason, or still
-    running (a run stopped with kill -9 stays so).
-
-    Example: dunghan runs --job send_reminders --limit 5
-    """
     from app import runs as jobs
     from app.workspace import database
     from rules.calendar import VIETNAM
 
     if job is not None and job not in JOBS:
-        raise typer.BadParameter(f"--job {job!r}: use {', '.join(JOBS)}")
+        raise typer.BadParameter(_("--job {job!r}: use {jobs}").format(job=job, jobs=", ".join(JOBS)))
     lines = jobs.latest(database(reading=True), limit=limit, name=job, outcome="failed" if failed else None)
     rows: list[dict[str, Any]] = []
     for line in lines:
@@ -97,4 +91,16 @@ def runs(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("runs")(report_errors(runs))
+    app.command(
+        "runs",
+        help=_(
+            "List the latest runs: planning, reminder sweeps, digests, retries, roll-ups.\n"
+            "\n"
+            "Each run says when it started (Vietnam time) and how long it took, who ran it (cli:LOGIN,\n"
+            "web:EMAIL, or prefect:FLOW/DEPLOYMENT for the schedule), how (directly or as a Prefect flow),\n"
+            "its parameters, and how it ended: done with its counts, failed with the reason, or still\n"
+            "running (a run stopped with kill -9 stays so).\n"
+            "\n"
+            "Example: dunghan runs --job send_reminders --limit 5"
+        ),
+    )(report_errors(runs))

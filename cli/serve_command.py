@@ -9,43 +9,32 @@ import typer
 
 from cli.errors import report_errors
 from cli.options import AtOption
+from rules.i18n import _
 
 CLOCK_ENV = "DUNGHAN_SERVE_AT"
 
 
 def serve(
-    host: Annotated[str, typer.Option("--host", help="The address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="The port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes (PostgreSQL: several).")] = 1,
+    host: Annotated[str, typer.Option("--host", help=_("The address to listen on."))] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help=_("The port to listen on."))] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, help=_("Worker processes (PostgreSQL: several)."))] = 1,
     forwarded_allow_ips: Annotated[
         str,
         typer.Option(
-            "--forwarded-allow-ips", help="Reverse proxies whose X-Forwarded-* headers are believed (comma-separated)."
+            "--forwarded-allow-ips",
+            help=_("Reverse proxies whose X-Forwarded-* headers are believed (comma-separated)."),
         ),
     ] = "127.0.0.1",
-    web: Annotated[bool, typer.Option("--web/--no-web", help="Serve the web pages (default) or not.")] = True,
+    web: Annotated[bool, typer.Option("--web/--no-web", help=_("Serve the web pages (default) or not."))] = True,
     schedule: Annotated[
         bool | None,
         typer.Option(
             "--schedule/--no-schedule",
-            help="Run prefect.yaml's deployments on their schedule (default; not with --at or PREFECT_API_URL).",
+            help=_("Run prefect.yaml's deployments on their schedule (default; not with --at or PREFECT_API_URL)."),
         ),
     ] = None,
     at: AtOption = None,
 ) -> None:
-    """Serve the web pages and keep the schedule: the 07:30 sweep, the hourly retries, the digests,
-    the Action Month roll-up and the yearly planning, at the times prefect.yaml gives (Vietnam time).
-
-    The database is created or migrated first. The schedule runs on a Prefect API started here
-    (its database in the data folder's prefect/); a scheduled time missed while the machine was
-    off is caught up at start. With PREFECT_API_URL set, the schedule is the Prefect server's and
-    its workers' (prefect deploy), and only the pages are served. Ctrl+C or SIGTERM stops
-    everything this command started. With --at the pages' clock starts at that instant and runs
-    on (a replayed day, as after `dunghan demo --at`); the schedule keeps the real time, so it
-    is off with --at unless --schedule is given.
-
-    Example: dunghan serve --port 8000
-    """
     from app.orchestration import Supervisor, cron_overrides, scheduled_deployments, web_command
     from app.settings import get_settings
     from app.workspace import database
@@ -81,4 +70,20 @@ def serve(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("serve")(report_errors(serve))
+    app.command(
+        "serve",
+        help=_(
+            "Serve the web pages and keep the schedule: the 07:30 sweep, the hourly retries, the digests,\n"
+            "the Action Month roll-up and the yearly planning, at the times prefect.yaml gives (Vietnam time).\n"
+            "\n"
+            "The database is created or migrated first. The schedule runs on a Prefect API started here\n"
+            "(its database in the data folder's prefect/); a scheduled time missed while the machine was\n"
+            "off is caught up at start. With PREFECT_API_URL set, the schedule is the Prefect server's and\n"
+            "its workers' (prefect deploy), and only the pages are served. Ctrl+C or SIGTERM stops\n"
+            "everything this command started. With --at the pages' clock starts at that instant and runs\n"
+            "on (a replayed day, as after `dunghan demo --at`); the schedule keeps the real time, so it\n"
+            "is off with --at unless --schedule is given.\n"
+            "\n"
+            "Example: dunghan serve --port 8000"
+        ),
+    )(report_errors(serve))

@@ -10,36 +10,43 @@ import typer
 from app.workspace import current_actor, database
 from cli.errors import report_errors
 from reports.table_xlsx import write_sheet
+from rules.i18n import _
 
 submissions_app = typer.Typer(
-    help="Bulk status updates: submitted, accepted, returned, exempted.", no_args_is_help=True
+    help=_("Bulk status updates: submitted, accepted, returned, exempted."), no_args_is_help=True
 )
 
 
-@submissions_app.command("import")
+@submissions_app.command(
+    "import",
+    help=_(
+        "Apply a spreadsheet of status updates, in time order; if any row is refused, none is kept.\n"
+        "\n"
+        "Example: dunghan submissions import tinh-hinh-nop.xlsx"
+    ),
+)
 @report_errors
 def import_(
-    file: Annotated[Path, typer.Argument(help="An .xlsx with the columns of `dunghan submissions template`.")],
-    by: Annotated[str | None, typer.Option("--by", help="Who acts where a row names nobody.")] = None,
+    file: Annotated[Path, typer.Argument(help=_("An .xlsx with the columns of `dunghan submissions template`."))],
+    by: Annotated[str | None, typer.Option("--by", help=_("Who acts where a row names nobody."))] = None,
 ) -> None:
-    """Apply a spreadsheet of status updates, in time order; if any row is refused, none is kept.
-
-    Example: dunghan submissions import tinh-hinh-nop.xlsx
-    """
     from app.statuses import apply_statuses, read_statuses  # the database layer loads only when used
 
     rows = read_statuses(file)
     count = apply_statuses(database(), rows, actor=current_actor(by), label=file.name)
-    typer.echo(f"applied {count} status update(s) from {file.name}")
+    typer.echo(_("applied {count} status update(s) from {file}").format(count=count, file=file.name))
 
 
-@submissions_app.command("template")
+@submissions_app.command(
+    "template",
+    help=_(
+        "Write the spreadsheet to fill in for `submissions import`.\n"
+        "\n"
+        "Example: dunghan submissions template -o tinh-hinh-nop.xlsx"
+    ),
+)
 @report_errors
-def template(output: Annotated[Path, typer.Option("--output", "-o", help="The .xlsx to write.")]) -> None:
-    """Write the spreadsheet to fill in for `submissions import`.
-
-    Example: dunghan submissions template -o tinh-hinh-nop.xlsx
-    """
+def template(output: Annotated[Path, typer.Option("--output", "-o", help=_("The .xlsx to write."))]) -> None:
     from app.statuses import template_columns
 
     columns = template_columns()
@@ -54,7 +61,7 @@ def template(output: Annotated[Path, typer.Option("--output", "-o", help="The .x
         "note": "",
     }
     write_sheet(output, "Tình hình nộp", [], columns, samples=[example])
-    typer.echo(f"wrote {output}")
+    typer.echo(_("wrote {path}").format(path=output))
 
 
 def register(app: typer.Typer) -> None:

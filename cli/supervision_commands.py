@@ -15,12 +15,13 @@ from cli.options import AtOption, FormatOption
 from cli.output import Format, format_rows
 from rules.calendar import VIETNAM
 from rules.clock import clock_for
+from rules.i18n import _
 from rules.schema import LEVEL_NAMES
 from rules.scope import under_or_everywhere
 
-UnderOption = Annotated[str | None, typer.Option("--under", help="Only units under this one (code).")]
-ReportOption = Annotated[str | None, typer.Option("--report", help="Only this report id.")]
-LevelOption = Annotated[str | None, typer.Option("--level", help="Only units of this level (commune, province…).")]
+UnderOption = Annotated[str | None, typer.Option("--under", help=_("Only units under this one (code)."))]
+ReportOption = Annotated[str | None, typer.Option("--report", help=_("Only this report id."))]
+LevelOption = Annotated[str | None, typer.Option("--level", help=_("Only units of this level (commune, province…)."))]
 
 
 class ListFormat(StrEnum):
@@ -60,22 +61,14 @@ def overdue(
     under: UnderOption = None,
     report: ReportOption = None,
     level: LevelOption = None,
-    soon: Annotated[int, typer.Option("--soon", help="Also list what is due within N working days.")] = 3,
-    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="table, json or xlsx.")] = ListFormat.table,
+    soon: Annotated[int, typer.Option("--soon", help=_("Also list what is due within N working days."))] = 3,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help=_("table, json or xlsx."))] = ListFormat.table,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Tệp XLSX cần ghi (mặc định: thư mục reports/ trong thư mục dữ liệu)."),
     ] = None,
     at: AtOption = None,
 ) -> None:
-    """List overdue and due-soon obligations, most late first, with focal point and head.
-
-    --under CODE is the unit holding the code on the day of --at (default: today). --format xlsx
-    writes the spreadsheet the web's overdue page downloads, to the data folder's reports/
-    unless --output says where, and prints its path.
-
-    Example: dunghan overdue --under 24 --level commune --format xlsx
-    """
     now = clock_for(at)()
     from app import supervision  # the database layer loads only for commands that use it
 
@@ -99,31 +92,21 @@ def status(
     under: UnderOption = None,
     report: ReportOption = None,
     level: LevelOption = None,
-    year: Annotated[int | None, typer.Option("--year", help="Only cycles of this year.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help=_("Only cycles of this year."))] = None,
     with_predecessors: Annotated[
         bool,
         typer.Option(
             "--with-predecessors",
-            help="Also count the units --under took over (its history across the 2025 reform), row by row.",
+            help=_("Also count the units --under took over (its history across the 2025 reform), row by row."),
         ),
     ] = False,
-    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="table, json or xlsx.")] = ListFormat.table,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help=_("table, json or xlsx."))] = ListFormat.table,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Tệp XLSX cần ghi (mặc định: thư mục reports/ trong thư mục dữ liệu)."),
     ] = None,
     at: AtOption = None,
 ) -> None:
-    """Reporting rates per level and report: expected, submitted, on time, overdue (never above 100%).
-
-    --under CODE is the unit holding the code on --at, else during --year (a code that named two
-    units that year is refused, naming both), else today. --format xlsx writes one sheet to the
-    data folder's reports/ unless --output says where, and prints its path.
-
-    Example: dunghan status --under 24 --year 2026 --format json
-    Example: dunghan status --under 24 --at 2026-01-01 --year 2024 --with-predecessors
-    Example: dunghan status --under 24 --year 2026 --format xlsx
-    """
     from app import supervision
 
     now = clock_for(at)()
@@ -168,19 +151,14 @@ TREND_COLUMNS = [
 
 
 def trend(
-    report: Annotated[str, typer.Argument(help="The report id (the pack's current report of the series).")],
-    under: Annotated[str, typer.Option("--under", help="The unit (code), held on --at or today.")],
+    report: Annotated[str, typer.Argument(help=_("The report id (the pack's current report of the series)."))],
+    under: Annotated[str, typer.Option("--under", help=_("The unit (code), held on --at or today."))],
     pack: Annotated[
-        str | None, typer.Option("--pack", help="The pack of the report (default: the one in force on --at).")
+        str | None, typer.Option("--pack", help=_("The pack of the report (default: the one in force on --at)."))
     ] = None,
     fmt: FormatOption = Format.table,
     at: AtOption = None,
 ) -> None:
-    """A report's rates period by period across the 2025 reform: the report and those it continues
-    in earlier packs, over the unit and the units it took over, each row labelled.
-
-    Example: dunghan trend bdg-nam --under 24
-    """
     from app import supervision
 
     now = clock_for(at)()
@@ -193,5 +171,38 @@ def trend(
 
 
 def register(app: typer.Typer) -> None:
-    for command in (overdue, status, trend):
-        app.command(command.__name__)(report_errors(command))
+    app.command(
+        "overdue",
+        help=_(
+            "List overdue and due-soon obligations, most late first, with focal point and head.\n"
+            "\n"
+            "--under CODE is the unit holding the code on the day of --at (default: today). --format xlsx\n"
+            "writes the spreadsheet the web's overdue page downloads, to the data folder's reports/\n"
+            "unless --output says where, and prints its path.\n"
+            "\n"
+            "Example: dunghan overdue --under 24 --level commune --format xlsx"
+        ),
+    )(report_errors(overdue))
+    app.command(
+        "status",
+        help=_(
+            "Reporting rates per level and report: expected, submitted, on time, overdue (never above 100%).\n"
+            "\n"
+            "--under CODE is the unit holding the code on --at, else during --year (a code that named two\n"
+            "units that year is refused, naming both), else today. --format xlsx writes one sheet to the\n"
+            "data folder's reports/ unless --output says where, and prints its path.\n"
+            "\n"
+            "Example: dunghan status --under 24 --year 2026 --format json\n"
+            "Example: dunghan status --under 24 --at 2026-01-01 --year 2024 --with-predecessors\n"
+            "Example: dunghan status --under 24 --year 2026 --format xlsx"
+        ),
+    )(report_errors(status))
+    app.command(
+        "trend",
+        help=_(
+            "A report's rates period by period across the 2025 reform: the report and those it continues\n"
+            "in earlier packs, over the unit and the units it took over, each row labelled.\n"
+            "\n"
+            "Example: dunghan trend bdg-nam --under 24"
+        ),
+    )(report_errors(trend))

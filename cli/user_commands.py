@@ -11,8 +11,9 @@ import typer
 from cli.errors import report_errors
 from cli.options import AtOption, FormatOption
 from cli.output import Format, format_rows
+from rules.i18n import _
 
-user_app = typer.Typer(help="People who log in: add, list, disable, a new link.", no_args_is_help=True)
+user_app = typer.Typer(help=_("People who log in: add, list, disable, a new link."), no_args_is_help=True)
 
 USER_COLUMNS = [
     ("email", "e-mail"),
@@ -32,24 +33,27 @@ class Role(StrEnum):
     admin = "admin"
 
 
-@user_app.command("add")
+@user_app.command(
+    "add",
+    help=_(
+        "Add a person who logs in. Without --password-stdin, print a one-time link (valid 72 hours)\n"
+        "for them to set their password.\n"
+        "\n"
+        'Example: dunghan user add hoa@snv.bacninh.gov.vn --name "Nguyễn Thị Hoa" --role reviewer --unit 24-SNV'
+    ),
+)
 @report_errors
 def add(
-    email: Annotated[str, typer.Argument(help="The person's e-mail: their login.")],
-    name: Annotated[str, typer.Option("--name", help="Their full name.")],
-    role: Annotated[Role, typer.Option("--role", help="officer, reviewer, supervisor or admin.")],
-    unit: Annotated[str, typer.Option("--unit", help="The unit (code, held today) whose scope they act in.")],
+    email: Annotated[str, typer.Argument(help=_("The person's e-mail: their login."))],
+    name: Annotated[str, typer.Option("--name", help=_("Their full name."))],
+    role: Annotated[Role, typer.Option("--role", help=_("officer, reviewer, supervisor or admin."))],
+    unit: Annotated[str, typer.Option("--unit", help=_("The unit (code, held today) whose scope they act in."))],
     password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from standard input (one line).")
+        bool, typer.Option("--password-stdin", help=_("Read the password from standard input (one line)."))
     ] = False,
-    by: Annotated[str | None, typer.Option("--by", help="Who adds them (for the audit trail).")] = None,
+    by: Annotated[str | None, typer.Option("--by", help=_("Who adds them (for the audit trail)."))] = None,
     at: AtOption = None,
 ) -> None:
-    """Add a person who logs in. Without --password-stdin, print a one-time link (valid 72 hours)
-    for them to set their password.
-
-    Example: dunghan user add hoa@snv.bacninh.gov.vn --name "Nguyễn Thị Hoa" --role reviewer --unit 24-SNV
-    """
     from app import users
     from app.settings import get_settings
     from app.workspace import current_actor, database
@@ -67,21 +71,28 @@ def add(
         password=password,
         link_base=get_settings().link_base,
     )
-    typer.echo(f"added {email.strip().casefold()} ({role.value}, {added.unit_name})")
+    typer.echo(
+        _("added {email} ({role}, {unit})").format(
+            email=email.strip().casefold(), role=role.value, unit=added.unit_name
+        )
+    )
     if added.link:
-        typer.echo(f"one-time link to set the password (valid 72 hours): {added.link}")
+        typer.echo(_("one-time link to set the password (valid 72 hours): {link}").format(link=added.link))
 
 
-@user_app.command("link")
+@user_app.command(
+    "link",
+    help=_(
+        "Print a new one-time link to set the password (the earlier links stop working).\n"
+        "\n"
+        "Example: dunghan user link hoa@snv.bacninh.gov.vn"
+    ),
+)
 @report_errors
 def link(
-    email: Annotated[str, typer.Argument(help="The person's e-mail.")],
+    email: Annotated[str, typer.Argument(help=_("The person's e-mail."))],
     at: AtOption = None,
 ) -> None:
-    """Print a new one-time link to set the password (the earlier links stop working).
-
-    Example: dunghan user link hoa@snv.bacninh.gov.vn
-    """
     from app import users
     from app.settings import get_settings
     from app.workspace import database
@@ -90,13 +101,9 @@ def link(
     typer.echo(users.new_link(database(), email, at=clock_for(at)(), link_base=get_settings().link_base))
 
 
-@user_app.command("list")
+@user_app.command("list", help=_("List the people who log in.\n\nExample: dunghan user list --format json"))
 @report_errors
 def list_(fmt: FormatOption = Format.table) -> None:
-    """List the people who log in.
-
-    Example: dunghan user list --format json
-    """
     import dataclasses
 
     from app import users
@@ -106,23 +113,26 @@ def list_(fmt: FormatOption = Format.table) -> None:
     typer.echo(format_rows(rows, USER_COLUMNS, fmt))
 
 
-@user_app.command("disable")
+@user_app.command(
+    "disable",
+    help=_(
+        "Disable a person: they can no longer log in (their history stays).\n"
+        "\n"
+        "Example: dunghan user disable hoa@snv.bacninh.gov.vn"
+    ),
+)
 @report_errors
 def disable(
-    email: Annotated[str, typer.Argument(help="The person's e-mail.")],
-    by: Annotated[str | None, typer.Option("--by", help="Who disables them (for the audit trail).")] = None,
+    email: Annotated[str, typer.Argument(help=_("The person's e-mail."))],
+    by: Annotated[str | None, typer.Option("--by", help=_("Who disables them (for the audit trail)."))] = None,
     at: AtOption = None,
 ) -> None:
-    """Disable a person: they can no longer log in (their history stays).
-
-    Example: dunghan user disable hoa@snv.bacninh.gov.vn
-    """
     from app import users
     from app.workspace import current_actor, database
     from rules.clock import clock_for
 
     users.disable(database(), email, at=clock_for(at)(), actor=current_actor(by))
-    typer.echo(f"disabled {email.strip().casefold()}")
+    typer.echo(_("disabled {email}").format(email=email.strip().casefold()))
 
 
 def register(app: typer.Typer) -> None:

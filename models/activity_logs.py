@@ -30,6 +30,7 @@ from models.tables import ActivityImport, ActivityLog, AuditEvent, Unit
 from rules.activity import MEDIA_KINDS, ActivityEntry, ActivityError, PackCampaign, campaign_window, check_activity
 from rules.calendar import VIETNAM
 from rules.errors import ACTION
+from rules.i18n import _
 
 BULK = 1000  # rows written that make the planner's statistics worth refreshing
 
@@ -98,7 +99,10 @@ def logging_unit(engine: Engine, code: str, chosen: PackCampaign, year: int) -> 
     unit = find_units(engine, [code], day).get(code)
     if unit is None:
         raise ActivityError(
-            f"no unit {code!r} valid on {day:%d/%m/%Y}: import the tree first ({ACTION})", action="org import"
+            _("no unit {code!r} valid on {day}: import the tree first ({action})").format(
+                code=code, day=f"{day:%d/%m/%Y}", action=ACTION
+            ),
+            action="org import",
         )
     if problem := _outside_scope(unit, chosen, _scope(engine, chosen, day)):
         raise ActivityError(problem)
@@ -113,7 +117,9 @@ def _scope(engine: Engine, chosen: PackCampaign, day: date) -> tuple[str, ...] |
 def _outside_scope(unit: LoggingUnit, chosen: PackCampaign, paths: tuple[str, ...] | None) -> str | None:
     if paths is None or unit.path.startswith(paths):
         return None
-    return f"unit {unit.code} is outside pack {chosen.pack.id}, which covers {', '.join(chosen.pack.scope)}"
+    return _("unit {code} is outside pack {pack}, which covers {scope}").format(
+        code=unit.code, pack=chosen.pack.id, scope=", ".join(chosen.pack.scope)
+    )
 
 
 def _imported_before(connection: Connection, sha256: str, label: str) -> str | None:
@@ -125,17 +131,18 @@ def _imported_before(connection: Connection, sha256: str, label: str) -> str | N
     ).first()
     if earlier is None:
         return None
-    return (
-        f"{label}: this very file was imported on {earlier.imported_at.astimezone(VIETNAM):%d/%m/%Y} "
-        f"({earlier.activities} activities); importing it again would count them twice"
-    )
+    return _(
+        "{file}: this very file was imported on {day} ({count} activities); importing it again would count them twice"
+    ).format(file=label, day=f"{earlier.imported_at.astimezone(VIETNAM):%d/%m/%Y}", count=earlier.activities)
 
 
 def _where(label: str, row: LogRow, field: str, columns: Mapping[str, str]) -> str:
     column = columns.get(field, field)
     if row.row is None:
         return f"{row.unit}: {column}"
-    return f"{label}: row {row.row} ({row.unit}), column {column}"
+    return _("{file}: row {row} ({unit}), column {column}").format(
+        file=label, row=row.row, unit=row.unit, column=column
+    )
 
 
 def record_logs(
@@ -168,7 +175,12 @@ def record_logs(
         unit = units.get(row.unit)
         if unit is None:
             found.append(
-                (row.row or 0, f"{_where(label, row, 'unit', columns)}: no unit {row.unit!r} valid on {day:%d/%m/%Y}")
+                (
+                    row.row or 0,
+                    _("{where}: no unit {code!r} valid on {day}").format(
+                        where=_where(label, row, "unit", columns), code=row.unit, day=f"{day:%d/%m/%Y}"
+                    ),
+                )
             )
         else:
             if row.unit not in scope_checked:
@@ -180,7 +192,7 @@ def record_logs(
             if problem.field in skip:
                 continue
             found.append((row.row or 0, f"{_where(label, row, problem.field, columns)}: {problem.message}"))
-    errors = [message for _, message in sorted(found, key=lambda item: item[0])]  # by row, stable
+    errors = [message for _row, message in sorted(found, key=lambda item: item[0])]  # by row, stable
     if sha256 is not None:  # said early, with the other errors; the unique sha256 is the guarantee
         with engine.execution_options(read_only=True).connect() as connection:
             if sentence := _imported_before(connection, sha256, label):
@@ -271,7 +283,11 @@ def _replace_earlier_files(
         return []
     session.execute(delete(ActivityLog).where(*earlier))
     return [
-        Replaced(code, sum(n for *_, n in files), tuple(f"{name} (sha256 {digest[:12]})" for name, digest, _ in files))
+        Replaced(
+            code,
+            sum(n for *_rest, n in files),
+            tuple(f"{name} (sha256 {digest[:12]})" for name, digest, _count in files),
+        )
         for code, files in found.items()
     ]
 
@@ -287,10 +303,12 @@ def _audit(
     actor: str,
 ) -> dict[str, Any]:
     """The audit event of one unit's logs in an imported file: what it added, what it replaced."""
-    new = f"{added} log(s) from {source} (sha256 {sha256[:12]})"
-    note = f"unit {code}: {new}"
+    new = _("{count} log(s) from {file} (sha256 {digest})").format(count=added, file=source, digest=sha256[:12])
+    note = _("unit {code}: {added}").format(code=code, added=new)
     if replaced is not None:
-        note = f"unit {code}: {replaced.removed} log(s) of {', '.join(replaced.sources)} replaced by {new}"
+        note = _("unit {code}: {removed} log(s) of {files} replaced by {added}").format(
+            code=code, removed=replaced.removed, files=", ".join(replaced.sources), added=new
+        )
     return {
         "at": now,
         "actor": actor[:120],

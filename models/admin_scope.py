@@ -18,6 +18,7 @@ from models.tables import OPEN_STATES, AuditEvent, Contact, Notice, Obligation, 
 from models.units import UnitRef, subtree, valid_on
 from models.worklist import NotVisible, in_subtree
 from rules.errors import FIELD, DunghanError
+from rules.i18n import _
 from rules.text import fold
 
 CONTACT_ROLES = ("focal_point", "head", "deputy", "recipient_officer", "supervisor")
@@ -450,7 +451,7 @@ def change_user(
                 entity="user",
                 entity_id=user_id,
                 action="user_changed",
-                note=f"role {role}, unit {unit_id}",
+                note=_("role {role}, unit {unit}").format(role=role, unit=unit_id),
             )
         )
 

@@ -12,6 +12,7 @@ from models.obligations import ObligationKey, act
 from models.org_rows import ImportRefused
 from rules.calendar import WorkCalendar
 from rules.errors import DunghanError
+from rules.i18n import _
 
 COLUMNS = ("unit", "report", "period", "hop", "action", "at", "by", "note")
 HEADINGS = {
@@ -65,7 +66,11 @@ def apply_status_rows(
                         note=row.note,
                     )
             except DunghanError as exc:
-                errors.append(f"{label}: row {row.row} ({row.key.unit}): {exc}")
+                errors.append(
+                    _("{file}: row {row} ({unit}): {problem}").format(
+                        file=label, row=row.row, unit=row.key.unit, problem=exc
+                    )
+                )
         if errors:
             raise ImportRefused(errors)  # leaving the transaction with an error rolls everything back
     return len(rows)

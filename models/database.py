@@ -23,6 +23,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlmodel import Session
 
 from rules.errors import DunghanError
+from rules.i18n import _
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 PRIVATE_FOLDER = 0o700
@@ -39,7 +40,7 @@ def describe(url: str | URL) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
-        return "(not a URL)"
+        return _("(not a URL)")
 
 
 def parse_url(url: str) -> URL:
@@ -48,14 +49,15 @@ def parse_url(url: str) -> URL:
         parsed = make_url(url)
     except ArgumentError:
         raise DatabaseError(
-            "the database URL is not a URL; write sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/NAME"
+            _("the database URL is not a URL; write sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/NAME")
         ) from None
     try:
         parsed.get_dialect()
     except (NoSuchModuleError, ImportError):
         raise DatabaseError(
-            f"the database URL {describe(parsed)}: unknown database driver {parsed.drivername!r}; "
-            "use sqlite or postgresql+psycopg"
+            _("the database URL {url}: unknown database driver {driver!r}; use sqlite or postgresql+psycopg").format(
+                url=describe(parsed), driver=parsed.drivername
+            )
         ) from None
     return parsed
 
@@ -66,11 +68,17 @@ def private_folder(path: Path) -> Path:
         return path
     blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
     if blocker is not None:
-        raise DatabaseError(f"{blocker}: is a file, not a folder; dunghan keeps its data in the folder {path}")
+        raise DatabaseError(
+            _("{blocker}: is a file, not a folder; dunghan keeps its data in the folder {path}").format(
+                blocker=blocker, path=path
+            )
+        )
     try:
         path.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     except OSError as exc:
-        raise DatabaseError(f"{path}: cannot create the folder: {exc.strerror}") from None
+        raise DatabaseError(
+            _("{path}: cannot create the folder: {reason}").format(path=path, reason=exc.strerror)
+        ) from None
     path.chmod(PRIVATE_FOLDER)  # mkdir's mode passes through the umask; say it outright
     return path
 
@@ -81,13 +89,15 @@ def _private_file(path: Path) -> None:
     SQLite gives its -wal and -shm files the mode of the database file, so they follow.
     """
     if path.is_dir():
-        raise DatabaseError(f"{path}: is a folder, not a database file")
+        raise DatabaseError(_("{path}: is a folder, not a database file").format(path=path))
     try:
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
         if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
             path.chmod(PRIVATE_FILE)
     except OSError as exc:
-        raise DatabaseError(f"{path}: cannot open the database file: {exc.strerror}") from None
+        raise DatabaseError(
+            _("{path}: cannot open the database file: {reason}").format(path=path, reason=exc.strerror)
+        ) from None
 
 
 def sqlite_path(engine: Engine) -> Path | None:
@@ -171,7 +181,7 @@ def head_revision() -> str:
 def unreachable(engine: Engine, exc: OperationalError) -> DatabaseError:
     """The sentence for a database that does not answer (PostgreSQL down, a file it cannot open)."""
     reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
-    return DatabaseError(f"cannot reach the database {describe(engine.url)}: {reason}")
+    return DatabaseError(_("cannot reach the database {url}: {reason}").format(url=describe(engine.url), reason=reason))
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -189,9 +199,11 @@ def check_known(engine: Engine, revision: str | None) -> None:
     """Refuse a database migrated by newer code: this code would misread what it does not know."""
     if revision is not None and revision not in known_revisions():
         raise DatabaseError(
-            f"the database {describe(engine.url)} is at revision {revision}, newer than this dunghan "
-            f"knows (its newest is {head_revision()}): install the dunghan that upgraded it, "
-            "or restore a backup made before"
+            _(
+                "the database {url} is at revision {revision}, newer than this dunghan "
+                "knows (its newest is {head}): install the dunghan that upgraded it, "
+                "or restore a backup made before"
+            ).format(url=describe(engine.url), revision=revision, head=head_revision())
         )
 
 
@@ -210,14 +222,16 @@ def backup(engine: Engine, target: Path) -> Path:
     source = sqlite_path(engine)
     if source is None:
         raise DatabaseError(
-            f"{describe(engine.url)}: dunghan backs up SQLite only; back up PostgreSQL with pg_dump, "
-            "e.g. pg_dump --format=custom --file=dunghan.dump DBNAME"
+            _(
+                "{url}: dunghan backs up SQLite only; back up PostgreSQL with pg_dump, "
+                "e.g. pg_dump --format=custom --file=dunghan.dump DBNAME"
+            ).format(url=describe(engine.url))
         )
     if not source.exists():
-        raise DatabaseError(f"{source}: no such database file")
+        raise DatabaseError(_("{path}: no such database file").format(path=source))
     private_folder(target.parent)
     if target.exists():
-        raise DatabaseError(f"{target}: already exists; choose another file")
+        raise DatabaseError(_("{path}: already exists; choose another file").format(path=target))
     _private_file(target)
     try:
         with closing(sqlite3.connect(source)) as origin, closing(sqlite3.connect(target)) as copy:
@@ -225,7 +239,9 @@ def backup(engine: Engine, target: Path) -> Path:
             origin.backup(copy)
     except sqlite3.Error as exc:
         target.unlink(missing_ok=True)
-        raise DatabaseError(f"cannot back up {source} to {target}: {exc}") from None
+        raise DatabaseError(
+            _("cannot back up {source} to {target}: {reason}").format(source=source, target=target, reason=exc)
+        ) from None
     return target
 
 
@@ -264,8 +280,10 @@ def migrate(engine: Engine) -> None:
                     command.upgrade(config, "head")
                     if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all()):
                         raise DatabaseError(
-                            f"migrating {describe(engine.url)} would break {len(broken)} reference(s), "
-                            f"the first in table {broken[0][0]} row {broken[0][1]}; nothing was changed"
+                            _(
+                                "migrating {url} would break {count} reference(s), "
+                                "the first in table {table} row {row}; nothing was changed"
+                            ).format(url=describe(engine.url), count=len(broken), table=broken[0][0], row=broken[0][1])
                         )
             finally:
                 if sqlite:

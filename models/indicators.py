@@ -24,6 +24,7 @@ from models.tables import AuditEvent, Cycle, IndicatorValue, Obligation, Unit
 from models.units import valid_on
 from rules.deadlines import report_periods
 from rules.errors import ACTION
+from rules.i18n import _
 from rules.indicators import (
     Entry,
     IndicatorError,
@@ -75,7 +76,9 @@ class ValueRow:
     @property
     def place(self) -> str:
         """Where the row is, for an error: ``row 4`` or ``sheet Bổ sung, row 4``."""
-        return f"sheet {self.sheet}, row {self.row}" if self.sheet else f"row {self.row}"
+        if self.sheet:
+            return _("sheet {sheet}, row {row}").format(sheet=self.sheet, row=self.row)
+        return _("row {row}").format(row=self.row)
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,11 @@ def table_for(pack: Pack, year: int, form_id: str | None = None) -> IndicatorTab
     report, form = indicator_table(pack, form_id)
     periods = report_periods(pack, report, year)
     if not periods:
-        raise IndicatorError(f"pack {pack.id} does not ask for report {report.id} in {year}")
+        raise IndicatorError(
+            _("pack {pack} does not ask for report {report} in {year}").format(
+                pack=pack.id, report=report.id, year=year
+            )
+        )
     return IndicatorTable(pack, report, form, year, periods[-1])
 
 
@@ -145,17 +152,20 @@ def expected_units(table: IndicatorTable, responsible: dict[str, Responsible]) -
 def _problem(table: IndicatorTable, responsible: dict[str, Responsible], row: ValueRow) -> str | None:
     indicator = table.form.indicator(row.code)
     if indicator is None:
-        return f"{table.form.id} of pack {table.pack.id} has no indicator {row.code!r}"
+        return _("{form} of pack {pack} has no indicator {code!r}").format(
+            form=table.form.id, pack=table.pack.id, code=row.code
+        )
     if (why := refusal(indicator)) is not None:
         return why
     unit = responsible.get(row.unit)
     if unit is None:
-        return (
-            f"unit {row.unit!r} answers for no indicator of {table.form.id} in {table.year} "
-            f"({ACTION} lists a unit's rows)"
+        return _("unit {unit!r} answers for no indicator of {form} in {year} ({action} lists a unit's rows)").format(
+            unit=row.unit, form=table.form.id, year=table.year, action=ACTION
         )
     if not set(unit.agencies).intersection(indicator.agencies()):
-        return f"{row.unit} does not answer for {row.code}: its agency is {indicator.agency}"
+        return _("{unit} does not answer for {code}: its agency is {agency}").format(
+            unit=row.unit, code=row.code, agency=indicator.agency
+        )
     return value_problem(indicator, row.value)
 
 
@@ -178,13 +188,19 @@ def save_values(
     for row in rows:
         problem = _problem(table, responsible, row)
         if problem is None and (row.unit, row.code) in seen:
-            problem = f"{row.unit} {row.code} is also on {seen[(row.unit, row.code)]}"
+            problem = _("{unit} {code} is also on {place}").format(
+                unit=row.unit, code=row.code, place=seen[(row.unit, row.code)]
+            )
         seen.setdefault((row.unit, row.code), row.place)
         if problem is None:
             continue
         if label is None:
             raise IndicatorError(problem, action="indicators template")
-        errors.append(f"{label}: {row.place}, column Kết quả ({row.unit} {row.code}): {problem}")
+        errors.append(
+            _("{file}: {place}, column Kết quả ({unit} {code}): {problem}").format(
+                file=label, place=row.place, unit=row.unit, code=row.code, problem=problem
+            )
+        )
     if errors:
         raise ImportRefused(errors, action="indicators template")
     key = (col(IndicatorValue.pack_id) == table.pack.id, col(IndicatorValue.form_id) == table.form.id)

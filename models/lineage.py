@@ -20,6 +20,7 @@ from sqlmodel import Session, col
 from models.database import transaction
 from models.org_rows import ImportRefused, LineageRow
 from models.tables import Unit, UnitLineage
+from rules.i18n import _
 from rules.text import clean_text
 
 
@@ -67,14 +68,16 @@ def holder_on(by_code: dict[str, list[Held]], code: str, day: date) -> Held | No
 def holding(held: Sequence[Held]) -> str:
     """'Thị trấn Vôi from 2024-01-01 to 2025-06-30; Xã Lạng Giang from 2025-07-01': who held a code."""
     return "; ".join(
-        f"{h.name} from {h.valid_from}" + (f" to {h.valid_to}" if h.valid_to else "")
+        _("{name} from {start} to {end}").format(name=h.name, start=h.valid_from, end=h.valid_to)
+        if h.valid_to
+        else _("{name} from {start}").format(name=h.name, start=h.valid_from)
         for h in sorted(held, key=lambda h: h.valid_from)
     )
 
 
 def _held_by(by_code: dict[str, list[Held]], code: str) -> str:
     held = by_code.get(code, [])
-    return f"this code is held by {holding(held)}" if held else "no unit has this code"
+    return _("this code is held by {holders}").format(holders=holding(held)) if held else _("no unit has this code")
 
 
 def check_rows(rows: Sequence[LineageRow], by_code: dict[str, list[Held]], label: str) -> list[tuple[int, int, date]]:
@@ -83,29 +86,43 @@ def check_rows(rows: Sequence[LineageRow], by_code: dict[str, list[Held]], label
     pairs: list[tuple[int, int, date]] = []
     seen: dict[tuple[int, int], int] = {}
     for row in rows:
-        where = f"{label}: row {row.row} ({row.predecessor} → {row.successor})"
+        where = _("{file}: row {row} ({predecessor} → {successor})").format(
+            file=label, row=row.row, predecessor=row.predecessor, successor=row.successor
+        )
         before = row.on - timedelta(days=1)
         old = holder_on(by_code, row.predecessor, before)
         new = holder_on(by_code, row.successor, row.on)
         if old is None:
             errors.append(
-                f"{where}: no unit {row.predecessor} valid on {before} ({_held_by(by_code, row.predecessor)})"
+                _("{where}: no unit {code} valid on {day} ({holders})").format(
+                    where=where, code=row.predecessor, day=before, holders=_held_by(by_code, row.predecessor)
+                )
             )
         if new is None:
-            errors.append(f"{where}: no unit {row.successor} valid on {row.on} ({_held_by(by_code, row.successor)})")
+            errors.append(
+                _("{where}: no unit {code} valid on {day} ({holders})").format(
+                    where=where, code=row.successor, day=row.on, holders=_held_by(by_code, row.successor)
+                )
+            )
         if old is None or new is None:
             continue
         if old.valid_to != before:
             errors.append(
-                f"{where}: {old.name} is valid to {old.valid_to or 'today'}, not to {before}, the day before {row.on}"
+                _("{where}: {name} is valid to {end}, not to {before}, the day before {day}").format(
+                    where=where, name=old.name, end=old.valid_to or _("today"), before=before, day=row.on
+                )
             )
         for given, unit, side in ((row.predecessor_name, old, "predecessor"), (row.successor_name, new, "successor")):
             if given and _fold(given) != _fold(unit.name):
-                errors.append(f"{where}: {side}_name {given!r}, but {unit.code} on that day is {unit.name!r}")
+                errors.append(
+                    _("{where}: {column} {given!r}, but {code} on that day is {name!r}").format(
+                        where=where, column=f"{side}_name", given=given, code=unit.code, name=unit.name
+                    )
+                )
         if old.id == new.id:
-            errors.append(f"{where}: a unit cannot take itself over")
+            errors.append(_("{where}: a unit cannot take itself over").format(where=where))
         if (first := seen.setdefault((old.id, new.id), row.row)) != row.row:
-            errors.append(f"{where}: the same pair as row {first}")
+            errors.append(_("{where}: the same pair as row {first}").format(where=where, first=first))
         pairs.append((old.id, new.id, row.on))
     if errors:
         raise ImportRefused(errors)
@@ -114,7 +131,7 @@ def check_rows(rows: Sequence[LineageRow], by_code: dict[str, list[Held]], label
 
 def write_pairs(session: Session, pairs: Sequence[tuple[int, int, date]], source: str) -> LineageSummary:
     """Insert the pairs not yet stored; a pair stored with another day is left as it is."""
-    ids = sorted({p for p, _, _ in pairs})
+    ids = sorted({p for p, _successor, _day in pairs})
     stored: set[tuple[int, int]] = set()
     for start in range(0, len(ids), 5000):
         stored.update(

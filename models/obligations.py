@@ -23,6 +23,7 @@ from models.outbox import NoticeDraft, enqueue_in
 from models.tables import AuditEvent, Extension, Obligation, Submission, SubmissionFile, Unit
 from rules.calendar import WorkCalendar
 from rules.errors import ACTION, FIELD, DunghanError
+from rules.i18n import _
 from rules.periods import period_name
 
 
@@ -38,8 +39,11 @@ class ObligationKey:
     hop: int | None = None
 
     def __str__(self) -> str:
-        hop = f" hop {self.hop}" if self.hop else ""
-        return f"{self.unit} {self.report} {self.period}{hop}"
+        if self.hop:
+            return _("{unit} {report} {period} hop {hop}").format(
+                unit=self.unit, report=self.report, period=self.period, hop=self.hop
+            )
+        return f"{self.unit} {self.report} {self.period}"
 
 
 ObligationRef = ObligationKey | int  # by its key, or by its id
@@ -99,7 +103,9 @@ def _find(session: Session, key: ObligationRef) -> Obligation:
     found = list(session.scalars(query.with_for_update()))
     if not found:
         raise NoSuchObligation(
-            f"no obligation {key}: check the unit code, report id and period ({ACTION} lists open ones)",
+            _("no obligation {key}: check the unit code, report id and period ({action} lists open ones)").format(
+                key=key, action=ACTION
+            ),
             action="overdue",
         )
     if len({o.unit_id for o in found}) > 1:  # a code reused across the 2025 reform, both units asked
@@ -112,7 +118,10 @@ def _find(session: Session, key: ObligationRef) -> Obligation:
         raise NoSuchObligation(f"{key}: mã {key.unit} chỉ {len(names)} đơn vị có nghĩa vụ này: {held}")
     if len(found) > 1:
         hops = ", ".join(str(o.hop) for o in found)
-        raise NoSuchObligation(f"{key} names obligations on several hops ({hops}): add {FIELD}", field="hop")
+        raise NoSuchObligation(
+            _("{key} names obligations on several hops ({hops}): add {field}").format(key=key, hops=hops, field=FIELD),
+            field="hop",
+        )
     return found[0]
 
 
@@ -146,7 +155,7 @@ def store_file(source: Path, files_dir: Path, *, name: str | None = None) -> Sto
     name it was sent under, else its own). Two writers of the same content at once both end with
     the one whole file: each copies to a name of its own, then renames over the target."""
     if not source.is_file():
-        raise DunghanError(f"{source}: no such file")
+        raise DunghanError(_("{path}: no such file").format(path=source))
     digest = hashlib.sha256()
     size = 0
     with source.open("rb") as handle:
@@ -240,7 +249,7 @@ def submit(
     ``notices`` (a receipt) are queued in the outbox in the submission's own transaction: both
     are written or neither."""
     if files and files_dir is None:
-        raise DunghanError("a submitted file needs the data folder")
+        raise DunghanError(_("a submitted file needs the data folder"))
     stored = [store_file(path, files_dir, name=name) for name, path in files] if files_dir else []
     with transaction(engine) as session:
         outcome = act(session, key, "submit", at=at, actor=actor, calendar=calendar, note=note, stored=stored)
@@ -275,7 +284,7 @@ def review_many(
     """Accept or return several reports together: all of them, or none when one cannot be. Ids
     are locked in ascending order, so two reviewers at once never wait on each other in a circle."""
     if decision not in ("accept", "return"):
-        raise DunghanError(f"review decision {decision!r}: use accept or return")
+        raise DunghanError(_("review decision {decision!r}: use accept or return").format(decision=decision))
     ordered = sorted(keys, key=lambda k: (0, k, "") if isinstance(k, int) else (1, 0, str(k)))
     with transaction(engine) as session:
         outcomes = []

@@ -17,6 +17,7 @@ from typing import Any
 
 from rules.clock import read_day
 from rules.errors import DunghanError
+from rules.i18n import _
 from rules.schema import KNOWN_CHANNELS, KNOWN_ROLES, LEVEL_ORDER, UNIT_TYPE_NAMES
 from rules.text import cell_text
 
@@ -104,7 +105,10 @@ class RowErrors:
     errors: list[str] = field(default_factory=list)
 
     def add(self, row: int, code: str | None, message: str) -> None:
-        where = f"{self.source}: row {row}" + (f" ({code})" if code else "")
+        if code:
+            where = _("{file}: row {row} ({code})").format(file=self.source, row=row, code=code)
+        else:
+            where = _("{file}: row {row}").format(file=self.source, row=row)
         self.errors.append(f"{where}: {message}")
 
 
@@ -114,7 +118,9 @@ class ImportRefused(DunghanError):
     def __init__(self, errors: list[str], *, field: str | None = None, action: str | None = None) -> None:
         self.errors = errors
         super().__init__(
-            f"{len(errors)} error(s); nothing was imported:\n" + "\n".join(f"  {e}" for e in errors),
+            _("{count} error(s); nothing was imported:").format(count=len(errors))
+            + "\n"
+            + "\n".join(f"  {e}" for e in errors),
             field=field,
             action=action,
         )
@@ -146,13 +152,21 @@ def _unknown_columns(raw: dict[Any, Any], known: tuple[str, ...]) -> list[str]:
     return sorted(str(key) for key in raw if key not in known and key != EXTRA)
 
 
+def _unknown_sentence(unknown: list[str], known: tuple[str, ...]) -> str:
+    return _("unknown column(s) {unknown}; columns: {known}").format(unknown=", ".join(unknown), known=", ".join(known))
+
+
 def _date(value: str, what: str, errors: RowErrors, row: int, code: str | None) -> date | None:
     if not value:
         return None
     try:
         return read_day(value)
     except ValueError:
-        errors.add(row, code, f"{what} {value!r} is not a date written dd/mm/yyyy or YYYY-MM-DD")
+        errors.add(
+            row,
+            code,
+            _("{column} {value!r} is not a date written dd/mm/yyyy or YYYY-MM-DD").format(column=what, value=value),
+        )
         return None
 
 
@@ -161,24 +175,38 @@ def parse_unit(raw: dict[str, Any], row: int, errors: RowErrors) -> UnitRow | No
     code = values["code"] or None
     before = len(errors.errors)
     if unknown := _unknown_columns(raw, UNIT_COLUMNS):
-        errors.add(row, code, f"unknown column(s) {', '.join(unknown)}; columns: {', '.join(UNIT_COLUMNS)}")
+        errors.add(row, code, _unknown_sentence(unknown, UNIT_COLUMNS))
     if not code or not _CODE.match(code):
-        errors.add(row, code, "code must be 1-32 letters, digits, '.', '_' or '-'")
+        errors.add(row, code, _("code must be 1-32 letters, digits, '.', '_' or '-'"))
     if not values["name"]:
-        errors.add(row, code, "name is empty")
+        errors.add(row, code, _("name is empty"))
     if values["level"] not in LEVEL_ORDER:
-        errors.add(row, code, f"level {values['level']!r} is not one of {', '.join(LEVEL_ORDER)}")
+        errors.add(
+            row,
+            code,
+            _("level {value!r} is not one of {known}").format(value=values["level"], known=", ".join(LEVEL_ORDER)),
+        )
     if values["type"] not in UNIT_TYPE_NAMES:
-        errors.add(row, code, f"type {values['type']!r} is not one of {', '.join(UNIT_TYPE_NAMES)}")
+        errors.add(
+            row,
+            code,
+            _("type {value!r} is not one of {known}").format(value=values["type"], known=", ".join(UNIT_TYPE_NAMES)),
+        )
     valid_from = _date(values["valid_from"], "valid_from", errors, row, code) or date(1900, 1, 1)
     valid_to = _date(values["valid_to"], "valid_to", errors, row, code)
     if valid_to and valid_to < valid_from:
-        errors.add(row, code, f"valid_to {valid_to} is before valid_from {valid_from}")
+        errors.add(
+            row,
+            code,
+            _("valid_to {valid_to} is before valid_from {valid_from}").format(valid_to=valid_to, valid_from=valid_from),
+        )
     merged = merged_codes(values["merged_into"])
     if merged and valid_to is None:
-        errors.add(row, code, "merged_into needs valid_to: the successor is the unit holding that code the day after")
+        errors.add(
+            row, code, _("merged_into needs valid_to: the successor is the unit holding that code the day after")
+        )
     if bad := [c for c in merged if not _CODE.match(c)]:
-        errors.add(row, code, f"merged_into {bad[0]!r} is not a unit code")
+        errors.add(row, code, _("merged_into {value!r} is not a unit code").format(value=bad[0]))
     if len(errors.errors) > before or code is None:
         return None
     return UnitRow(
@@ -199,29 +227,41 @@ def parse_contact(raw: dict[str, Any], row: int, errors: RowErrors) -> ContactRo
     unit = values["unit"] or None
     before = len(errors.errors)
     if unknown := _unknown_columns(raw, CONTACT_COLUMNS):
-        errors.add(row, unit, f"unknown column(s) {', '.join(unknown)}; columns: {', '.join(CONTACT_COLUMNS)}")
+        errors.add(row, unit, _unknown_sentence(unknown, CONTACT_COLUMNS))
     if not unit:
-        errors.add(row, None, "unit (the unit's code) is empty")
+        errors.add(row, None, _("unit (the unit's code) is empty"))
     if not values["name"]:
-        errors.add(row, unit, "name is empty")
+        errors.add(row, unit, _("name is empty"))
     if values["role"] not in KNOWN_ROLES:
-        errors.add(row, unit, f"role {values['role']!r} is not one of {', '.join(KNOWN_ROLES)}")
+        errors.add(
+            row,
+            unit,
+            _("role {value!r} is not one of {known}").format(value=values["role"], known=", ".join(KNOWN_ROLES)),
+        )
     email = values["email"] or None
     if email and not _EMAIL.match(email):
-        errors.add(row, unit, f"email {email!r} is not an e-mail address")
+        errors.add(row, unit, _("email {value!r} is not an e-mail address").format(value=email))
     phone = None
     if values["zalo_phone"]:
         phone = normalise_phone(values["zalo_phone"])
         if phone is None:
-            errors.add(row, unit, f"zalo_phone {values['zalo_phone']!r} is not a Vietnamese mobile number")
+            errors.add(
+                row,
+                unit,
+                _("zalo_phone {value!r} is not a Vietnamese mobile number").format(value=values["zalo_phone"]),
+            )
     channels = values["channels"] or "zalo,email"
     if bad := [c for c in channels.split(",") if c.strip() not in KNOWN_CHANNELS]:
-        errors.add(row, unit, f"channel {bad[0]!r} is not one of {', '.join(KNOWN_CHANNELS)}")
+        errors.add(
+            row,
+            unit,
+            _("channel {value!r} is not one of {known}").format(value=bad[0], known=", ".join(KNOWN_CHANNELS)),
+        )
     active_text = values["active"].lower() or "true"
     if active_text not in ("true", "false", "1", "0", "yes", "no", "có", "không"):
-        errors.add(row, unit, f"active {values['active']!r} should be true or false")
+        errors.add(row, unit, _("active {value!r} should be true or false").format(value=values["active"]))
     if not email and not phone and not values["zalo_user_id"]:
-        errors.add(row, unit, "a contact needs an email, a zalo_phone or a zalo_user_id")
+        errors.add(row, unit, _("a contact needs an email, a zalo_phone or a zalo_user_id"))
     if len(errors.errors) > before or unit is None:
         return None
     return ContactRow(
@@ -242,13 +282,13 @@ def parse_lineage(raw: dict[str, Any], row: int, errors: RowErrors) -> LineageRo
     code = values["predecessor"] or None
     before = len(errors.errors)
     if unknown := _unknown_columns(raw, LINEAGE_COLUMNS):
-        errors.add(row, code, f"unknown column(s) {', '.join(unknown)}; columns: {', '.join(LINEAGE_COLUMNS)}")
+        errors.add(row, code, _unknown_sentence(unknown, LINEAGE_COLUMNS))
     for name in ("predecessor", "successor"):
         if not _CODE.match(values[name]):
-            errors.add(row, code, f"{name} {values[name]!r} is not a unit code")
+            errors.add(row, code, _("{column} {value!r} is not a unit code").format(column=name, value=values[name]))
     on = _date(values["on"], "on", errors, row, code)
     if on is None and values["on"] == "":
-        errors.add(row, code, "on (the successor's first day, YYYY-MM-DD) is empty")
+        errors.add(row, code, _("on (the successor's first day, YYYY-MM-DD) is empty"))
     if len(errors.errors) > before or on is None:
         return None
     return LineageRow(

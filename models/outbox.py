@@ -27,6 +27,7 @@ from sqlmodel import col
 from models.database import read_connection, reading, transaction
 from models.tables import Notice
 from rules.errors import DunghanError
+from rules.i18n import _
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def _insert(engine: Engine | Connection) -> Any:
         return postgresql.insert(Notice)
     if dialect == "sqlite":
         return sqlite.insert(Notice)
-    raise DunghanError(f"the outbox needs SQLite or PostgreSQL, not {dialect}")
+    raise DunghanError(_("the outbox needs SQLite or PostgreSQL, not {dialect}").format(dialect=dialect))
 
 
 def enqueue(engine: Engine, drafts: Sequence[NoticeDraft], *, at: datetime) -> set[str]:
@@ -204,7 +205,7 @@ def record(
     if attempt.ok:
         values.update(status="sent", sent_at=at, result=attempt.result, last_error=None)
     elif falls_back:
-        values.update(status="dead", last_error=f"{attempt.error}; sent by email instead")
+        values.update(status="dead", last_error=_("{error}; sent by email instead").format(error=attempt.error))
     elif attempt.retry and attempts < policy.max_attempts:
         values.update(status="failed", last_error=attempt.error, not_before=policy.next_try(max(attempts, 1), at))
     else:

@@ -24,6 +24,7 @@ from models.units import valid_on
 from rules.calendar import WorkCalendar
 from rules.deadlines import Deadline, pack_deadlines
 from rules.errors import ACTION, DunghanError
+from rules.i18n import _
 from rules.ladder import reminder_plan
 from rules.schema import LEVEL_NAMES, UNIT_TYPE_NAMES, Hop, Pack
 
@@ -306,7 +307,7 @@ class _Diff:
     unchanged: int
 
     def count(self, kind: str) -> int:
-        return sum(1 for _, _, change in self.changed if change.kind == kind)
+        return sum(1 for _row, _values, change in self.changed if change.kind == kind)
 
 
 def _compare(stored: Mapping[tuple[int, str, str, int], Any], wanted: Mapping[tuple[int, str, str, int], Any]) -> _Diff:
@@ -391,7 +392,7 @@ def plan_cycle(
     cycle of the same pack and year (another scope) is refused (:class:`OverlappingCycle`).
     """
     if not pack.applies_in(year):
-        raise DunghanError(f"pack {pack.id} does not apply in {year}")
+        raise DunghanError(_("pack {pack} does not apply in {year}").format(pack=pack.id, year=year))
     deadlines = pack_deadlines(pack, year, calendar, params, strict=True)
     wanted = desired_obligations(engine, deadlines, pack, scope)
     scope_text = ",".join(sorted(scope))
@@ -440,7 +441,7 @@ def plan_cycle(
                 diff.count("reinstated"),
                 diff.unchanged,
                 preview=True,
-                changes=(*added, *(change for _, _, change in diff.changed)),
+                changes=(*added, *(change for _row, _values, change in diff.changed)),
             )
         if cycle is None:
             cycle = Cycle(
@@ -463,9 +464,9 @@ def plan_cycle(
         for row, changes, change in diff.changed:
             session.execute(update(Obligation).where(col(Obligation.id) == row.id).values(**changes))
             if change.kind == "retired":
-                events.append(_event(now, actor, row.id, "retired", row.state, "no longer asked by the pack"))
+                events.append(_event(now, actor, row.id, "retired", row.state, _("no longer asked by the pack")))
             elif change.kind == "reinstated":
-                events.append(_event(now, actor, row.id, "reinstated", row.state, "asked by the pack again"))
+                events.append(_event(now, actor, row.id, "reinstated", row.state, _("asked by the pack again")))
             elif "due_at" in changes:
                 note = f"{row.due_date:%d/%m/%Y} → {changes['due_date']:%d/%m/%Y}"
                 events.append(_event(now, actor, row.id, "redated", row.state, note))
@@ -482,8 +483,18 @@ def plan_cycle(
                 "entity": "cycle",
                 "entity_id": cycle.id,
                 "action": "planned",
-                "note": f"{pack.id} {year}: {len(created)} new, {updated} changed, {retired} retired, "
-                f"{reinstated} reinstated, {diff.unchanged} unchanged",
+                "note": _(
+                    "{pack} {year}: {created} new, {updated} changed, {retired} retired, "
+                    "{reinstated} reinstated, {unchanged} unchanged"
+                ).format(
+                    pack=pack.id,
+                    year=year,
+                    created=len(created),
+                    updated=updated,
+                    retired=retired,
+                    reinstated=reinstated,
+                    unchanged=diff.unchanged,
+                ),
             }
         )
         session.execute(insert(AuditEvent), events)

@@ -27,6 +27,7 @@ from models.tables import ActivityLog, Unit
 from models.units import UnitRef, ancestry, unit_by_id, valid_on
 from rules.activity import MEDIA_KINDS, CampaignWindow, PackCampaign, campaign_window, find_campaign
 from rules.errors import DunghanError
+from rules.i18n import _
 from rules.schema import LEVEL_ORDER, Pack
 from rules.scope import Everywhere
 
@@ -241,7 +242,7 @@ def _sums(engine: Engine, campaign_id: str, year: int, day: date, paths: Sequenc
 
 
 def _type_sums(sums: dict[tuple[int, str], Sums]) -> dict[str, Sums]:
-    return _grouped_sums((type_id, values) for (_, type_id), values in sums.items())
+    return _grouped_sums((type_id, values) for (_unit, type_id), values in sums.items())
 
 
 def rollup(
@@ -276,7 +277,7 @@ def rollup(
     else:
         top = _unit_named(engine, under_code, day)
         if top is None:
-            raise DunghanError(f"no unit {under_code!r} valid on {day:%d/%m/%Y}")
+            raise DunghanError(_("no unit {code!r} valid on {day}").format(code=under_code, day=f"{day:%d/%m/%Y}"))
         paths = [top.path]
     units = _units(engine, day, paths)
     loggers = chosen.loggers()
@@ -288,7 +289,7 @@ def rollup(
     }
     sums = _sums(engine, chosen.campaign.id, year, day, paths)
     level_of = {u.id: u.level for u in units}
-    per_unit = _grouped_sums((unit_id, values) for (unit_id, _), values in sums.items())
+    per_unit = _grouped_sums((unit_id, values) for (unit_id, _type), values in sums.items())
     per_level_type = _grouped_sums(
         ((level_of[unit_id], type_id), values) for (unit_id, type_id), values in sums.items()
     )
@@ -368,7 +369,7 @@ def _previous(engine: Engine, chosen: PackCampaign, year: int, *, tops: Sequence
         if not sums:
             return None
         by_type = {type_id: _figures(values) for type_id, values in _type_sums(sums).items()}
-        return PreviousYear(year, None, len({u for u, _ in sums}), _total(by_type.values()), by_type)
+        return PreviousYear(year, None, len({u for u, _type in sums}), _total(by_type.values()), by_type)
     earlier: list[UnitRef] = []
     with read_connection(engine) as connection:
         for top in tops:
@@ -383,7 +384,7 @@ def _previous(engine: Engine, chosen: PackCampaign, year: int, *, tops: Sequence
         for type_id, values in source_types.items():
             _add(per_type, type_id, values)
         figures = _total(_figures(values) for values in source_types.values())
-        sources.append(PreviousSource(unit.code, unit.name, len({u for u, _ in sums}), figures))
+        sources.append(PreviousSource(unit.code, unit.name, len({u for u, _type in sums}), figures))
     if not any(s.logging_units for s in sources):
         return None
     by_type = {type_id: _figures(values) for type_id, values in per_type.items()}

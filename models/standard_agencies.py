@@ -28,6 +28,7 @@ from models.database import transaction
 from models.org_rows import ImportRefused, UnitRow
 from models.tables import Unit
 from models.tree import ImportSummary, import_units_in, one_import_at_a_time
+from rules.i18n import _
 from rules.schema import UNIT_TYPE_NAMES
 from rules.text import clean_text, fold
 from rules.yaml_source import YamlSyntaxError, load_with_positions, read_yaml_text
@@ -64,34 +65,49 @@ def _checked(raw: Any, label: str) -> AgencyList:
     """The list in ``raw`` (the YAML document), or :class:`ImportRefused` with every problem."""
     errors: list[str] = []
     if not isinstance(raw, dict) or not isinstance(raw.get("agencies"), list):
-        raise ImportRefused([f"{label}: expected a mapping with 'valid_from' and a list 'agencies'"])
+        raise ImportRefused(
+            [_("{file}: expected a mapping with 'valid_from' and a list 'agencies'").format(file=label)]
+        )
     try:
         valid_from = date.fromisoformat(str(raw.get("valid_from")))
     except ValueError:
-        errors.append(f"{label}: valid_from {raw.get('valid_from')!r} is not a date YYYY-MM-DD")
+        errors.append(
+            _("{file}: valid_from {value!r} is not a date YYYY-MM-DD").format(file=label, value=raw.get("valid_from"))
+        )
         valid_from = date.min
     agencies: list[Agency] = []
     for number, entry in enumerate(raw["agencies"], start=1):
-        where = f"{label}: agency {number}"
+        where = _("{file}: agency {number}").format(file=label, number=number)
         if not isinstance(entry, dict) or set(entry) - {"code", "name", "type", "also"}:
-            errors.append(f"{where}: expected code, name, type and optionally also")
+            errors.append(_("{where}: expected code, name, type and optionally also").format(where=where))
             continue
         code, name, kind = (clean_text(str(entry.get(k) or "")) for k in ("code", "name", "type"))
         also = entry.get("also") or []
         if not _CODE.match(code):
-            errors.append(f"{where}: code {code!r} must be letters and digits (at most 16)")
+            errors.append(
+                _("{where}: code {code!r} must be letters and digits (at most 16)").format(where=where, code=code)
+            )
         if not name:
-            errors.append(f"{where} ({code}): no name")
+            errors.append(_("{where} ({code}): no name").format(where=where, code=code))
         if kind not in UNIT_TYPE_NAMES:
-            errors.append(f"{where} ({code}): type {kind!r} is not one of {', '.join(UNIT_TYPE_NAMES)}")
+            errors.append(
+                _("{where} ({code}): type {kind!r} is not one of {known}").format(
+                    where=where, code=code, kind=kind, known=", ".join(UNIT_TYPE_NAMES)
+                )
+            )
         if not isinstance(also, list) or not all(isinstance(a, str) and a.strip() for a in also):
-            errors.append(f"{where} ({code}): also must be a list of names")
+            errors.append(_("{where} ({code}): also must be a list of names").format(where=where, code=code))
             also = []
         agencies.append(Agency(code, name, kind, tuple(clean_text(a) for a in also)))
     codes = [a.code for a in agencies]
-    errors += [f"{label}: code {c} appears twice" for c in sorted({c for c in codes if codes.count(c) > 1})]
+    errors += [
+        _("{file}: code {code} appears twice").format(file=label, code=c)
+        for c in sorted({c for c in codes if codes.count(c) > 1})
+    ]
     if sum(1 for a in agencies if a.unit_type == "standing_agency") != 1:
-        errors.append(f"{label}: exactly one agency must be the standing agency (type standing_agency)")
+        errors.append(
+            _("{file}: exactly one agency must be the standing agency (type standing_agency)").format(file=label)
+        )
     if errors:
         raise ImportRefused(errors)
     return AgencyList(valid_from, tuple(agencies))
@@ -111,7 +127,7 @@ def _shipped() -> AgencyList:
 
 def _read(path: Path) -> AgencyList:
     try:
-        raw, _ = load_with_positions(read_yaml_text(path, max_bytes=MAX_FILE_BYTES))
+        raw, _positions = load_with_positions(read_yaml_text(path, max_bytes=MAX_FILE_BYTES))
     except YamlSyntaxError as exc:
         raise ImportRefused([f"{path.name}: {exc}"]) from None
     return _checked(raw, path.name)

@@ -26,6 +26,7 @@ from models.lineage import check_rows, holder_on, holders, holding, write_pairs
 from models.org_rows import ContactRow, ImportRefused, LineageRow, UnitRow, merged_codes
 from models.tables import Contact, Unit
 from rules.errors import FIELD
+from rules.i18n import _
 from rules.text import clean_text
 
 MINISTRY_CODE = "BNV"  # Bộ Nội vụ, which took over gender equality from 01/03/2025
@@ -117,7 +118,7 @@ def import_org(
     contacts: Sequence[ContactRow],
     *,
     source: str,
-    label: str = "file",
+    label: str | None = None,
     skip_existing: bool = False,
     replace: bool = False,
     at: date | None = None,
@@ -137,6 +138,7 @@ def import_org(
     held by more than one unit is refused. A unit's ``merged_into`` names its successors by the
     codes they hold the day after its ``valid_to``; each must exist.
     """
+    label = label or _("file")
     try:
         with transaction(engine) as session:
             one_import_at_a_time(session)
@@ -179,7 +181,10 @@ def _import_merged_into(session: Session, units: Sequence[UnitRow], *, source: s
         pairs = check_rows(rows, by_code, label)
     except ImportRefused as refused:
         raise ImportRefused(
-            [e.replace("→", "merged_into") + " (import the successor's tree first)" for e in refused.errors]
+            [
+                _("{error} (import the successor's tree first)").format(error=e.replace("→", "merged_into"))
+                for e in refused.errors
+            ]
         ) from None
     return write_pairs(session, pairs, source).inserted
 
@@ -210,22 +215,36 @@ def _import_units(
         kept.append(row)
     rows_by_code: dict[str, list[UnitRow]] = defaultdict(list)
     for row in kept:
-        where = f"{label}: row {row.row} ({row.code})"
+        where = _("{file}: row {row} ({code})").format(file=label, row=row.row, code=row.code)
         for other in rows_by_code[row.code]:
             if _overlaps(row.valid_from, row.valid_to, other.valid_from, other.valid_to):
-                errors.append(f"{where}: code also on row {other.row} with an overlapping validity")
+                errors.append(
+                    _("{where}: code also on row {other} with an overlapping validity").format(
+                        where=where, other=other.row
+                    )
+                )
         for version in stored.get(row.code, []):
             if (version.code, version.valid_from) in same:
                 continue  # rewritten by its own row of this import, checked against the rows above
             if _overlaps(row.valid_from, row.valid_to, version.valid_from, version.valid_to):
-                errors.append(
-                    f"{where}: a unit with this code already exists from {version.valid_from}"
-                    + (f" to {version.valid_to}" if version.valid_to else "")
-                )
+                if version.valid_to:
+                    errors.append(
+                        _("{where}: a unit with this code already exists from {start} to {end}").format(
+                            where=where, start=version.valid_from, end=version.valid_to
+                        )
+                    )
+                else:
+                    errors.append(
+                        _("{where}: a unit with this code already exists from {start}").format(
+                            where=where, start=version.valid_from
+                        )
+                    )
         if (version := same.get((row.code, row.valid_from))) is not None and version.parent != row.parent:
             errors.append(
-                f"{where}: parent {row.parent!r} differs from the stored parent {version.parent!r}; "
-                "an import does not move a unit: give the moved unit a new valid_from"
+                _(
+                    "{where}: parent {parent!r} differs from the stored parent {stored!r}; "
+                    "an import does not move a unit: give the moved unit a new valid_from"
+                ).format(where=where, parent=row.parent, stored=version.parent)
             )
         rows_by_code[row.code].append(row)
 
@@ -252,12 +271,18 @@ def _import_units(
     for row in kept:
         if row.parent and parent_in_rows(row) is None and parent_in_db(row) is None:
             errors.append(
-                f"{label}: row {row.row} ({row.code}): parent {row.parent!r} is not a unit valid on {row.valid_from}"
+                _("{file}: row {row} ({code}): parent {parent!r} is not a unit valid on {day}").format(
+                    file=label, row=row.row, code=row.code, parent=row.parent, day=row.valid_from
+                )
             )
     known_codes = set(rows_by_code) | set(stored)
     for contact in contacts:
         if contact.unit not in known_codes:
-            errors.append(f"{label}: row {contact.row} ({contact.unit}): no unit has this code")
+            errors.append(
+                _("{file}: row {row} ({code}): no unit has this code").format(
+                    file=label, row=contact.row, code=contact.unit
+                )
+            )
     if errors:
         raise ImportRefused(errors)
 
@@ -274,7 +299,12 @@ def _import_units(
             else:
                 ready.append(row)
         if not ready:
-            raise ImportRefused([f"{label}: row {r.row} ({r.code}): parents form a cycle" for r in waiting])
+            raise ImportRefused(
+                [
+                    _("{file}: row {row} ({code}): parents form a cycle").format(file=label, row=r.row, code=r.code)
+                    for r in waiting
+                ]
+            )
         values = []
         for row in ready:
             parent_id, parent_path = None, "/"
@@ -343,21 +373,29 @@ def _contact_units(
     for code in codes:
         held = by_code.get(code, [])
         mine = in_file.get(code, [])
-        where = f"{label}: row {first_row[code]} ({code})"
+        where = _("{file}: row {row} ({code})").format(file=label, row=first_row[code], code=code)
         if len(mine) == 1:
             chosen = next((h for h in held if h.valid_from == mine[0].valid_from), None)
         elif at is not None:
             chosen = holder_on(by_code, code, at)
             if chosen is None:
-                errors.append(f"{where}: no unit with this code is valid on {at} ({holding(held)})")
+                errors.append(
+                    _("{where}: no unit with this code is valid on {day} ({holders})").format(
+                        where=where, day=at, holders=holding(held)
+                    )
+                )
                 continue
         elif len(held) == 1:
             chosen = held[0]
         else:
-            errors.append(f"{where}: this code names {len(held)} units ({holding(held)}); say on which day ({FIELD})")
+            errors.append(
+                _("{where}: this code names {count} units ({holders}); say on which day ({field})").format(
+                    where=where, count=len(held), holders=holding(held), field=FIELD
+                )
+            )
             continue
         if chosen is None:
-            errors.append(f"{where}: no unit has this code")
+            errors.append(_("{where}: no unit has this code").format(where=where))
             continue
         found[code] = chosen.id
     if errors:
@@ -388,8 +426,18 @@ def _import_contacts(
             first = seen.setdefault((unit_ids[row.unit], row.role, address), row.row)
             if first != row.row:
                 errors.append(
-                    f"{label}: row {row.row} ({row.unit}): the same {row.role} as row {first} "
-                    f"({address[0]} {address[1]}); keep one row per person"
+                    _(
+                        "{file}: row {row} ({unit}): the same {role} as row {first} "
+                        "({kind} {address}); keep one row per person"
+                    ).format(
+                        file=label,
+                        row=row.row,
+                        unit=row.unit,
+                        role=row.role,
+                        first=first,
+                        kind=address[0],
+                        address=address[1],
+                    )
                 )
                 break
     if errors:
@@ -451,7 +499,7 @@ def official_rows(province: str | None = None) -> list[UnitRow]:
     wanted = f"{int(province):02d}" if province and province.isdigit() else province
     provinces = [p for p in Province.iter_all() if wanted is None or f"{int(p.code):02d}" == wanted]
     if not provinces:
-        raise ImportRefused([f"vietnam-provinces: no province with code {province!r}"])
+        raise ImportRefused([_("vietnam-provinces: no province with code {code!r}").format(code=province)])
     chosen = {int(p.code) for p in provinces}
     for p in provinces:
         name = clean_text(p.name)

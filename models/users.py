@@ -19,6 +19,7 @@ from sqlmodel import col
 from models.database import read_connection, transaction
 from models.tables import USER_ROLES, AuditEvent, LoginAttempt, Unit, User, UserToken, WebSession
 from rules.errors import FIELD, DunghanError
+from rules.i18n import _
 
 
 class UserError(DunghanError):
@@ -48,7 +49,10 @@ def _audit(user_id: int, action: str, actor: str, at: datetime, note: str | None
 def add_user(engine: Engine, *, email: str, name: str, role: str, unit_id: int, at: datetime, actor: str) -> int:
     """Store a new user (no password yet); refuse an unknown role or an e-mail already taken."""
     if role not in USER_ROLES:
-        raise UserError(f"{FIELD} {role!r} is not one of {', '.join(USER_ROLES)}", field="role")
+        raise UserError(
+            _("{field} {role!r} is not one of {known}").format(field=FIELD, role=role, known=", ".join(USER_ROLES)),
+            field="role",
+        )
     values = {
         "email": email.strip().casefold(),
         "name": name.strip(),
@@ -63,7 +67,7 @@ def add_user(engine: Engine, *, email: str, name: str, role: str, unit_id: int, 
             user_id = session.execute(insert(User).returning(col(User.id)), values).scalar_one()
             session.execute(insert(AuditEvent), [_audit(user_id, "user_added", actor, at, f"{role} {email}")])
     except IntegrityError:
-        raise UserError(f"a user with the e-mail {values['email']} already exists") from None
+        raise UserError(_("a user with the e-mail {email} already exists").format(email=values["email"])) from None
     return int(user_id)
 
 
@@ -71,7 +75,7 @@ def user_id_by_email(engine: Engine, email: str) -> int:
     with read_connection(engine) as connection:
         found = connection.execute(select(col(User.id)).where(col(User.email) == email.strip().casefold())).first()
     if found is None:
-        raise UserError(f"no user with the e-mail {email.strip().casefold()}")
+        raise UserError(_("no user with the e-mail {email}").format(email=email.strip().casefold()))
     return int(found[0])
 
 

@@ -55,6 +55,7 @@ from notifications.email_message import build, envelope_address, sender_address
 from notifications.rate_limit import CircuitBreaker, RateLimiter
 from rules.calendar import VIETNAM
 from rules.errors import DunghanError
+from rules.i18n import _
 
 OnResult = Callable[[Notice, Attempt], None]  # told each notice's result as it comes
 SMTP_LINES = compat32.clone(linesep="\r\n")  # smtplib leaves bare newlines in bytes alone
@@ -75,7 +76,7 @@ class Channel(Protocol):
 
 def _unbuildable(error: Exception) -> Attempt:
     """A message that cannot be made: it fails alone and for good, the batch goes on."""
-    reason = f"the message could not be built: {type(error).__name__}: {error}"
+    reason = _("the message could not be built: {kind}: {error}").format(kind=type(error).__name__, error=error)
     return Attempt(False, error=reason, retry=False, tried=False)
 
 
@@ -127,7 +128,9 @@ class FolderChannel:
             day.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
         except OSError as error:
-            return Attempt(False, error=f"could not write {path}: {error}", tried=False)
+            return Attempt(
+                False, error=_("could not write {path}: {error}").format(path=path, error=error), tried=False
+            )
         return Attempt(True, result=str(path))
 
 
@@ -227,7 +230,7 @@ class SmtpChannel:
     ) -> None:
         plugin: Any = apprise.Apprise.instantiate(url)  # Apprise's NotifyEmail: untyped
         if plugin is None or not hasattr(plugin, "smtp_host"):
-            raise DunghanError("DUNGHAN_SMTP_URL must be an Apprise mailto:// or mailtos:// URL")
+            raise DunghanError(_("DUNGHAN_SMTP_URL must be an Apprise mailto:// or mailtos:// URL"))
         self.plugin, self.clock, self.limiter, self.batch = plugin, clock, limiter, batch
         from_name, from_address = plugin.from_addr
         self.sender = sender_address(sender) if sender else (from_name or "", from_address)
@@ -284,10 +287,17 @@ class SmtpChannel:
         try:
             return self._connect()
         except (OSError, smtplib.SMTPException) as error:
-            reason = _hide(f"SMTP server {self.server}: {error}", self._secrets) or ""
+            reason = (
+                _hide(_("SMTP server {server}: {error}").format(server=self.server, error=error), self._secrets) or ""
+            )
             self.breaker.failure(reason)
             for notice in queue:
-                report(notice, Attempt(False, error=self.breaker.down or f"{reason}; not sent", tried=False))
+                report(
+                    notice,
+                    Attempt(
+                        False, error=self.breaker.down or _("{reason}; not sent").format(reason=reason), tried=False
+                    ),
+                )
             return None
 
     def _connect(self) -> _Session:
@@ -324,7 +334,7 @@ class SmtpChannel:
         except smtplib.SMTPResponseException as error:
             return self._refused(session, notice, error, taken)
         except ValueError as error:  # a line break or a non-ASCII letter in an address: refused before it left
-            reason = f"the address {notice.address!r} cannot be sent to: {error}"
+            reason = _("the address {address!r} cannot be sent to: {error}").format(address=notice.address, error=error)
             return Attempt(False, error=reason, retry=False, tried=False), _reset(session)
         except (OSError, smtplib.SMTPException) as error:
             return self._lost(session, error), False
@@ -339,24 +349,25 @@ class SmtpChannel:
             if session.stage == "MAIL" and taken:
                 with self._lock:
                     self.per_session = min(self.per_session or taken, taken)
-            reason = f"SMTP server {self.server}: 421 {text}"
+            reason = _("SMTP server {server}: {error}").format(server=self.server, error=f"421 {text}")
             self.breaker.failure(reason)
-            return Attempt(False, error=f"{reason}; will retry in a new session"), False
+            return Attempt(False, error=_("{reason}; will retry in a new session").format(reason=reason)), False
         permanent = 500 <= code < 600
         if session.stage == "RCPT":
-            return Attempt(False, error=f"recipient refused ({notice.address}: {code} {text})", retry=not permanent), (
-                _reset(session)
+            refused = _("recipient refused ({address}: {code} {text})").format(
+                address=notice.address, code=code, text=text
             )
+            return Attempt(False, error=refused, retry=not permanent), _reset(session)
         return Attempt(False, error=f"SMTP {code} {text}", retry=not permanent), _reset(session)
 
     def _lost(self, session: _Session, error: Exception) -> Attempt:
         if session.handed_over:
-            reason = (
-                f"SMTP connection to {self.server} lost after the message was sent, before the server answered "
-                f"({error}); it may have been delivered"
-            )
+            reason = _(
+                "SMTP connection to {server} lost after the message was sent, before the server answered "
+                "({error}); it may have been delivered"
+            ).format(server=self.server, error=error)
         else:
-            reason = f"SMTP connection to {self.server} lost ({error})"
+            reason = _("SMTP connection to {server} lost ({error})").format(server=self.server, error=error)
         self.breaker.failure(reason)
         return Attempt(False, error=reason, uncertain=session.handed_over)
 
@@ -428,7 +439,7 @@ class ZaloChannel:
         try:
             plugin, body = self._prepare(notice)
             if plugin is None:
-                return Attempt(False, error="the Zalo settings do not make a valid URL", retry=False, tried=False)
+                return Attempt(False, error=_("the Zalo settings do not make a valid URL"), retry=False, tried=False)
             delivered = plugin.notify(body=body)
         except Exception as error:  # one bad message never stops a batch
             return _unbuildable(error)
@@ -437,7 +448,7 @@ class ZaloChannel:
             return Attempt(True, result=_zalo_result(plugin))
         failure = plugin.last_failure
         if failure is None:  # refused before any request (no target, a body that is not a template's data)
-            return Attempt(False, error="Zalo refused the message before sending it", retry=False, tried=False)
+            return Attempt(False, error=_("Zalo refused the message before sending it"), retry=False, tried=False)
         if failure.channel_fault:
             self.breaker.failure(_hide(str(failure), [self.token]) or "")
         else:
@@ -451,7 +462,9 @@ def _zalo_result(plugin: Any) -> str:
     answer = plugin.last_answer.data if plugin.last_answer else {}
     result = str(answer.get("message_id") or answer.get("msg_id") or "sent")
     quota = getattr(plugin, "last_quota", None)
-    return f"{result} (quota left {quota.get('remainingQuota')})" if quota else result
+    if not quota:
+        return result
+    return _("{result} (quota left {quota})").format(result=result, quota=quota.get("remainingQuota"))
 
 
 class AppriseChannel:
@@ -476,11 +489,11 @@ class AppriseChannel:
         sender = apprise.Apprise()
         try:
             if not sender.add(notice.address):
-                return Attempt(False, error="not an Apprise URL Apprise knows", retry=False, tried=False)
+                return Attempt(False, error=_("not an Apprise URL Apprise knows"), retry=False, tried=False)
             shown = str(sender[0].url(privacy=True))  # type: ignore[no-untyped-call]
             delivered = sender.notify(body=notice.body_text, title=notice.subject)
         except Exception as error:  # one bad message never stops a batch
             return _unbuildable(error)
         if delivered:
             return Attempt(True, result=shown)
-        return Attempt(False, error=f"Apprise could not deliver to {shown}")
+        return Attempt(False, error=_("Apprise could not deliver to {url}").format(url=shown))

@@ -28,6 +28,7 @@ from models.outbox import Attempt, NoticeDraft, RetryPolicy, claim, record
 from models.tables import Notice
 from notifications.channels import Channel
 from rules.errors import Interrupted
+from rules.i18n import _
 from rules.ladder import ZALO_CHANNELS
 
 log = logging.getLogger("dunghan.delivery")
@@ -71,7 +72,7 @@ def _fallback(notice: Notice, emails: Mapping[int, str]) -> NoticeDraft | None:
         body_text=notice.body_text,
         body_html=notice.body_html,
         payload=None,
-        note=f"fallback for {notice.channel} notice {notice.id}",
+        note=_("fallback for {channel} notice {id}").format(channel=notice.channel, id=notice.id),
         not_before=notice.not_before,
     )
 
@@ -133,7 +134,8 @@ def deliver(
             channel = channels.get(name)
             if channel is None:
                 for notice in notices:
-                    report(notice, Attempt(False, error=f"no {name} channel is configured", tried=False))
+                    missing = _("no {channel} channel is configured").format(channel=name)
+                    report(notice, Attempt(False, error=missing, tried=False))
                 continue
             workers = max(1, (concurrency or {}).get(name, 1))
             slices = [notices[i::workers] for i in range(workers) if notices[i::workers]]

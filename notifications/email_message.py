@@ -18,6 +18,7 @@ from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 from models.tables import Notice
+from rules.i18n import _
 from rules.text import clean_text
 
 # Base64 encoded words: UTF-8's default ("shortest") measures the quoted-printable form of every
@@ -30,7 +31,7 @@ def sender_address(text: str) -> tuple[str, str]:
     """'Sở Nội vụ <noreply@snv.gov.vn>' or a bare address, as (name, address)."""
     name, address = parseaddr(text)
     if "@" not in address:
-        raise ValueError(f"sender {text!r} has no e-mail address")
+        raise ValueError(_("sender {sender!r} has no e-mail address").format(sender=text))
     return name, address
 
 
@@ -43,7 +44,7 @@ def envelope_address(text: str) -> str:
     ValueError: the address 'hoa@syt.bacninh.gov.vn\r\nRCPT TO:<x@example.org>' is not one e-mail address
     """
     if "@" not in text or clean_text(text) != text or " " in text or parseaddr(text)[1] != text:
-        raise ValueError(f"the address {text!r} is not one e-mail address")
+        raise ValueError(_("the address {address!r} is not one e-mail address").format(address=text))
     return text
 
 

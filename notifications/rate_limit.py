@@ -9,6 +9,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from rules.i18n import _
+
 
 class RateLimiter:
     """At most ``per_second`` acquisitions a second, spaced evenly (0 or less: no limit)."""
@@ -70,6 +72,6 @@ class CircuitBreaker:
         with self._lock:
             self._failures += 1
             if self._down is None and self._failures >= self.limit:
-                self._down = (
-                    f"{self.label} is off for the rest of this run after {self._failures} failures in a row: {reason}"
-                )
+                self._down = _(
+                    "{channel} is off for the rest of this run after {count} failures in a row: {reason}"
+                ).format(channel=self.label, count=self._failures, reason=reason)

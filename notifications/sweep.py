@@ -33,6 +33,7 @@ from notifications.admin import admin_notices
 from notifications.render import ZNS_TEXT_LIMIT, render_message, weekday
 from rules.calendar import VIETNAM, WorkCalendar
 from rules.errors import PackNotFound
+from rules.i18n import _
 from rules.ladder import (
     ROLE_SOURCES,
     Occurrence,
@@ -96,7 +97,9 @@ def _plans(engine: Engine, cycle_ids: set[int], warnings: list[str]) -> dict[int
             plans[cycle_id] = reminder_plan(item.pack)
         except PackNotFound:
             warnings.append(
-                f"cycle {cycle_id}: pack {found!r} is not available, so its ladders are unknown; plan it again"
+                _("cycle {cycle}: pack {pack!r} is not available, so its ladders are unknown; plan it again").format(
+                    cycle=cycle_id, pack=found
+                )
             )
     return plans
 
@@ -166,10 +169,12 @@ def due_notices(engine: Engine, *, at: datetime, options: SweepOptions, under: U
     if not todo:
         return DueNotices([], [], {o.id: o for o in obligations}, warnings)
 
-    involved = {o.unit_id for o, _ in todo} | {o.recipient_unit_id for o, _ in todo if o.recipient_unit_id}
-    involved |= {o.parent_id for o, _ in todo if o.parent_id}
+    involved = {o.unit_id for o, _occurrence in todo} | {
+        o.recipient_unit_id for o, _occurrence in todo if o.recipient_unit_id
+    }
+    involved |= {o.parent_id for o, _occurrence in todo if o.parent_id}
     contacts = contacts_by_unit(engine, involved)
-    reasons = return_reasons(engine, {o.id for o, _ in todo if o.state == "returned"})
+    reasons = return_reasons(engine, {o.id for o, _occurrence in todo if o.state == "returned"})
     counts = reminders_sent(engine)
     drafts: list[NoticeDraft] = []
     gaps: list[Gap] = []

@@ -15,6 +15,7 @@ import requests
 from urllib3.exceptions import ProtocolError
 
 from notifications.zalo_errors import ZaloFailure, explain, no_answer, unreachable, unreadable
+from rules.i18n import _
 
 MASK = "****"
 
@@ -67,7 +68,7 @@ def _lost(error: requests.RequestException, endpoint: str) -> ZaloFailure:
     if isinstance(error, requests.ReadTimeout | requests.exceptions.ChunkedEncodingError):
         return no_answer(endpoint, name)
     if isinstance(error, requests.ConnectionError) and error.args and isinstance(error.args[0], ProtocolError):
-        return no_answer(endpoint, "the connection broke before the answer")
+        return no_answer(endpoint, _("the connection broke before the answer"))
     return unreachable(endpoint, name)
 
 

@@ -14,10 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-RENEW_TOKEN = (
-    "renew it: POST https://oauth.zaloapp.com/v4/oa/access_token with grant_type=refresh_token, your app_id "
-    "and the refresh token (tokens last about 25 hours), then set {setting} to the new access token"
-)
+from rules.i18n import _
 
 
 @dataclass(frozen=True)
@@ -33,8 +30,12 @@ class ZaloFailure:
     uncertain: bool = False  # sent, but no answer came: Zalo may have delivered it
 
     def __str__(self) -> str:
-        code = f"Zalo error {self.code}" if self.code is not None else "Zalo"
-        return f"{code}: {self.sentence} (Zalo said: {self.message})" if self.message else f"{code}: {self.sentence}"
+        code = _("Zalo error {code}").format(code=self.code) if self.code is not None else "Zalo"
+        if self.message:
+            return _("{code}: {sentence} (Zalo said: {message})").format(
+                code=code, sentence=self.sentence, message=self.message
+            )
+        return f"{code}: {self.sentence}"
 
 
 def explain(code: int | None, message: str, *, setting: str, http_status: int = 200) -> ZaloFailure:
@@ -44,32 +45,50 @@ def explain(code: int | None, message: str, *, setting: str, http_status: int = 
     Zalo error -124: the access token is invalid or expired; renew it: POST https://oauth.zaloapp.com/...
     """
     if http_status == 429 or code in (-32, -1014):
-        sentence = "Zalo's rate limit was reached; the message will be retried later"
+        sentence = _("Zalo's rate limit was reached; the message will be retried later")
         return ZaloFailure(code, message, sentence, True, channel_fault=True)
     if http_status >= 500:
         return ZaloFailure(
-            code, message, f"Zalo's server failed (HTTP {http_status}); will retry", True, channel_fault=True
+            code,
+            message,
+            _("Zalo's server failed (HTTP {status}); will retry").format(status=http_status),
+            True,
+            channel_fault=True,
         )
     if http_status != 200:
-        return ZaloFailure(code, message, f"Zalo refused the request (HTTP {http_status})", False, channel_fault=True)
+        return ZaloFailure(
+            code,
+            message,
+            _("Zalo refused the request (HTTP {status})").format(status=http_status),
+            False,
+            channel_fault=True,
+        )
     if code in (-124, -216, -14002):
-        sentence = "the access token is invalid or expired; " + RENEW_TOKEN.format(setting=setting)
+        sentence = _(
+            "the access token is invalid or expired; "
+            "renew it: POST https://oauth.zaloapp.com/v4/oa/access_token with grant_type=refresh_token, your app_id "
+            "and the refresh token (tokens last about 25 hours), then set {setting} to the new access token"
+        ).format(setting=setting)
         return ZaloFailure(code, message, sentence, True, channel_fault=True)
     if code == -213:
         return ZaloFailure(
             code,
             message,
-            "this person does not follow the Official Account (or has not written to it recently): "
-            "ask them to follow the OA, or reach them by ZNS or email",
+            _(
+                "this person does not follow the Official Account (or has not written to it recently): "
+                "ask them to follow the OA, or reach them by ZNS or email"
+            ),
             False,
         )
     if code in (-108, -118):
-        return ZaloFailure(code, message, "the phone number has no Zalo account or is not valid (84… form)", False)
+        return ZaloFailure(code, message, _("the phone number has no Zalo account or is not valid (84… form)"), False)
     if code in (-1124, -1123, -1131):
-        return ZaloFailure(code, message, "the ZNS template or its parameters do not match what Zalo approved", False)
+        return ZaloFailure(
+            code, message, _("the ZNS template or its parameters do not match what Zalo approved"), False
+        )
     if code == -201:
-        return ZaloFailure(code, message, "Zalo rejected a parameter of the request", False)
-    return ZaloFailure(code, message, "Zalo refused the message", False)
+        return ZaloFailure(code, message, _("Zalo rejected a parameter of the request"), False)
+    return ZaloFailure(code, message, _("Zalo refused the message"), False)
 
 
 def unreadable(http_status: int, text: str) -> ZaloFailure:
@@ -80,23 +99,28 @@ def unreadable(http_status: int, text: str) -> ZaloFailure:
     """
     if http_status != 200:
         return explain(None, _snippet(text), setting="", http_status=http_status)
-    sentence = f"the answer was not the JSON Zalo sends (HTTP {http_status}: a proxy or a maintenance page?)"
-    return ZaloFailure(None, _snippet(text), sentence + "; will retry", True, channel_fault=True)
+    sentence = _("the answer was not the JSON Zalo sends (HTTP {status}: a proxy or a maintenance page?); will retry")
+    return ZaloFailure(None, _snippet(text), sentence.format(status=http_status), True, channel_fault=True)
 
 
 def unreachable(endpoint: str, error: str) -> ZaloFailure:
     """The request never got to Zalo (refused, no route, connect timeout)."""
     return ZaloFailure(
-        None, "", f"could not reach {endpoint} ({error}); will retry", True, channel_fault=True, reached=False
+        None,
+        "",
+        _("could not reach {endpoint} ({error}); will retry").format(endpoint=endpoint, error=error),
+        True,
+        channel_fault=True,
+        reached=False,
     )
 
 
 def no_answer(endpoint: str, error: str) -> ZaloFailure:
     """The request was sent and no answer came: Zalo may have delivered it, so it is retried on Zalo only."""
-    sentence = (
-        f"the request to {endpoint} was sent but no answer came ({error}); Zalo may have delivered it, "
+    sentence = _(
+        "the request to {endpoint} was sent but no answer came ({error}); Zalo may have delivered it, "
         "so it is retried on Zalo only, never also by e-mail"
-    )
+    ).format(endpoint=endpoint, error=error)
     return ZaloFailure(None, "", sentence, True, channel_fault=True, uncertain=True)
 
 

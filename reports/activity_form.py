@@ -19,6 +19,7 @@ from reports.spreadsheet import open_workbook, sheet_rows, text_row
 from rules.activity import MEDIA_KINDS, NOTE_MAX, TITLE_MAX, ActivityEntry, PackCampaign, campaign_window, parse_count
 from rules.clock import read_day as read_text_day
 from rules.errors import ACTION, DunghanError
+from rules.i18n import _
 from rules.text import cell_text, is_sample
 
 INFO_SHEET, ENTRY_SHEET, LIST_SHEET = "Thông tin", "Hoạt động", "Danh mục"
@@ -36,7 +37,7 @@ COLUMNS: list[tuple[str, str, int]] = [
     ("budget", "Kinh phí (đồng)", 16),
     ("note", "Ghi chú", 40),
 ]
-HEADINGS = {fld: heading for fld, heading, _ in COLUMNS} | {"unit": INFO_LABELS["unit"]}
+HEADINGS = {fld: heading for fld, heading, _width in COLUMNS} | {"unit": INFO_LABELS["unit"]}
 NUMBERS = ("male", "female", "total", *(f"media.{kind}" for kind in MEDIA_KINDS), "budget")
 GUIDANCE = [
     "Mỗi dòng của trang «Hoạt động» là một hoạt động. Chỉ ghi số lượng: không ghi tên, số điện thoại, "
@@ -90,8 +91,8 @@ def write_form(path: Path, *, chosen: PackCampaign, year: int, unit_code: str, u
     info.column_dimensions["B"].width = 100
 
     entries = book.create_sheet(ENTRY_SHEET)
-    entries.append(text_row(entries, [heading for _, heading, _ in COLUMNS]))
-    for index, (_, _, width) in enumerate(COLUMNS, start=1):
+    entries.append(text_row(entries, [heading for _field, heading, _width in COLUMNS]))
+    for index, (_field, _heading, width) in enumerate(COLUMNS, start=1):
         entries.column_dimensions[get_column_letter(index)].width = width
         cell = entries.cell(row=1, column=index)
         cell.font = Font(bold=True)
@@ -106,7 +107,7 @@ def write_form(path: Path, *, chosen: PackCampaign, year: int, unit_code: str, u
     lists.column_dimensions["A"].width = 50
 
     def column(fld: str) -> str:
-        return get_column_letter(next(i for i, (f, _, _) in enumerate(COLUMNS, start=1) if f == fld))
+        return get_column_letter(next(i for i, (f, _heading, _width) in enumerate(COLUMNS, start=1) if f == fld))
 
     def cells(fld: str) -> str:
         return f"{column(fld)}2:{column(fld)}{FORM_ROWS + 1}"
@@ -179,32 +180,49 @@ def read_form(path: Path, choose: Callable[[str, str, int], PackCampaign]) -> Fo
     """The form's campaign and rows; cells that cannot be read are listed in ``errors`` with their
     row and column. ``choose(pack, campaign, year)`` finds the campaign the form names."""
     if path.suffix.lower() != ".xlsx":
-        raise DunghanError(f"{path}: activity import takes the .xlsx form of {ACTION}", action="activity template")
+        raise DunghanError(
+            _("{path}: activity import takes the .xlsx form of {action}").format(path=path, action=ACTION),
+            action="activity template",
+        )
     if not path.exists():
-        raise DunghanError(f"{path}: no such file")
+        raise DunghanError(_("{path}: no such file").format(path=path))
     with open_workbook(path) as book:
         if INFO_SHEET not in book.sheetnames or ENTRY_SHEET not in book.sheetnames:
             raise DunghanError(
-                f"{path.name}: sheets {INFO_SHEET!r} and {ENTRY_SHEET!r} are missing: start from {ACTION}",
+                _("{file}: sheets {info!r} and {entries!r} are missing: start from {action}").format(
+                    file=path.name, info=INFO_SHEET, entries=ENTRY_SHEET, action=ACTION
+                ),
                 action="activity template",
             )
         labels = {label: key for key, label in INFO_LABELS.items()}
         header: dict[str, str] = {}
-        for _, row in sheet_rows(book[INFO_SHEET], path.name):
+        for _number, row in sheet_rows(book[INFO_SHEET], path.name):
             if row and cell_text(row[0]) in labels:
                 header[labels[cell_text(row[0])]] = cell_text(row[1] if len(row) > 1 else None)
         missing = [INFO_LABELS[k] for k in INFO_LABELS if not header.get(k)]
         if missing:
-            raise DunghanError(f"{path.name}: sheet {INFO_SHEET!r} lacks {', '.join(missing)}")
+            raise DunghanError(
+                _("{file}: sheet {sheet!r} lacks {missing}").format(
+                    file=path.name, sheet=INFO_SHEET, missing=", ".join(missing)
+                )
+            )
         if not header["year"].isdigit():
-            raise DunghanError(f"{path.name}: sheet {INFO_SHEET!r}: the year {header['year']!r} is not a year")
-        records = [values for _, values in sheet_rows(book[ENTRY_SHEET], path.name)]
-    by_heading = {heading.lower(): fld for fld, heading, _ in COLUMNS}
+            raise DunghanError(
+                _("{file}: sheet {sheet!r}: the year {year!r} is not a year").format(
+                    file=path.name, sheet=INFO_SHEET, year=header["year"]
+                )
+            )
+        records = [values for _number, values in sheet_rows(book[ENTRY_SHEET], path.name)]
+    by_heading = {heading.lower(): fld for fld, heading, _width in COLUMNS}
     names = [by_heading.get(cell_text(h).lower()) for h in (records[0] if records else [])]
     errors: list[tuple[int, str]] = []
     unit = header["unit"]
-    if absent := [heading for fld, heading, _ in COLUMNS if fld not in names]:
-        raise DunghanError(f"{path.name}: sheet {ENTRY_SHEET!r} lacks the column(s) {', '.join(absent)}")
+    if absent := [heading for fld, heading, _width in COLUMNS if fld not in names]:
+        raise DunghanError(
+            _("{file}: sheet {sheet!r} lacks the column(s) {missing}").format(
+                file=path.name, sheet=ENTRY_SHEET, missing=", ".join(absent)
+            )
+        )
     chosen = choose(header["pack"], header["campaign"], int(header["year"]))
     type_by_name = {name.lower(): type_id for type_id, name in chosen.type_ids().items()}
     window = campaign_window(chosen.campaign, int(header["year"]))
@@ -213,7 +231,7 @@ def read_form(path: Path, choose: Callable[[str, str, int], PackCampaign]) -> Fo
         raw = {n: v for n, v in zip(names, values, strict=False) if n}
         if all(cell_text(v) == "" for v in raw.values()) or is_sample(values):
             continue
-        where = f"{path.name}: row {number} ({unit})"
+        where = _("{file}: row {row} ({unit})").format(file=path.name, row=number, unit=unit)
         unreadable: set[str] = set()
         numbers: dict[str, int] = {}
         for fld in NUMBERS:
@@ -222,19 +240,33 @@ def read_form(path: Path, choose: Callable[[str, str, int], PackCampaign]) -> Fo
             try:
                 numbers[fld] = parse_count(raw.get(fld))
             except ValueError as exc:
-                errors.append((number, f"{where}, column {HEADINGS[fld]}: {exc}"))
+                errors.append(
+                    (
+                        number,
+                        _("{where}, column {column}: {problem}").format(where=where, column=HEADINGS[fld], problem=exc),
+                    )
+                )
                 unreadable.add(fld)
                 numbers[fld] = 0
         day = window.start  # a placeholder while the cell cannot be read
         if cell_text(raw.get("day")) == "":
-            errors.append((number, f"{where}, column {HEADINGS['day']}: the date is empty"))
+            errors.append(
+                (number, _("{where}, column {column}: the date is empty").format(where=where, column=HEADINGS["day"]))
+            )
             unreadable.add("day")
         else:
             try:
                 day = read_day(raw.get("day"))
             except ValueError:
                 text = cell_text(raw.get("day"))
-                errors.append((number, f"{where}, column {HEADINGS['day']}: {text!r} is not a date (dd/mm/yyyy)"))
+                errors.append(
+                    (
+                        number,
+                        _("{where}, column {column}: {text!r} is not a date (dd/mm/yyyy)").format(
+                            where=where, column=HEADINGS["day"], text=text
+                        ),
+                    )
+                )
                 unreadable.add("day")
         type_text = cell_text(raw.get("activity_type"))
         entry = ActivityEntry(

@@ -21,6 +21,7 @@ from models.indicators import IndicatorTable, Responsible, ValueRow
 from models.org_rows import ImportRefused
 from reports.spreadsheet import read_sheets, text_row
 from rules.errors import ACTION, DunghanError
+from rules.i18n import _
 from rules.indicators import is_count, typed_indicators
 from rules.numbers import parse_figure
 from rules.text import cell_text
@@ -121,46 +122,59 @@ def read_entry_form(path: Path) -> EntryFile:
     the workbook has several)."""
     if path.suffix.lower() != ".xlsx":
         raise DunghanError(
-            f"{path}: indicators import takes an .xlsx file ({ACTION} writes one)", action="indicators template"
+            _("{path}: indicators import takes an .xlsx file ({action} writes one)").format(path=path, action=ACTION),
+            action="indicators template",
         )
     if not path.exists():
-        raise DunghanError(f"{path}: no such file")
+        raise DunghanError(_("{path}: no such file").format(path=path))
     aliases = {heading.lower(): key for key, heading in HEADINGS.items()}
     errors: list[str] = []
     rows: list[ValueRow] = []
     first: tuple[str, str, str] | None = None
     sheets = read_sheets(path, aliases)
     for title, records in sheets:
-        where = f"{path.name}, sheet {title}" if len(sheets) > 1 else path.name
+        where = _("{file}, sheet {sheet}").format(file=path.name, sheet=title) if len(sheets) > 1 else path.name
         for number, raw in records:
             text = {k: cell_text(raw.get(k)) for k in HEADINGS}
             code = text["code"] or "?"
 
             def error(column: str, message: str, number: int = number, code: str = code, where: str = where) -> None:
-                errors.append(f"{where}: row {number}, column {HEADINGS[column]} ({code}): {message}")
+                errors.append(
+                    _("{where}: row {row}, column {column} ({code}): {problem}").format(
+                        where=where, row=number, column=HEADINGS[column], code=code, problem=message
+                    )
+                )
 
             for column in ("pack", "form", "year", "unit", "code"):
                 if not text[column]:
-                    error(column, "is empty")
+                    error(column, _("is empty"))
             key = (text["pack"], text["form"], text["year"])
             if first is None:
                 first = key
             elif key != first:
-                error("pack", f"{'/'.join(key)} differs from {'/'.join(first)} above: one table and year per file")
+                error(
+                    "pack",
+                    _("{given} differs from {first} above: one table and year per file").format(
+                        given="/".join(key), first="/".join(first)
+                    ),
+                )
             if not text["year"].isdigit():
-                error("year", f"{text['year']!r} is not a year")
+                error("year", _("{value!r} is not a year").format(value=text["year"]))
             raw_value = raw.get("value")
             if raw_value is None or text["value"] == "":
                 continue
             try:
                 value = float(raw_value) if isinstance(raw_value, int | float) else parse_figure(text["value"])
             except ValueError:
-                error("value", f"{text['value']!r} is not a number")
+                error("value", _("{value!r} is not a number").format(value=text["value"]))
                 continue
             sheet = title if len(sheets) > 1 else None
             rows.append(ValueRow(number, text["unit"], text["code"], value, text["note"] or None, sheet))
     if errors:
         raise ImportRefused(errors)
     if first is None:
-        raise DunghanError(f"{path.name}: no rows ({ACTION} writes the form to fill in)", action="indicators template")
+        raise DunghanError(
+            _("{file}: no rows ({action} writes the form to fill in)").format(file=path.name, action=ACTION),
+            action="indicators template",
+        )
     return EntryFile(first[0], first[1], int(first[2]), rows)

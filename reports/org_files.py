@@ -31,6 +31,7 @@ from models.org_rows import (
 )
 from reports.spreadsheet import read_workbook
 from rules.errors import DunghanError
+from rules.i18n import _
 from rules.text import MAX_CELL_CHARS, SAMPLE_MARK, cell_text, is_sample, size_name
 from rules.yaml_source import YamlSyntaxError, decode_utf8, load_with_positions, read_yaml_text
 
@@ -89,14 +90,14 @@ def read_lineage_file(path: Path) -> list[LineageRow]:
     """Read a lineage CSV (predecessor, successor, on, and optionally their names); raise
     :class:`ImportRefused` listing every bad row."""
     errors = RowErrors(path.name)
-    rows, _ = _csv_rows(path, errors)
+    rows, _samples = _csv_rows(path, errors)
     for number, raw in rows:
         _check_lengths(raw, number, errors)
     lineage = [r for number, raw in rows if (r := parse_lineage(raw, number, errors))]
     if errors.errors:
         raise ImportRefused(errors.errors)
     if not lineage:
-        raise DunghanError(f"{path.name}: nothing to import: the file has no lineage row")
+        raise DunghanError(_("{file}: nothing to import: the file has no lineage row").format(file=path.name))
     return lineage
 
 
@@ -104,7 +105,7 @@ def read_org_file(path: Path) -> tuple[list[UnitRow], list[ContactRow]]:
     """Read a CSV or XLSX (units or contacts, told apart by their columns) or a YAML file with
     ``units:`` and ``contacts:`` lists; raise :class:`ImportRefused` listing every bad row."""
     if not path.exists():
-        raise DunghanError(f"{path}: no such file")
+        raise DunghanError(_("{path}: no such file").format(path=path))
     errors = RowErrors(path.name)
     unit_dicts: list[tuple[int, dict[str, Any]]] = []
     contact_dicts: list[tuple[int, dict[str, Any]]] = []
@@ -123,7 +124,7 @@ def read_org_file(path: Path) -> tuple[list[UnitRow], list[ContactRow]]:
             for number, raw in sheet.records:
                 (contact_dicts if "role" in raw else unit_dicts).append((number, raw))
     else:
-        raise DunghanError(f"{path}: import takes .csv, .xlsx, .yaml or .yml files")
+        raise DunghanError(_("{path}: import takes .csv, .xlsx, .yaml or .yml files").format(path=path))
     for number, raw in [*unit_dicts, *contact_dicts]:
         _check_lengths(raw, number, errors)
     units = [u for line, raw in unit_dicts if (u := parse_unit(raw, line, errors))]
@@ -132,8 +133,10 @@ def read_org_file(path: Path) -> tuple[list[UnitRow], list[ContactRow]]:
         raise ImportRefused(errors.errors)
     if samples and not units and not contacts:
         raise DunghanError(
-            f"{path.name}: nothing to import: the file holds only the template's example row(s) "
-            f"(a first cell beginning with {SAMPLE_MARK}); add your rows below them"
+            _(
+                "{file}: nothing to import: the file holds only the template's example row(s) "
+                "(a first cell beginning with {mark}); add your rows below them"
+            ).format(file=path.name, mark=SAMPLE_MARK)
         )
     return units, contacts
 
@@ -146,13 +149,21 @@ def _csv_rows(path: Path, errors: RowErrors) -> tuple[list[tuple[int, dict[str, 
         with path.open("rb") as handle:
             data = handle.read(MAX_CSV_BYTES + 1)
     except OSError as exc:
-        raise DunghanError(f"{path.name}: cannot be read: {exc.strerror or exc}") from None
+        raise DunghanError(
+            _("{file}: cannot be read: {reason}").format(file=path.name, reason=exc.strerror or exc)
+        ) from None
     if len(data) > MAX_CSV_BYTES:
-        raise DunghanError(f"{path.name}: the file is larger than {size_name(MAX_CSV_BYTES)}, the limit: refused")
+        raise DunghanError(
+            _("{file}: the file is larger than {size}, the limit: refused").format(
+                file=path.name, size=size_name(MAX_CSV_BYTES)
+            )
+        )
     try:
-        text = decode_utf8(data, advice="save the file as CSV UTF-8")
+        text = decode_utf8(data, advice=_("save the file as CSV UTF-8"))
     except YamlSyntaxError as exc:
-        raise DunghanError(f"{path.name}: line {exc.mark.line}: {exc.message}") from None
+        raise DunghanError(
+            _("{file}: line {line}: {problem}").format(file=path.name, line=exc.mark.line, problem=exc.message)
+        ) from None
     reader = csv.DictReader(io.StringIO(text, newline=""), restkey=EXTRA)
     rows: list[tuple[int, dict[str, Any]]] = []
     samples = 0
@@ -165,11 +176,17 @@ def _csv_rows(path: Path, errors: RowErrors) -> tuple[list[tuple[int, dict[str, 
             if extra := record.get(EXTRA):
                 columns = len(reader.fieldnames or [])
                 code = _text(next(iter(record.values()), None)) or None
-                errors.add(number, code, f"{len(extra)} value(s) more than the header's {columns} columns")
+                errors.add(
+                    number,
+                    code,
+                    _("{count} value(s) more than the header's {columns} columns").format(
+                        count=len(extra), columns=columns
+                    ),
+                )
                 continue
             rows.append((number, record))
     except csv.Error as exc:
-        errors.add(number + 1, None, f"not readable as CSV ({exc})")
+        errors.add(number + 1, None, _("not readable as CSV ({reason})").format(reason=exc))
     return rows, samples
 
 
@@ -180,17 +197,17 @@ def _yaml_rows(path: Path, errors: RowErrors) -> list[tuple[str, int, dict[Any, 
     except YamlSyntaxError as exc:
         raise ImportRefused([f"{path.name}:{exc.mark.line}:{exc.mark.col}: {exc.message}"]) from None
     if not isinstance(data, dict) or set(data) - {"units", "contacts"}:
-        raise ImportRefused([f"{path.name}: expected the keys units and contacts only"])
+        raise ImportRefused([_("{file}: expected the keys units and contacts only").format(file=path.name)])
     rows = []
     for key in ("units", "contacts"):
         items = data.get(key) or []
         if not isinstance(items, list):
-            errors.add(positions.at((key,)).line, None, f"{key} is a list")
+            errors.add(positions.at((key,)).line, None, _("{key} is a list").format(key=key))
             continue
         for index, item in enumerate(items):
             line = positions.at((key, index)).line
             if not isinstance(item, dict):
-                errors.add(line, None, f"each of {key} is a mapping")
+                errors.add(line, None, _("each of {key} is a mapping").format(key=key))
                 continue
             rows.append((key, line, item))
     return rows
@@ -200,4 +217,10 @@ def _check_lengths(raw: dict[Any, Any], number: int, errors: RowErrors) -> None:
     """A value longer than a spreadsheet cell may hold is an error of its row."""
     for key, value in raw.items():
         if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-            errors.add(number, None, f"column {key}: {len(value):,} characters, more than {MAX_CELL_CHARS:,}")
+            errors.add(
+                number,
+                None,
+                _("column {column}: {count} characters, more than {limit}").format(
+                    column=key, count=f"{len(value):,}", limit=f"{MAX_CELL_CHARS:,}"
+                ),
+            )

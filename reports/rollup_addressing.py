@@ -26,6 +26,7 @@ from models.lookups import UnitBrief, units_on
 from models.rollup import Rollup
 from reports.document import Issuer, abbreviation
 from rules.errors import DunghanError
+from rules.i18n import _
 from rules.schema import Hop, Pack, Recipient, Report
 
 NATIONAL_RECIPIENTS = ("Thủ tướng Chính phủ", "Ủy ban Quốc gia vì sự tiến bộ của phụ nữ Việt Nam")
@@ -124,7 +125,9 @@ def rollup_addressing(engine: Engine, result: Rollup, pack: Pack | None = None) 
 
         found_pack = next((p.pack for p in shipped_packs() if p.pack.id == result.pack_id), None)
         if found_pack is None:
-            raise DunghanError(f"pack {result.pack_id} is not a shipped pack: pass the pack the roll-up used")
+            raise DunghanError(
+                _("pack {pack} is not a shipped pack: pass the pack the roll-up used").format(pack=result.pack_id)
+            )
         pack = found_pack
     day = result.tree_day
     code = result.under or (pack.scope[0] if len(pack.scope) == 1 else None)

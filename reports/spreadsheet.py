@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from rules.errors import DunghanError
+from rules.i18n import _
 from rules.text import MAX_CELL_CHARS, cell_text, is_sample, size_name
 
 MAX_WORKBOOK_BYTES = 32 << 20  # 32 MiB once inflated: a national tree of 14,000 units takes about 3 MiB
@@ -65,23 +66,39 @@ def check_workbook(path: Path) -> None:
     declare and by what they really hold, before openpyxl reads any of it."""
     name = path.name
     if path.stat().st_size > MAX_WORKBOOK_BYTES:
-        raise WorkbookRefused(f"{name}: the file is larger than {size_name(MAX_WORKBOOK_BYTES)}, the limit: refused")
+        raise WorkbookRefused(
+            _("{file}: the file is larger than {size}, the limit: refused").format(
+                file=name, size=size_name(MAX_WORKBOOK_BYTES)
+            )
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             if len(members) > MAX_MEMBERS:
-                raise WorkbookRefused(f"{name}: {len(members):,} parts, more than {MAX_MEMBERS:,}: not a workbook")
+                raise WorkbookRefused(
+                    _("{file}: {count} parts, more than {limit}: not a workbook").format(
+                        file=name, count=f"{len(members):,}", limit=f"{MAX_MEMBERS:,}"
+                    )
+                )
             declared = sum(m.file_size for m in members)
             if declared > MAX_WORKBOOK_BYTES:
                 biggest = max(members, key=lambda m: m.file_size)
                 raise WorkbookRefused(
-                    f"{name}: inflates to {size_name(declared)} ({biggest.filename}: {size_name(biggest.file_size)}), "
-                    f"more than the {size_name(MAX_WORKBOOK_BYTES)} a workbook may hold: refused"
+                    _(
+                        "{file}: inflates to {size} ({part}: {part_size}), "
+                        "more than the {limit} a workbook may hold: refused"
+                    ).format(
+                        file=name,
+                        size=size_name(declared),
+                        part=biggest.filename,
+                        part_size=size_name(biggest.file_size),
+                        limit=size_name(MAX_WORKBOOK_BYTES),
+                    )
                 )
             for member in members:
                 _check_member(archive, member, name)
     except _ZIP_ERRORS as exc:
-        raise WorkbookRefused(f"{name}: not a readable XLSX workbook ({_first_line(exc)})") from None
+        raise WorkbookRefused(_unreadable(name, exc)) from None
 
 
 def _check_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> None:
@@ -94,7 +111,9 @@ def _check_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) 
             if seen > member.file_size:
                 declared = size_name(member.file_size)
                 raise WorkbookRefused(
-                    f"{name}: part {member.filename} holds more than the {declared} it declares: refused"
+                    _("{file}: part {part} holds more than the {size} it declares: refused").format(
+                        file=name, part=member.filename, size=declared
+                    )
                 )
 
 
@@ -108,15 +127,19 @@ def open_workbook(path: Path) -> Iterator[Any]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise WorkbookRefused(f"{path.name}: not a readable XLSX workbook ({_first_line(exc)})") from None
+        raise WorkbookRefused(_unreadable(path.name, exc)) from None
     try:
         yield book
     except DunghanError:
         raise
     except Exception as exc:  # a part that fails its checksum or its XML while rows are read
-        raise WorkbookRefused(f"{path.name}: not a readable XLSX workbook ({_first_line(exc)})") from None
+        raise WorkbookRefused(_unreadable(path.name, exc)) from None
     finally:
         book.close()
+
+
+def _unreadable(name: str, exc: BaseException) -> str:
+    return _("{file}: not a readable XLSX workbook ({reason})").format(file=name, reason=_first_line(exc))
 
 
 def _first_line(exc: BaseException) -> str:
@@ -131,19 +154,34 @@ def sheet_rows(sheet: Any, where: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
 
     width = sheet.max_column
     if width is not None and width > MAX_COLUMNS:
-        raise WorkbookRefused(f"{where}, sheet {sheet.title}: {width:,} columns wide, more than {MAX_COLUMNS}: refused")
+        raise WorkbookRefused(
+            _("{file}, sheet {sheet}: {count} columns wide, more than {limit}: refused").format(
+                file=where, sheet=sheet.title, count=f"{width:,}", limit=MAX_COLUMNS
+            )
+        )
     rows = sheet.iter_rows(values_only=True, max_col=width or MAX_COLUMNS)
     for number, values in enumerate(rows, start=1):
         if number > MAX_ROWS:
             raise WorkbookRefused(
-                f"{where}, sheet {sheet.title}: rows past row {MAX_ROWS:,}, the limit: "
-                "refused (delete the empty rows below the data)"
+                _(
+                    "{file}, sheet {sheet}: rows past row {limit}, the limit: "
+                    "refused (delete the empty rows below the data)"
+                ).format(file=where, sheet=sheet.title, limit=f"{MAX_ROWS:,}")
             )
         for column, value in enumerate(values, start=1):
             if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
                 raise WorkbookRefused(
-                    f"{where}, sheet {sheet.title}: row {number}, column {get_column_letter(column)}: "
-                    f"{len(value):,} characters, more than the {MAX_CELL_CHARS:,} a cell may hold: refused"
+                    _(
+                        "{file}, sheet {sheet}: row {row}, column {column}: "
+                        "{count} characters, more than the {limit} a cell may hold: refused"
+                    ).format(
+                        file=where,
+                        sheet=sheet.title,
+                        row=number,
+                        column=get_column_letter(column),
+                        count=f"{len(value):,}",
+                        limit=f"{MAX_CELL_CHARS:,}",
+                    )
                 )
         yield number, values
 

@@ -12,6 +12,7 @@ from models.org_rows import ImportRefused
 from reports.spreadsheet import read_sheets
 from rules.clock import read_instant
 from rules.errors import DunghanError
+from rules.i18n import _
 from rules.text import cell_text
 
 
@@ -21,30 +22,41 @@ def _instant(text: str) -> datetime:
 
 def read_status_rows(path: Path) -> list[StatusRow]:
     if path.suffix.lower() != ".xlsx":
-        raise DunghanError(f"{path}: submissions import takes an .xlsx file")
+        raise DunghanError(_("{path}: submissions import takes an .xlsx file").format(path=path))
     if not path.exists():
-        raise DunghanError(f"{path}: no such file")
+        raise DunghanError(_("{path}: no such file").format(path=path))
     errors: list[str] = []
     rows: list[StatusRow] = []
     for _title, records in read_sheets(path, HEADINGS):
         for number, raw in records:
             values = {k: cell_text(raw.get(k)) for k in COLUMNS}
-            where = f"{path.name}: row {number}" + (f" ({values['unit']})" if values["unit"] else "")
+            if values["unit"]:
+                where = _("{file}: row {row} ({code})").format(file=path.name, row=number, code=values["unit"])
+            else:
+                where = _("{file}: row {row}").format(file=path.name, row=number)
             missing = [k for k in ("unit", "report", "period", "action", "at") if not values[k]]
             if missing:
-                errors.append(f"{where}: missing {', '.join(missing)}")
+                errors.append(_("{where}: missing {columns}").format(where=where, columns=", ".join(missing)))
                 continue
             action = ACTIONS.get(values["action"].lower())
             if action is None:
-                errors.append(f"{where}: action {values['action']!r} is not one of submit, accept, return, exempt")
+                errors.append(
+                    _("{where}: action {value!r} is not one of submit, accept, return, exempt").format(
+                        where=where, value=values["action"]
+                    )
+                )
                 continue
             try:
                 at = _instant(values["at"])
             except ValueError:
-                errors.append(f"{where}: at {values['at']!r} is not a date or an instant (YYYY-MM-DD[THH:MM])")
+                errors.append(
+                    _("{where}: at {value!r} is not a date or an instant (YYYY-MM-DD[THH:MM])").format(
+                        where=where, value=values["at"]
+                    )
+                )
                 continue
             if values["hop"] and not values["hop"].isdigit():
-                errors.append(f"{where}: hop {values['hop']!r} is not a number")
+                errors.append(_("{where}: hop {value!r} is not a number").format(where=where, value=values["hop"]))
                 continue
             key = ObligationKey(
                 values["unit"], values["report"], values["period"], int(values["hop"]) if values["hop"] else None

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from rules.errors import FIELD, DunghanError
+from rules.i18n import _
 from rules.numbers import vn_number
 from rules.schema import Campaign, Pack, Selector, day_month
 
@@ -51,11 +52,11 @@ _IDENTITY_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _PERSONAL = (
-    (re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.]?\d){9}(?!\d)"), "a phone number"),
-    (_IDENTITY_NUMBER, "an identity-card number"),
-    (re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+"), "an e-mail address"),
-    (re.compile(r"\b(?:sinh năm|năm sinh|sn)\s*:?\s*(?:19|20)\d{2}\b", re.IGNORECASE), "a year of birth"),
-    (re.compile(r"\b(?:cccd|cmnd|căn cước)\b", re.IGNORECASE), "an identity document"),
+    (re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.]?\d){9}(?!\d)"), "phone"),
+    (_IDENTITY_NUMBER, "identity_number"),
+    (re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+"), "email"),
+    (re.compile(r"\b(?:sinh năm|năm sinh|sn)\s*:?\s*(?:19|20)\d{2}\b", re.IGNORECASE), "birth_year"),
+    (re.compile(r"\b(?:cccd|cmnd|căn cước)\b", re.IGNORECASE), "identity_document"),
 )
 
 
@@ -74,7 +75,9 @@ class CampaignWindow:
     def describe(self) -> str:
         text = f"{self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
         if self.earliest < self.start:
-            text += f", from {self.earliest:%d/%m/%Y} with {(self.start - self.earliest).days} preparation days"
+            text += _(", from {earliest} with {days} preparation days").format(
+                earliest=f"{self.earliest:%d/%m/%Y}", days=(self.start - self.earliest).days
+            )
         return text
 
 
@@ -92,7 +95,7 @@ def campaign_window(campaign: Campaign, year: int) -> CampaignWindow:
     end_day, end_month = day_month(campaign.window.end)
     start, end = date(year, start_month, start_day), date(year, end_month, end_day)
     if end < start:
-        raise ActivityError(f"campaign {campaign.id}: its window must lie within one year")
+        raise ActivityError(_("campaign {campaign}: its window must lie within one year").format(campaign=campaign.id))
     return CampaignWindow(start, end, start - timedelta(days=campaign.preparation_days))
 
 
@@ -134,14 +137,21 @@ def find_campaign(packs: Sequence[Pack], campaign_id: str, year: int) -> PackCam
     ]
     if not found:
         stated = sorted({c.id for p in packs if p.applies_in(year) for c in p.campaigns})
+        if stated:
+            raise ActivityError(
+                _("no pack applying in {year} states a campaign {campaign!r}; campaigns that year: {known}").format(
+                    year=year, campaign=campaign_id, known=", ".join(stated)
+                )
+            )
         raise ActivityError(
-            f"no pack applying in {year} states a campaign {campaign_id!r}"
-            + (f"; campaigns that year: {', '.join(stated)}" if stated else "")
+            _("no pack applying in {year} states a campaign {campaign!r}").format(year=year, campaign=campaign_id)
         )
     if len(found) > 1:
         names = ", ".join(f.pack.id for f in found)
         raise ActivityError(
-            f"campaign {campaign_id!r} is stated by several packs in {year} ({names}): choose with {FIELD}",
+            _("campaign {campaign!r} is stated by several packs in {year} ({packs}): choose with {field}").format(
+                campaign=campaign_id, year=year, packs=names, field=FIELD
+            ),
             field="pack",
         )
     return found[0]
@@ -190,7 +200,7 @@ def parse_count(value: Any) -> int:
     if value is None or (isinstance(value, str) and not value.strip()):
         return 0
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a whole number of 0 or more")
+        raise ValueError(_("{value!r} is not a whole number of 0 or more").format(value=value))
     if isinstance(value, int):
         number = value
     elif isinstance(value, float) and value.is_integer():
@@ -202,9 +212,9 @@ def parse_count(value: Any) -> int:
         elif re.fullmatch(r"[1-9][0-9]{0,2}(?:([.\u00a0\u202f ])[0-9]{3})(?:\1[0-9]{3})*", text):
             number = int(re.sub(r"[^0-9]", "", text))
         else:
-            raise ValueError(f"{text} is not a whole number of 0 or more")
+            raise ValueError(_("{value} is not a whole number of 0 or more").format(value=text))
     if number < 0:
-        raise ValueError(f"{number} is not a whole number of 0 or more")
+        raise ValueError(_("{value} is not a whole number of 0 or more").format(value=number))
     return number
 
 
@@ -219,9 +229,16 @@ def personal_data(text: str) -> str | None:
     >>> personal_data("Kinh phí 150000000 đồng"), personal_data("Người được hỗ trợ: 001203004567")
     (None, 'an identity-card number')
     """
+    names = {
+        "phone": _("a phone number"),
+        "identity_number": _("an identity-card number"),
+        "email": _("an e-mail address"),
+        "birth_year": _("a year of birth"),
+        "identity_document": _("an identity document"),
+    }
     for pattern, what in _PERSONAL:
         if pattern.search(text):
-            return what
+            return names[what]
     return None
 
 
@@ -246,47 +263,89 @@ def check_activity(
     problems: list[Problem] = []
     window = campaign_window(chosen.campaign, year)
     if not window.earliest <= entry.day <= window.end:
-        problems.append(Problem("day", f"{entry.day:%d/%m/%Y} is outside the campaign ({window.describe()})"))
+        problems.append(
+            Problem(
+                "day",
+                _("{day} is outside the campaign ({window})").format(
+                    day=f"{entry.day:%d/%m/%Y}", window=window.describe()
+                ),
+            )
+        )
     elif today is not None and entry.day > today:
-        problems.append(Problem("day", f"{entry.day:%d/%m/%Y} is after today ({today:%d/%m/%Y}): log what was done"))
+        problems.append(
+            Problem(
+                "day",
+                _("{day} is after today ({today}): log what was done").format(
+                    day=f"{entry.day:%d/%m/%Y}", today=f"{today:%d/%m/%Y}"
+                ),
+            )
+        )
     types = chosen.type_ids()
     if entry.activity_type not in types:
         problems.append(
             Problem(
                 "activity_type",
-                f"{entry.activity_type!r} is not an activity type of campaign {chosen.campaign.id}; "
-                f"types: {', '.join(types)}",
+                _("{type!r} is not an activity type of campaign {campaign}; types: {known}").format(
+                    type=entry.activity_type, campaign=chosen.campaign.id, known=", ".join(types)
+                ),
             )
         )
     title = entry.title.strip()
     if not title:
-        problems.append(Problem("title", "the title is empty"))
+        problems.append(Problem("title", _("the title is empty")))
     elif len(title) > TITLE_MAX:
-        problems.append(Problem("title", f"the title is {len(title)} characters long; at most {TITLE_MAX}"))
+        problems.append(
+            Problem(
+                "title",
+                _("the title is {length} characters long; at most {limit}").format(length=len(title), limit=TITLE_MAX),
+            )
+        )
     if entry.note is not None and len(entry.note) > NOTE_MAX:
-        problems.append(Problem("note", f"the note is {len(entry.note)} characters long; at most {NOTE_MAX}"))
+        problems.append(
+            Problem(
+                "note",
+                _("the note is {length} characters long; at most {limit}").format(
+                    length=len(entry.note), limit=NOTE_MAX
+                ),
+            )
+        )
     for name, text in (("title", entry.title), ("note", entry.note or "")):
         if what := personal_data(text):
             problems.append(
-                Problem(name, f"holds what looks like {what}: logs keep counts only, nothing that identifies a person")
+                Problem(
+                    name,
+                    _("holds what looks like {what}: logs keep counts only, nothing that identifies a person").format(
+                        what=what
+                    ),
+                )
             )
     numbers = {"male": entry.male, "female": entry.female, "budget": entry.budget}
     if entry.total is not None:
         numbers["total"] = entry.total
     for kind, count in entry.media.items():
         if kind not in MEDIA_KINDS:
-            problems.append(Problem(f"media.{kind}", f"unknown media kind {kind!r}; kinds: {', '.join(MEDIA_KINDS)}"))
+            problems.append(
+                Problem(
+                    f"media.{kind}",
+                    _("unknown media kind {kind!r}; kinds: {known}").format(kind=kind, known=", ".join(MEDIA_KINDS)),
+                )
+            )
         else:
             numbers[f"media.{kind}"] = count
     negative = {name for name, value in numbers.items() if value < 0}
-    problems += [Problem(name, f"{numbers[name]} is not a whole number of 0 or more") for name in sorted(negative)]
+    problems += [
+        Problem(name, _("{value} is not a whole number of 0 or more").format(value=numbers[name]))
+        for name in sorted(negative)
+    ]
     limits = {name: BUDGET_MAX if name == "budget" else COUNT_MAX for name in numbers}
+    labels = {"male": _("male"), "female": _("female"), "total": _("total"), "budget": _("budget")}
     too_large = {name for name, value in numbers.items() if value > limits[name]}
     problems += [
         Problem(
             name,
-            f"{name} {vn_number(numbers[name], 0)} is more than {vn_number(limits[name], 0)} for one activity: "
-            "check for a typing error",
+            _("{name} {value} is more than {limit} for one activity: check for a typing error").format(
+                name=labels.get(name, name), value=vn_number(numbers[name], 0), limit=vn_number(limits[name], 0)
+            ),
         )
         for name in sorted(too_large)
     ]
@@ -295,8 +354,9 @@ def check_activity(
         problems.append(
             Problem(
                 "total",
-                f"male {entry.male} + female {entry.female} is {entry.male + entry.female}, "
-                f"not the total {entry.total}",
+                _("male {male} + female {female} is {sum}, not the total {total}").format(
+                    male=entry.male, female=entry.female, sum=entry.male + entry.female, total=entry.total
+                ),
             )
         )
     return problems

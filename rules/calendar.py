@@ -129,7 +129,7 @@ class WorkCalendar:
 
     def holidays(self, year: int) -> list[tuple[date, str]]:
         """Public holidays and swap days off in a year, in date order (weekends not listed)."""
-        off, _ = self._year(year)
+        off, _worked = self._year(year)
         return sorted(off.items())
 
     def next_working_day(self, day: date) -> date:

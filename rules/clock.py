@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time
 
 from rules.calendar import VIETNAM
 from rules.errors import FIELD, DunghanError
+from rules.i18n import _
 
 Clock = Callable[[], datetime]
 
@@ -51,7 +52,7 @@ def read_day(text: str) -> date:
     if found := _DMY.fullmatch(text):
         return date(int(found[3]), int(found[2]), int(found[1]))
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ValueError(f"not a day: {text!r}")
+        raise ValueError(_("not a day: {text!r}").format(text=text))
     return date.fromisoformat(text)
 
 

@@ -19,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 
 from rules.calendar import RolledDate, WorkCalendar, end_of_day
 from rules.errors import DeadlineError, MissingParameter
+from rules.i18n import _
 from rules.periods import Period, periods_for
 from rules.schema import Hop, Pack, Report, day_month
 from rules.wording import AfterAnchor, DayOfMonth, DeadlineRule, FixedDate, FromParameter
@@ -63,11 +64,17 @@ def nominal_date(
         try:
             day = date(year, rule.month, rule.day)
         except ValueError:
-            raise DeadlineError(f'"{rule.wording}": {rule.day:02d}/{rule.month:02d}/{year} does not exist') from None
+            raise DeadlineError(
+                _('"{wording}": {day:02d}/{month:02d}/{year} does not exist').format(
+                    wording=rule.wording, day=rule.day, month=rule.month, year=year
+                )
+            ) from None
         return day if rule.inclusive else day - timedelta(days=1)
     if isinstance(rule, DayOfMonth):
         if cutoff_end is None:
-            raise DeadlineError(f'"{rule.wording}": a day of the month needs a data cut-off to count from')
+            raise DeadlineError(
+                _('"{wording}": a day of the month needs a data cut-off to count from').format(wording=rule.wording)
+            )
         day = cutoff_end.replace(day=rule.day)
         if rule.month_anchor == "after_cutoff" and day <= cutoff_end:
             day += relativedelta(months=1)
@@ -75,18 +82,22 @@ def nominal_date(
     if isinstance(rule, AfterAnchor):
         anchor = cutoff_end if rule.anchor == "cutoff_end" else previous_due
         if anchor is None:
-            what = "a data cut-off" if rule.anchor == "cutoff_end" else "a level below"
-            raise DeadlineError(f'"{rule.wording}": there is no {what} to count from')
+            missing = (
+                _('"{wording}": there is no a data cut-off to count from')
+                if rule.anchor == "cutoff_end"
+                else _('"{wording}": there is no a level below to count from')
+            )
+            raise DeadlineError(missing.format(wording=rule.wording))
         if rule.working:
             if calendar is None:
-                raise DeadlineError("counting working days needs a calendar")
+                raise DeadlineError(_("counting working days needs a calendar"))
             return calendar.add_working_days(anchor, rule.count)
         return anchor + timedelta(days=rule.count)
     if isinstance(rule, FromParameter):
         if params is None or rule.param not in params:
             raise MissingParameter(rule.param, report)
         return params[rule.param]
-    raise DeadlineError(f"unknown deadline rule {rule!r}")
+    raise DeadlineError(_("unknown deadline rule {rule!r}").format(rule=rule))
 
 
 def param_defaults(pack: Pack, year: int) -> dict[str, date]:
@@ -102,7 +113,11 @@ def param_defaults(pack: Pack, year: int) -> dict[str, date]:
 def report_periods(pack: Pack, report: Report, year: int) -> list[Period]:
     campaign = pack.campaign(report.campaign) if report.campaign else None
     if report.campaign and campaign is None:
-        raise DeadlineError(f"report {report.id}: campaign {report.campaign!r} is not in pack {pack.id}")
+        raise DeadlineError(
+            _("report {report}: campaign {campaign!r} is not in pack {pack}").format(
+                report=report.id, campaign=report.campaign, pack=pack.id
+            )
+        )
     periods = periods_for(report.frequency, year, cutoff=report.cutoff, only=report.periods, campaign=campaign)
     return [p for p in periods if p.end >= pack.valid_from and (pack.valid_to is None or p.start <= pack.valid_to)]
 

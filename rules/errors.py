@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rules.i18n import _
+
+DEBUG_ENV = "DUNGHAN_DEBUG"  # 1: an error's traceback is shown above its sentence, at every door
 FIELD = "{field}"
 ACTION = "{action}"
 
@@ -55,8 +58,10 @@ class DeadlineError(DunghanError):
 class MissingParameter(DeadlineError):
     def __init__(self, name: str, report: str) -> None:
         super().__init__(
-            f"report {report}: the deadline is set per cycle by the parameter {name!r}; "
-            f"give it as {FIELD} {name}=YYYY-MM-DD",
+            _(
+                "report {report}: the deadline is set per cycle by the parameter {name!r}; "
+                "give it as {field} {name}=YYYY-MM-DD"
+            ).format(report=report, name=name, field=FIELD),
             field="param",
         )
         self.name = name

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rules.errors import FIELD, DunghanError
+from rules.i18n import _
 from rules.numbers import vn_number
 from rules.schema import Form, Indicator, Pack, Report, Target
 
@@ -73,12 +74,21 @@ def indicator_table(pack: Pack, form_id: str | None = None) -> tuple[Report, For
     tables = indicator_tables(pack)
     chosen = [(r, f) for r, f in tables if form_id is None or f.id == form_id]
     if not chosen:
-        known = ", ".join(f.id for _, f in tables) or "none"
-        wanted = f" {form_id!r}" if form_id else ""
-        raise IndicatorError(f"pack {pack.id} has no indicator table{wanted} (its indicator tables: {known})")
+        known = ", ".join(f.id for _report, f in tables) or _("none")
+        if form_id:
+            raise IndicatorError(
+                _("pack {pack} has no indicator table {form!r} (its indicator tables: {known})").format(
+                    pack=pack.id, form=form_id, known=known
+                )
+            )
+        raise IndicatorError(
+            _("pack {pack} has no indicator table (its indicator tables: {known})").format(pack=pack.id, known=known)
+        )
     if len(chosen) > 1:
         raise IndicatorError(
-            f"pack {pack.id} has several indicator tables ({', '.join(f.id for _, f in chosen)}): choose with {FIELD}",
+            _("pack {pack} has several indicator tables ({forms}): choose with {field}").format(
+                pack=pack.id, forms=", ".join(f.id for _report, f in chosen), field=FIELD
+            ),
             field="form",
         )
     return chosen[0]
@@ -103,11 +113,15 @@ def refusal(indicator: Indicator) -> str | None:
     III.3.3 (Tỷ lệ) is a ratio computed as III.3.2 / III.3.1 × 100: enter III.3.2 and III.3.1, never the ratio
     """
     if indicator.heading:
-        return f"{indicator.code} ({indicator.name}) is a heading: enter the rows under it"
+        return _("{code} ({name}) is a heading: enter the rows under it").format(
+            code=indicator.code, name=indicator.name
+        )
     if indicator.is_ratio:
-        return (
-            f"{indicator.code} ({indicator.name}) is a ratio computed as {indicator.numerator} / "
-            f"{indicator.denominator} × 100: enter {indicator.numerator} and {indicator.denominator}, never the ratio"
+        return _(
+            "{code} ({name}) is a ratio computed as {numerator} / {denominator} × 100: "
+            "enter {numerator} and {denominator}, never the ratio"
+        ).format(
+            code=indicator.code, name=indicator.name, numerator=indicator.numerator, denominator=indicator.denominator
         )
     return None
 
@@ -261,9 +275,9 @@ def value_problem(indicator: Indicator, value: float) -> str | None:
     ('2,5 is not a whole number of người', '120 is not a percentage between 0 and 100', None)
     """
     if value < 0:
-        return f"{vn_number(value)} is negative"
+        return _("{value} is negative").format(value=vn_number(value))
     if indicator.unit == "%" and value > 100:
-        return f"{vn_number(value)} is not a percentage between 0 and 100"
+        return _("{value} is not a percentage between 0 and 100").format(value=vn_number(value))
     if is_count(indicator) and not float(value).is_integer():
-        return f"{vn_number(value)} is not a whole number of {indicator.unit}"
+        return _("{value} is not a whole number of {unit}").format(value=vn_number(value), unit=indicator.unit)
     return None

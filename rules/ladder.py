@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from rules.calendar import VIETNAM, WorkCalendar
+from rules.i18n import _
 from rules.schema import Ladder, LadderStep, Pack
 
 ZALO_CHANNELS = ("zalo", "zns")
@@ -181,7 +182,7 @@ def choose_channels(
     if chosen:
         return [(c, None) for c in chosen]
     if "email" in reachable:
-        return [("email", "no Zalo for this contact: email instead")]
+        return [("email", _("no Zalo for this contact: email instead"))]
     return []
 
 

@@ -18,6 +18,7 @@ from datetime import date
 from rules.calendar import WorkCalendar
 from rules.deadlines import hop_deadlines, report_periods
 from rules.errors import DeadlineError, MissingParameter
+from rules.i18n import _
 from rules.loader import (
     PACKS_DIR,
     Finding,
@@ -62,29 +63,39 @@ def check_ladders(item: LoadedPack) -> list[Finding]:
         for index, step in enumerate(ladder.steps):
             base = ("ladders", name, "steps", index)
             if step.id in seen:
-                error((*base, "id"), f"step id {step.id!r} is used twice")
+                error((*base, "id"), _("step id {step!r} is used twice").format(step=step.id))
             seen.add(step.id)
             references: list[tuple[str, tuple[str | int, ...], str, tuple[str, ...]]] = [
                 ("role", (*base, "to", i), role, KNOWN_ROLES) for i, role in enumerate(step.to)
             ]
             references += [("channel", (*base, "channels", i), c, KNOWN_CHANNELS) for i, c in enumerate(step.channels)]
             references.append(("template", (*base, "template"), step.template, KNOWN_TEMPLATES))
+            unknown = {
+                "role": _("step {step}: unknown role {value!r}; known roles: {known}"),
+                "channel": _("step {step}: unknown channel {value!r}; known channels: {known}"),
+                "template": _("step {step}: unknown template {value!r}; known templates: {known}"),
+            }
             for what, where, value, known in references:
                 if value not in known:
-                    error(where, f"step {step.id}: unknown {what} {value!r}; known {what}s: {', '.join(known)}")
+                    error(where, unknown[what].format(step=step.id, value=value, known=", ".join(known)))
             if previous is not None and _step_span(step) < _step_span(previous):
                 error(
                     (*base, "offset"),
-                    f"step {step.id} (offset {step.offset}) comes before step {previous.id} "
-                    f"(offset {previous.offset}): order steps by offset",
+                    _(
+                        "step {step} (offset {offset}) comes before step {previous} "
+                        "(offset {previous_offset}): order steps by offset"
+                    ).format(step=step.id, offset=step.offset, previous=previous.id, previous_offset=previous.offset),
                 )
             previous = step
     for index, report in enumerate(item.pack.reports):
         for field in ("ladder", "returned_ladder"):
             name = getattr(report, field)
             if name is not None and name not in item.pack.ladders:
-                ladders = ", ".join(item.pack.ladders) or "none in this pack"
-                error(("reports", index, field), f"unknown ladder {name!r} (ladders: {ladders})")
+                ladders = ", ".join(item.pack.ladders) or _("none in this pack")
+                error(
+                    ("reports", index, field),
+                    _("unknown ladder {name!r} (ladders: {ladders})").format(name=name, ladders=ladders),
+                )
     return findings
 
 
@@ -94,7 +105,12 @@ def check_params_and_campaigns(item: LoadedPack) -> list[Finding]:
     for index, report in enumerate(item.pack.reports):
         if report.campaign and item.pack.campaign(report.campaign) is None:
             findings.append(
-                _finding(item, "error", ("reports", index, "campaign"), f"unknown campaign {report.campaign!r}")
+                _finding(
+                    item,
+                    "error",
+                    ("reports", index, "campaign"),
+                    _("unknown campaign {campaign!r}").format(campaign=report.campaign),
+                )
             )
         for h_index, hop in enumerate(report.chain):
             spec = hop.deadline
@@ -104,7 +120,7 @@ def check_params_and_campaigns(item: LoadedPack) -> list[Finding]:
                         item,
                         "error",
                         ("reports", index, "chain", h_index, "deadline", "param"),
-                        f"parameter {spec.param!r} is not declared under params",
+                        _("parameter {name!r} is not declared under params").format(name=spec.param),
                     )
                 )
     return findings
@@ -139,7 +155,7 @@ def check_cycles(item: LoadedPack) -> list[Finding]:
                         item,
                         "error",
                         ("reports", r_index, "chain", h_index, "to"),
-                        "who reports to whom has a cycle: " + " → ".join(loop),
+                        _("who reports to whom has a cycle: {loop}").format(loop=" → ".join(loop)),
                     )
                 )
             elif nxt not in state:
@@ -154,11 +170,14 @@ def check_cycles(item: LoadedPack) -> list[Finding]:
 
 
 def _validity(pack: Pack) -> str:
-    return f"from {pack.valid_from:%d/%m/%Y}" + (f" to {pack.valid_to:%d/%m/%Y}" if pack.valid_to else "")
+    start = f"{pack.valid_from:%d/%m/%Y}"
+    if pack.valid_to is None:
+        return _("from {start}").format(start=start)
+    return _("from {start} to {end}").format(start=start, end=f"{pack.valid_to:%d/%m/%Y}")
 
 
 def _all_periods(report: Report) -> str:
-    return ", ".join(report.periods) if report.periods is not None else "all periods"
+    return ", ".join(report.periods) if report.periods is not None else _("all periods")
 
 
 def _shipped_or_loadable() -> list[LoadedPack]:
@@ -197,38 +216,61 @@ def check_continues(item: LoadedPack, packs: Sequence[LoadedPack] | None = None)
 def _link_problems(by_id: dict[str, Pack], own: Pack, report: Report, link: ReportLink) -> list[str]:
     earlier = by_id.get(link.pack)
     if earlier is None:
-        return [f"continues {link}: no pack {link.pack!r} (packs: {', '.join(sorted(by_id))})"]
+        return [
+            _("continues {link}: no pack {pack!r} (packs: {known})").format(
+                link=link, pack=link.pack, known=", ".join(sorted(by_id))
+            )
+        ]
     linked = next((r for r in earlier.reports if r.id == link.report), None)
     if linked is None:
-        known = ", ".join(r.id for r in earlier.reports) or "none"
-        return [f"continues {link}: pack {earlier.id} has no report {link.report!r} (reports: {known})"]
+        known = ", ".join(r.id for r in earlier.reports) or _("none")
+        return [
+            _("continues {link}: pack {pack} has no report {report!r} (reports: {known})").format(
+                link=link, pack=earlier.id, report=link.report, known=known
+            )
+        ]
     problems = []
     if linked.frequency != report.frequency:
         problems.append(
-            f"continues {link}, a {linked.frequency} report, but this report is {report.frequency}: "
-            "a report continues one of the same frequency"
+            _(
+                "continues {link}, a {linked} report, but this report is {own}: "
+                "a report continues one of the same frequency"
+            ).format(link=link, linked=linked.frequency, own=report.frequency)
         )
     elif _all_periods(linked) != _all_periods(report):
         problems.append(
-            f"continues {link}, whose periods are {_all_periods(linked)}, but this report's are "
-            f"{_all_periods(report)}: a report continues one with the same periods"
+            _(
+                "continues {link}, whose periods are {linked}, but this report's are "
+                "{own}: a report continues one with the same periods"
+            ).format(link=link, linked=_all_periods(linked), own=_all_periods(report))
         )
     elif linked.campaign != report.campaign:
         problems.append(
-            f"continues {link}, a report of campaign {linked.campaign}, but this report is of "
-            f"campaign {report.campaign}: a report continues one of the same campaign"
+            _(
+                "continues {link}, a report of campaign {linked}, but this report is of "
+                "campaign {own}: a report continues one of the same campaign"
+            ).format(link=link, linked=linked.campaign, own=report.campaign)
         )
     if earlier.valid_to is None or earlier.valid_to >= own.valid_from:
         later = own.valid_to is not None and own.valid_to < earlier.valid_from
-        relation = "begins after this pack ends" if later else "overlaps this pack's validity"
-        problems.append(
-            f"continues {link}: pack {earlier.id} is valid {_validity(earlier)}, which {relation} "
-            f"({_validity(own)}); a report continues reports of packs that ended before this one began"
+        template = (
+            _(
+                "continues {link}: pack {pack} is valid {validity}, which begins after this pack ends "
+                "({own}); a report continues reports of packs that ended before this one began"
+            )
+            if later
+            else _(
+                "continues {link}: pack {pack} is valid {validity}, which overlaps this pack's validity "
+                "({own}); a report continues reports of packs that ended before this one began"
+            )
         )
+        problems.append(template.format(link=link, pack=earlier.id, validity=_validity(earlier), own=_validity(own)))
     loop = _path_back(by_id, (link.pack, link.report), (own.id, report.id))
     if loop is not None:
         names = " → ".join(f"{p}/{r}" for p, r in [(own.id, report.id), *loop])
-        problems.append(f"continues {link}: the series comes back to this report: {names}")
+        problems.append(
+            _("continues {link}: the series comes back to this report: {names}").format(link=link, names=names)
+        )
     return problems
 
 
@@ -272,7 +314,9 @@ def check_chains(item: LoadedPack, calendar: WorkCalendar, years: Iterable[int])
                 add(
                     "error",
                     ("reports", index, "chain", h_index, "from"),
-                    f"hop {h_index + 1} should start at the level hop {h_index} reports to ({below.to.level})",
+                    _("hop {hop} should start at the level hop {below} reports to ({level})").format(
+                        hop=h_index + 1, below=h_index, level=below.to.level
+                    ),
                 )
         for year in years:
             try:
@@ -292,12 +336,21 @@ def check_chains(item: LoadedPack, calendar: WorkCalendar, years: Iterable[int])
                     path = ("reports", index, "chain", h_index, "deadline")
                     assert row.nominal_date is not None and row.due_date is not None
                     if not calendar.is_working_day(row.nominal_date):
-                        outcome = f"rolled to {row.due_date:%d/%m/%Y}" if row.rolled else "kept as written"
+                        template = (
+                            _("{period}: {wording!r} gives {nominal} ({reason}), rolled to {due}")
+                            if row.rolled
+                            else _("{period}: {wording!r} gives {nominal} ({reason}), kept as written")
+                        )
                         add(
                             "warning",
                             path,
-                            f"{period.label}: {row.wording!r} gives "
-                            f"{row.nominal_date:%d/%m/%Y} ({row.reason}), {outcome}",
+                            template.format(
+                                period=period.label,
+                                wording=row.wording,
+                                nominal=f"{row.nominal_date:%d/%m/%Y}",
+                                reason=row.reason,
+                                due=f"{row.due_date:%d/%m/%Y}",
+                            ),
                         )
                     if h_index == 0 and period.cutoff_end is not None:
                         earliest = calendar.add_working_days(period.cutoff_end, 1)
@@ -305,9 +358,16 @@ def check_chains(item: LoadedPack, calendar: WorkCalendar, years: Iterable[int])
                             add(
                                 "error",
                                 path,
-                                f"{period.label}: due {row.due_date:%d/%m/%Y} but the data cut-off ends "
-                                f"{period.cutoff_end:%d/%m/%Y}; Decree 09 art. 8(5) asks for at least one "
-                                f"working day after it (from {earliest:%d/%m/%Y}); set a cut-off that fits",
+                                _(
+                                    "{period}: due {due} but the data cut-off ends {cutoff_end}; Decree 09 "
+                                    "art. 8(5) asks for at least one working day after it (from {earliest}); "
+                                    "set a cut-off that fits"
+                                ).format(
+                                    period=period.label,
+                                    due=f"{row.due_date:%d/%m/%Y}",
+                                    cutoff_end=f"{period.cutoff_end:%d/%m/%Y}",
+                                    earliest=f"{earliest:%d/%m/%Y}",
+                                ),
                             )
                     if h_index > 0:
                         lower = rows[h_index - 1]
@@ -317,9 +377,17 @@ def check_chains(item: LoadedPack, calendar: WorkCalendar, years: Iterable[int])
                             add(
                                 "error",
                                 path,
-                                f"{period.label}: hop {h_index + 1} is due {row.due_date:%d/%m/%Y}, which leaves "
-                                f"the level below (due {lower.due_date:%d/%m/%Y}) no working day; Decree 09 "
-                                f"art. 8(5) asks for at least one (from {earliest:%d/%m/%Y})",
+                                _(
+                                    "{period}: hop {hop} is due {due}, which leaves the level below (due "
+                                    "{below_due}) no working day; Decree 09 art. 8(5) asks for at least one "
+                                    "(from {earliest})"
+                                ).format(
+                                    period=period.label,
+                                    hop=h_index + 1,
+                                    due=f"{row.due_date:%d/%m/%Y}",
+                                    below_due=f"{lower.due_date:%d/%m/%Y}",
+                                    earliest=f"{earliest:%d/%m/%Y}",
+                                ),
                             )
     return findings
 

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from rules.calendar import DayOverride, WorkCalendar
 from rules.errors import DunghanError, PackNotFound
+from rules.i18n import _, language, ngettext
 from rules.schema import Pack
 from rules.yaml_source import Mark, Positions, YamlSyntaxError, load_with_positions, read_yaml_text
 
@@ -40,16 +41,16 @@ class Finding:
 
     def __str__(self) -> str:
         where = f"{self.entry}: " if self.entry else ""
-        return f"{self.file}:{self.line}:{self.col}: {self.severity}: {where}{self.message}"
+        severity = {"error": _("error"), "warning": _("warning")}.get(self.severity, self.severity)
+        return f"{self.file}:{self.line}:{self.col}: {severity}: {where}{self.message}"
 
 
 class PackLoadError(DunghanError):
     def __init__(self, findings: Sequence[Finding]) -> None:
         self.findings = list(findings)
         count = len(self.findings)
-        super().__init__(
-            f"{count} error{'s' if count != 1 else ''} in rule packs:\n" + "\n".join(str(f) for f in self.findings)
-        )
+        heading = ngettext("{count} error in rule packs:", "{count} errors in rule packs:", count).format(count=count)
+        super().__init__(heading + "\n" + "\n".join(str(f) for f in self.findings))
 
 
 @dataclass(frozen=True)
@@ -70,14 +71,21 @@ class LoadedPack:
 def entry_name(raw: Any, path: Sequence[str | int]) -> str | None:
     if len(path) >= 2 and isinstance(raw, dict):
         section, key = path[0], path[1]
-        kinds = {"reports": "report", "campaigns": "campaign", "params": "param"}
         if section == "ladders":
-            return f"ladder {key}"
+            return _("ladder {name}").format(name=key)
+        named = {"reports": _("report {name}"), "campaigns": _("campaign {name}"), "params": _("param {name}")}
+        numbered = {
+            "reports": _("report #{number}"),
+            "campaigns": _("campaign #{number}"),
+            "params": _("param #{number}"),
+        }
         items = raw.get(section) if isinstance(section, str) else None
-        if section in kinds and isinstance(key, int) and isinstance(items, list) and key < len(items):
+        if section in named and isinstance(key, int) and isinstance(items, list) and key < len(items):
             item = items[key]
             ident = item.get("id") or item.get("name") if isinstance(item, dict) else None
-            return f"{kinds[str(section)]} {ident}" if ident else f"{kinds[str(section)]} #{key + 1}"
+            if ident:
+                return named[str(section)].format(name=ident)
+            return numbered[str(section)].format(number=key + 1)
     return None
 
 
@@ -101,11 +109,69 @@ def _data_path(raw: Any, loc: Sequence[str | int]) -> list[str | int]:
 def _message(error: Any) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
-        return f"unknown key {error['loc'][-1]!r}"
+        return _("unknown key {key!r}").format(key=error["loc"][-1])
     if kind == "missing":
-        return f"missing key {error['loc'][-1]!r}"
+        return _("missing key {key!r}").format(key=error["loc"][-1])
     text = str(error["msg"])
-    return text.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    return _schema_words(
+        kind, error.get("ctx") or {}, text.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    )
+
+
+def _schema_words(kind: str, ctx: dict[str, Any], text: str) -> str:
+    """Pydantic's own complaint ``text`` in the reader's language, for the kinds a pack meets.
+
+    Our validators' messages (value errors) are translated where they are raised. Pydantic words
+    the others in English: the templates below are its words, filled with the error's ``ctx``; an
+    English reader gets pydantic's text itself, and any other kind stays as pydantic wrote it.
+    """
+    if language() == "en":
+        return text
+    one = ctx.get("min_length", ctx.get("max_length")) == 1
+    templates = {
+        "string_type": _("Input should be a valid string"),
+        "int_type": _("Input should be a valid integer"),
+        "int_parsing": _("Input should be a valid integer, unable to parse string as an integer"),
+        "int_from_float": _("Input should be a valid integer, got a number with a fractional part"),
+        "float_type": _("Input should be a valid number"),
+        "float_parsing": _("Input should be a valid number, unable to parse string as a number"),
+        "bool_type": _("Input should be a valid boolean"),
+        "bool_parsing": _("Input should be a valid boolean, unable to interpret input"),
+        "list_type": _("Input should be a valid list"),
+        "dict_type": _("Input should be a valid dictionary"),
+        "model_type": _("Input should be a valid dictionary or instance of {class_name}"),
+        "model_attributes_type": _("Input should be a valid dictionary or object to extract fields from"),
+        "date_type": _("Input should be a valid date"),
+        "none_required": _("Input should be None"),
+        "greater_than_equal": _("Input should be greater than or equal to {ge}"),
+        "less_than_equal": _("Input should be less than or equal to {le}"),
+        "string_pattern_mismatch": _("String should match pattern '{pattern}'"),
+        "literal_error": _("Input should be {expected}"),
+        "enum": _("Input should be {expected}"),
+        "string_too_short": _("String should have at least 1 character")
+        if one
+        else _("String should have at least {min_length} characters"),
+        "string_too_long": _("String should have at most 1 character")
+        if one
+        else _("String should have at most {max_length} characters"),
+    }
+    if ctx.get("field_type") == "List":
+        templates["too_short"] = (
+            _("List should have at least 1 item after validation, not {actual_length}")
+            if one
+            else _("List should have at least {min_length} items after validation, not {actual_length}")
+        )
+    template = templates.get(kind)
+    if template is None:
+        return text
+    values = dict(ctx)
+    if isinstance(values.get("expected"), str):  # pydantic lists the choices as "'a', 'b' or 'c'"
+        head, sep, last = values["expected"].rpartition(" or ")
+        values["expected"] = head + " " + _("or") + " " + last if sep else last
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return text
 
 
 _SCALAR_EXPECTED = {"string_type", "literal_error", "enum", "int_type", "bool_type", "date_type"}
@@ -139,7 +205,7 @@ def parse_pack(text: str, path: Path) -> tuple[LoadedPack | None, list[Finding]]
     except YamlSyntaxError as exc:
         return None, [Finding("error", shown, exc.mark.line, exc.mark.col, exc.message)]
     if not isinstance(raw, dict):
-        return None, [Finding("error", shown, 1, 1, "a rule pack is a mapping with keys format, id, title…")]
+        return None, [Finding("error", shown, 1, 1, _("a rule pack is a mapping with keys format, id, title…"))]
     try:
         pack = Pack.model_validate(raw)
     except ValidationError as exc:
@@ -169,7 +235,7 @@ def pack_files(paths: Iterable[Path]) -> list[Path]:
         elif path.exists():
             files.append(path)
         else:
-            raise PackNotFound(f"{path}: no such file or folder")
+            raise PackNotFound(_("{path}: no such file or folder").format(path=path))
     return files
 
 
@@ -197,7 +263,9 @@ def load_packs(paths: Iterable[Path]) -> list[LoadedPack]:
                     display_path(item.path),
                     mark.line,
                     mark.col,
-                    f"pack id {item.pack.id!r} is also used by {display_path(ids[item.pack.id].path)}",
+                    _("pack id {pack!r} is also used by {path}").format(
+                        pack=item.pack.id, path=display_path(ids[item.pack.id].path)
+                    ),
                 )
             )
         ids[item.pack.id] = item
@@ -234,7 +302,11 @@ def resolve_packs(names: Sequence[str]) -> list[LoadedPack]:
         if shipped is None:
             shipped = {p.pack.id: p for p in shipped_packs()}
         if name not in shipped:
-            raise PackNotFound(f"no pack {name!r}: give a file path or one of {', '.join(sorted(shipped))}")
+            raise PackNotFound(
+                _("no pack {name!r}: give a file path or one of {known}").format(
+                    name=name, known=", ".join(sorted(shipped))
+                )
+            )
         chosen.append(shipped[name])
     return chosen + (load_packs(paths) if paths else [])
 
@@ -247,7 +319,7 @@ def load_overrides(names: Iterable[str], folder: Path = CALENDARS_DIR) -> list[D
         file = folder / f"{name}.yaml"
         shown = display_path(file)
         if not file.exists():
-            raise PackNotFound(f"calendar overrides {name!r}: no file {shown}")
+            raise PackNotFound(_("calendar overrides {name!r}: no file {path}").format(name=name, path=shown))
         try:
             raw, positions = load_with_positions(read_yaml_text(file, max_bytes=MAX_PACK_BYTES))
         except YamlSyntaxError as exc:
@@ -255,15 +327,15 @@ def load_overrides(names: Iterable[str], folder: Path = CALENDARS_DIR) -> list[D
             continue
         days = raw.get("days") if isinstance(raw, dict) else None
         if not isinstance(days, list):
-            findings.append(Finding("error", shown, 1, 1, "expected a key 'days' with a list of days"))
+            findings.append(Finding("error", shown, 1, 1, _("expected a key 'days' with a list of days")))
             continue
         for index, item in enumerate(days):
             mark = positions.at(("days", index))
             try:
                 if not isinstance(item, dict) or set(item) - {"date", "working", "name", "source"}:
-                    raise ValueError("each day has the keys date, working, name and source only")
+                    raise ValueError(_("each day has the keys date, working, name and source only"))
                 if not isinstance(item.get("working"), bool) or not item.get("name"):
-                    raise ValueError("each day needs working (true or false) and a name")
+                    raise ValueError(_("each day needs working (true or false) and a name"))
                 overrides.append(
                     DayOverride(
                         date.fromisoformat(str(item["date"])),

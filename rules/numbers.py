@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from rules.i18n import _
+
 # A figure: thousands grouped by dots or spaces (the first group not starting with 0), or plain
 # digits; then the decimals after a comma, or after a dot when the digits were not grouped by dots.
 _FIGURE = re.compile(
@@ -55,11 +57,11 @@ def parse_figure(text: str) -> float:
     """
     match = _FIGURE.fullmatch(text.strip())
     if match is None:
-        raise ValueError(f"{text!r} is not a figure")
+        raise ValueError(_("{text!r} is not a figure").format(text=text))
     groups = match.groupdict()
     whole = groups["dotted"] or groups["spaced"] or groups["plain"]
     decimals = groups["dotted_decimals"] or groups["spaced_decimals"] or groups["plain_decimals"] or "0"
     value = float(f"{groups['sign'] or ''}{re.sub(r'[^0-9]', '', whole)}.{decimals}")
     if value in (float("inf"), float("-inf")):
-        raise ValueError(f"{text!r} is too large a figure")
+        raise ValueError(_("{text!r} is too large a figure").format(text=text))
     return value

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rules.errors import PeriodError
+from rules.i18n import _
 from rules.schema import Campaign, CustomCutoff, Frequency, day_month
 
 SCHOOL_YEAR_START = (1, 9)  # năm học: 01/09 of the year before to 31/08 of the label year
@@ -67,7 +68,7 @@ def _window(frequency: Frequency, year: int) -> list[tuple[str, str, date, date]
         return [(f"{year - 1}-{year}", "SY", date(year - 1, month, day), date(year, 8, 31))]
     if frequency == "once":
         return [(str(year), "Y", date(year, 1, 1), date(year, 12, 31))]
-    raise PeriodError(f"frequency {frequency} has no calendar window")
+    raise PeriodError(_("frequency {frequency} has no calendar window").format(frequency=frequency))
 
 
 def _custom(cutoff: CustomCutoff, end: date) -> tuple[date, date]:
@@ -95,12 +96,14 @@ def periods_for(
     """
     if frequency == "campaign":
         if campaign is None:
-            raise PeriodError("a campaign report needs its campaign")
+            raise PeriodError(_("a campaign report needs its campaign"))
         start_day, start_month = day_month(campaign.window.start)
         end_day, end_month = day_month(campaign.window.end)
         start, end = date(year, start_month, start_day), date(year, end_month, end_day)
         if end < start:
-            raise PeriodError(f"campaign {campaign.id}: its window must lie within one year")
+            raise PeriodError(
+                _("campaign {campaign}: its window must lie within one year").format(campaign=campaign.id)
+            )
         return [Period(str(year), frequency, start, end, start, end)]
     result = []
     for label, key, start, end in _window(frequency, year):
@@ -131,7 +134,7 @@ def period_name(label: str) -> str:
     >>> [period_name(x) for x in ("2026-09", "2026-9M", "2025-2026")]
     ['tháng 09/2026', '9 tháng năm 2026', 'năm học 2025-2026']
     """
-    year, _, rest = label.partition("-")
+    year, _sep, rest = label.partition("-")
     if not rest:
         return f"năm {year}"
     if rest in ("H1", "H2"):

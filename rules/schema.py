@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from rules.calendar import Roll
+from rules.i18n import _
 from rules.wording import (
     AfterAnchor,
     DeadlineRule,
@@ -87,7 +88,7 @@ def _iso_date(value: Any) -> Any:
     if isinstance(value, date):
         return value
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError(f"expected a date written YYYY-MM-DD in quotes, got {value!r}")
+        raise ValueError(_("expected a date written YYYY-MM-DD in quotes, got {value!r}").format(value=value))
     return date.fromisoformat(value)
 
 
@@ -97,10 +98,10 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 def _day_month(value: str) -> str:
     match = _DAY_MONTH.fullmatch(value)
     if not match:
-        raise ValueError(f"expected a day and month written DD/MM, got {value!r}")
+        raise ValueError(_("expected a day and month written DD/MM, got {value!r}").format(value=value))
     day, month = int(match[1]), int(match[2])
     if not is_day_of_year(day, month):
-        raise ValueError(f"{value!r} is not a day of the year")
+        raise ValueError(_("{value!r} is not a day of the year").format(value=value))
     return value
 
 
@@ -129,7 +130,7 @@ class Selector(Strict):
     @model_validator(mode="after")
     def _says_who(self) -> Selector:
         if self.level is None and not self.codes:
-            raise ValueError("a selector needs a level or a list of unit codes")
+            raise ValueError(_("a selector needs a level or a list of unit codes"))
         return self
 
     def label(self) -> str:
@@ -192,8 +193,10 @@ class DeadlineSpec(Strict):
         ]
         if len(given) != 1:
             raise ValueError(
-                "a structured deadline takes exactly one of before, by, working_days_after, "
-                f"days_after, param (got {', '.join(given) or 'none'})"
+                _(
+                    "a structured deadline takes exactly one of before, by, working_days_after, "
+                    "days_after, param (got {given})"
+                ).format(given=", ".join(given) or _("none"))
             )
         return self
 
@@ -210,7 +213,7 @@ class DeadlineSpec(Strict):
         assert text is not None
         match = re.fullmatch(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}))?", text)
         if not match:
-            raise ValueError(f"expected DD/MM or DD/MM/YYYY, got {text!r}")
+            raise ValueError(_("expected DD/MM or DD/MM/YYYY, got {value!r}").format(value=text))
         day, month = int(match[1]), int(match[2])
         year = int(match[3]) if match[3] else None
         inclusive = self.by is not None
@@ -287,9 +290,9 @@ class Indicator(Strict):
     @model_validator(mode="after")
     def _ratio(self) -> Indicator:
         if (self.numerator is None) != (self.denominator is None):
-            raise ValueError(f"indicator {self.code}: numerator and denominator go together")
+            raise ValueError(_("indicator {code}: numerator and denominator go together").format(code=self.code))
         if self.heading and self.numerator is not None:
-            raise ValueError(f"indicator {self.code}: a heading takes no numerator or denominator")
+            raise ValueError(_("indicator {code}: a heading takes no numerator or denominator").format(code=self.code))
         return self
 
     @property
@@ -319,7 +322,9 @@ class IndicatorAgency(Strict):
     @model_validator(mode="after")
     def _why_none(self) -> IndicatorAgency:
         if not self.units and not self.assumed:
-            raise ValueError(f"agency {self.name!r} names no units: say who enters its values in 'assumed'")
+            raise ValueError(
+                _("agency {name!r} names no units: say who enters its values in 'assumed'").format(name=self.name)
+            )
         return self
 
 
@@ -340,12 +345,16 @@ class Form(Strict):
     def _indicator_table(self) -> Form:
         if self.kind != "indicator_table":
             if self.indicators or self.agencies:
-                raise ValueError(f"form {self.id}: indicators and agencies belong to an indicator_table")
+                raise ValueError(
+                    _("form {form}: indicators and agencies belong to an indicator_table").format(form=self.id)
+                )
             return self
         by_code: dict[str, Indicator] = {}
         for indicator in self.indicators:
             if indicator.code in by_code:
-                raise ValueError(f"form {self.id}: indicator code {indicator.code!r} is used twice")
+                raise ValueError(
+                    _("form {form}: indicator code {code!r} is used twice").format(form=self.id, code=indicator.code)
+                )
             by_code[indicator.code] = indicator
         for indicator in self.indicators:
             for part in (indicator.numerator, indicator.denominator):
@@ -354,22 +363,32 @@ class Form(Strict):
                 other = by_code.get(part)
                 if other is None:
                     raise ValueError(
-                        f"form {self.id}: indicator {indicator.code} is computed from {part!r}, no such row"
+                        _("form {form}: indicator {code} is computed from {part!r}, no such row").format(
+                            form=self.id, code=indicator.code, part=part
+                        )
                     )
                 if not other.is_entered:
                     raise ValueError(
-                        f"form {self.id}: indicator {indicator.code} is computed from {part}, which is not entered"
+                        _("form {form}: indicator {code} is computed from {part}, which is not entered").format(
+                            form=self.id, code=indicator.code, part=part
+                        )
                     )
         mapped = {a.name for a in self.agencies}
         for indicator in self.indicators:
             unknown = [name for name in indicator.agencies() if name not in mapped]
             if unknown:
                 raise ValueError(
-                    f"form {self.id}: indicator {indicator.code}: agency {unknown[0]!r} is not listed in the "
-                    "form's agencies (which units enter its values?)"
+                    _(
+                        "form {form}: indicator {code}: agency {agency!r} is not listed in the "
+                        "form's agencies (which units enter its values?)"
+                    ).format(form=self.id, code=indicator.code, agency=unknown[0])
                 )
             if indicator.is_entered and not indicator.agencies():
-                raise ValueError(f"form {self.id}: indicator {indicator.code} is entered but names no agency")
+                raise ValueError(
+                    _("form {form}: indicator {code} is entered but names no agency").format(
+                        form=self.id, code=indicator.code
+                    )
+                )
         return self
 
     def indicator(self, code: str) -> Indicator | None:
@@ -406,7 +425,9 @@ def _short_link(value: Any) -> Any:
     if isinstance(value, str):
         match = re.fullmatch(_SHORT_LINK, value)
         if not match:
-            raise ValueError(f"expected 'pack-id/report-id' or {{pack: …, report: …}}, got {value!r}")
+            raise ValueError(
+                _("expected 'pack-id/report-id' or {{pack: …, report: …}}, got {value!r}").format(value=value)
+            )
         return {"pack": match[1], "report": match[2]}
     return value
 
@@ -449,25 +470,31 @@ class Report(Strict):
         }
         if self.periods is not None:
             if self.frequency not in allowed:
-                raise ValueError(f"periods apply to half_yearly, quarterly and monthly reports, not {self.frequency}")
+                raise ValueError(
+                    _("periods apply to half_yearly, quarterly and monthly reports, not {frequency}").format(
+                        frequency=self.frequency
+                    )
+                )
             bad = [p for p in self.periods if p not in allowed[self.frequency]]
             if bad:
                 raise ValueError(
-                    f"unknown period {bad[0]!r} for {self.frequency}; use {sorted(allowed[self.frequency])}"
+                    _("unknown period {period!r} for {frequency}; use {allowed}").format(
+                        period=bad[0], frequency=self.frequency, allowed=sorted(allowed[self.frequency])
+                    )
                 )
         if (self.frequency == "campaign") != (self.campaign is not None):
-            raise ValueError("frequency campaign and the campaign key go together")
+            raise ValueError(_("frequency campaign and the campaign key go together"))
         if isinstance(self.cutoff, CustomCutoff):
             several = self.frequency in allowed and (self.periods is None or len(self.periods) > 1)
             if several or self.frequency == "campaign":
-                raise ValueError("a custom cut-off applies to reports with one period a year")
+                raise ValueError(_("a custom cut-off applies to reports with one period a year"))
         first = self.chain[0].rule()
         if isinstance(first, AfterAnchor) and first.anchor == "previous_hop":
-            raise ValueError("the first hop has no level below: its deadline cannot follow one")
+            raise ValueError(_("the first hop has no level below: its deadline cannot follow one"))
         links = [str(link) for link in self.continues]
         twice = next((link for index, link in enumerate(links) if link in links[:index]), None)
         if twice is not None:
-            raise ValueError(f"continues names {twice} twice")
+            raise ValueError(_("continues names {link} twice").format(link=twice))
         return self
 
 
@@ -518,9 +545,9 @@ class LadderStep(Strict):
     @model_validator(mode="after")
     def _repeat(self) -> LadderStep:
         if self.repeat_every is None and (self.repeat_until is not None or self.cap is not None):
-            raise ValueError("repeat_until and cap need repeat_every")
+            raise ValueError(_("repeat_until and cap need repeat_every"))
         if self.repeat_until is not None and self.repeat_until < self.offset:
-            raise ValueError("repeat_until is before the step's own offset")
+            raise ValueError(_("repeat_until is before the step's own offset"))
         return self
 
 
@@ -567,23 +594,32 @@ class Pack(Strict):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Pack:
-        for what, ids in (("report", [r.id for r in self.reports]), ("campaign", [c.id for c in self.campaigns])):
+        for twice, ids in (
+            (_("report id {id!r} is used twice"), [r.id for r in self.reports]),
+            (_("campaign id {id!r} is used twice"), [c.id for c in self.campaigns]),
+        ):
             seen: set[str] = set()
             for item in ids:
                 if item in seen:
-                    raise ValueError(f"{what} id {item!r} is used twice")
+                    raise ValueError(twice.format(id=item))
                 seen.add(item)
         if self.valid_to is not None and self.valid_to < self.valid_from:
-            raise ValueError("valid_to is before valid_from")
+            raise ValueError(_("valid_to is before valid_from"))
         for report in self.reports:
             for link in report.continues:
                 if link.pack != self.id:
                     continue
                 if link.report == report.id:
-                    raise ValueError(f"report {report.id} continues itself ({link}): name a report of an earlier pack")
+                    raise ValueError(
+                        _("report {report} continues itself ({link}): name a report of an earlier pack").format(
+                            report=report.id, link=link
+                        )
+                    )
                 raise ValueError(
-                    f"report {report.id} continues {link}, a report of this same pack: "
-                    "a report continues reports of earlier packs"
+                    _(
+                        "report {report} continues {link}, a report of this same pack: "
+                        "a report continues reports of earlier packs"
+                    ).format(report=report.id, link=link)
                 )
         return self
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rules.errors import DunghanError, PackNotFound
+from rules.i18n import _
 from rules.schema import Pack, Report
 
 
@@ -21,11 +22,17 @@ class SeriesError(DunghanError):
 def _report(packs: dict[str, Pack], pack_id: str, report_id: str) -> tuple[Pack, Report]:
     pack = packs.get(pack_id)
     if pack is None:
-        raise PackNotFound(f"no pack {pack_id!r}: one of {', '.join(sorted(packs)) or 'none'}")
+        raise PackNotFound(
+            _("no pack {name!r}: one of {known}").format(name=pack_id, known=", ".join(sorted(packs)) or _("none"))
+        )
     report = next((r for r in pack.reports if r.id == report_id), None)
     if report is None:
-        known = ", ".join(r.id for r in pack.reports) or "none"
-        raise SeriesError(f"pack {pack_id} has no report {report_id!r} (reports: {known})")
+        known = ", ".join(r.id for r in pack.reports) or _("none")
+        raise SeriesError(
+            _("pack {pack} has no report {report!r} (reports: {known})").format(
+                pack=pack_id, report=report_id, known=known
+            )
+        )
     return pack, report
 
 

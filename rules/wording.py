@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rules.errors import WordingError
+from rules.i18n import _
 
 Anchor = Literal["cutoff_end", "previous_hop"]
 MonthAnchor = Literal["after_cutoff", "cutoff_month"]
@@ -114,7 +115,9 @@ _AFTER = re.compile(
 
 def _error(wording: str, why: str) -> WordingError:
     forms = "; ".join(f'"{form}"' for form in ACCEPTED_FORMS)
-    return WordingError(f'deadline "{wording}": {why}. Accepted forms: {forms}')
+    return WordingError(
+        _('deadline "{wording}": {why}. Accepted forms: {forms}').format(wording=wording, why=why, forms=forms)
+    )
 
 
 def is_day_of_year(day: int, month: int, year: int | None = None) -> bool:
@@ -128,9 +131,9 @@ def is_day_of_year(day: int, month: int, year: int | None = None) -> bool:
 
 def _check_day_month(wording: str, day: int, month: int, year: int | None) -> None:
     if not 1 <= month <= 12:
-        raise _error(wording, f"{month} is not a month")
+        raise _error(wording, _("{month} is not a month").format(month=month))
     if not is_day_of_year(day, month, year):
-        raise _error(wording, f"{day:02d}/{month:02d} is not a date")
+        raise _error(wording, _("{day:02d}/{month:02d} is not a date").format(day=day, month=month))
 
 
 def parse_wording(wording: str) -> DeadlineRule:
@@ -143,7 +146,7 @@ def parse_wording(wording: str) -> DeadlineRule:
         year_text = match["y"] or match["y2"]
         year = int(year_text) if year_text else None
         if year is not None and match["next"]:
-            raise _error(wording, "an explicit year and 'năm sau' contradict each other")
+            raise _error(wording, _("an explicit year and 'năm sau' contradict each other"))
         _check_day_month(wording, day, month, year)
         return FixedDate(
             wording=wording,
@@ -156,7 +159,7 @@ def parse_wording(wording: str) -> DeadlineRule:
     if match := _DAY_OF_MONTH.match(folded):
         day = int(match["d"])
         if not 1 <= day <= 28:
-            raise _error(wording, "a day of every month must be between 1 and 28")
+            raise _error(wording, _("a day of every month must be between 1 and 28"))
         return DayOfMonth(
             wording=wording,
             day=day,
@@ -166,14 +169,14 @@ def parse_wording(wording: str) -> DeadlineRule:
     if match := _AFTER.match(folded):
         count = int(match["n"])
         if count < 1:
-            raise _error(wording, "the number of days must be at least 1")
+            raise _error(wording, _("the number of days must be at least 1"))
         return AfterAnchor(
             wording=wording,
             count=count,
             working=bool(match["wd"]),
             anchor="cutoff_end" if "chot so lieu" in match["anchor"] else "previous_hop",
         )
-    raise _error(wording, "this wording is not understood")
+    raise _error(wording, _("this wording is not understood"))
 
 
 def words_for_fixed(day: int, month: int, *, inclusive: bool, year: int | None, next_year: bool) -> str:

@@ -23,6 +23,7 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from rules.i18n import _
 from rules.text import size_name
 
 MAX_DEPTH = 64  # levels of nesting; the deepest shipped pack uses 10
@@ -44,14 +45,18 @@ class _StrictLoader(yaml.SafeLoader):
         if isinstance(event, AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
-                raise YamlSyntaxError(_event_mark(event), f"more than {MAX_ALIASES} aliases (*name): refused")
+                raise YamlSyntaxError(
+                    _event_mark(event), _("more than {count} aliases (*name): refused").format(count=MAX_ALIASES)
+                )
             return super().compose_node(parent, index)
         self._values += 1
         if self._values > MAX_VALUES:  # counted here too: composed nodes cost about 1 KB each
-            raise YamlSyntaxError(_event_mark(event), f"more than {MAX_VALUES:,} values: refused")
+            raise YamlSyntaxError(_event_mark(event), _("more than {count:,} values: refused").format(count=MAX_VALUES))
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            raise YamlSyntaxError(_event_mark(event), f"nested deeper than {MAX_DEPTH} levels: refused")
+            raise YamlSyntaxError(
+                _event_mark(event), _("nested deeper than {count} levels: refused").format(count=MAX_DEPTH)
+            )
         try:
             return super().compose_node(parent, index)
         finally:
@@ -110,8 +115,9 @@ def _text_mark(text: str, index: int) -> Mark:
     return Mark(text.count("\n", 0, index) + 1, index - line_start + 1)
 
 
-def decode_utf8(data: bytes, advice: str = "save the file as UTF-8") -> str:
-    """The text of a YAML file, which must be UTF-8 (a byte-order mark is allowed).
+def decode_utf8(data: bytes, advice: str | None = None) -> str:
+    """The text of a YAML file, which must be UTF-8 (a byte-order mark is allowed); ``advice``
+    says what to do about one that is not (by default, to save it as UTF-8).
 
     >>> try:
     ...     decode_utf8("id: a\\ntên: b\\n".encode("cp1258"))  # saved in the Vietnamese Windows code page
@@ -124,7 +130,10 @@ def decode_utf8(data: bytes, advice: str = "save the file as UTF-8") -> str:
     except UnicodeDecodeError as exc:
         good = data[: exc.start].decode("utf-8-sig")
         raise YamlSyntaxError(
-            _text_mark(good, len(good)), f"not UTF-8 text (byte 0x{data[exc.start]:02x}); {advice}"
+            _text_mark(good, len(good)),
+            _("not UTF-8 text (byte 0x{byte:02x}); {advice}").format(
+                byte=data[exc.start], advice=advice if advice is not None else _("save the file as UTF-8")
+            ),
         ) from None
 
 
@@ -135,9 +144,11 @@ def read_yaml_text(path: FilePath, *, max_bytes: int) -> str:
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise YamlSyntaxError(Mark(1, 1), f"cannot be read: {exc.strerror or exc}") from None
+        raise YamlSyntaxError(Mark(1, 1), _("cannot be read: {reason}").format(reason=exc.strerror or exc)) from None
     if len(data) > max_bytes:
-        raise YamlSyntaxError(Mark(1, 1), f"the file is larger than {size_name(max_bytes)}, the limit: refused")
+        raise YamlSyntaxError(
+            Mark(1, 1), _("the file is larger than {limit}, the limit: refused").format(limit=size_name(max_bytes))
+        )
     return decode_utf8(data)
 
 
@@ -151,15 +162,17 @@ def load_with_positions(text: str) -> tuple[Any, Positions]:
     try:
         loader = _StrictLoader(text)  # checks every character first
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, an escape code)
-        raise YamlSyntaxError(_text_mark(text, exc.position), f"YAML syntax: {exc.reason}") from None
+        raise YamlSyntaxError(
+            _text_mark(text, exc.position), _("YAML syntax: {problem}").format(problem=exc.reason)
+        ) from None
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)
-        raise YamlSyntaxError(where, f"YAML syntax: {exc.problem or exc}") from None
+        raise YamlSyntaxError(where, _("YAML syntax: {problem}").format(problem=exc.problem or exc)) from None
     except yaml.YAMLError as exc:
-        raise YamlSyntaxError(Mark(1, 1), f"YAML syntax: {exc}") from None
+        raise YamlSyntaxError(Mark(1, 1), _("YAML syntax: {problem}").format(problem=exc)) from None
     finally:
         loader.dispose()
     positions = Positions()
@@ -180,11 +193,13 @@ class _Builder:
     def build(self, node: Node, path: Path) -> Any:
         self.count += 1
         if self.count > MAX_VALUES:
-            raise YamlSyntaxError(_mark(node), f"more than {MAX_VALUES:,} values once aliases are expanded: refused")
+            raise YamlSyntaxError(
+                _mark(node), _("more than {count:,} values once aliases are expanded: refused").format(count=MAX_VALUES)
+            )
         if len(path) > MAX_DEPTH:
-            raise YamlSyntaxError(_mark(node), f"nested deeper than {MAX_DEPTH} levels: refused")
+            raise YamlSyntaxError(_mark(node), _("nested deeper than {count} levels: refused").format(count=MAX_DEPTH))
         if id(node) in self.open:
-            raise YamlSyntaxError(_mark(node), "an alias refers to the value that contains it")
+            raise YamlSyntaxError(_mark(node), _("an alias refers to the value that contains it"))
         self.positions.values[path] = _mark(node)
         if isinstance(node, ScalarNode):
             return self.scalar(node)
@@ -201,20 +216,23 @@ class _Builder:
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, ScalarNode):
-                    raise YamlSyntaxError(_mark(key_node), "a mapping key must be a plain value")
+                    raise YamlSyntaxError(_mark(key_node), _("a mapping key must be a plain value"))
                 key = self.scalar(key_node)
                 if key in result:
-                    raise YamlSyntaxError(_mark(key_node), f"duplicate key {key!r}")
+                    raise YamlSyntaxError(_mark(key_node), _("duplicate key {key!r}").format(key=key))
                 self.positions.keys[(*path, key)] = _mark(key_node)
                 result[key] = self.build(value_node, (*path, key))
             return result
-        raise YamlSyntaxError(_mark(node), f"unsupported YAML node {type(node).__name__}")
+        raise YamlSyntaxError(_mark(node), _("unsupported YAML node {kind}").format(kind=type(node).__name__))
 
     def scalar(self, node: ScalarNode) -> Any:
         """A plain value; a tag that SafeLoader refuses (``!foo``) or cannot apply is located."""
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.MarkedYAMLError as exc:
-            raise YamlSyntaxError(_mark(node), f"YAML value: {exc.problem or exc}") from None
+            raise YamlSyntaxError(_mark(node), _("YAML value: {problem}").format(problem=exc.problem or exc)) from None
         except (ValueError, TypeError, OverflowError) as exc:
-            raise YamlSyntaxError(_mark(node), f"YAML value {node.value[:40]!r} does not fit its tag ({exc})") from None
+            raise YamlSyntaxError(
+                _mark(node),
+                _("YAML value {value!r} does not fit its tag ({problem})").format(value=node.value[:40], problem=exc),
+            ) from None

@@ -4,8 +4,9 @@ import json
 from datetime import date
 from pathlib import Path
 
+from click.testing import Result
 from openpyxl import load_workbook
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
 from cli.main import app
 

@@ -7,9 +7,10 @@ import json
 from datetime import date
 from pathlib import Path
 
+from click.testing import Result
 from sqlalchemy import select
 from sqlmodel import col
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
 from app.workspace import database
 from cli.main import app

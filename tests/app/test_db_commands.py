@@ -101,7 +101,7 @@ def dunghan(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
 
 
 def environment(tmp_path: Path, **settings: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DUNGHAN_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DUNGHAN_") or k == "DUNGHAN_LANG"}
     return env | {"DUNGHAN_HOME": str(tmp_path / "home")} | {f"DUNGHAN_{k.upper()}": v for k, v in settings.items()}
 
 

@@ -3,10 +3,11 @@
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from docx import Document
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
 from cli.main import app
 from tests.models.bac_ninh_2024 import province_rows_csv

@@ -144,7 +144,7 @@ def test_via_prefect_runs_the_flow_and_records_it_under_the_person(tree: Path) -
 
 
 @pytest.mark.usefixtures("prefect_api")
-def test_a_roll_up_via_prefect_is_the_schedules_flow(workspace: Path) -> None:
+def test_a_roll_up_via_prefect_is_the_schedules_flow(workspace: Path, capfd: pytest.CaptureFixture[str]) -> None:
     from app.demo import load_tree, record_demo_activities
 
     engine = database()
@@ -157,8 +157,12 @@ def test_a_roll_up_via_prefect_is_the_schedules_flow(workspace: Path) -> None:
     [found] = recorded_runs()
     assert (found["job"], found["how"], found["who"]) == ("rollup", "prefect", ME)
     assert found["parameters"]["files"] == ["xlsx", "docx"] and found["counts"]["files"] == 2
+    capfd.readouterr()
     refused = run("rollup", "thang-hanh-dong", "--year", "2026", "--pack", "hai-cap-2026", "--via-prefect")
     assert refused.exit_code == 1 and "leave out --pack and --output" in refused.stderr
+    # Said once, by the command: not also as Prefect's failed task and flow with their tracebacks.
+    console = capfd.readouterr()
+    assert "Traceback" not in console.err + console.out and "Finished in state Failed" not in console.err
 
 
 def test_the_flows_and_the_commands_call_the_same_job(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
