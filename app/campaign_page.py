@@ -27,6 +27,7 @@ from models.worklist import Viewer
 from reports.rollup_svg import rollup_svg
 from reports.rollup_xlsx import sheet_title
 from rules.activity import MEDIA_KINDS
+from rules.calendar import VIETNAM
 from rules.numbers import vn_number
 
 MEDIA_TYPES = {
@@ -147,5 +148,5 @@ def rollup_file(
         if kind == "xlsx":
             rollups.write_workbook(result, home, target)
         else:
-            rollups.write_document(engine, result, home, target)
+            rollups.write_document(engine, result, home, target, today=at.astimezone(VIETNAM).date())
         return name, target.read_bytes()

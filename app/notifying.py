@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from app.settings import Settings
 from models.outbox import NoticeDraft, RetryPolicy, enqueue
+from models.reminders import ContactRow
 from notifications.admin import admin_notices
 from notifications.channels import AppriseChannel, Channel, FolderChannel, SmtpChannel, ZaloChannel
 from notifications.delivery import Delivered, deliver
@@ -39,6 +40,8 @@ class Step(Protocol):
 def sweep_options(settings: Settings) -> SweepOptions:
     return SweepOptions(
         sender=settings.sender_name,
+        sender_contact=settings.sender_contact,
+        salutation=settings.salutation,
         link_base=settings.link_base,
         quiet=QuietHours(settings.quiet_start, settings.quiet_end),
         zns_templates=dict(settings.zns_templates),
@@ -50,10 +53,16 @@ def retry_policy(settings: Settings) -> RetryPolicy:
 
 
 def channels(settings: Settings, clock: Callable[[], datetime]) -> dict[str, Channel]:
-    """The configured channels; in folder mode every channel writes to the outbox folder."""
+    """The configured channels; in folder mode every channel writes to the outbox folder. Mail
+    comes from the agency ``DUNGHAN_SENDER_NAME`` names; a ZNS template's report name is the
+    pack's short one."""
+    agency = sender_agency(settings)
+    short = short_names()
     if settings.delivery == "folder":
         return {
-            name: FolderChannel(name, settings.outbox_dir, sender=settings.email_from, clock=clock)
+            name: FolderChannel(
+                name, settings.outbox_dir, sender=settings.email_from, clock=clock, agency=agency, short_names=short
+            )
             for name in ("email", "zalo", "zns", "apprise")
         }
     found: dict[str, Channel] = {}
@@ -66,6 +75,7 @@ def channels(settings: Settings, clock: Callable[[], datetime]) -> dict[str, Cha
         limiter=RateLimiter(settings.rate_email),
         batch=settings.smtp_batch,
         trip_after=settings.channel_trip_after,
+        agency=agency,
     )
     if settings.zalo_oa_token:
         found["zalo"] = ZaloChannel(
@@ -83,9 +93,24 @@ def channels(settings: Settings, clock: Callable[[], datetime]) -> dict[str, Cha
             limiter=RateLimiter(settings.rate_zns),
             mode=settings.zns_mode,
             trip_after=settings.channel_trip_after,
+            short_names=short,
         )
     found["apprise"] = AppriseChannel(RateLimiter(settings.rate_apprise))
     return found
+
+
+def sender_agency(settings: Settings) -> str | None:
+    """The agency mail says it comes from: the one the settings name, none while they name none."""
+    default = Settings.model_fields["sender_name"].default
+    return settings.sender_name if settings.sender_name and settings.sender_name != default else None
+
+
+def short_names() -> dict[str, str]:
+    """Each report's short name by its full name, from every pack in force (for ZNS's limit)."""
+    from app.packs_in_force import packs_in_force
+    from rules.schema import report_short_names
+
+    return report_short_names(report for loaded in packs_in_force() for report in loaded.pack.reports)
 
 
 def concurrency(settings: Settings) -> dict[str, int]:
@@ -107,9 +132,28 @@ def decide(engine: Engine, settings: Settings, *, at: datetime) -> SweepResult:
     options = sweep_options(settings)
     decided = due_notices(engine, at=at, options=options, under=EVERYWHERE)  # the sweep is national
     admin = gap_notices(
-        decided.gaps, at=at, admin_emails=settings.admin_emails, admin_urls=settings.admin_urls, options=options
+        decided.gaps,
+        at=at,
+        admin_emails=settings.admin_emails,
+        admin_urls=settings.admin_urls,
+        options=options,
+        unreachable=unreachable(engine, settings, decided.unreached),
     )
     return SweepResult(planned=decided.drafts + admin, gaps=decided.gaps, warnings=decided.warnings)
+
+
+def unreachable(engine: Engine, settings: Settings, contacts: list[ContactRow]) -> list[dict[str, str]]:
+    """The admin's rows for the contacts a message was due to and no configured channel reaches."""
+    if not contacts:
+        return []
+    from app.org import reach
+    from models.database import read_connection
+    from models.units import unit_by_id
+    from notifications.admin import unreachable_rows
+
+    with read_connection(engine) as connection:
+        units = {u.id: (u.code, u.name) for u in (unit_by_id(connection, i) for i in {c.unit_id for c in contacts})}
+    return unreachable_rows(contacts, reach(settings), units)
 
 
 def queue(engine: Engine, drafts: list[NoticeDraft], *, at: datetime) -> list[NoticeDraft]:

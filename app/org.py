@@ -9,7 +9,7 @@ needs no database.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,16 +18,20 @@ from models.org_rows import TEMPLATE_SAMPLES
 from models.org_rows import template_columns as org_template_columns
 from reports.org_files import is_lineage_file, read_lineage_file, read_org_file, template_csv
 from rules.errors import FIELD, DunghanError
+from rules.i18n import _
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from app.settings import Settings
     from app.shipped_trees import Step
     from models.admin_scope import ContactListRow
     from models.lineage import LineageSummary
     from models.org_listing import UnitDetails, UnitLine
+    from models.org_rows import ContactRow
     from models.tree import ImportSummary
     from models.unit_card import UnitCard
+    from notifications.channels import Reach
 
 SHIPPED_TREES = Path(__file__).resolve().parent.parent / "models" / "trees"
 
@@ -43,12 +47,14 @@ class LineageImported:
 
 @dataclass(frozen=True)
 class TreeImported:
-    """A file of units and contacts imported: its name, its rows, and what the import did."""
+    """A file of units and contacts imported: its name, its rows, and what the import did; and
+    the active contacts of the file no configured channel can reach (they would never be told)."""
 
     name: str
     units: int
     contacts: int
     summary: ImportSummary
+    unreachable: list[str] = field(default_factory=list)
 
 
 def import_shipped(
@@ -110,7 +116,38 @@ def import_file(
     units, contacts = read_org_file(path)
     on = today() if contacts else None
     done = import_org(engine, units, contacts, source=path.name[:80], label=path.name, replace=replace, at=on)
-    return TreeImported(path.name, len(units), len(contacts), done)
+    return TreeImported(path.name, len(units), len(contacts), done, unreachable_contacts(contacts, path.name))
+
+
+def reach(settings: Settings) -> Reach:
+    """The channels the settings make usable (see :class:`notifications.channels.Reach`)."""
+    from notifications.channels import Reach
+
+    folder = settings.delivery == "folder"
+    return Reach(
+        zalo_oa=folder or settings.zalo_oa_token is not None,
+        zns=folder or settings.zns_token is not None,
+        zns_templates=frozenset(kind for kind, template in settings.zns_templates.items() if template),
+    )
+
+
+def unreachable_contacts(contacts: list[ContactRow], source: str, settings: Settings | None = None) -> list[str]:
+    """One line for each active contact of a file that no configured channel reaches: only a
+    Zalo phone and no ZNS template, say. The import keeps them, and says so."""
+    from app.settings import get_settings
+    from rules.schema import ROLE_NAMES
+
+    usable = reach(settings or get_settings())
+    lines = []
+    for c in contacts:
+        why = usable.why_not(email=c.email, zalo_user_id=c.zalo_user_id, zalo_phone=c.zalo_phone) if c.active else None
+        if why:
+            lines.append(
+                _(
+                    "{file}: row {row} ({unit}): {name} ({role}) cannot be reached by any configured channel: {why}"
+                ).format(file=source, row=c.row, unit=c.unit, name=c.name, role=ROLE_NAMES.get(c.role, c.role), why=why)
+            )
+    return lines
 
 
 def unit_card(engine: Engine, code: str, day: date) -> UnitCard:

@@ -7,6 +7,7 @@ the report of the body that compiles it (DOCX, with its chart).
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -42,12 +43,19 @@ def write_workbook(result: Rollup, home: Path, path: Path | None = None) -> Path
 
 
 def write_document(
-    engine: Engine, result: Rollup, home: Path, path: Path | None = None, pack: str | None = None
+    engine: Engine,
+    result: Rollup,
+    home: Path,
+    path: Path | None = None,
+    pack: str | None = None,
+    today: date | None = None,
 ) -> Path:
+    """The report, as written on ``today`` (default: today): before the campaign ends it says
+    "tính đến ngày …"."""
     from reports.rollup_docx import write_rollup_docx
 
     target = path or home / "reports" / f"{file_stem(result)}.docx"
-    return write_rollup_docx(target, result, addressing(engine, result, pack))
+    return write_rollup_docx(target, result, addressing(engine, result, pack), today=today)
 
 
 def write_reports(engine: Engine, result: Rollup, home: Path) -> list[Path]:

@@ -22,6 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from rules.calendar import VIETNAM
 from rules.clock import run_clock, system_clock
 from rules.errors import DunghanError, Interrupted
 
@@ -263,7 +264,13 @@ def retry_notices(
 
 
 def _write_rollup(
-    engine: Engine, result: Rollup, home: Path, kinds: Sequence[str], output: Path | None, pack: str | None
+    engine: Engine,
+    result: Rollup,
+    home: Path,
+    kinds: Sequence[str],
+    output: Path | None,
+    pack: str | None,
+    today: date,
 ) -> list[Path]:
     from app import rollups
 
@@ -272,7 +279,7 @@ def _write_rollup(
         if kind == "xlsx":
             written.append(rollups.write_workbook(result, home, output))
         elif kind == "docx":
-            written.append(rollups.write_document(engine, result, home, output, pack=pack))
+            written.append(rollups.write_document(engine, result, home, output, pack=pack, today=today))
     return written
 
 
@@ -297,7 +304,8 @@ def rollup(
     from app import rollups
     from rules.scope import under_or_everywhere
 
-    year = year or run_clock(at)[0].year
+    now = run_clock(at)[0]
+    year = year or now.year
     given = {"campaign": campaign, "year": year, "under": under, "pack": pack, "files": list(write)}
     with recorded(engine, "rollup", who=by, how=how, parameters=given, scope=[under] if under else []) as tally:
         result = step(
@@ -312,7 +320,10 @@ def rollup(
         tally.counts = {"expected": result.expected, "logged": result.logged, "activities": result.total.activities}
         written: list[Path] = []
         if write:
-            written = step("write_rollup_reports", _write_rollup, engine, result, home, list(write), output, pack)
+            today = now.astimezone(VIETNAM).date()  # the report's date line, and "tính đến" before the end
+            written = step(
+                "write_rollup_reports", _write_rollup, engine, result, home, list(write), output, pack, today
+            )
             tally.counts["files"] = len(written)
             tally.message = ", ".join(p.name for p in written)
     return result, written

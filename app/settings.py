@@ -31,6 +31,14 @@ class Settings(BaseSettings):
     smtp_url: str | None = Field(None, repr=False, description="Apprise mailto:// or mailtos:// URL of the SMTP server")
     email_from: str = "Hệ thống nhắc hạn dunghan <dunghan@localhost>"
     sender_name: str = Field("dunghan", description="who the messages say they come from, e.g. Sở Nội vụ Bắc Ninh")
+    sender_contact: str | None = Field(
+        None,
+        description="whom to ask at the sending agency, ending every message "
+        "(e.g. Phòng Gia đình và Bình đẳng giới, điện thoại 0222 3822 123, bdg@snv.bacninh.gov.vn)",
+    )
+    salutation: str = Field(
+        "đồng chí", description='how messages address a person: "Kính gửi đồng chí …"; empty for the name alone'
+    )
     link_base: str | None = Field(None, description="base URL of the web pages, for links in messages")
     zalo_oa_token: SecretStr | None = None
     zalo_oa_url: str = "https://openapi.zalo.me"

@@ -278,7 +278,8 @@ def overdue_page(engine: Engine, viewer: Viewer, *, at: datetime, wanted: Overdu
 
 def overdue_workbook(engine: Engine, viewer: Viewer, *, at: datetime, wanted: OverdueFilter) -> bytes:
     """The overdue list ``wanted`` asks for, every row, as an XLSX."""
-    return overdue_xlsx.overdue_workbook(overdue_rows(engine, viewer, at=at, wanted=wanted))
+    rows = overdue_rows(engine, viewer, at=at, wanted=wanted)
+    return overdue_xlsx.overdue_workbook(rows, at=at, scope=f"{viewer.unit.name} ({viewer.unit.code})")
 
 
 @dataclass(frozen=True)

@@ -240,8 +240,16 @@ def review(
     if not obligation_ids:
         raise DunghanError(f"{FIELD}: chọn ít nhất một báo cáo", field="ids")
     _check(engine, viewer, obligation_ids, roles=("reviewer", "admin"), doing="tiếp nhận hoặc trả lại báo cáo")
+    from app.obligations import acceptance_receipts
+
     return obligations.review_many(
-        engine, list(obligation_ids), decision, at=at, actor=viewer.actor, reason=written(reason, "reason")
+        engine,
+        list(obligation_ids),
+        decision,
+        at=at,
+        actor=viewer.actor,
+        reason=written(reason, "reason"),
+        notices=lambda outcome: acceptance_receipts(engine, outcome, at=at),  # in the review's transaction
     )
 
 

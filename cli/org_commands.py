@@ -171,6 +171,8 @@ def import_(
             contacts_deactivated=done.contacts_deactivated,
         )
     )
+    for line in imported.unreachable:  # kept, but never told: the admin should add an address
+        typer.echo(_("warning: {warning}").format(warning=line), err=True)
 
 
 @org_app.command(

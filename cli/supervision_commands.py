@@ -77,9 +77,10 @@ def overdue(
     )
     if fmt is ListFormat.xlsx:
         from app.settings import get_settings
-        from app.supervision_files import write_overdue
+        from app.supervision_files import scope_name, write_overdue
 
-        written = write_overdue(rows, get_settings().home, at=now, under=under, path=output)
+        scope = scope_name(database(reading=True), under, at=now)
+        written = write_overdue(rows, get_settings().home, at=now, under=under, path=output, scope=scope)
         typer.echo(f"đã ghi {len(rows)} dòng vào {written}")
         return
     records: list[dict[str, Any]] = [dataclasses.asdict(r) for r in rows]
@@ -122,9 +123,10 @@ def status(
     )
     if fmt is ListFormat.xlsx:
         from app.settings import get_settings
-        from app.supervision_files import write_status
+        from app.supervision_files import scope_name, write_status
 
-        written = write_status(rows, get_settings().home, at=now, under=under, year=year, path=output)
+        scope = scope_name(database(reading=True), under, at=now)
+        written = write_status(rows, get_settings().home, at=now, under=under, year=year, path=output, scope=scope)
         typer.echo(f"đã ghi {len(rows)} dòng vào {written}")
         return
     records = [

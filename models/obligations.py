@@ -17,10 +17,10 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from models.database import transaction
+from models.database import read_connection, transaction
 from models.lifecycle import IllegalTransition, transition
 from models.outbox import NoticeDraft, enqueue_in
-from models.tables import AuditEvent, Extension, Obligation, Submission, SubmissionFile, Unit
+from models.tables import AuditEvent, Contact, Extension, Obligation, Submission, SubmissionFile, Unit
 from rules.calendar import WorkCalendar
 from rules.errors import ACTION, FIELD, DunghanError
 from rules.i18n import _
@@ -267,8 +267,11 @@ def review(
     actor: str,
     reason: str | None,
     calendar: WorkCalendar | None = None,
+    notices: Callable[[Outcome], Sequence[NoticeDraft]] | None = None,
 ) -> Outcome:
-    return review_many(engine, [key], decision, at=at, actor=actor, reason=reason, calendar=calendar)[0]
+    return review_many(engine, [key], decision, at=at, actor=actor, reason=reason, calendar=calendar, notices=notices)[
+        0
+    ]
 
 
 def review_many(
@@ -280,9 +283,11 @@ def review_many(
     actor: str,
     reason: str | None,
     calendar: WorkCalendar | None = None,
+    notices: Callable[[Outcome], Sequence[NoticeDraft]] | None = None,
 ) -> list[Outcome]:
     """Accept or return several reports together: all of them, or none when one cannot be. Ids
-    are locked in ascending order, so two reviewers at once never wait on each other in a circle."""
+    are locked in ascending order, so two reviewers at once never wait on each other in a circle.
+    ``notices`` (the acceptance receipts) are queued in the review's own transaction."""
     if decision not in ("accept", "return"):
         raise DunghanError(_("review decision {decision!r}: use accept or return").format(decision=decision))
     ordered = sorted(keys, key=lambda k: (0, k, "") if isinstance(k, int) else (1, 0, str(k)))
@@ -297,7 +302,80 @@ def review_many(
                 if len(ordered) == 1:
                     raise
                 raise IllegalTransition(f"{_label(session, key)}: {refused}") from None  # which one of several
+        if notices is not None:
+            enqueue_in(session, [draft for outcome in outcomes for draft in notices(outcome)], at=at)
         return outcomes
+
+
+@dataclass(frozen=True)
+class ReceiptFacts:
+    """What a receipt tells of an obligation: its unit, report, period and recipient, its last
+    submission, the unit's active officers (cán bộ đầu mối) who have an e-mail address, and the
+    recipient's officer, whom to ask."""
+
+    obligation_id: int
+    unit_name: str
+    report_name: str
+    period: str
+    recipient_name: str
+    submission_id: int | None
+    submitted_at: datetime | None
+    officers: tuple[tuple[str, str], ...]  # (name, e-mail)
+    contact: tuple[str, str | None, str | None] | None  # whom to ask at the recipient: name, phone, e-mail
+
+
+def receipt_facts(engine: Engine, obligation_id: int) -> ReceiptFacts:
+    """The facts of :class:`ReceiptFacts` for one obligation (read apart from any transaction)."""
+    with read_connection(engine) as connection:
+        row = connection.execute(
+            select(
+                col(Obligation.unit_id),
+                col(Unit.name),
+                col(Obligation.report_name),
+                col(Obligation.period),
+                col(Obligation.recipient_name),
+                col(Obligation.recipient_unit_id),
+            )
+            .join(Unit, col(Unit.id) == col(Obligation.unit_id))
+            .where(col(Obligation.id) == obligation_id)
+        ).one()
+        ask = connection.execute(
+            select(col(Contact.name), col(Contact.zalo_phone), col(Contact.email))
+            .where(
+                col(Contact.unit_id) == row[5],
+                col(Contact.role) == "focal_point",
+                col(Contact.active).is_(True),
+            )
+            .order_by(col(Contact.id))
+            .limit(1)
+        ).first()
+        last = connection.execute(
+            select(col(Submission.id), col(Submission.submitted_at))
+            .where(col(Submission.obligation_id) == obligation_id)
+            .order_by(col(Submission.submitted_at).desc(), col(Submission.id).desc())
+            .limit(1)
+        ).first()
+        officers = connection.execute(
+            select(col(Contact.name), col(Contact.email))
+            .where(
+                col(Contact.unit_id) == row[0],
+                col(Contact.role) == "focal_point",
+                col(Contact.active).is_(True),
+                col(Contact.email).is_not(None),
+            )
+            .order_by(col(Contact.id))
+        ).all()
+    return ReceiptFacts(
+        obligation_id,
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        last[0] if last else None,
+        last[1] if last else None,
+        tuple((name, email) for name, email in officers if email),
+        (ask[0], ask[1], ask[2]) if ask else None,
+    )
 
 
 def _label(session: Session, key: ObligationRef) -> str:

@@ -342,21 +342,27 @@ def status(
     query = _status_query(at=at, year=year, scope=scope, report=report, level=level)
     with read_connection(engine) as connection:
         rows = connection.execute(query).all()
-    return [_status_row(r) for r in rows]
+    return [row for row, _name, _first in _folded(rows)]
 
 
-def _status_row(r: Any) -> StatusRow:
-    return StatusRow(
-        r.came_from,
-        r.level,
-        r.report_id,
-        r.period,
-        int(r.expected),
-        int(r.submitted),
-        int(r.on_time),
-        int(r.overdue),
-        int(r.exempted),
-    )
+_COUNTS = ("expected", "submitted", "on_time", "overdue", "exempted")
+
+
+def _folded(rows: Sequence[Any]) -> list[tuple[StatusRow, str | None, datetime | None]]:
+    """The grouped rows, one per cycle, summed over the cycles of the year (a year may have a
+    cycle per pack); each with its report's name and first deadline when the query named them."""
+    folded: dict[tuple[Any, ...], tuple[list[int], str | None, datetime | None]] = {}
+    for r in rows:  # ordered by report, period, unit, level: a group's cycles come together
+        key = (r.came_from, r.level, r.report_id, r.period)
+        counts = [int(getattr(r, name)) for name in _COUNTS]
+        name, first = getattr(r, "report_name", None), getattr(r, "first_due", None)
+        if key in folded:
+            summed, seen_name, seen_first = folded[key]
+            counts = [a + b for a, b in zip(summed, counts, strict=True)]
+            name = min(n for n in (name, seen_name) if n is not None) if name or seen_name else None
+            first = min(f for f in (first, seen_first) if f is not None) if first or seen_first else None
+        folded[key] = (counts, name, first)
+    return [(StatusRow(*key, *counts), name, first) for key, (counts, name, first) in folded.items()]
 
 
 _NAMED = (
@@ -375,8 +381,14 @@ def _status_query(
     named: bool = False,
 ) -> Select[Any]:
     """One grouped pass over the obligations of ``scope`` (several units: each row labelled with
-    the one whose subtree it counts); ``named`` adds the report's name and the group's first
-    deadline."""
+    the one whose subtree it counts), a row per cycle; ``named`` adds the report's name and the
+    group's first deadline.
+
+    The groups follow ``ix_obligation_tally`` (cycle, report, period, level), so the database
+    counts in index order without sorting the obligations. A scope reaching the top of the tree
+    (the whole country) takes every obligation of the cycle and keeps those of its units; a
+    smaller one looks its units' obligations up by unit.
+    """
     done = col(Obligation.state).in_(DONE_STATES)
     open_ = col(Obligation.state).in_(OPEN_STATES)
     exempted = col(Obligation.state) == "exempted"
@@ -391,6 +403,13 @@ def _status_query(
     )
     labelled = len(scope) > 1
     came_from: Any = case(*((subtree(u), literal(u.tag)) for u in scope), else_=null()) if labelled else null()
+    groups = [
+        col(Obligation.cycle_id),
+        col(Obligation.report_id),
+        col(Obligation.period),
+        col(Obligation.unit_level),
+        *([came_from] if labelled else []),
+    ]
     query = (
         select(
             came_from.label("came_from"),
@@ -405,23 +424,24 @@ def _status_query(
             *(_NAMED if named else ()),
         )
         .where(col(Obligation.retired).is_(False))
-        .group_by(
-            *([came_from] if labelled else []),
-            col(Obligation.unit_level),
-            col(Obligation.report_id),
-            col(Obligation.period),
-        )
+        .group_by(*groups)
         .order_by(
             col(Obligation.report_id),
             col(Obligation.period),
             *([came_from] if labelled else []),
             col(Obligation.unit_level),
+            col(Obligation.cycle_id),
         )
     )
     if labelled:
         query = query.join(Unit, col(Unit.id) == col(Obligation.unit_id))
     if year is not None:
         query = query.where(col(Obligation.cycle_id).in_(select(col(Cycle.id)).where(col(Cycle.year) == year)))
+    if any(u.parent_id is None for u in scope):
+        # "+ 0": the unit is then a test on each obligation of the cycle, not the way in.
+        units = select(col(Unit.id)).where(units_under_any(list(scope)))
+        query = query.where((col(Obligation.unit_id) + 0).in_(units))
+        return _scope(query, [], report, level)
     return _scope(query, scope, report, level)
 
 
@@ -440,4 +460,8 @@ def named_status(engine: Engine, *, at: datetime, year: int | None, under: UnitR
     query = _status_query(at=at, year=year, scope=[under], report=None, level=None, named=True)
     with read_connection(engine) as connection:
         rows = connection.execute(query).all()
-    return [NamedStatus(_status_row(r), str(r.report_name), r.first_due) for r in rows]
+    found = []
+    for row, name, first in _folded(rows):
+        assert first is not None  # the least deadline of a group, which has at least one obligation
+        found.append(NamedStatus(row, str(name), first))
+    return found

@@ -6,6 +6,7 @@ remembers.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlmodel import col
 
 from models.database import read_connection
-from models.tables import OPEN_OBLIGATION, AuditEvent, Contact, Cycle, Notice, Obligation, Unit
+from models.tables import OPEN_OBLIGATION, AuditEvent, Contact, Cycle, Extension, Notice, Obligation, Unit
 from models.units import UNIT_COLUMNS, UnitRef, parent_on, subtree, valid_on
 from rules.ladder import ReminderPlan
 from rules.scope import Everywhere
@@ -128,8 +129,42 @@ def contacts_by_unit(engine: Engine, unit_ids: Iterable[int]) -> dict[int, list[
     return found
 
 
+# A notice that tells one recipient of several obligations at once (the day's escalations in one
+# table) keeps no obligation of its own: its payload lists what it covers, as
+# {"covers": [[obligation id, "ladder:step@day"], …]}, so each of them counts as done.
+GROUPED_KIND = "escalation"
+
+
+def covers_payload(covers: Iterable[tuple[int, str]], **extra: object) -> str:
+    """The payload of a grouped notice: what it covers, and what its channel needs (``text``…)."""
+    return json.dumps({**extra, "covers": [[o, s] for o, s in sorted(set(covers))]}, ensure_ascii=False)
+
+
+def _covered(engine: Engine, *, sent_only: bool) -> Iterable[tuple[int, str]]:
+    """(obligation, step) pairs told in grouped notices."""
+    query = select(col(Notice.payload)).where(col(Notice.kind) == GROUPED_KIND)
+    if sent_only:
+        query = query.where(col(Notice.status) == "sent")
+    with read_connection(engine) as connection:
+        for (payload,) in connection.execute(query):
+            for obligation, step in json.loads(payload or "{}").get("covers", []):
+                yield int(obligation), str(step)
+
+
+def _open_ids(engine: Engine, ids: set[int]) -> set[int]:
+    wanted = sorted(ids)
+    found: set[int] = set()
+    with read_connection(engine) as connection:
+        for start in range(0, len(wanted), 5000):
+            chunk = wanted[start : start + 5000]
+            rows = connection.execute(select(col(Obligation.id)).where(OPEN_OBLIGATION, col(Obligation.id).in_(chunk)))
+            found.update(i for i in rows.scalars() if i is not None)
+    return found
+
+
 def sent_steps(engine: Engine) -> set[tuple[int, str]]:
-    """(obligation, ladder:step@day) already in the outbox, for open obligations."""
+    """(obligation, ladder:step@day) already in the outbox, for open obligations: queued alone, or
+    listed in a grouped notice."""
     query = (
         select(col(Notice.obligation_id), col(Notice.step))
         .join(Obligation, col(Obligation.id) == col(Notice.obligation_id))
@@ -137,20 +172,61 @@ def sent_steps(engine: Engine) -> set[tuple[int, str]]:
         .distinct()
     )
     with read_connection(engine) as connection:
-        return {(o, s) for o, s in connection.execute(query)}
+        found = {(o, s) for o, s in connection.execute(query)}
+    covered = set(_covered(engine, sent_only=False))
+    still_open = _open_ids(engine, {o for o, _s in covered})
+    return found | {(o, s) for o, s in covered if o in still_open}
 
 
 def reminders_sent(engine: Engine) -> dict[int, int]:
     """How many reminder steps each open obligation has had (for the escalation's wording)."""
     query = (
-        select(col(Notice.obligation_id), func.count(func.distinct(col(Notice.step))))
+        select(col(Notice.obligation_id), col(Notice.step))
         .join(Obligation, col(Obligation.id) == col(Notice.obligation_id))
-        .where(OPEN_OBLIGATION, col(Notice.status) == "sent")
-        .group_by(col(Notice.obligation_id))
+        .where(OPEN_OBLIGATION, col(Notice.status) == "sent", col(Notice.kind) == "reminder")
+        .distinct()
     )
     with read_connection(engine) as connection:
-        rows = connection.execute(query).tuples().all()
-    return {o: n for o, n in rows if o is not None}  # the join leaves no notice without an obligation
+        steps = {(o, s) for o, s in connection.execute(query).tuples() if o is not None}
+    covered = set(_covered(engine, sent_only=True))
+    still_open = _open_ids(engine, {o for o, _s in covered})
+    steps |= {(o, s) for o, s in covered if o in still_open}
+    counts: dict[int, int] = defaultdict(int)
+    for o, _step in steps:
+        counts[o] += 1
+    return dict(counts)
+
+
+@dataclass(frozen=True)
+class ExtensionFacts:
+    """An obligation's extension (gia hạn): the due instant before the first one, the one in
+    force, and the latest reason."""
+
+    old_due_at: datetime
+    new_due_at: datetime
+    reason: str
+
+
+def latest_extensions(engine: Engine, obligation_ids: Iterable[int]) -> dict[int, ExtensionFacts]:
+    """Each obligation's latest extension, for those that have one."""
+    wanted = sorted(set(obligation_ids))
+    found: dict[int, ExtensionFacts] = {}
+    with read_connection(engine) as connection:
+        for start in range(0, len(wanted), 5000):
+            rows = connection.execute(
+                select(
+                    col(Extension.obligation_id),
+                    col(Extension.old_due_at),
+                    col(Extension.new_due_at),
+                    col(Extension.reason),
+                )
+                .where(col(Extension.obligation_id).in_(wanted[start : start + 5000]))
+                .order_by(col(Extension.granted_at), col(Extension.id))
+            )
+            for obligation, old, new, reason in rows:  # the first one's old date, the latest one's reason
+                first = found.get(obligation)
+                found[obligation] = ExtensionFacts(first.old_due_at if first else old, new, reason)
+    return found
 
 
 def return_reasons(engine: Engine, obligation_ids: Iterable[int]) -> dict[int, str | None]:

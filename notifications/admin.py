@@ -3,12 +3,56 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from models.outbox import NoticeDraft
+from notifications.channels import Reach
 from notifications.render import render_message
+from rules.schema import ROLE_NAMES
+
+
+class Reachable(Protocol):
+    """A contact as the sweep reads it (:class:`models.reminders.ContactRow`)."""
+
+    @property
+    def unit_id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def zalo_user_id(self) -> str | None: ...
+    @property
+    def zalo_phone(self) -> str | None: ...
+    @property
+    def active(self) -> bool: ...
+
+
+def unreachable_rows(
+    contacts: Iterable[Reachable], reach: Reach, units: Mapping[int, tuple[str, str]]
+) -> list[dict[str, str]]:
+    """The active contacts no configured channel reaches (a Zalo phone and no ZNS template, say),
+    as the ``gaps`` message lists them under ``unreachable``: unit (code, name by ``units``), name,
+    role and why. They are gaps as much as a role with nobody: they are never told anything."""
+    rows = []
+    for c in contacts:
+        why = reach.why_not(email=c.email, zalo_user_id=c.zalo_user_id, zalo_phone=c.zalo_phone) if c.active else None
+        if why:
+            code, unit_name = units.get(c.unit_id, (str(c.unit_id), str(c.unit_id)))
+            rows.append(
+                {
+                    "unit": code,
+                    "unit_name": unit_name,
+                    "name": c.name,
+                    "role_name": ROLE_NAMES.get(c.role, c.role),
+                    "reason": why,
+                }
+            )
+    return rows
 
 
 def admin_notices(
@@ -22,9 +66,10 @@ def admin_notices(
 ) -> list[NoticeDraft]:
     """``template`` rendered once and addressed to every admin email and Apprise URL.
 
-    ``key`` names the occasion (``gaps:2026-12-22``); each address gets ``key:channel:address``,
-    so the same occasion never reaches the same address twice. An Apprise URL carries its
-    service's secret (a bot token, a password): the key holds a hash of it (see
+    ``key`` names the occasion (``gaps:2026-12-22``: the ``gaps`` template lists ``gaps``, the roles
+    nobody holds, and ``unreachable``, the contacts no channel reaches, see :func:`unreachable_rows`);
+    each address gets ``key:channel:address``, so the same occasion never reaches the same address
+    twice. An Apprise URL carries its service's secret (a bot token, a password): the key holds a hash of it (see
     :func:`address_key`), and only the notice's address, which sending needs, holds the URL.
     """
     message = render_message(template, context)

@@ -38,8 +38,8 @@ import socket
 import ssl
 import threading
 from collections import deque
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email.policy import compat32
 from pathlib import Path
@@ -51,8 +51,9 @@ import apprise
 from models.outbox import Attempt
 from models.tables import Notice
 from notifications.apprise_plugins import register
-from notifications.email_message import build, envelope_address, sender_address
+from notifications.email_message import agency_sender, build, envelope_address, sender_address
 from notifications.rate_limit import CircuitBreaker, RateLimiter
+from notifications.zalo_zns import fit_parameters
 from rules.calendar import VIETNAM
 from rules.errors import DunghanError
 from rules.i18n import _
@@ -106,8 +107,19 @@ class FolderChannel:
 
     down: str | None = None
 
-    def __init__(self, name: str, folder: Path, *, sender: str, clock: Callable[[], datetime]) -> None:
-        self.name, self.folder, self.sender, self.clock = name, folder, sender_address(sender), clock
+    def __init__(
+        self,
+        name: str,
+        folder: Path,
+        *,
+        sender: str,
+        clock: Callable[[], datetime],
+        agency: str | None = None,
+        short_names: Mapping[str, str] | None = None,
+    ) -> None:
+        self.name, self.folder, self.clock = name, folder, clock
+        self.sender = agency_sender(sender_address(sender), agency)
+        self.short_names = dict(short_names or {})
 
     def send(self, notices: Sequence[Notice], report: OnResult) -> None:
         for notice in notices:
@@ -120,7 +132,8 @@ class FolderChannel:
             if notice.channel == "email":
                 path, data = day / f"{notice.id:07d}-email.eml", build(notice, sender=self.sender, at=at).as_bytes()
             else:
-                text = json.dumps(_zalo_request(notice), ensure_ascii=False, indent=2) + "\n"
+                request = _zalo_request(notice, self.short_names)
+                text = json.dumps(request, ensure_ascii=False, indent=2) + "\n"
                 path, data = day / f"{notice.id:07d}-{notice.channel}.json", text.encode("utf-8")
         except Exception as error:  # one bad message never stops a batch
             return _unbuildable(error)
@@ -134,7 +147,7 @@ class FolderChannel:
         return Attempt(True, result=str(path))
 
 
-def _zalo_request(notice: Notice) -> dict[str, Any]:
+def _zalo_request(notice: Notice, short_names: Mapping[str, str]) -> dict[str, Any]:
     payload = json.loads(notice.payload or "{}")
     if notice.channel == "zalo":
         return {
@@ -147,7 +160,7 @@ def _zalo_request(notice: Notice) -> dict[str, Any]:
             "body": {
                 "phone": notice.address,
                 "template_id": payload.get("template_id"),
-                "template_data": payload.get("template_data", {}),
+                "template_data": fit_parameters(payload.get("template_data", {}), short_names=short_names),
                 "tracking_id": notice.key,
             },
         }
@@ -214,7 +227,10 @@ def _text(reply: bytes | str) -> str:
 
 
 class SmtpChannel:
-    """E-mail through one SMTP session per batch, configured by an Apprise mailto(s):// URL."""
+    """E-mail through one SMTP session per batch, configured by an Apprise mailto(s):// URL.
+
+    ``sender`` is the From address (else the URL's); ``agency``, when given, the From name.
+    """
 
     name = "email"
 
@@ -227,13 +243,14 @@ class SmtpChannel:
         limiter: RateLimiter,
         batch: int = 200,
         trip_after: int = TRIP_AFTER,
+        agency: str | None = None,
     ) -> None:
         plugin: Any = apprise.Apprise.instantiate(url)  # Apprise's NotifyEmail: untyped
         if plugin is None or not hasattr(plugin, "smtp_host"):
             raise DunghanError(_("DUNGHAN_SMTP_URL must be an Apprise mailto:// or mailtos:// URL"))
         self.plugin, self.clock, self.limiter, self.batch = plugin, clock, limiter, batch
         from_name, from_address = plugin.from_addr
-        self.sender = sender_address(sender) if sender else (from_name or "", from_address)
+        self.sender = agency_sender(sender_address(sender) if sender else (from_name or "", from_address), agency)
         self.breaker = CircuitBreaker("e-mail", trip_after)
         self.per_session: int | None = None  # learnt from a 421: the most messages the server takes per session
         self._secrets = [s for s in (plugin.password,) if s]
@@ -387,7 +404,12 @@ def _quit(session: _Session) -> None:
 
 
 class ZaloChannel:
-    """Zalo OA text (channel zalo) or a ZNS template (channel zns) through our Apprise plugins."""
+    """Zalo OA text (channel zalo) or a ZNS template (channel zns) through our Apprise plugins.
+
+    A ZNS template's parameters are fitted to Zalo's limit at the wire: ``short_names`` (a report's
+    full name → its short name from the pack) first, then shortening by rule
+    (:func:`notifications.zalo_zns.fit_parameters`).
+    """
 
     def __init__(
         self,
@@ -399,9 +421,11 @@ class ZaloChannel:
         mode: str | None = None,
         read_timeout: float | None = None,
         trip_after: int = TRIP_AFTER,
+        short_names: Mapping[str, str] | None = None,
     ) -> None:
         register()
         self.name, self.token, self.base_url, self.limiter, self.mode = name, token, base_url, limiter, mode
+        self.short_names = dict(short_names or {})
         self.read_timeout = read_timeout
         self.breaker = CircuitBreaker("Zalo OA" if name == "zalo" else "ZNS", trip_after)
 
@@ -433,6 +457,8 @@ class ZaloChannel:
         payload = json.loads(notice.payload or "{}")
         if self.name == "zalo":
             return plugin, payload.get("text") or notice.body_text
+        if plugin is not None:
+            plugin.short_names = self.short_names
         return plugin, json.dumps({"template_data": payload.get("template_data", {}), "tracking_id": notice.key})
 
     def _send_one(self, notice: Notice) -> Attempt:
@@ -497,3 +523,42 @@ class AppriseChannel:
         if delivered:
             return Attempt(True, result=shown)
         return Attempt(False, error=_("Apprise could not deliver to {url}").format(url=shown))
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The channels the settings make usable: e-mail (always: it is written to the outbox folder,
+    or sent, which needs an SMTP server), Zalo OA with its token, ZNS with its token and, for each
+    kind of message, an approved template. In the outbox-folder mode every channel counts as
+    configured except a ZNS template that was never approved."""
+
+    zalo_oa: bool
+    zns: bool
+    zns_templates: frozenset[str] = frozenset()  # the kinds of message with an approved ZNS template
+
+    def channels(self, *, email: str | None, zalo_user_id: str | None, zalo_phone: str | None) -> set[str]:
+        """The channels that can carry a message to a contact with these addresses."""
+        found = set()
+        if email:
+            found.add("email")
+        if zalo_user_id and self.zalo_oa:
+            found.add("zalo")
+        if zalo_phone and self.zns and self.zns_templates:
+            found.add("zns")
+        return found
+
+    def why_not(self, *, email: str | None, zalo_user_id: str | None, zalo_phone: str | None) -> str | None:
+        """None when some configured channel reaches the contact; else why none does, as the
+        admin reads it."""
+        if self.channels(email=email, zalo_user_id=zalo_user_id, zalo_phone=zalo_phone):
+            return None
+        reasons = []
+        if zalo_user_id and not self.zalo_oa:
+            reasons.append(_("has a Zalo OA follower id but Zalo OA is not configured (DUNGHAN_ZALO_OA_TOKEN)"))
+        if zalo_phone and not self.zns:
+            reasons.append(_("has a Zalo phone but ZNS is not configured (DUNGHAN_ZNS_TOKEN)"))
+        elif zalo_phone:
+            reasons.append(_("has a Zalo phone but no ZNS template is configured (DUNGHAN_ZNS_TEMPLATES)"))
+        if not reasons:
+            reasons.append(_("has no e-mail address, Zalo phone or Zalo OA follower id"))
+        return "; ".join(reasons) + "; " + _("add an e-mail address")

@@ -27,6 +27,7 @@ from models.lookups import active_emails
 from models.outbox import Attempt, NoticeDraft, RetryPolicy, claim, record
 from models.tables import Notice
 from notifications.channels import Channel
+from rules.clock import system_clock
 from rules.errors import Interrupted
 from rules.i18n import _
 from rules.ladder import ZALO_CHANNELS
@@ -95,8 +96,13 @@ def deliver(
     lease: timedelta = timedelta(minutes=30),
     chunk: int = 200,
     alert: Callable[[str, str], None] | None = None,
+    lease_clock: Callable[[], datetime] = system_clock,
 ) -> list[Delivered]:
     """Deliver every notice ready at ``at``, claiming ``chunk`` at a time under a ``lease``.
+
+    A lease says whether its holder is still at work, which only the machine's clock can tell
+    (``lease_clock``): a run replaying another instant (``--at``, its ``clock``) never takes for
+    dead a sender working now, nor holds its own claims past their time.
 
     Fallbacks created on the way are claimed in a later chunk of the same run. ``alert(channel,
     reason)`` is called once for each channel that switched itself off during the run.
@@ -122,7 +128,7 @@ def deliver(
         if stopping.is_set():
             raise Interrupted  # ends this sender's loop; its other claimed notices wait out their lease
 
-    while batch := claim(engine, owner=owner, at=at, now=clock(), lease=lease, limit=chunk, ids=ids, keys=keys):
+    while batch := claim(engine, owner=owner, at=at, now=lease_clock(), lease=lease, limit=chunk, ids=ids, keys=keys):
         emails.update(
             active_emails(engine, {n.contact_id for n in batch if n.channel in ZALO_CHANNELS and n.contact_id})
         )

@@ -15,8 +15,8 @@ from sqlalchemy import Engine
 from models.outbox import NoticeDraft
 from models.queries import overdue
 from models.reminders import open_count_under, supervisors, watched_subtree
-from notifications.render import render_message
-from notifications.sweep import SweepOptions, notice_key
+from notifications.render import render_message, report_title
+from notifications.sweep import SweepOptions, greeting, notice_key
 from rules.calendar import VIETNAM, WorkCalendar
 from rules.ladder import choose_channels, reachable_channels
 from rules.periods import period_name
@@ -38,14 +38,23 @@ def digests(
         late = [r for r in rows if r.status == "quá hạn"]
         context = {
             "sender": options.sender,
+            "sender_contact": options.sender_contact,
             "person": person.name,
+            "greeting_name": greeting(options.salutation, person.name),
             "unit_name": watched.name,
             "today": today,
             "soon": soon,
             "pending": open_count_under(engine, watched),
             "due_soon": len(rows) - len(late),
             "overdue": len(late),
-            "rows": [{**r.__dict__, "period_name": period_name(r.period)} for r in rows[:DIGEST_ROWS]],
+            "rows": [
+                {
+                    **r.__dict__,
+                    "period_name": period_name(r.period),
+                    "title": report_title(r.report_name, period_name(r.period)),
+                }
+                for r in rows[:DIGEST_ROWS]
+            ],
             "more": max(len(rows) - DIGEST_ROWS, 0),
             # A code names another unit across the 2025 reform: the page resolves it on the digest's day.
             "link": (

@@ -6,6 +6,11 @@ Header values are folded to one line first (:func:`rules.text.clean_text`: NFC, 
 control characters to one space): a name typed with Alt+Enter in an Excel cell
 ("Nguyễn Văn⏎A") would otherwise make the message fail to build, or, in plain ASCII, inject a
 header of its own.
+
+Every message says it was sent by a program (``Auto-Submitted: auto-generated``, RFC 3834, and
+Exchange's ``X-Auto-Response-Suppress``), so an absence reply or a vacation notice never answers it
+and no two robots write to each other in a loop. The From name is the sending agency's name (the
+setting ``DUNGHAN_SENDER_NAME``), the address the configured sender's.
 """
 
 from __future__ import annotations
@@ -33,6 +38,18 @@ def sender_address(text: str) -> tuple[str, str]:
     if "@" not in address:
         raise ValueError(_("sender {sender!r} has no e-mail address").format(sender=text))
     return name, address
+
+
+def agency_sender(sender: tuple[str, str], agency: str | None) -> tuple[str, str]:
+    """The sender shown as the sending agency: its name, the configured address.
+
+    >>> agency_sender(("Hệ thống nhắc hạn", "noreply@snv.gov.vn"), "Sở Nội vụ tỉnh Bắc Ninh")
+    ('Sở Nội vụ tỉnh Bắc Ninh', 'noreply@snv.gov.vn')
+    >>> agency_sender(("Hệ thống nhắc hạn", "noreply@snv.gov.vn"), " ")
+    ('Hệ thống nhắc hạn', 'noreply@snv.gov.vn')
+    """
+    name = clean_text(agency or "").strip()
+    return (name, sender[1]) if name else sender
 
 
 def envelope_address(text: str) -> str:
@@ -68,4 +85,6 @@ def build(notice: Notice, *, sender: tuple[str, str], at: datetime) -> MIMEMulti
     message["Date"] = format_datetime(at)
     message["Message-ID"] = make_msgid(idstring=f"notice-{notice.id}", domain=sender[1].rsplit("@", 1)[1])
     message["X-Dunghan-Notice"] = clean_text(notice.key)
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no automatic reply to it
+    message["X-Auto-Response-Suppress"] = "All"  # the same for Exchange and Outlook
     return message

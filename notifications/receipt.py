@@ -1,12 +1,14 @@
-"""The receipt of a submission, e-mailed to the person who sent it, through the outbox."""
+"""Receipts, e-mailed through the outbox: of a submission, to the person who sent it and to the
+unit's officers; of an acceptance, to the unit's officers. Each is keyed so that it is never sent
+twice, and queued in the transaction of the change it tells of."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from models.outbox import NoticeDraft
-from notifications.render import Rendered, render_message
+from notifications.render import Rendered, render_message, report_title
 from rules.calendar import VIETNAM
 from rules.periods import period_name
 
@@ -14,6 +16,12 @@ from rules.periods import period_name
 def receipt_key(receipt: str, email: str) -> str:
     """The outbox key of a receipt's e-mail: one receipt, one message, never twice."""
     return f"receipt:{receipt}:email:{email}"[:200]
+
+
+def acceptance_key(receipt: str, email: str, accepted_at: datetime) -> str:
+    """The outbox key of an acceptance's e-mail: once per acceptance (an acceptance undone and
+    given again is told again)."""
+    return f"accepted:{receipt}:{accepted_at.isoformat(timespec='seconds')}:email:{email}"[:200]
 
 
 def receipt_notice(
@@ -32,24 +40,29 @@ def receipt_notice(
     note: str | None,
     link: str | None,
     sender: str,
+    greeting_name: str | None = None,
+    contact: Mapping[str, str | None] | None = None,
+    sender_contact: str | None = None,
 ) -> NoticeDraft:
-    """One e-mail to ``email``, keyed by the receipt so it is never sent twice."""
+    """One e-mail to ``email`` that the submission was recorded, keyed by the receipt so it is
+    never sent twice. ``contact`` (name, phone, email) is whom to ask at the recipient."""
     message = render_message(
         "receipt",
-        {
-            "receipt": receipt,
-            "person": person,
-            "unit_name": unit_name,
-            "report_name": report_name,
-            "period_name": period_name(period),
-            "recipient": recipient,
-            "submitted_at": submitted_at.astimezone(VIETNAM),
-            "timeliness": timeliness,
-            "files": list(files),
-            "note": note,
-            "link": link,
-            "sender": sender,
-        },
+        _context(
+            receipt=receipt,
+            person=person,
+            greeting_name=greeting_name,
+            unit_name=unit_name,
+            report_name=report_name,
+            period=period,
+            recipient=recipient,
+            submitted_at=submitted_at,
+            link=link,
+            sender=sender,
+            contact=contact,
+            sender_contact=sender_contact,
+        )
+        | {"timeliness": timeliness, "files": list(files), "note": note, "accepted_at": None},
     )
     return email_to_person(
         message,
@@ -62,6 +75,88 @@ def receipt_notice(
         email=email,
         at=submitted_at,
     )
+
+
+def acceptance_notice(
+    *,
+    receipt: str,
+    obligation_id: int,
+    person: str,
+    email: str,
+    unit_name: str,
+    report_name: str,
+    period: str,
+    recipient: str,
+    submitted_at: datetime | None,
+    accepted_at: datetime,
+    link: str | None,
+    sender: str,
+    greeting_name: str | None = None,
+    contact: Mapping[str, str | None] | None = None,
+    sender_contact: str | None = None,
+) -> NoticeDraft:
+    """One e-mail to an officer of the unit: the recipient accepted the report (its receipt)."""
+    message = render_message(
+        "receipt",
+        _context(
+            receipt=receipt,
+            person=person,
+            greeting_name=greeting_name,
+            unit_name=unit_name,
+            report_name=report_name,
+            period=period,
+            recipient=recipient,
+            submitted_at=submitted_at,
+            link=link,
+            sender=sender,
+            contact=contact,
+            sender_contact=sender_contact,
+        )
+        | {"timeliness": None, "files": [], "note": None, "accepted_at": accepted_at.astimezone(VIETNAM)},
+    )
+    return email_to_person(
+        message,
+        "receipt",
+        key=acceptance_key(receipt, email, accepted_at),
+        kind="receipt",
+        obligation_id=obligation_id,
+        role="focal_point",
+        person=person,
+        email=email,
+        at=accepted_at,
+    )
+
+
+def _context(
+    *,
+    receipt: str,
+    person: str,
+    greeting_name: str | None,
+    unit_name: str,
+    report_name: str,
+    period: str,
+    recipient: str,
+    submitted_at: datetime | None,
+    link: str | None,
+    sender: str,
+    contact: Mapping[str, str | None] | None,
+    sender_contact: str | None,
+) -> dict[str, object]:
+    return {
+        "receipt": receipt,
+        "person": person,
+        "greeting_name": greeting_name or person,
+        "unit_name": unit_name,
+        "report_name": report_name,
+        "period_name": period_name(period),
+        "title": report_title(report_name, period_name(period)),
+        "recipient": recipient,
+        "submitted_at": submitted_at.astimezone(VIETNAM) if submitted_at else None,
+        "link": link,
+        "sender": sender,
+        "contact": dict(contact) if contact else None,
+        "sender_contact": sender_contact,
+    }
 
 
 def email_to_person(

@@ -5,11 +5,23 @@ says which steps fall today; the roles they name are looked up in the tree (the 
 the unit it reports to, the unit above it); each contact gets the step on the channel the ladder
 and their preferences choose, held until morning when it is Zalo at night. A role with no active
 contact is a gap: it is listed, and the admin is told once a day.
+
+Escalations (the ``escalation`` template) and whatever goes to the receiving unit's officer are
+not sent one per obligation: each person gets one message a day listing every late report in a
+table (:func:`grouped_drafts`), and on Zalo one short message pointing to that list. The grouped
+notice's payload names every (obligation, step) it covers, and :func:`models.reminders.sent_steps`
+counts them as done, so the next sweep neither repeats nor drops any of them. Its key holds the day
+and a digest of what it covers: a sweep run again the same day finds the same steps done and
+queues nothing; one that finds a step newly due the same day sends only that.
+
+Every message names whom to ask (the receiving unit's officer, with phone and e-mail), the link to
+the obligation's page when the web is configured, and ends with the sending agency.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,9 +31,13 @@ from sqlalchemy import Engine
 
 from models.outbox import NoticeDraft
 from models.reminders import (
+    GROUPED_KIND,
     ContactRow,
+    ExtensionFacts,
     OpenObligation,
     contacts_by_unit,
+    covers_payload,
+    latest_extensions,
     open_obligations,
     reminder_plans,
     reminders_sent,
@@ -30,12 +46,13 @@ from models.reminders import (
 )
 from models.units import UnitRef
 from notifications.admin import admin_notices
-from notifications.render import ZNS_TEXT_LIMIT, render_message, weekday
+from notifications.render import ZNS_TEXT_LIMIT, render_message, report_title, weekday
 from rules.calendar import VIETNAM, WorkCalendar
 from rules.errors import PackNotFound
 from rules.i18n import _
 from rules.ladder import (
     ROLE_SOURCES,
+    ZALO_CHANNELS,
     Occurrence,
     QuietHours,
     ReminderPlan,
@@ -53,6 +70,8 @@ from rules.scope import Everywhere
 @dataclass(frozen=True)
 class SweepOptions:
     sender: str = "dunghan"
+    sender_contact: str | None = None  # whom to ask at the sending agency, ending every message
+    salutation: str = "đồng chí"  # "Kính gửi đồng chí …"
     link_base: str | None = None
     quiet: QuietHours = field(default_factory=QuietHours)
     zns_templates: Mapping[str, str] = field(default_factory=dict)  # template kind → approved ZNS template id
@@ -75,6 +94,7 @@ class DueNotices:
     gaps: list[Gap]
     obligations: dict[int, OpenObligation]
     warnings: list[str]
+    unreached: list[ContactRow] = field(default_factory=list)  # due a message, reachable by no channel
 
 
 def notice_key(prefix: str, channel: str, contact_id: int) -> str:
@@ -104,23 +124,68 @@ def _plans(engine: Engine, cycle_ids: set[int], warnings: list[str]) -> dict[int
     return plans
 
 
-def _context(o: OpenObligation, options: SweepOptions, today: date, calendar: WorkCalendar) -> dict[str, object]:
+def greeting(salutation: str, name: str) -> str:
+    """How a message addresses a person: "đồng chí Nguyễn Văn A", or the name alone.
+
+    >>> greeting("đồng chí", "Nguyễn Thị Hoa"), greeting("", "Nguyễn Thị Hoa")
+    ('đồng chí Nguyễn Thị Hoa', 'Nguyễn Thị Hoa')
+    """
+    return f"{salutation.strip()} {name}".strip()
+
+
+def person_facts(contact: ContactRow | None, unit_name: str | None = None) -> dict[str, str | None] | None:
+    """A person as a message names them: name, unit, phone, e-mail."""
+    if contact is None:
+        return None
+    return {"name": contact.name, "unit_name": unit_name, "phone": contact.zalo_phone, "email": contact.email}
+
+
+def _first(contacts: Mapping[int, list[ContactRow]], unit_id: int | None, role: str) -> ContactRow | None:
+    return next((c for c in contacts.get(unit_id or -1, []) if c.role == role and c.active), None)
+
+
+def obligation_link(options: SweepOptions, obligation_id: int) -> str | None:
+    return f"{options.link_base.rstrip('/')}/nghia-vu/{obligation_id}" if options.link_base else None
+
+
+def _context(
+    o: OpenObligation,
+    options: SweepOptions,
+    today: date,
+    calendar: WorkCalendar,
+    *,
+    extension: ExtensionFacts | None = None,
+    contact: dict[str, str | None] | None = None,
+) -> dict[str, object]:
     late = today > o.due_date
     days = calendar.days_late(o.due_date, today) if late else calendar.days_left(today, o.due_date)
+    returned = o.state == "returned" and o.returned_at is not None
     return {
         "sender": options.sender,
+        "sender_contact": options.sender_contact,
         "unit_name": o.unit_name,
         "unit_code": o.unit_code,
         "report_name": o.report_name,
         "period_name": period_name(o.period),
+        "title": report_title(o.report_name, period_name(o.period)),
         "recipient_name": o.recipient_name,
         "wording": o.wording,
         "due_date": o.due_date,
         "due_weekday": weekday(o.due_date),
-        "rolled_reason": o.rolled_reason,
+        "rolled_reason": None if extension else o.rolled_reason,  # an extension replaced the rolled date
+        "extension": (
+            {"old_due_date": extension.old_due_at.astimezone(VIETNAM).date(), "reason": extension.reason}
+            if extension
+            else None
+        ),
+        "late": late,
         "days": days,
-        "link": f"{options.link_base.rstrip('/')}/nghia-vu/{o.id}" if options.link_base else None,
+        "link": obligation_link(options, o.id),
+        "returned": returned,
         "returned_date": o.returned_at.astimezone(VIETNAM).date() if o.returned_at else None,
+        "return_reason": None,
+        "reminders_sent": 0,
+        "contact": contact,
     }
 
 
@@ -138,6 +203,23 @@ def _zns_data(context: Mapping[str, object]) -> dict[str, str]:
     if len(text) > ZNS_TEXT_LIMIT:
         data["ten_bao_cao"] = data["ten_bao_cao"][:40] + "…"
     return data
+
+
+def grouped(template: str, role: str) -> bool:
+    """Whether a step's message joins the recipient's one list of the day instead of going alone:
+    escalations, and whatever the receiving unit's officer is sent."""
+    return template == "escalation" or role == "recipient_officer"
+
+
+@dataclass(frozen=True)
+class _Listed:
+    """One late report waiting to be listed in a person's grouped message."""
+
+    obligation: OpenObligation
+    occurrence: Occurrence
+    role: str
+    context: Mapping[str, object]
+    channels: tuple[tuple[str, str | None], ...]
 
 
 def due_notices(engine: Engine, *, at: datetime, options: SweepOptions, under: UnitRef | Everywhere) -> DueNotices:
@@ -174,31 +256,69 @@ def due_notices(engine: Engine, *, at: datetime, options: SweepOptions, under: U
     }
     involved |= {o.parent_id for o, _occurrence in todo if o.parent_id}
     contacts = contacts_by_unit(engine, involved)
+    todo_ids = {o.id for o, _occurrence in todo}
     reasons = return_reasons(engine, {o.id for o, _occurrence in todo if o.state == "returned"})
+    extensions = latest_extensions(engine, todo_ids)
     counts = reminders_sent(engine)
     drafts: list[NoticeDraft] = []
     gaps: list[Gap] = []
+    listed: dict[int, list[_Listed]] = {}
+    people: dict[int, ContactRow] = {}
+    unreached: dict[int, ContactRow] = {}
     for o, occurrence in todo:
         reminder = plans[o.cycle_id]
         calendar = _calendar(reminder.overrides, reminder.culture_day)
-        base = _context(o, options, today, calendar)
+        officer = _first(contacts, o.recipient_unit_id, "focal_point")
+        base = _context(
+            o,
+            options,
+            today,
+            calendar,
+            extension=extensions.get(o.id),
+            contact=person_facts(officer, o.recipient_name),
+        )
         base["return_reason"] = reasons.get(o.id)
         base["reminders_sent"] = counts.get(o.id, 0)
+        # In a list sent to the receiving side, whom to ask is the late unit's own focal point.
+        focal = person_facts(_first(contacts, o.unit_id, "focal_point"), None)
         step = occurrence.step
         seen_contacts: set[int] = set()
         for role in step.to:
             where, contact_role = ROLE_SOURCES[role]
             unit_id = {"unit": o.unit_id, "recipient": o.recipient_unit_id, "parent": o.parent_id}[where]
-            people = [c for c in contacts.get(unit_id or -1, []) if c.role == contact_role and c.active]
-            if not people:
+            found = [c for c in contacts.get(unit_id or -1, []) if c.role == contact_role and c.active]
+            if not found:
                 gaps.append(Gap(o.id, o.unit_code, o.unit_name, role, o.report_name, o.period, occurrence.key))
                 continue
-            for person in people:
+            for person in found:
                 if person.id in seen_contacts:
                     continue  # one person named by two roles gets one message
                 seen_contacts.add(person.id)
+                chosen = _chosen_channels(step.channels, step.mandatory, person, options, step.template)
+                if not chosen:
+                    unreached[person.id] = person  # told to the admin with the gaps
+                    continue
+                if grouped(step.template, role):
+                    ask = base["contact"] if where == "unit" else (focal or base["contact"])
+                    people[person.id] = person
+                    listed.setdefault(person.id, []).append(
+                        _Listed(o, occurrence, role, {**base, "ask": ask}, tuple(chosen))
+                    )
+                    continue
                 drafts.extend(_drafts_for(o, occurrence, role, person, base, options, at))
-    return DueNotices(drafts, gaps, {o.id: o for o in obligations}, warnings)
+    for person_id, items in listed.items():
+        drafts.extend(grouped_drafts(people[person_id], items, options, at))
+    return DueNotices(drafts, gaps, {o.id: o for o in obligations}, warnings, list(unreached.values()))
+
+
+def _chosen_channels(
+    channels: list[str], mandatory: bool, person: ContactRow, options: SweepOptions, template: str
+) -> list[tuple[str, str | None]]:
+    template_id = options.zns_templates.get(template)
+    reachable = reachable_channels(
+        email=person.email, zalo_user_id=person.zalo_user_id, zalo_phone=person.zalo_phone if template_id else None
+    )
+    return choose_channels(channels, mandatory=mandatory, preferred=person.channels, reachable=reachable)
 
 
 def _drafts_for(
@@ -212,13 +332,15 @@ def _drafts_for(
 ) -> list[NoticeDraft]:
     step = occurrence.step
     template_id = options.zns_templates.get(step.template)
-    reachable = reachable_channels(
-        email=person.email, zalo_user_id=person.zalo_user_id, zalo_phone=person.zalo_phone if template_id else None
-    )
-    chosen = choose_channels(step.channels, mandatory=step.mandatory, preferred=person.channels, reachable=reachable)
+    chosen = _chosen_channels(step.channels, step.mandatory, person, options, step.template)
     if not chosen:
         return []
-    context = {**base, "person": person.name, "role_name": ROLE_NAMES[role]}
+    context = {
+        **base,
+        "person": person.name,
+        "greeting_name": greeting(options.salutation, person.name),
+        "role_name": ROLE_NAMES[role],
+    }
     message = render_message(step.template, context)
     drafts = []
     for channel, why in chosen:
@@ -251,11 +373,114 @@ def _drafts_for(
     return drafts
 
 
+def grouped_key(day: date, covers: list[tuple[int, str]], channel: str, contact_id: int) -> str:
+    """One person's grouped message of ``day`` on ``channel``, named by what it covers.
+
+    >>> grouped_key(date(2026, 12, 22), [(12, "default:doc-thuc-3@2026-12-22")], "email", 7)
+    'don-doc:2026-12-22:cc97ede10e1c:email:c7'
+    """
+    digest = hashlib.sha256(json.dumps(sorted(covers)).encode("utf-8")).hexdigest()[:12]
+    return notice_key(f"don-doc:{day.isoformat()}:{digest}", channel, contact_id)
+
+
+def grouped_drafts(person: ContactRow, items: list[_Listed], options: SweepOptions, at: datetime) -> list[NoticeDraft]:
+    """One person's escalations of the day as one message per channel: a table by e-mail, one short
+    message on Zalo pointing to it (the e-mail, or the overdue list on the web).
+
+    Every channel any of the items chose carries the whole list; a person who gets it on Zalo and
+    has an e-mail address gets the table by e-mail too, since a Zalo message cannot hold it.
+    """
+    today = at.astimezone(VIETNAM).date()
+    items = sorted(items, key=lambda i: (str(i.context["unit_name"]), i.obligation.due_date, i.obligation.id))
+    covers = sorted({(i.obligation.id, i.occurrence.key) for i in items})
+    channels: dict[str, str | None] = {}
+    for item in items:
+        for channel, why in item.channels:
+            channels.setdefault(channel, why)
+    if person.email and "email" not in channels and set(channels) & set(ZALO_CHANNELS):
+        channels["email"] = None  # the table the Zalo message points to
+    roles = list(dict.fromkeys(i.role for i in items))
+    units = {i.obligation.unit_id for i in items}
+    own = all(i.obligation.unit_id == person.unit_id for i in items)
+    single = len(items) == 1
+    first = items[0]
+    if single:
+        template = "escalation"
+        context = {
+            **first.context,
+            "person": person.name,
+            "greeting_name": greeting(options.salutation, person.name),
+            "role_name": ROLE_NAMES[first.role],
+        }
+        if not own and first.context["ask"] is not None:  # the receiving side asks the late unit
+            context |= {"contact": first.context["ask"], "unit_contact": True}
+    else:
+        template = "escalation_list"
+        # Whom to ask about the list as a whole: the receiving officer the rows share, if one.
+        asked = {json.dumps(i.context["contact"], sort_keys=True, ensure_ascii=False) for i in items}
+        context = {
+            "sender": options.sender,
+            "sender_contact": options.sender_contact,
+            "person": person.name,
+            "greeting_name": greeting(options.salutation, person.name),
+            "role_name": ", ".join(ROLE_NAMES[r] for r in roles),
+            "today": today,
+            "rows": [i.context for i in items],
+            "unit_count": len(units),
+            "own_unit": str(first.context["unit_name"]) if own and len(units) == 1 else None,
+            "list_link": f"{options.link_base.rstrip('/')}/qua-han" if options.link_base else None,
+            "contact": first.context["contact"] if len(asked) == 1 else None,
+            "recipient_name": first.obligation.recipient_name if own else None,
+            "emailed": person.email if "email" in channels else None,
+        }
+    message = render_message(template, context)
+    drafts = []
+    for channel, why in channels.items():
+        address = {"email": person.email, "zalo": person.zalo_user_id, "zns": person.zalo_phone}[channel] or ""
+        extra: dict[str, object] = {}
+        if channel == "zalo":
+            extra["text"] = message.zalo
+        elif channel == "zns":
+            data = _zns_data(first.context)
+            if not single:
+                data["ten_bao_cao"] = f"{len(items)} báo cáo chưa gửi"
+                data["ten_don_vi"] = data["ten_don_vi"] if len(units) == 1 else f"{len(units)} đơn vị"
+            extra = {"template_id": options.zns_templates.get("escalation"), "template_data": data}
+        drafts.append(
+            NoticeDraft(
+                key=grouped_key(today, covers, channel, person.id),
+                kind=GROUPED_KIND,
+                obligation_id=first.obligation.id if single else None,
+                step=first.occurrence.key if single else f"don-doc@{today.isoformat()}",
+                contact_id=person.id,
+                recipient_role=roles[0],
+                recipient_name=person.name,
+                channel=channel,
+                address=address,
+                template=template,
+                subject=message.subject,
+                body_text=message.text,
+                body_html=message.html,
+                payload=covers_payload(covers, **extra),
+                note=why,
+                not_before=options.quiet.release_at(channel, at),
+            )
+        )
+    return drafts
+
+
 def gap_notices(
-    gaps: list[Gap], *, at: datetime, admin_emails: list[str], admin_urls: list[str], options: SweepOptions
+    gaps: list[Gap],
+    *,
+    at: datetime,
+    admin_emails: list[str],
+    admin_urls: list[str],
+    options: SweepOptions,
+    unreachable: list[dict[str, str]] | None = None,
 ) -> list[NoticeDraft]:
-    """One message a day to the admin listing the roles nobody can receive for."""
-    if not gaps:
+    """One message a day to the admin listing the roles nobody can receive for, and the contacts
+    due a message whom no configured channel reaches (rows of :func:`admin.unreachable_rows`)."""
+    if not gaps and not unreachable:
         return []
     today = at.astimezone(VIETNAM).date()
     rows = [
@@ -271,7 +496,7 @@ def gap_notices(
     unique = list({tuple(sorted(r.items())): r for r in rows}.values())
     return admin_notices(
         "gaps",
-        {"sender": options.sender, "today": today, "gaps": unique},
+        {"sender": options.sender, "today": today, "gaps": unique, "unreachable": unreachable or []},
         key=f"gaps:{today.isoformat()}",
         at=at,
         admin_emails=admin_emails,

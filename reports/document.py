@@ -64,6 +64,17 @@ Block = Heading | Paragraph | Bullet | Table | Image
 
 
 @dataclass(frozen=True)
+class Appendix:
+    """A phụ lục after the signature, on pages of its own: 'Phụ lục 01', its title, then the line
+    that ties it to the document (:func:`attached_line`) and its body."""
+
+    label: str  # "Phụ lục 01"
+    title: str
+    body: Sequence[Block]
+    landscape: bool = True
+
+
+@dataclass(frozen=True)
 class AdministrativeDocument:
     issuer: Issuer
     kind: str  # tên loại văn bản: "BÁO CÁO"
@@ -75,8 +86,10 @@ class AdministrativeDocument:
     signer_name: str | None = None
     kind_code: str = "BC"  # in the number: BC báo cáo, KH kế hoạch, TB thông báo…
     number: str | None = None  # None: "…", to be written when the document is registered
-    day: date | None = None  # None: "ngày … tháng … năm …", dated when signed
+    day: date | None = None  # None: "ngày … tháng … năm 2026", dated when signed
+    year: int | None = None  # the year of an undated document: printed in its date line
     landscape: bool = False
+    appendices: Sequence[Appendix] = ()
 
 
 def number_line(document: AdministrativeDocument) -> str:
@@ -84,19 +97,32 @@ def number_line(document: AdministrativeDocument) -> str:
     return f"Số: {document.number or '…'}/{document.kind_code}-{document.issuer.abbreviation}"
 
 
-def date_line(place: str, day: date | None) -> str:
+def date_line(place: str, day: date | None, year: int | None = None) -> str:
     """'Bắc Ninh, ngày 05 tháng 02 năm 2025': days below 10 and the months 1 and 2 take a
-    leading 0 (Nghị định 30/2020, Phụ lục I, mục II.5); undated, dots stand for the numbers.
+    leading 0 (Nghị định 30/2020, Phụ lục I, mục II.5); undated, dots stand for the day and
+    the month, and for the year too when it is not known.
 
     >>> date_line("Bắc Ninh", date(2025, 2, 5)), date_line("Bắc Ninh", date(2024, 12, 20))
     ('Bắc Ninh, ngày 05 tháng 02 năm 2025', 'Bắc Ninh, ngày 20 tháng 12 năm 2024')
-    >>> date_line("Bắc Ninh", None)
-    'Bắc Ninh, ngày … tháng … năm …'
+    >>> date_line("Bắc Ninh", None, 2026), date_line("Bắc Ninh", None)
+    ('Bắc Ninh, ngày … tháng … năm 2026', 'Bắc Ninh, ngày … tháng … năm …')
     """
+    return f"{place}, {date_words(day, year)}"
+
+
+def date_words(day: date | None, year: int | None = None) -> str:
+    """'ngày 05 tháng 02 năm 2025'; undated: 'ngày … tháng … năm 2026'."""
     if day is None:
-        return f"{place}, ngày … tháng … năm …"
+        return f"ngày … tháng … năm {year or '…'}"
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def attached_line(document: AdministrativeDocument) -> str:
+    """'(Kèm theo Báo cáo số …/BC-SNV ngày … tháng … năm 2026 của Sở Nội vụ)': under an appendix's title."""
+    kind = document.kind.capitalize()
+    number = number_line(document).removeprefix("Số: ")
+    return f"(Kèm theo {kind} số {number} {date_words(document.day, document.year)} của {document.issuer.name})"
 
 
 def abbreviation(name: str) -> str:

@@ -1,21 +1,24 @@
 """The indicator table of a year as a report in the administrative layout (DOCX): the compiling
-agency's report with the table of Phụ lục 01, targets and progress (template ket-qua-chi-tieu.j2)."""
+agency's report (portrait, template ket-qua-chi-tieu.j2) with the table of Phụ lục 01, targets and
+progress, as a landscape appendix "Phụ lục 01 (Kèm theo Báo cáo số …)"."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 from models.indicators import IndicatorResults
-from reports.document import Issuer, Table, abbreviation
+from reports.document import Appendix, Issuer, Table, abbreviation
 from reports.indicator_rows import columns, printed_rows
 from reports.render import render_document
 from reports.word import write_docx
+from rules.clock import system_clock
 from rules.numbers import vn_number
 from rules.periods import period_name
 from rules.schema import Pack, Report
 
-WIDTHS_CM = (1.4, 7.6, 2.0, 1.8, 3.6, 1.8, 2.2, 2.2, 2.6)  # landscape A4: 25.2 cm of text
+WIDTHS_CM = (2.0, 7.0, 2.0, 1.8, 3.6, 1.8, 2.2, 2.2, 2.6)  # landscape A4: 25.2 cm of text; TT fits "III.3.1.a"
 
 
 def issuer_of(pack: Pack, report: Report) -> Issuer:
@@ -32,9 +35,13 @@ def issuer_of(pack: Pack, report: Report) -> Issuer:
     return Issuer(name=name, parent=pack.issuer, place=place, abbreviation=abbreviation(name))
 
 
-def recipients_of(report: Report) -> list[str]:
-    """Whom the compiled report goes to: the last hop's recipients."""
-    return [part.strip() for part in report.chain[-1].to.name.split(";") if part.strip()]
+def recipients_of(report: Report, place: str = "") -> list[str]:
+    """Whom the compiled report goes to: the last hop's recipients, a bare "UBND tỉnh" with the
+    province's name.
+    """
+    names = [part.strip() for part in report.chain[-1].to.name.split(";") if part.strip()]
+    bare = re.compile(r"^(UBND|Ủy ban nhân dân)\s+(tỉnh|thành phố)$", re.IGNORECASE)
+    return [f"{name} {place}" if place and bare.match(name) else name for name in names]
 
 
 def _with_unit(value: float | None, unit: str | None) -> str:
@@ -50,7 +57,7 @@ def indicator_document_context(results: IndicatorResults, issuer: Issuer) -> dic
     missing = [u for u in results.units if u.typed < u.expected]
     return {
         "form_title": table.form.title,
-        "recipients": recipients_of(table.report),
+        "recipients": recipients_of(table.report, issuer.place),
         "legal_basis": table.report.legal_basis[0] if table.report.legal_basis else table.pack.legal_basis[0],
         "issuer_name": issuer.name,
         "period_name": period_name(table.period.label),
@@ -75,7 +82,9 @@ def indicator_document_context(results: IndicatorResults, issuer: Issuer) -> dic
     }
 
 
-def write_indicator_docx(results: IndicatorResults, path: Path) -> Path:
+def write_indicator_docx(results: IndicatorResults, path: Path, *, today: date | None = None) -> Path:
+    """The report, portrait, dated in the year of ``today`` (default: today), with the table as Phụ lục 01."""
+    today = today or system_clock().date()
     table = results.table
     issuer = issuer_of(table.pack, table.report)
     printed = printed_rows(results)
@@ -85,14 +94,13 @@ def write_indicator_docx(results: IndicatorResults, path: Path) -> Path:
         widths_cm=WIDTHS_CM,
         bold_rows=frozenset(i for i, p in enumerate(printed) if p.heading),
         centered_columns=frozenset({0, 2, 3, 5, 6, 7}),
-        caption=table.form.title.upper(),
         font_size=11,
     )
     document = render_document(
         "ket-qua-chi-tieu.j2",
         indicator_document_context(results, issuer),
         issuer=issuer,
-        tables={"ket-qua": grid},
-        landscape=True,
+        appendices=(Appendix("Phụ lục 01", table.form.title.upper(), (grid,)),),
+        year=today.year,
     )
     return write_docx(document, path)

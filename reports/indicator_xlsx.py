@@ -1,17 +1,18 @@
 """The indicator table of a year as a workbook in the layout of Phụ lục 01: the title over the
-table, headings of Mục tiêu and Chỉ tiêu in bold, figures as numbers, targets and progress."""
+table, headings of Mục tiêu and Chỉ tiêu in bold, figures as numbers, targets and progress; printed
+on A4 landscape, one page wide, the heading row on every page."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Side
 from openpyxl.utils import get_column_letter
 
 from models.indicators import IndicatorResults
 from reports.indicator_rows import columns, printed_rows
-from reports.spreadsheet import text_row
+from reports.spreadsheet import font, print_ready, text_row
 from rules.periods import period_name
 
 WIDTHS = (9, 60, 12, 12, 28, 12, 16, 16, 40, 36)
@@ -31,14 +32,14 @@ def write_indicator_xlsx(results: IndicatorResults, path: Path) -> Path:
     sheet.append(text_row(sheet, [f"({table.pack.legal_basis[0]}; số liệu {period_name(table.period.label)})"]))
     sheet.merge_cells(f"A1:{last}1")
     sheet.merge_cells(f"A2:{last}2")
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet["A2"].font = Font(italic=True)
+    sheet["A1"].font = font(bold=True, size=13)
+    sheet["A2"].font = font(italic=True)
     for cell in (sheet["A1"], sheet["A2"]):
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     sheet.append([])
     sheet.append(text_row(sheet, headings))
     for cell in sheet[4]:
-        cell.font = Font(bold=True)
+        cell.font = font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = _BOX
     for row in printed_rows(results):
@@ -51,14 +52,12 @@ def write_indicator_xlsx(results: IndicatorResults, path: Path) -> Path:
         for cell in sheet[sheet.max_row]:
             cell.border = _BOX
             cell.alignment = Alignment(vertical="top", wrap_text=True)
-            if row.heading:
-                cell.font = Font(bold=True)
+            cell.font = font(bold=row.heading)
         sheet.cell(sheet.max_row, 3).number_format = "#,##0.##"
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "C5"
-    sheet.print_title_rows = "4:4"
-    sheet.page_setup.orientation = "landscape"
+    print_ready(sheet, heading_rows=(4, 4), landscape=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path

@@ -3,13 +3,17 @@
 It follows the part of Phụ lục 02 (Quyết định 373/QĐ-UBND Bắc Ninh, mục I.4) on the Action Month:
 how many activities, of which kinds, how many people took part (men and women), the media
 products by kind, the budget; then the units that have not logged (khó khăn) and what to do
-(kiến nghị). Four tables (per level, per activity type, media and budget per level, the previous
-year beside this one when it has logs) and the chart of ``reports.rollup_chart``. Who issues it
-and to whom: ``reports.rollup_addressing``.
+(kiến nghị, to the leadership and to the other agencies), in the outline of Phụ lục 02: the
+documents issued (a table for the compiling body to fill), the results, an assessment. Written
+before the campaign's last day, it says "tính đến ngày …" (the figures so far). Five tables (the
+documents, per level, per activity type, media and budget per level, the previous year beside this
+one when it has logs) and the chart of ``reports.rollup_chart`` (left out, with a sentence, when
+nobody took part yet). Who issues it and to whom: ``reports.rollup_addressing``.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +25,7 @@ from reports.rollup_chart import participation_chart
 from reports.rollup_xlsx import sheet_title
 from reports.word import write_docx
 from rules.activity import MEDIA_KINDS
+from rules.clock import system_clock
 from rules.numbers import vn_number
 
 TEMPLATE = "thang-hanh-dong.j2"
@@ -60,7 +65,7 @@ def _people(f: Figures) -> dict[str, str]:
 
 
 def level_table(result: Rollup) -> Table:
-    """Bảng 1: per level, the units expected, those that logged, coverage, activities and people."""
+    """Bảng 2: per level, the units expected, those that logged, coverage, activities and people."""
     rows = [
         [
             sheet_title(level.level),
@@ -93,13 +98,13 @@ def level_table(result: Rollup) -> Table:
         widths_cm=(2.0, 1.8, 1.7, 1.5, 2.0, 2.4, 2.4, 2.7),  # 16.5 cm; room for 175.000.000 people
         bold_rows=frozenset({len(rows) - 1}),
         centered_columns=frozenset(range(1, 8)),
-        caption="Bảng 1. Kết quả theo cấp",
+        caption="Bảng 2. Kết quả theo cấp",
         font_size=11,
     )
 
 
 def type_table(result: Rollup) -> Table:
-    """Bảng 2: per activity type, in the pack's order, with last year's count beside it when known."""
+    """Bảng 3: per activity type, in the pack's order, with last year's count beside it when known."""
     before = result.previous.by_type if result.previous else None
     rows = []
     for index, item in enumerate(result.types, start=1):
@@ -123,13 +128,13 @@ def type_table(result: Rollup) -> Table:
         widths_cm=widths,
         bold_rows=frozenset({len(rows) - 1}),
         centered_columns=frozenset(range(2, len(columns))) | {0},
-        caption="Bảng 2. Hoạt động và người tham gia theo loại hoạt động",
+        caption="Bảng 3. Hoạt động và người tham gia theo loại hoạt động",
         font_size=11,
     )
 
 
 def media_table(result: Rollup) -> Table:
-    """Bảng 3: media products by kind and the budget (in millions of đồng), per level."""
+    """Bảng 4: media products by kind and the budget (in millions of đồng), per level."""
 
     def row(name: str, f: Figures) -> list[str]:
         return [name, *(_n(f.media[k]) for k in MEDIA_KINDS), _n(f.media_total), vn_number(f.budget / 1_000_000, 1)]
@@ -142,13 +147,13 @@ def media_table(result: Rollup) -> Table:
         widths_cm=(1.9, 1.9, 2.2, 1.9, 2.1, 1.9, 2.3, 2.3),
         bold_rows=frozenset({len(rows) - 1}),
         centered_columns=frozenset(range(1, 8)),
-        caption="Bảng 3. Sản phẩm truyền thông và kinh phí theo cấp",
+        caption="Bảng 4. Sản phẩm truyền thông và kinh phí theo cấp",
         font_size=10.5,
     )
 
 
 def comparison_table(result: Rollup) -> Table | None:
-    """Bảng 4: this year beside the previous one, under the unit of the same code; None without logs."""
+    """Bảng 5: this year beside the previous one, under the unit of the same code; None without logs."""
     previous = result.previous
     if previous is None:
         return None
@@ -167,13 +172,26 @@ def comparison_table(result: Rollup) -> Table | None:
         rows=[[name, _n(a), _n(b), _change(a, b)] for name, a, b in pairs],
         widths_cm=(5.4, 3.7, 3.7, 3.7),
         centered_columns=frozenset({1, 2, 3}),
-        caption=f"Bảng 4. So sánh với năm {previous.year}",
+        caption=f"Bảng 5. So sánh với năm {previous.year}",
         font_size=11,
     )
 
 
-def rollup_document_context(result: Rollup, addressing: Addressing) -> dict[str, Any]:
-    """The figures the template words: coverage, activities, people, media, budget, comparison."""
+def documents_table() -> Table:
+    """Phụ lục 02, mục I.1: the documents the body issued, for it to fill in."""
+    return Table(
+        columns=("TT", "Ký hiệu văn bản", "Ngày ban hành", "Cơ quan ban hành", "Trích yếu nội dung văn bản"),
+        rows=[["1", "", "", "", ""], ["2", "", "", "", ""]],
+        widths_cm=(1.0, 3.0, 2.6, 3.6, 6.3),
+        centered_columns=frozenset({0, 1, 2}),
+        caption="Bảng 1. Văn bản chỉ đạo, hướng dẫn triển khai Tháng hành động",
+        font_size=11,
+    )
+
+
+def rollup_document_context(result: Rollup, addressing: Addressing, today: date | None = None) -> dict[str, Any]:
+    """The figures the template words: coverage, activities, people, media, budget, comparison;
+    ``today``, the day it is written: before the campaign's last day, the figures are 'so far'."""
     missing = [u for u in result.units if u.expected and not u.logged]
     previous = result.previous
     total = result.total
@@ -202,6 +220,8 @@ def rollup_document_context(result: Rollup, addressing: Addressing) -> dict[str,
         "unexpected": sum(level.logging_units for level in result.levels) - result.logged,
         "total": _people(total),
         "types": [{"name": t.name, **_people(t.figures)} for t in result.types if t.figures.activities],
+        "chart": total.participants > 0,
+        "as_of": today.strftime("%d/%m/%Y") if today is not None and today < result.window.end else None,
         "media_total": _n(total.media_total),
         "media": [f"{name.lower()}: {_n(total.media[k])}" for k, name in MEDIA_KINDS.items() if total.media[k]],
         "budget": _n(total.budget),
@@ -218,23 +238,33 @@ def rollup_document_context(result: Rollup, addressing: Addressing) -> dict[str,
     }
 
 
-def write_rollup_docx(path: Path, result: Rollup, addressing: Addressing) -> Path:
-    """Write the report of ``result`` to ``path``, issued as ``addressing`` says; returns the path."""
-    tables = {"theo-cap": level_table(result), "loai-hoat-dong": type_table(result), "san-pham": media_table(result)}
+def write_rollup_docx(path: Path, result: Rollup, addressing: Addressing, *, today: date | None = None) -> Path:
+    """Write the report of ``result`` to ``path``, issued as ``addressing`` says, as written on
+    ``today`` (default: today in Vietnam); returns the path."""
+    today = today or system_clock().date()
+    tables = {
+        "van-ban": documents_table(),
+        "theo-cap": level_table(result),
+        "loai-hoat-dong": type_table(result),
+        "san-pham": media_table(result),
+    }
     if (comparison := comparison_table(result)) is not None:
         tables["so-sanh"] = comparison
-    chart = Image(
-        participation_chart(result),
-        width_cm=CHART_WIDTH_CM,
-        caption="Biểu đồ. Người tham gia theo giới tính và tỷ lệ đơn vị đã báo cáo, theo cấp",
-    )
+    images = {}
+    if result.total.participants:  # no chart of zeros: the template says there is nothing to draw
+        images["bieu-do"] = Image(
+            participation_chart(result),
+            width_cm=CHART_WIDTH_CM,
+            caption="Biểu đồ. Người tham gia theo giới tính và tỷ lệ đơn vị đã báo cáo, theo cấp",
+        )
     document = render_document(
         TEMPLATE,
-        rollup_document_context(result, addressing),
+        rollup_document_context(result, addressing, today),
         issuer=addressing.issuer,
         tables=tables,
-        images={"bieu-do": chart},
+        images=images,
         recipients=addressing.recipients,
         signer_title=addressing.signer_title,
+        year=today.year,
     )
     return write_docx(document, path)

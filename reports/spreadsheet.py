@@ -15,18 +15,26 @@ Writing. A text beginning with ``=`` becomes a formula in openpyxl, one beginnin
 ``-`` or ``@`` becomes one as soon as someone edits the cell, and ``#N/A`` becomes an error
 value. :func:`text_row` turns every text of a row into a cell typed as text (with Excel's
 "quote prefix" where a spreadsheet would read a formula), leaving the visible text unchanged.
+
+Printing. Every workbook we write prints as a document an office files: A4, as wide as the page
+(``fitToWidth=1``, as many pages down as it takes), its heading rows repeated on every page, long
+text wrapped in rows tall enough to show it, numbers with thousands separators, one font
+(:data:`FONT_NAME`) and page numbers in the footer: :func:`print_ready` does all of it.
 """
 
 from __future__ import annotations
 
+import math
 import struct
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from rules.calendar import VIETNAM
 from rules.errors import DunghanError
 from rules.i18n import _
 from rules.text import MAX_CELL_CHARS, cell_text, is_sample, size_name
@@ -240,3 +248,143 @@ def text_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
     """``values`` ready for ``sheet.append``: every text as a :func:`text_cell`, other values as
     they are (numbers stay numbers, dates dates). Cells already made are kept."""
     return [text_cell(sheet, value) if isinstance(value, str) else value for value in values]
+
+
+# --- printing ----------------------------------------------------------------------------------
+
+FONT_NAME = "Times New Roman"  # the font of Nghị định 30's documents (Liberation Serif where it is missing)
+FONT_SIZE = 11
+WHOLE = "#,##0"  # thousands separators, shown as the reader's locale writes them (1.234 in Vietnamese)
+DECIMAL = "#,##0.0"
+DAY = "dd/mm/yyyy"
+INSTANT = "dd/mm/yyyy hh:mm"
+HEADER_FILL = "DDEBF7"
+_LINE_POINTS = 15.0  # the height of a line of FONT_SIZE text, with its leading
+_CHARS_PER_WIDTH = 1.25  # characters of FONT_SIZE text a unit of column width holds, a little under
+
+
+def font(*, bold: bool = False, italic: bool = False, size: float = FONT_SIZE, color: Any = None) -> Any:
+    """The one font of our workbooks, bold or italic or larger as asked."""
+    from openpyxl.styles import Font
+
+    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic, color=color)
+
+
+def as_of(at: datetime) -> str:
+    """'tính đến 13:27 ngày 01/12/2026', in Vietnam time: the instant a list shows."""
+    local = at.astimezone(VIETNAM)
+    return f"tính đến {local:%H:%M} ngày {local:%d/%m/%Y}"
+
+
+def line_count(text: str, width: float) -> int:
+    """How many lines ``text`` takes, wrapped at words, in a column ``width`` wide."""
+    per_line = max(1, math.floor(width * _CHARS_PER_WIDTH) - 1)
+    lines = 0
+    for paragraph in text.split("\n"):
+        used = 0
+        lines += 1
+        for word in paragraph.split(" "):
+            size = len(word)
+            if used and used + 1 + size > per_line:
+                lines += 1
+                used = 0
+            while size > per_line:  # a word longer than the line breaks anywhere
+                lines += 1
+                size -= per_line
+            used = used + 1 + size if used else size
+    return lines
+
+
+def _one_font(cell: Any) -> None:
+    old = cell.font
+    if old is None or old.name != FONT_NAME:
+        size = old.sz if old is not None and old.sz and old.sz != 11 else FONT_SIZE
+        color = old.color if old is not None else None
+        bold = bool(old is not None and old.b)
+        italic = bool(old is not None and old.i)
+        cell.font = font(bold=bold, italic=italic, size=size, color=color)
+
+
+def print_ready(
+    sheet: Any,
+    *,
+    heading_rows: tuple[int, int] | None = None,
+    landscape: bool = False,
+    columns: int | None = None,
+    fit_from: int = 1,
+) -> None:
+    """Make ``sheet`` (not write-only) print as a document: A4, ``landscape`` or portrait, one page
+    wide, ``heading_rows`` (first, last) repeated on every page, only its first ``columns`` columns
+    printed when given (the others stay on screen), every cell in :data:`FONT_NAME`, whole numbers
+    with thousands separators, and each row from ``fit_from`` tall enough for its wrapped text."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    last_column = columns or sheet.max_column
+    widths = {
+        index: sheet.column_dimensions[get_column_letter(index)].width or 8.43 for index in range(1, last_column + 1)
+    }
+    merged = {r.min_row for r in sheet.merged_cells.ranges if r.min_row == r.max_row}
+    for row in sheet.iter_rows():
+        lines = 1
+        for cell in row:
+            if cell.value is None:
+                continue
+            _one_font(cell)
+            if isinstance(cell.value, int) and not isinstance(cell.value, bool) and cell.number_format == "General":
+                cell.number_format = WHOLE
+            if isinstance(cell.value, str) and cell.row >= fit_from and cell.column in widths:
+                wrap = cell.alignment.wrap_text if cell.alignment is not None else False
+                if cell.row in merged:
+                    width = sum(widths.values())
+                elif wrap:
+                    width = widths[cell.column]
+                else:
+                    continue
+                lines = max(lines, line_count(cell.value, width))
+                if not wrap:
+                    cell.alignment = Alignment(
+                        horizontal=cell.alignment.horizontal, vertical=cell.alignment.vertical, wrap_text=True
+                    )
+        if row and row[0].row >= fit_from and lines > 1:
+            size = max((c.font.sz or FONT_SIZE) for c in row if c.font is not None) if row else FONT_SIZE
+            sheet.row_dimensions[row[0].row].height = row_height(lines, size)
+    page_setup(sheet, heading_rows=heading_rows, landscape=landscape, columns=columns, rows=sheet.max_row)
+
+
+def row_height(lines: int, size: float = FONT_SIZE) -> float:
+    """The height in points of a row showing ``lines`` lines of ``size`` text."""
+    return round(lines * _LINE_POINTS * size / FONT_SIZE + 2, 1)
+
+
+def page_setup(
+    sheet: Any,
+    *,
+    heading_rows: tuple[int, int] | None = None,
+    landscape: bool = False,
+    columns: int | None = None,
+    rows: int = 1,
+) -> None:
+    """The page of :func:`print_ready` alone, for a write-only sheet too (its cells are styled as
+    they are made): A4, one page wide, heading rows repeated, the first ``columns`` columns of
+    ``rows`` rows printed when given, "Trang n/N" at the foot."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    setup = sheet.page_setup
+    setup.paperSize = "9"  # A4
+    setup.orientation = "landscape" if landscape else "portrait"
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.75
+    sheet.page_margins.header = sheet.page_margins.footer = 0.3
+    sheet.print_options.horizontalCentered = True
+    if heading_rows is not None:
+        sheet.print_title_rows = f"{heading_rows[0]}:{heading_rows[1]}"
+    if columns is not None:
+        sheet.print_area = f"A1:{get_column_letter(columns)}{max(rows, 1)}"
+    sheet.oddFooter.center.text = "Trang &P/&N"
+    sheet.oddFooter.center.font = f"{FONT_NAME},Regular"
+    sheet.oddFooter.center.size = 9

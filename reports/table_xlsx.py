@@ -1,5 +1,10 @@
 """Tidy spreadsheets a supervisor can forward: one header row, one row per record, real dates,
-people's text as text (a name beginning with = is never a formula)."""
+people's text as text (a name beginning with = is never a formula), printable on A4.
+
+A list for reading (the overdue list, the rates) has a title block above its header row: what it
+is, for which unit, as of when; a template to fill in has none, its header row is the first, where
+the importers look for it.
+"""
 
 from __future__ import annotations
 
@@ -8,61 +13,98 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from reports.spreadsheet import text_row
+from reports.spreadsheet import DAY, DECIMAL, HEADER_FILL, INSTANT, WHOLE, font, print_ready, text_row
 from rules.text import SAMPLE_MARK
 
-HEADER_FILL = "DDEBF7"
 SAMPLE_COLOUR = "808080"
+# (key, heading) or (key, heading, width): a width makes the column's cells wrap at it.
+Column = tuple[str, str] | tuple[str, str, float]
 
 
 def write_sheet(
     path: Path,
     title: str,
     rows: Sequence[Mapping[str, Any]],
-    columns: Sequence[tuple[str, str]],
+    columns: Sequence[Column],
     *,
     samples: Sequence[Mapping[str, Any]] = (),
+    heading: Sequence[str] = (),
+    printed: int | None = None,
+    landscape: bool = False,
 ) -> None:
     """Write ``rows`` to ``path`` with Vietnamese headings, filters and frozen header. ``samples``
     (a template's examples) come first, in grey italics, their first cell marked ``#`` so that
-    the importers skip them."""
+    the importers skip them. ``heading`` lines (a title, then what it covers) go above the header
+    row; only the first ``printed`` columns are printed when given, on A4 ``landscape`` or portrait."""
     from openpyxl import Workbook  # imported here: a second at start-up for commands that write no sheet
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, PatternFill
     from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = title[:31]
-    sheet.append(text_row(sheet, [heading for _, heading in columns]))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    span = printed or len(columns)
+    for number, line in enumerate(heading, start=1):
+        sheet.append(text_row(sheet, [line]))
+        cell = sheet.cell(number, 1)
+        cell.font = font(bold=number == 1, italic=number > 1, size=13 if number == 1 else 11)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        if span > 1:
+            sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=span)
+    if heading:
+        sheet.append([])
+    header = len(heading) + 2 if heading else 1  # a blank row between the title block and the header
+    sheet.append(text_row(sheet, [column[1] for column in columns]))
+    for cell in sheet[header]:
+        cell.font = font(bold=True)
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for sample in samples:
         values = _values(sample, columns)
         values[0] = f"{SAMPLE_MARK} {values[0] if values[0] is not None else ''}"
         sheet.append(text_row(sheet, values))
         for cell in sheet[sheet.max_row]:
-            cell.font = Font(italic=True, color=SAMPLE_COLOUR)
+            cell.font = font(italic=True, color=SAMPLE_COLOUR)
     for row in rows:
         sheet.append(text_row(sheet, _values(row, columns)))
-    for index, (key, heading) in enumerate(columns, start=1):
+    first = header + 1
+    for index, column in enumerate(columns, start=1):
+        key, name = column[0], column[1]
         letter = get_column_letter(index)
-        lengths = [len(str(r.get(key) or "")) for r in [*samples, *rows][:200]]
-        sheet.column_dimensions[letter].width = min(60, max([len(heading), *lengths]) + 2)
-        if rows and isinstance(rows[0].get(key), date):
-            for cell in sheet[letter][1:]:
-                cell.number_format = "dd/mm/yyyy hh:mm" if isinstance(rows[0].get(key), datetime) else "dd/mm/yyyy"
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+        if len(column) == 3:
+            sheet.column_dimensions[letter].width = column[2]
+        else:
+            lengths = [len(str(r.get(key) or "")) for r in [*samples, *rows][:200]]
+            sheet.column_dimensions[letter].width = min(60, max([len(name), *lengths]) + 2)
+        kind = next((r.get(key) for r in rows if r.get(key) is not None), None)
+        number_format = (
+            (INSTANT if isinstance(kind, datetime) else DAY)
+            if isinstance(kind, date)
+            else DECIMAL
+            if isinstance(kind, float)
+            else WHOLE
+            if isinstance(kind, int) and not isinstance(kind, bool)
+            else None
+        )
+        for cell in sheet[letter][first - 1 :]:
+            if number_format is not None:
+                cell.number_format = number_format
+            if len(column) == 3 and isinstance(cell.value, str):
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+            elif cell.value is not None:
+                cell.alignment = Alignment(vertical="top")
+    sheet.freeze_panes = f"A{first}"
+    sheet.auto_filter.ref = f"A{header}:{get_column_letter(len(columns))}{max(sheet.max_row, header)}"
+    print_ready(sheet, heading_rows=(header, header), landscape=landscape, columns=printed)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
 
 
-def _values(row: Mapping[str, Any], columns: Sequence[tuple[str, str]]) -> list[Any]:
+def _values(row: Mapping[str, Any], columns: Sequence[Column]) -> list[Any]:
     values = []
-    for key, _ in columns:
-        value = row.get(key)
+    for column in columns:
+        value = row.get(column[0])
         if isinstance(value, datetime):
             value = value.replace(tzinfo=None)  # spreadsheets have no zones: shown in Vietnam time
         values.append(value)

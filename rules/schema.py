@@ -13,6 +13,7 @@ Models forbid unknown keys; dates are ISO strings in YAML and become dates only 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -75,6 +76,7 @@ ROLE_NAMES = {  # as messages name them
     "supervisor": "lãnh đạo cơ quan nhận báo cáo",
 }
 KNOWN_CHANNELS = ("email", "zalo", "zns")
+SHORT_NAME_LIMIT = 30  # a name in a Zalo ZNS template parameter: Zalo's usual per-parameter limit
 KNOWN_TEMPLATES = ("reminder", "due_today", "overdue", "escalation", "returned", "digest")
 
 _ID = r"^[a-z0-9][a-z0-9_-]*$"
@@ -439,6 +441,15 @@ LinkItem = Annotated[ReportLink, BeforeValidator(_short_link, json_schema_input_
 class Report(Strict):
     id: Id
     name: Text
+    short_name: str | None = Field(
+        None,
+        min_length=1,
+        max_length=SHORT_NAME_LIMIT,
+        description=(
+            "the name in short, for a Zalo ZNS template (at most 30 characters), "
+            "e.g. 'BC công tác BĐG năm'; without it the name is shortened by rule"
+        ),
+    )
     kind: ReportKind = "periodic"
     content: Text
     forms: list[Form] = Field(default_factory=list)
@@ -636,3 +647,8 @@ def json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "dunghan rule pack"
     return schema
+
+
+def report_short_names(reports: Iterable[Report]) -> dict[str, str]:
+    """A report's full name → its short name, for the reports that have one."""
+    return {report.name: report.short_name for report in reports if report.short_name}

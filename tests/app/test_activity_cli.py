@@ -207,7 +207,8 @@ def test_roll_up_as_a_report(workspace: Path, tmp_path: Path) -> None:
     doc = Document(str(written))
     issuer = [p.text for p in doc.tables[0].rows[0].cells[0].paragraphs if p.text]
     assert issuer == ["UBND TỈNH BẮC NINH", "SỞ NỘI VỤ", "Số: …/BC-SNV"]
-    assert [c.text for c in doc.tables[1].rows[-1].cells] == ["Tổng cộng", "115", "1", "0,9%", "1", "80", "0", "80"]
+    # Bảng 2, the results by level (Bảng 1 lists the documents issued)
+    assert [c.text for c in doc.tables[2].rows[-1].cells] == ["Tổng cộng", "115", "1", "0,9%", "1", "80", "0", "80"]
     assert len(doc.inline_shapes) == 1
     chosen = tmp_path / "bao-cao" / "toan-quoc.docx"
     national = run("rollup", "thang-hanh-dong", "--year", "2026", "-f", "docx", "-o", str(chosen))

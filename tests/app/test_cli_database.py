@@ -85,7 +85,8 @@ def test_submit_review_and_supervise(workspace: Path, tmp_path: Path) -> None:
     out = tmp_path / "qua-han.xlsx"
     assert run("overdue", "--at", "2026-06-24T09:00", "--format", "xlsx", "-o", str(out)).exit_code == 0
     sheet = load_workbook(out).active
-    assert sheet is not None and sheet["A1"].value == "Tình trạng" and sheet.max_row == 1 + 114 - 2 + 1
+    # Under the title block (title; unit and instant; counts; a blank row), the heading on row 5.
+    assert sheet is not None and sheet["A5"].value == "Tình trạng" and sheet.max_row == 5 + 114 - 2 + 1
     status = json.loads(run("status", "--year", "2026", "--at", "2026-06-24T09:00", "--format", "json").stdout)
     communes = next(s for s in status if s["level"] == "commune" and s["report"] == "bdg-6-thang")
     assert (communes["expected"], communes["exempted"], communes["overdue"]) == (98, 1, 98)

@@ -179,7 +179,7 @@ def test_report_xlsx_and_docx(workspace: Path, tmp_path: Path) -> None:
     docx = run("indicators", "report", "--year", "2024", "--format", "docx", "--output", str(out))
     assert docx.exit_code == 0 and docx.stdout.strip() == str(out)
     doc = Document(str(out))
-    header, grid, _signature = doc.tables
+    header, _signature, grid = doc.tables
     assert header.rows[0].cells[0].paragraphs[1].text == "SỞ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI"
     assert header.rows[0].cells[0].paragraphs[2].text == ""  # the rule under the name
     assert header.rows[0].cells[0].paragraphs[3].text == "Số: …/BC-SLĐTBXH"

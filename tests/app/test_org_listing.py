@@ -189,11 +189,12 @@ def test_overdue_and_status_spreadsheets_go_to_reports(workspace: Path, tmp_path
     # 99 communes and 15 departments late with their six-month report, the Sở Nội vụ's due soon
     assert overdue.stdout == f"đã ghi {99 + 16} dòng vào {path}\n"
     sheet = load_workbook(path).active
-    assert sheet is not None and sheet.title == "Quá hạn" and sheet.max_row == 1 + 99 + 16
-    assert [c.value for c in sheet[1]][:3] == ["Tình trạng", "Mã đơn vị", "Đơn vị"]  # the web's /qua-han.xlsx
+    assert sheet is not None and sheet.title == "Quá hạn" and sheet.max_row == 5 + 99 + 16
+    assert [c.value for c in sheet[5]][:3] == ["Tình trạng", "Đơn vị", "Cấp"]  # the web's /qua-han.xlsx
+    assert str(sheet["A2"].value).startswith("Đơn vị: Tỉnh Bắc Ninh (24)")  # the unit by its name
     chosen = tmp_path / "ra" / "qh.xlsx"
     assert run("overdue", "--at", "2026-06-24T09:00", "-f", "xlsx", "-o", str(chosen)).exit_code == 0
-    assert load_workbook(chosen).active.max_row == 1 + 99 + 16  # type: ignore[union-attr]
+    assert load_workbook(chosen).active.max_row == 5 + 99 + 16  # type: ignore[union-attr]
     status = run("status", "--under", "24", "--year", "2026", "--at", "2026-06-24T09:00", "--format", "xlsx")
     assert status.exit_code == 0, status.output
     rates = workspace / "reports" / "ty-le-bao-cao-24-2026-2026-06-24.xlsx"
@@ -201,8 +202,10 @@ def test_overdue_and_status_spreadsheets_go_to_reports(workspace: Path, tmp_path
     sheet = load_workbook(rates).active
     assert sheet is not None and sheet.title == "Tỷ lệ báo cáo"
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0][:4] == ["Cấp", "Báo cáo", "Kỳ báo cáo", "Phải nộp"]
-    assert ["cấp xã", "bdg-6-thang", "6 tháng đầu năm 2026", 99, 0, 0, 99, 0, 0, 0] in rows
+    assert rows[1][0] == "Đơn vị: Tỉnh Bắc Ninh (24) – tính đến 09:00 ngày 24/06/2026"
+    assert rows[3][:4] == ["Cấp", "Báo cáo", "Kỳ báo cáo", "Phải nộp"]  # under the title block
+    six_months = "Báo cáo kết quả công tác bình đẳng giới và vì sự tiến bộ của phụ nữ 6 tháng đầu năm"
+    assert ["cấp xã", six_months, "6 tháng đầu năm 2026", 99, 0, 0, 99, 0, 0, 0, "bdg-6-thang"] in rows
 
 
 def test_rules_check_takes_pack_ids() -> None:

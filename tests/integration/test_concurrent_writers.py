@@ -53,7 +53,9 @@ def received(mailbox: Mailbox) -> list[str]:
 def environment(backend: str, tmp_path: Path, smtp_url: str, **extra: str) -> dict[str, str]:
     """The commands' environment: without PREFECT_API_URL (unless ``extra`` sets it), each flow
     command starts Prefect's temporary API of its own, as a command run by hand or by cron does."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DUNGHAN_", "PREFECT_API_URL"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DUNGHAN_", "PREFECT_API_URL")) or k == "DUNGHAN_LANG"
+    }
     url = POSTGRES_URL if backend == "postgresql" else f"sqlite:///{tmp_path / 'dunghan.db'}"
     env.update(
         {

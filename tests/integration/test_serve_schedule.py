@@ -49,7 +49,11 @@ def session_members(session: int) -> list[int]:
 
 
 def environment(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DUNGHAN_", "PREFECT_API_URL", "PREFECT_HOME"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DUNGHAN_", "PREFECT_API_URL", "PREFECT_HOME")) or k == "DUNGHAN_LANG"
+    }
     env.update(DUNGHAN_HOME=str(home), DUNGHAN_SERVE_CRON=EVERY_MINUTE)
     return env
 

@@ -199,7 +199,7 @@ def test_two_imports_at_once_store_each_contact_once(engine: Engine, backend: st
     )
     path = contacts_file(tmp_path, body)
     url = os.environ["DUNGHAN_TEST_POSTGRES_URL"] if backend == "postgresql" else str(engine.url)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DUNGHAN_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DUNGHAN_") or k == "DUNGHAN_LANG"}
     env |= {"DUNGHAN_HOME": str(tmp_path / "home"), "DUNGHAN_DATABASE_URL": url}
     inserted = 0
     for _ in range(3):

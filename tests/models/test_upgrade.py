@@ -124,6 +124,10 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         dict(id=1, user_id=1, name="phần mềm một cửa", token_sha256="f" * 64, created_at=AT, created_by="web:x")
         | dict(last_used_at=None, revoked_at=None)
     ],
+    "run": [
+        dict(id=1, name="send_reminders", how="direct", who="cli:hoa", scope="[]", parameters='{"at": null}')
+        | dict(started_at=AT, finished_at=AT, outcome="ok", message=None, counts='{"queued": 3}')
+    ],
 }
 
 

@@ -319,3 +319,18 @@ def test_a_channel_switched_off_is_told_to_the_admin_once_and_its_notices_go_by_
         zalo_left = c.execute(select(col(Notice.status)).where(col(Notice.channel) == "zalo")).scalars().all()
     assert fallbacks and set(fallbacks) == {"sent"}
     assert set(zalo_left) == {"dead"}  # each one sent by e-mail instead
+
+
+def test_a_contact_no_channel_reaches_is_told_to_the_admin_with_the_gaps(world, peers) -> None:  # type: ignore[no-untyped-def]
+    """Only a Zalo phone and no ZNS template: the sweep cannot remind them, and says so."""
+    engine, _ = world
+    _, mailbox, _ = peers
+    only_phone = ContactRow(5, "24-SYT", "Lê Văn Xa", "focal_point", None, "0912345678", None, "zalo", True)
+    import_org(engine, [], [only_phone], source="test-phone")
+    result = sweep(world, "2026-12-17T07:30:00")
+    assert [(d.channel, d.kind) for d in result.queued if d.address == "0912345678"] == []
+    admin = [m for e, m in mailbox.messages if e.rcpt_tos == ["admin@snv.bacninh.gov.vn"]]
+    assert len(admin) == 1
+    assert "1 đầu mối không nhận được tin nhắn" in str(admin[0]["Subject"])
+    body = admin[0].get_body(("plain",)).get_content()
+    assert re.search(r"^- .*\(24-SYT\): Lê Văn Xa, .+ – ", body, flags=re.MULTILINE), body

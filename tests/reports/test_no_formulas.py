@@ -4,6 +4,7 @@ value, and the text reads back unchanged."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,29 @@ def test_the_rollup_workbook_names_units_as_text(engine: Engine, tmp_path: Path)
     path = tmp_path / "tong-hop.xlsx"
     write_rollup_xlsx(path, rollup(engine, campaign="thang-hanh-dong", year=2026, under="24"))
     _assert_text(path, [HOSTILE[0]])
+
+
+def test_the_overdue_list_and_its_title_hold_no_formula(tmp_path: Path) -> None:
+    from reports.overdue_xlsx import overdue_workbook
+    from tests.reports.test_xlsx_rendered import AT, _overdue_rows
+
+    named = zip(_overdue_rows(6), HOSTILE, strict=True)
+    rows = [dataclasses.replace(row, unit_name=text, head=text) for row, text in named]
+    path = tmp_path / "qua-han.xlsx"
+    path.write_bytes(overdue_workbook(rows, at=AT, scope=HOSTILE[0]))
+    _assert_text(path, HOSTILE)
+
+
+def test_the_rates_hold_no_formula(tmp_path: Path) -> None:
+    from app.supervision_files import write_status
+    from models.queries import StatusRow
+    from tests.reports.test_xlsx_rendered import AT
+
+    rows = [
+        StatusRow(
+            expected=3, submitted=2, on_time=1, came_from=HOSTILE[0], level="commune", report=HOSTILE[2],
+            period="2026-H1", overdue=1, exempted=0,
+        )
+    ]  # fmt: skip
+    path = write_status(rows, tmp_path, at=AT, under=None, year=None, path=tmp_path / "ty-le.xlsx")
+    _assert_text(path, [HOSTILE[0], HOSTILE[2]])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 from typing import Protocol
@@ -44,15 +46,17 @@ def bac_ninh(engine: Engine) -> Engine:
 
 def test_the_report_of_a_province(bac_ninh: Engine, tmp_path: Path) -> None:
     result = rollup(bac_ninh, campaign="thang-hanh-dong", year=2026, under="24")
-    path = write_rollup_docx(tmp_path / "thang-hanh-dong-2026-24.docx", result, rollup_addressing(bac_ninh, result))
+    path = write_rollup_docx(
+        tmp_path / "thang-hanh-dong-2026-24.docx", result, rollup_addressing(bac_ninh, result), today=date(2026, 12, 18)
+    )
     doc = Document(str(path))
-    header, levels, types, media, comparison, signature = doc.tables
+    header, documents, levels, types, media, comparison, signature = doc.tables
     left, right = header.rows[0].cells
     assert _texts(left) == ["UBND TỈNH BẮC NINH", "SỞ NỘI VỤ", "Số: …/BC-SNV"]
     assert _texts(right) == [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
-        "Bắc Ninh, ngày … tháng … năm …",
+        "Bắc Ninh, ngày … tháng … năm 2026",
     ]
     body = _texts(doc)
     assert body[:5] == [
@@ -64,8 +68,24 @@ def test_the_report_of_a_province(bac_ninh: Engine, tmp_path: Path) -> None:
         "- Bộ Nội vụ (Vụ Công tác thanh niên và Bình đẳng giới)",
     ]
     assert "(từ ngày 15/11/2026 đến ngày 15/12/2026) trên địa bàn tỉnh Bắc Ninh" in body[5]
-    for heading in ("I. KẾT QUẢ ĐẠT ĐƯỢC", "II. KHÓ KHĂN, VƯỚNG MẮC", "III. KIẾN NGHỊ, ĐỀ XUẤT"):
+    assert "tính đến ngày" not in " ".join(body)  # written after the campaign's last day
+    for heading in (
+        "I. KẾT QUẢ ĐẠT ĐƯỢC",
+        "1. Công tác tham mưu, ban hành văn bản",
+        "6. Đánh giá chung",
+        "II. KHÓ KHĂN, VƯỚNG MẮC",
+        "III. KIẾN NGHỊ, ĐỀ XUẤT",
+        "1. Với lãnh đạo ngành, tỉnh, địa phương",
+        "2. Với các cơ quan chức năng liên quan khác",
+    ):
         assert heading in body
+    assert _rows(documents)[0] == [
+        "TT",
+        "Ký hiệu văn bản",
+        "Ngày ban hành",
+        "Cơ quan ban hành",
+        "Trích yếu nội dung văn bản",
+    ]
     assert "- 3/110 đơn vị phải báo cáo đã cập nhật hoạt động, đạt 2,7%." in body
     assert "- Tổng số 5 hoạt động, thu hút 805 lượt người tham gia (nam 315, nữ 490; nữ chiếm 60,9%)." in body
     assert "- Tổng kinh phí thực hiện các hoạt động: 5.000.000 đồng." in body
@@ -108,11 +128,27 @@ def test_without_last_year_and_with_few_units_missing(bac_ninh: Engine, tmp_path
     result = rollup(bac_ninh, campaign="thang-hanh-dong", year=2026, under="24-STP")
     doc = Document(str(write_rollup_docx(tmp_path / "stp.docx", result, rollup_addressing(bac_ninh, result))))
     body = _texts(doc)
-    assert len(doc.tables) == 5  # header, three tables, signature: nothing to compare with
+    assert len(doc.tables) == 6  # header, documents, three tables, signature: nothing to compare with
     assert "- Năm 2025 chưa có số liệu để so sánh." in body
     assert "- Còn 1 đơn vị phải báo cáo chưa cập nhật hoạt động: Sở Tư pháp tỉnh Bắc Ninh." in body
     assert "- Chưa có hoạt động nào được cập nhật." in body
+    assert "- Đề nghị đơn vị chưa cập nhật hoạt động hoàn thành việc cập nhật để kết quả được tổng hợp đầy đủ." in body
+    # Nobody took part: no chart of zeros, a sentence instead; no media product written as people.
+    assert len(doc.inline_shapes) == 0
+    assert "- Chưa có số liệu người tham gia nên báo cáo không kèm biểu đồ." in body
+    assert "- Chưa có sản phẩm truyền thông nào được cập nhật." in body
     assert body[2] == "Kính gửi: Sở Nội vụ tỉnh Bắc Ninh"
+
+
+def test_before_the_campaign_ends_the_figures_are_so_far(bac_ninh: Engine, tmp_path: Path) -> None:
+    result = rollup(bac_ninh, campaign="thang-hanh-dong", year=2026, under="24")
+    addressing = rollup_addressing(bac_ninh, result)
+    doc = Document(str(write_rollup_docx(tmp_path / "a.docx", result, addressing, today=date(2026, 12, 1))))
+    body = _texts(doc)
+    assert body[1].endswith("năm 2026 (tính đến ngày 01/12/2026)")
+    assert "tính đến ngày 01/12/2026 (Tháng hành động chưa kết thúc)" in body[5]
+    # A media activity counts activities, never "0 người tham gia".
+    assert not [line for line in body if re.search(r"(?<![\d.])0 (lượt )?người", line)]
 
 
 @pytest.mark.parametrize(

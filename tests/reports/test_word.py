@@ -9,11 +9,12 @@ from typing import Any, Protocol
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph as DocxParagraph
 from matplotlib.figure import Figure
 
-from reports.document import AdministrativeDocument, Bullet, Heading, Image, Issuer, Paragraph, Table
+from reports.document import AdministrativeDocument, Appendix, Bullet, Heading, Image, Issuer, Paragraph, Table
 from reports.render import TemplateError, parse_body, render_document
 from reports.word import write_docx
 
@@ -152,7 +153,13 @@ def test_template_blocks_and_body_markup(tmp_path: Path) -> None:
     )
     assert document.recipients == ("UBND tỉnh", "Bộ Lao động – Thương binh và Xã hội")
     assert document.copies_to == ("Như trên;", "Lưu: VT.")
-    assert document.landscape and table in document.body
+    assert document.landscape and table not in document.body  # the table is Phụ lục 01, given by the caller
+    assert (
+        Paragraph(
+            "Chi tiết tại Phụ lục 01 kèm theo (tỷ lệ được tính từ tử số và mẫu số đã nhập, không nhập trực tiếp)."
+        )
+        in document.body
+    )
     assert Bullet("Đơn vị chưa nhập đủ: Sở Y tế (2/4).") in document.body
     assert Bullet("Chỉ tiêu VI.1 (Dân số): kết quả 50%; Chưa đạt.") in document.body
     assert Heading("II. KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU, CHỈ TIÊU") in document.body
@@ -162,3 +169,35 @@ def test_a_placeholder_without_its_table_is_an_error() -> None:
     with pytest.raises(TemplateError, match="no table named 'ket-qua'"):
         parse_body("[[table ket-qua]]", {}, {}, "x.j2")
     assert parse_body("## 1. Mục\n### 1.1. Mục con", {}, {}) == [Heading("1. Mục", 2), Heading("1.1. Mục con", 3)]
+
+
+def test_vietnamese_page_numbers_from_page_2_and_rows_kept_whole(tmp_path: Path) -> None:
+    doc = Document(str(write_docx(_document(), tmp_path / "c.docx")))
+    lang = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    assert lang.get(qn("w:val")) == "vi-VN" and doc.core_properties.language == "vi-VN"
+    section = doc.sections[0]
+    assert section.different_first_page_header_footer
+    assert not section.first_page_header.paragraphs[0].text
+    assert "PAGE" in "".join(t.text for t in section.header._element.iter(qn("w:instrText")))
+    _, grid, signature = doc.tables
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in [*grid.rows, *signature.rows])
+    by_text = {p.text: p for p in doc.paragraphs if p.text}
+    assert by_text["I. KẾT QUẢ ĐẠT ĐƯỢC"].paragraph_format.keep_with_next
+    # The image's caption, the last block, stays with the signature.
+    assert by_text["Biểu đồ: người tham gia theo giới tính"].paragraph_format.keep_with_next
+
+
+def test_an_appendix_in_a_landscape_section(tmp_path: Path) -> None:
+    table = Table(columns=("TT", "Chỉ tiêu"), rows=(("1", "Tỷ lệ"),))
+    document = _document(appendices=(Appendix("Phụ lục 01", "KẾT QUẢ THỰC HIỆN", (table,)),), day=None, year=2026)
+    doc = Document(str(write_docx(document, tmp_path / "d.docx")))
+    first, appendix = doc.sections
+    assert first.page_width is not None and first.page_height is not None and first.page_width < first.page_height
+    assert appendix.page_width is not None and appendix.page_height is not None
+    assert appendix.page_width > appendix.page_height
+    texts = _texts(doc)
+    assert texts[-3:] == [
+        "Phụ lục 01",
+        "KẾT QUẢ THỰC HIỆN",
+        "(Kèm theo Báo cáo số …/BC-SNV ngày … tháng … năm 2026 của Sở Nội vụ)",
+    ]

@@ -80,7 +80,8 @@ def serve(database_url: str, home: Path, *, at: str = SERVE_AT, timeout: float =
     log-in page answers, and stop the server afterwards."""
     home.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    env = {**os.environ, "DUNGHAN_HOME": str(home), "DUNGHAN_DATABASE_URL": database_url}
+    # The pages in the language their people read (the rest of the suite reads the English).
+    env = {**os.environ, "DUNGHAN_HOME": str(home), "DUNGHAN_DATABASE_URL": database_url, "DUNGHAN_LANG": "vi"}
     env.pop("DUNGHAN_SERVE_AT", None)
     log = home / "serve.log"
     url = f"http://127.0.0.1:{port}"

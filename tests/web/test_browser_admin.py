@@ -47,7 +47,7 @@ def test_a_bad_row_is_named_and_nothing_written_then_the_corrected_file_goes_in(
     with page.expect_navigation():
         page.get_by_role("button", name="Xem trước").click()
     shown = main_text(page)
-    assert "1 lỗi; chưa ghi gì." in shown and "lien-he.csv: row 3 (07627)" in shown
+    assert "1 lỗi; chưa ghi gì." in shown and "lien-he.csv: dòng 3 (07627)" in shown
     expect(page.get_by_role("button", name="Ghi vào cơ sở dữ liệu")).to_have_count(0)
     shots.take(page, "bad-row-named")
     assert _contacts(web_engine) == 0

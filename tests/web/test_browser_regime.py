@@ -192,7 +192,7 @@ def test_a_broken_correction_of_a_pack_shows_its_errors_and_changes_nothing(
     misspelt = _where(broken_text, broken.name, "    frequncy: yearly", "frequncy")
     unknown = _where(broken_text, broken.name, "    method: [email, fax]", "fax")
     assert sorted(found) == sorted([lost, misspelt, unknown]), found
-    assert found[lost] == "missing key 'frequency'" and found[misspelt] == "unknown key 'frequncy'"
+    assert found[lost] == "thiếu khóa 'frequency'" and found[misspelt] == "khóa 'frequncy' không hợp lệ"
     assert "'email'" in found[unknown] and "'software'" in found[unknown]
     shots.take(page, "broken-correction-refused")
 

@@ -11,6 +11,8 @@ from sqlalchemy import Engine, text
 
 from app import worklist
 from app.worklist import Upload
+from models.org_rows import ContactRow
+from models.tree import import_org
 from tests.models.factory import at
 from tests.web.conftest import csrf_of, obligation_id
 
@@ -85,9 +87,15 @@ def test_accept_several_at_once_is_all_or_none(web_engine: Engine, client_for: C
         "chỉ tiếp nhận được khi đã nộp"
     ]
     assert _states(web_engine, first, second) == ["submitted", "submitted"]
+    officer = ContactRow(1, "07627", "Nguyễn Thị Cán", "focal_point", "canbo@daison.example", None, None, "email", True)
+    import_org(web_engine, [], [officer], source="test")
     done = reviewer.post("/tiep-nhan", data={"csrf": token, "ids": [first, second]}, follow_redirects=True)
     assert "Đã tiếp nhận 2 báo cáo." in done.text
     assert _states(web_engine, first, second) == ["accepted", "accepted"]
+    # Each unit's officer is told of the acceptance (queued with it), once per report.
+    with web_engine.connect() as c:
+        told = c.execute(text("SELECT obligation_id, address FROM notice WHERE key LIKE 'accepted:%'")).all()
+    assert [tuple(row) for row in told] == [(first, "canbo@daison.example")]  # 07615 has no officer on file
 
 
 def test_an_id_out_of_scope_in_a_batch_is_unknown(web_engine: Engine, client_for: Client, tmp_path) -> None:  # type: ignore[no-untyped-def]

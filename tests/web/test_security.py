@@ -399,7 +399,7 @@ def test_disabling_a_person_ends_their_live_session_at_once(
 
     done = live_server.dunghan("user", "disable", OFFICER, "--by", "quantri.24@tinh.example")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == f"disabled {OFFICER}"
+    assert done.stdout.strip() == f"đã khóa {OFFICER}"  # the server's people read Vietnamese
 
     with page.expect_navigation():
         page.get_by_role("link", name="Việc cần làm").click()

@@ -27,22 +27,22 @@ LATER = at("2026-06-24T09:00:00")  # the half-year report's first hop was due Fr
 SUPERVISOR_24 = "lanhdao.24@tinh.example"
 HEADINGS = [
     "Tình trạng",
-    "Mã đơn vị",
     "Đơn vị",
     "Cấp",
     "Báo cáo",
     "Kỳ báo cáo",
-    "Hạn",
-    "Văn bản ghi",
-    "Số ngày làm việc quá hạn",
-    "Số ngày làm việc còn lại",
+    "Hạn nộp",
+    "Số ngày làm việc đã quá hạn",
+    "Số ngày làm việc còn lại đến hạn",
     "Trạng thái",
     "Đã gia hạn",
     "Cán bộ đầu mối",
-    "Thư điện tử đầu mối",
     "Thủ trưởng",
-    "Thư điện tử thủ trưởng",
     "Nơi nhận",
+    "Mã đơn vị",
+    "Văn bản ghi",
+    "Thư điện tử đầu mối",
+    "Thư điện tử thủ trưởng",
     "Số nghĩa vụ",
 ]
 
@@ -91,9 +91,12 @@ def open_under(engine: Engine, province: str, *, due_before: str) -> list[tuple[
 
 
 def sheet_rows(content: bytes) -> list[tuple[object, ...]]:
+    """The list's heading row and its rows (below the title block: title, unit, counts)."""
     sheet = load_workbook(BytesIO(content)).active
     assert sheet is not None
-    return list(sheet.iter_rows(values_only=True))
+    rows = list(sheet.iter_rows(values_only=True))
+    first = next(i for i, row in enumerate(rows) if row and row[0] == "Tình trạng")
+    return [tuple(row) for row in rows[first:]]
 
 
 def count_of(page_text: str) -> int:
@@ -126,13 +129,13 @@ def test_overdue_shows_the_supervisors_province_only(web_engine: Engine, client_
     rows = sheet_rows(book.content)
     assert list(rows[0]) == HEADINGS
     assert len(rows) - 1 == len(expected)  # every row, not one page
-    assert {r[1] for r in rows[1:]} == {code for code, _ in expected}
-    assert not {r[1] for r in rows[1:]} & hanoi
-    daison = next(r for r in rows[1:] if r[1] == "07627" and r[0] == "quá hạn")
-    assert daison[2] == "Xã Đại Sơn" and daison[3] == "cấp xã" and daison[5] == "6 tháng đầu năm 2026"
-    assert isinstance(daison[6], datetime) and daison[6].date().isoformat() == "2026-06-19"
-    assert daison[8] == 3 and daison[9] is None
-    assert daison[10] == "chưa nộp" and daison[17] == obligation_id(web_engine, "07627")
+    assert {r[13] for r in rows[1:]} == {code for code, _ in expected}
+    assert not {r[13] for r in rows[1:]} & hanoi
+    daison = next(r for r in rows[1:] if r[13] == "07627" and r[0] == "quá hạn")
+    assert daison[1] == "Xã Đại Sơn" and daison[2] == "cấp xã" and daison[4] == "6 tháng đầu năm 2026"
+    assert isinstance(daison[5], datetime) and daison[5].date().isoformat() == "2026-06-19"
+    assert daison[6] == 3 and daison[7] is None
+    assert daison[8] == "chưa nộp" and daison[17] == obligation_id(web_engine, "07627")
 
 
 @pytest.mark.parametrize("email", ["canbo.07627@xa.example", "tiepnhan.24@snv.example"])
@@ -147,7 +150,7 @@ def test_officers_and_reviewers_may_not_open_the_supervisors_lists(client_at: Cl
 def test_overdue_filters(web_engine: Engine, client_at: Client) -> None:
     supervisor = client_at(SUPERVISOR_24)
     communes = supervisor.get("/qua-han.xlsx", params={"cap": "commune"})
-    levels = {r[3] for r in sheet_rows(communes.content)[1:]}
+    levels = {r[2] for r in sheet_rows(communes.content)[1:]}
     assert levels == {"cấp xã"}
     named = supervisor.get("/qua-han", params={"don_vi": "dai son"})  # no case, no diacritics
     assert count_of(named.text) == 1 and "Xã Đại Sơn" in named.text
@@ -155,7 +158,7 @@ def test_overdue_filters(web_engine: Engine, client_at: Client) -> None:
     assert count_of(by_code.text) == 1
     soon = supervisor.get("/qua-han.xlsx", params={"tinh_trang": "sap-den-han"})
     soon_rows = sheet_rows(soon.content)[1:]
-    assert soon_rows and {r[0] for r in soon_rows} == {"sắp đến hạn"} and all(r[9] is not None for r in soon_rows)
+    assert soon_rows and {r[0] for r in soon_rows} == {"sắp đến hạn"} and all(r[7] is not None for r in soon_rows)
     late = supervisor.get("/qua-han", params={"tinh_trang": "qua-han"})
     assert count_of(late.text) == count_of(supervisor.get("/qua-han").text) - len(soon_rows)
     none = supervisor.get("/qua-han", params={"ky": "2026", "cap": "commune"})  # yearly reports: due in December
@@ -171,10 +174,10 @@ def test_overdue_sorts(client_at: Client) -> None:
     supervisor = client_at(SUPERVISOR_24)
 
     def names(**params: str) -> list[str]:
-        return [str(r[2]) for r in sheet_rows(supervisor.get("/qua-han.xlsx", params=params).content)[1:]]
+        return [str(r[1]) for r in sheet_rows(supervisor.get("/qua-han.xlsx", params=params).content)[1:]]
 
     by_due = sheet_rows(supervisor.get("/qua-han.xlsx").content)[1:]
-    assert [r[6] for r in by_due] == sorted(r[6] for r in by_due)  # type: ignore[type-var]
+    assert [r[5] for r in by_due] == sorted(r[5] for r in by_due)  # type: ignore[type-var]
     late_first = sheet_rows(supervisor.get("/qua-han.xlsx", params={"sap_xep": "tre", "chieu": "giam"}).content)[1:]
     assert late_first[0][0] == "quá hạn" and late_first[-1][0] == "sắp đến hạn"
     ascending = names(sap_xep="don-vi", cap="commune", tinh_trang="qua-han")
