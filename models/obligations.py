@@ -24,7 +24,7 @@ from models.tables import AuditEvent, Contact, Extension, Obligation, Submission
 from rules.calendar import WorkCalendar
 from rules.errors import ACTION, FIELD, DunghanError
 from rules.i18n import _
-from rules.periods import period_name
+from rules.periods import period_name, report_title
 
 
 class NoSuchObligation(DunghanError):
@@ -379,10 +379,10 @@ def receipt_facts(engine: Engine, obligation_id: int) -> ReceiptFacts:
 
 
 def _label(session: Session, key: ObligationRef) -> str:
-    """'Sở Tư pháp tỉnh Bắc Ninh, Báo cáo … kỳ 6 tháng đầu năm 2026': an obligation as a person names it."""
+    """'Sở Tư pháp tỉnh Bắc Ninh, Báo cáo … 6 tháng đầu năm 2026': an obligation as a person names it."""
     found = _find(session, key)
     unit = session.get(Unit, found.unit_id)
-    return f"{unit.name if unit else found.unit_id}, {found.report_name} kỳ {period_name(found.period)}"
+    return f"{unit.name if unit else found.unit_id}, {report_title(found.report_name, period_name(found.period))}"
 
 
 def exempt(engine: Engine, key: ObligationRef, *, at: datetime, actor: str, reason: str) -> Outcome:

@@ -15,11 +15,11 @@ from sqlalchemy import Engine
 from models.outbox import NoticeDraft
 from models.queries import overdue
 from models.reminders import open_count_under, supervisors, watched_subtree
-from notifications.render import render_message, report_title
+from notifications.render import render_message
 from notifications.sweep import SweepOptions, greeting, notice_key
 from rules.calendar import VIETNAM, WorkCalendar
 from rules.ladder import choose_channels, reachable_channels
-from rules.periods import period_name
+from rules.periods import period_name, report_title
 
 DIGEST_ROWS = 50
 

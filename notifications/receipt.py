@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from models.outbox import NoticeDraft
-from notifications.render import Rendered, render_message, report_title
+from notifications.render import Rendered, render_message
 from rules.calendar import VIETNAM
-from rules.periods import period_name
+from rules.periods import period_name, report_title
 
 
 def receipt_key(receipt: str, email: str) -> str:

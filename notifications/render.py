@@ -3,7 +3,7 @@
 One template per kind (reminder, due_today, overdue, escalation, escalation_list, returned, digest,
 and gaps for the admin), each with the blocks ``subject``, ``text``, ``html`` (inside the shared
 layout) and ``zalo``. Dates read dd/mm/yyyy; the deadline's own wording stands beside the computed
-date. A report's title carries its period once (:func:`report_title`).
+date. A report's title carries its period once (:func:`rules.periods.report_title`).
 """
 
 from __future__ import annotations
@@ -42,36 +42,6 @@ def ngay(value: date | datetime | None) -> str:
 
 def weekday(value: date) -> str:
     return WEEKDAY_NAMES[value.weekday()]
-
-
-def report_title(report_name: str, period: str) -> str:
-    """A report's name with its period, the period's words said once.
-
-    Report names often end with the kind of period ("… phụ nữ năm", "… 6 tháng"): the period
-    (as :func:`rules.periods.period_name` writes it) completes them instead of repeating them.
-
-    >>> report_title("Báo cáo công tác phụ nữ năm", "năm 2026")
-    'Báo cáo công tác phụ nữ năm 2026'
-    >>> report_title("Báo cáo sơ kết 6 tháng đầu năm", "6 tháng đầu năm 2026")
-    'Báo cáo sơ kết 6 tháng đầu năm 2026'
-    >>> report_title("Báo cáo hoạt động của Ban 6 tháng", "6 tháng đầu năm 2026")
-    'Báo cáo hoạt động của Ban 6 tháng đầu năm 2026'
-    >>> report_title("Báo cáo kết quả thực hiện Chương trình", "năm 2026")
-    'Báo cáo kết quả thực hiện Chương trình năm 2026'
-    >>> report_title("Kế hoạch và dự toán kinh phí năm sau", "năm 2026")
-    'Kế hoạch và dự toán kinh phí năm sau, kỳ năm 2026'
-    """
-    name, words = report_name.split(), period.split()
-    folded_name, folded_period = [w.casefold() for w in name], [w.casefold() for w in words]
-    for k in range(min(len(name), len(words)), 0, -1):
-        if folded_name[-k:] == folded_period[:k]:
-            return " ".join(name + words[k:])
-    if folded_name and folded_name[-1] in _PERIOD_WORDS | {"sau", "trước", "tới"}:
-        return f"{report_name.strip()}, kỳ {period}"  # "… năm sau năm 2026" would read as one phrase
-    return f"{report_name.strip()} {period}"
-
-
-_PERIOD_WORDS = {"năm", "tháng", "quý", "kỳ", "học"}
 
 
 def phone(value: str | None) -> str:

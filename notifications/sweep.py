@@ -46,7 +46,7 @@ from models.reminders import (
 )
 from models.units import UnitRef
 from notifications.admin import admin_notices
-from notifications.render import ZNS_TEXT_LIMIT, render_message, report_title, weekday
+from notifications.render import ZNS_TEXT_LIMIT, render_message, weekday
 from rules.calendar import VIETNAM, WorkCalendar
 from rules.errors import PackNotFound
 from rules.i18n import _
@@ -62,7 +62,7 @@ from rules.ladder import (
     reminder_plan,
 )
 from rules.loader import load_overrides, resolve_packs
-from rules.periods import period_name
+from rules.periods import period_name, report_title
 from rules.schema import ROLE_NAMES
 from rules.scope import Everywhere
 

@@ -83,7 +83,7 @@ def test_accept_several_at_once_is_all_or_none(web_engine: Engine, client_for: C
     alert = re.findall(r'role="alert">([^<]*)', refused.text)
     assert refused.status_code == 400 and alert == [
         "Sở Tư pháp tỉnh Bắc Ninh, Báo cáo kết quả công tác bình đẳng giới và vì sự tiến bộ của phụ nữ 6 tháng "
-        "đầu năm kỳ 6 tháng đầu năm 2026: không thể tiếp nhận báo cáo đang ở trạng thái chưa nộp: "
+        "đầu năm 2026: không thể tiếp nhận báo cáo đang ở trạng thái chưa nộp: "  # the period said once
         "chỉ tiếp nhận được khi đã nộp"
     ]
     assert _states(web_engine, first, second) == ["submitted", "submitted"]
