@@ -61,7 +61,11 @@ def printed(row: ResultRow, year: int) -> PrintedRow:
     else:
         progress = "Chưa có số liệu"
     notes = [row.note] if row.note else []
-    if row.missing:
+    if row.missing and row.value is not None and row.entered_by:
+        # A sum of what came in: the reader is told how many units it covers.
+        covered = len(row.entered_by)
+        notes.append(f"tổng của {covered}/{covered + len(row.missing)} đơn vị; chưa nhập: {', '.join(row.missing)}")
+    elif row.missing:
         notes.append(f"chưa nhập: {', '.join(row.missing)}")
     return PrintedRow(
         code=indicator.code,
