@@ -3,7 +3,7 @@ form, correct or delete one, upload the filled-in XLSX form, download it empty.
 
 A form's entry is checked exactly like a row of the imported form (``rules.activity.check_activity``:
 the campaign's window, its activity types, men + women = total, nothing that identifies a person in
-the title and the note), and every problem is worded here in Vietnamese, by the field's heading in
+the title and the note), and every problem is worded here (Vietnamese by default), by the field's heading in
 the XLSX form, so that the page shows it next to the field. Nothing is written while one is left.
 
 Scope is in the SQL (``models.activity_entries``): a person reads the logs of the units whose page
@@ -59,6 +59,7 @@ from rules.activity import (
 )
 from rules.calendar import VIETNAM
 from rules.errors import DunghanError
+from rules.i18n import _
 from rules.numbers import vn_number
 
 CAMPAIGN = "thang-hanh-dong"
@@ -73,32 +74,25 @@ SHORT_LABELS = {
     "total": "Tổng số",
     **{f"media.{kind}": name for kind, name in MEDIA_KINDS.items()},
 }
-PERSONAL_WORDS = {
-    "a phone number": "số điện thoại",
-    "an identity-card number": "số CMND/CCCD",
-    "an e-mail address": "địa chỉ e-mail",
-    "a year of birth": "năm sinh",
-    "an identity document": "giấy tờ tùy thân (CMND/CCCD)",
-}
 SOURCE = "web"
 
 
 class EntryRefused(DunghanError):
-    """An activity the form cannot take: what is wrong, field by field (in Vietnamese)."""
+    """An activity the form cannot take: what is wrong, field by field."""
 
     def __init__(self, problems: Mapping[str, str]) -> None:
         self.problems = dict(problems)
         listed = "; ".join(f"{LABELS.get(k, k)}: {v}" for k, v in self.problems.items())
-        super().__init__(f"Chưa lưu, cần sửa: {listed}")
+        super().__init__(_("Not saved, to correct: {problems}").format(problems=listed))
 
 
 class FileRefused(DunghanError):
-    """An uploaded form that cannot be imported: every reason, row by row (in Vietnamese)."""
+    """An uploaded form that cannot be imported: every reason, row by row."""
 
     def __init__(self, name: str, errors: list[str]) -> None:
         self.name = name
         self.errors = errors
-        super().__init__(f"Tệp {name} chưa được nhập: " + "; ".join(errors))
+        super().__init__(_("The file {name} was not imported: {errors}").format(name=name, errors="; ".join(errors)))
 
 
 @dataclass(frozen=True)
@@ -238,14 +232,14 @@ def read_entry(values: Mapping[str, str], chosen: CampaignYear) -> tuple[Activit
     text = {name: (values.get(name) or "").strip() for name in FIELDS}
     day = chosen.window.start  # a placeholder while the field cannot be read
     if not text["day"]:
-        errors["day"] = "chưa nhập ngày"
+        errors["day"] = _("no date entered")
     else:
         try:
             day = read_day(text["day"])
         except ValueError:
-            errors["day"] = f"«{text['day']}» không phải một ngày (dd/mm/yyyy)"
+            errors["day"] = _("«{text}» is not a date (dd/mm/yyyy)").format(text=text["day"])
     if not text["activity_type"]:
-        errors["activity_type"] = "chưa chọn loại hoạt động"
+        errors["activity_type"] = _("no activity type chosen")
     numbers: dict[str, int] = {}
     for name in NUMBER_FIELDS:
         if name == "total" and not text[name]:
@@ -253,7 +247,9 @@ def read_entry(values: Mapping[str, str], chosen: CampaignYear) -> tuple[Activit
         try:
             numbers[name] = parse_count(text[name])
         except ValueError:
-            errors[name] = f"«{text[name]}» không phải số nguyên, không âm (5.000.000 hoặc 5000000)"
+            errors[name] = _("«{text}» is not a whole number, zero or more (5.000.000 or 5000000)").format(
+                text=text[name]
+            )
             numbers[name] = 0
     entry = ActivityEntry(
         day=day,
@@ -273,36 +269,40 @@ def _personal(text: str) -> str | None:
     what = personal_data(text)
     if what is None:
         return None
-    return (
-        f"có vẻ chứa {PERSONAL_WORDS.get(what, what)}: chỉ ghi số lượng, "
-        "không ghi gì nhận diện được một người (tên, số điện thoại, số CCCD, năm sinh, e-mail)"
-    )
+    return _(
+        "seems to hold {what}: write counts only, nothing that identifies a person "
+        "(name, phone number, identity-card number, year of birth, e-mail)"
+    ).format(what=what)
 
 
 def _worded(name: str, entry: ActivityEntry, chosen: CampaignYear, today: date) -> str:
-    """What is wrong with the field ``name`` of ``entry``, in Vietnamese (the same checks as
+    """What is wrong with the field ``name`` of ``entry`` (the same checks as
     ``rules.activity.check_activity``, which found it)."""
     window = chosen.window
     if name == "day":
         if not window.earliest <= entry.day <= window.end:
             span = f"{window.start:%d/%m/%Y} – {window.end:%d/%m/%Y}"
             if window.earliest < window.start:
-                span += f"; hoạt động chuẩn bị được ghi từ {window.earliest:%d/%m/%Y}"
-            return f"ngày {entry.day:%d/%m/%Y} nằm ngoài Tháng hành động năm {chosen.year} ({span})"
-        return f"ngày {entry.day:%d/%m/%Y} sau hôm nay ({today:%d/%m/%Y}): chỉ ghi hoạt động đã diễn ra"
+                span += _("; preparatory activities are logged from {day:%d/%m/%Y}").format(day=window.earliest)
+            return _("the date {day:%d/%m/%Y} is outside the Action Month of {year} ({span})").format(
+                day=entry.day, year=chosen.year, span=span
+            )
+        return _(
+            "the date {day:%d/%m/%Y} is after today ({today:%d/%m/%Y}): log only activities that took place"
+        ).format(day=entry.day, today=today)
     if name == "activity_type":
-        return "chọn một loại hoạt động trong danh sách của chiến dịch"
+        return _("choose an activity type from the campaign's list")
     if name in ("title", "note"):
         words = (entry.title if name == "title" else entry.note or "").strip()
         longest = TITLE_MAX if name == "title" else NOTE_MAX
         found = []
         if name == "title" and not words:
-            found.append("chưa nhập tên hoạt động")
+            found.append(_("the title is empty"))
         if len(words) > longest:
-            found.append(f"dài {len(words)} ký tự, tối đa {longest}")
+            found.append(_("{length} characters long, at most {limit}").format(length=len(words), limit=longest))
         if personal := _personal(words):
             found.append(personal)
-        return "; ".join(found) or "không hợp lệ"
+        return "; ".join(found) or _("not valid")
     value = {
         "male": entry.male,
         "female": entry.female,
@@ -311,22 +311,26 @@ def _worded(name: str, entry: ActivityEntry, chosen: CampaignYear, today: date) 
         **{f"media.{k}": v for k, v in entry.media.items()},
     }.get(name)
     if value is not None and value < 0:
-        return f"{vn_number(value, 0)} không phải số nguyên, không âm"
+        return _("{value} is not a whole number, zero or more").format(value=vn_number(value, 0))
     limit = BUDGET_MAX if name == "budget" else COUNT_MAX
     if value is not None and value > limit:
-        return f"{vn_number(value, 0)} quá lớn cho một hoạt động (tối đa {vn_number(limit, 0)}): kiểm tra lỗi gõ"
-    if name == "total":
-        return (
-            f"nam {vn_number(entry.male, 0)} + nữ {vn_number(entry.female, 0)} = "
-            f"{vn_number(entry.male + entry.female, 0)}, khác tổng số {vn_number(entry.total or 0, 0)}"
+        return _("{value} is too large for one activity (at most {limit}): check for a typing mistake").format(
+            value=vn_number(value, 0), limit=vn_number(limit, 0)
         )
-    return "không hợp lệ"
+    if name == "total":
+        return _("men {men} + women {women} = {sum}, not the total {total}").format(
+            men=vn_number(entry.male, 0),
+            women=vn_number(entry.female, 0),
+            sum=vn_number(entry.male + entry.female, 0),
+            total=vn_number(entry.total or 0, 0),
+        )
+    return _("not valid")
 
 
 def entry_problems(
     entry: ActivityEntry, chosen: CampaignYear, today: date, unreadable: Mapping[str, str] | None = None
 ) -> dict[str, str]:
-    """Every problem of ``entry``, field by field in the form's order, in Vietnamese; the fields
+    """Every problem of ``entry``, field by field in the form's order; the fields
     in ``unreadable`` (with why) are reported as they are and not checked further."""
     found = dict(unreadable or {})
     skip = set(found) | ({"total"} if set(found) & {"male", "female"} else set())
@@ -348,9 +352,11 @@ def checked_entry(values: Mapping[str, str], chosen: CampaignYear, at: datetime)
 
 def _require_writer(engine: Engine, viewer: Viewer, unit: UnitRef) -> None:
     if viewer.role not in WRITERS:
-        raise NotAllowed(f"vai trò {ROLE_NAMES.get(viewer.role, viewer.role)} không được ghi hoạt động")
+        raise NotAllowed(
+            _("the role {role} may not log activities").format(role=ROLE_NAMES.get(viewer.role, viewer.role))
+        )
     if not may_write(engine, viewer, unit.id):
-        raise NotAllowed(f"chỉ cán bộ của {unit.name} được ghi hoạt động của đơn vị này")
+        raise NotAllowed(_("only the staff of {unit} may log this unit's activities").format(unit=unit.name))
 
 
 def _logging_unit(engine: Engine, unit: UnitRef, chosen: CampaignYear) -> None:
@@ -358,7 +364,11 @@ def _logging_unit(engine: Engine, unit: UnitRef, chosen: CampaignYear) -> None:
         logging_unit(engine, unit.code, chosen.chosen, chosen.year)
     except ActivityError:
         raise EntryRefused(
-            {"unit": f"{unit.name} không ghi hoạt động trong Tháng hành động năm {chosen.year} (ngoài phạm vi của gói)"}
+            {
+                "unit": _("{unit} logs no activities in the Action Month of {year} (outside the pack's scope)").format(
+                    unit=unit.name, year=chosen.year
+                )
+            }
         ) from None
 
 
@@ -401,7 +411,9 @@ def log_to_change(engine: Engine, viewer: Viewer, log_id: int, *, at: datetime) 
     :class:`NotAllowed` when they see it but may not change it."""
     log = stored_log(engine, log_id, where=visible_unit(viewer))
     if viewer.role not in WRITERS or not may_write(engine, viewer, log.unit_id):
-        raise NotAllowed(f"vai trò {ROLE_NAMES.get(viewer.role, viewer.role)} không được sửa hoạt động này")
+        raise NotAllowed(
+            _("the role {role} may not change this activity").format(role=ROLE_NAMES.get(viewer.role, viewer.role))
+        )
     return OpenedLog(log, campaign_year(log.year), today_of(at))
 
 
@@ -440,12 +452,16 @@ def template_file(engine: Engine, viewer: Viewer, *, year: int, unit: str | None
 def _read_problems(row: LogRow, chosen: CampaignYear, today: date) -> list[str]:
     """A row of an uploaded form, checked like the form's fields, each problem with its place."""
     unreadable = {
-        name: "ô này không đọc được: "
-        + ("cần một ngày (dd/mm/yyyy)" if name == "day" else "cần một số nguyên, không âm")
+        name: _("this cell cannot be read: a date is expected (dd/mm/yyyy)")
+        if name == "day"
+        else _("this cell cannot be read: a whole number, zero or more, is expected")
         for name in row.unreadable
     }
     problems = entry_problems(row.entry, chosen, today, unreadable)
-    return [f"dòng {row.row}, cột «{LABELS.get(name, name)}»: {why}" for name, why in problems.items()]
+    return [
+        _("row {row}, column «{column}»: {why}").format(row=row.row, column=LABELS.get(name, name), why=why)
+        for name, why in problems.items()
+    ]
 
 
 def _imported_sentence(engine: Engine, digest: str) -> str | None:
@@ -453,10 +469,10 @@ def _imported_sentence(engine: Engine, digest: str) -> str | None:
     if earlier is None:
         return None
     when, count = earlier
-    return (
-        f"chính tệp này đã được nhập ngày {when.astimezone(VIETNAM):%d/%m/%Y} ({count} hoạt động); "
-        "nhập lại sẽ tính các hoạt động đó hai lần"
-    )
+    return _(
+        "this very file was imported on {day:%d/%m/%Y} ({count} activities); "
+        "importing it again would count those activities twice"
+    ).format(day=when.astimezone(VIETNAM), count=count)
 
 
 def import_file(
@@ -467,15 +483,17 @@ def import_file(
     form's campaign year and what was recorded."""
     name = path.name
     if path.suffix.lower() != ".xlsx":
-        raise FileRefused(name, ["chỉ nhận biểu mẫu .xlsx tải ở trang này"])
+        raise FileRefused(name, [_("only the .xlsx form downloaded on this page is taken")])
     try:
         form = read_filled_form(path)
     except DunghanError:
         raise FileRefused(
             name,
             [
-                "không đọc được như biểu mẫu hoạt động (cần các trang «Thông tin» và «Hoạt động» với đủ cột): "
-                "hãy tải biểu mẫu ở trang này, điền vào trang «Hoạt động» rồi tải lên"
+                _(
+                    "cannot be read as the activity form (the sheets «Thông tin» and «Hoạt động» with all their "
+                    "columns are needed): download the form on this page, fill in the sheet «Hoạt động», then upload it"
+                )
             ],
         ) from None
     chosen = CampaignYear(form.chosen, form.year, campaign_window(form.chosen.campaign, form.year))
@@ -485,32 +503,46 @@ def import_file(
         if unit is not None:
             raise
         raise FileRefused(
-            name, [f"biểu mẫu của năm {form.year}: {viewer.unit.name} không có trong cây đơn vị năm đó"]
+            name,
+            [
+                _("a form of {year}: {unit} is not in the unit tree of that year").format(
+                    year=form.year, unit=viewer.unit.name
+                )
+            ],
         ) from None
     _require_writer(engine, viewer, found)
     if form.unit != found.code:
         raise FileRefused(
-            name, [f"biểu mẫu ghi mã đơn vị {form.unit}, không phải {found.code} ({found.name}): hãy tải đúng biểu mẫu"]
+            name,
+            [
+                _("the form gives the unit code {given}, not {code} ({name}): download the right form").format(
+                    given=form.unit, code=found.code, name=found.name
+                )
+            ],
         )
     if form.chosen.campaign.id != CAMPAIGN:
-        raise FileRefused(name, ["biểu mẫu không phải của Tháng hành động"])
+        raise FileRefused(name, [_("the form is not one of the Action Month")])
     _logging_unit(engine, found, chosen)
     today = today_of(at)
     errors = [problem for row in form.rows for problem in _read_problems(row, chosen, today)]
     unread = {row.row for row in form.rows}
-    errors += [f"dòng {number}: ô không đọc được" for number, _ in form.errors if number not in unread]
+    errors += [
+        _("row {row}: a cell cannot be read").format(row=number) for number, _why in form.errors if number not in unread
+    ]
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if sentence := _imported_sentence(engine, digest):
         errors.append(sentence)
     if not form.rows and not errors:
-        errors.append("trang «Hoạt động» chưa có hoạt động nào")
+        errors.append(_("the sheet «Hoạt động» has no activities yet"))
     if errors:
         raise FileRefused(name, errors)
     try:
         recorded = record_form(engine, form, path, now=at.astimezone(VIETNAM), actor=viewer.actor)
     except ImportRefused:
         # Only what changed since the checks above: the same file imported meanwhile.
-        raise FileRefused(name, [_imported_sentence(engine, digest) or "không nhập được: hãy tải lên lại"]) from None
+        raise FileRefused(
+            name, [_imported_sentence(engine, digest) or _("could not be imported: upload it again")]
+        ) from None
     return form.year, recorded
 
 

@@ -37,6 +37,7 @@ from notifications.account import password_link_notice
 from reports.org_files import read_org_file
 from rules.calendar import VIETNAM
 from rules.errors import FIELD, DunghanError
+from rules.i18n import _
 
 IMPORT_SUFFIXES = (".csv", ".xlsx", ".yaml", ".yml")
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -47,7 +48,9 @@ LAST_PAGE = 100_000  # a page number past any list; larger ones are read as this
 def require_admin(viewer: Viewer) -> None:
     if viewer.role != "admin":
         raise NotAllowed(
-            f"chỉ quản trị được làm việc này (vai trò của bạn: {ROLE_NAMES.get(viewer.role, viewer.role)})"
+            _("only an administrator may do this (your role: {role})").format(
+                role=ROLE_NAMES.get(viewer.role, viewer.role)
+            )
         )
 
 
@@ -147,10 +150,17 @@ def stage_import(source: Path, name: str) -> tuple[str, Path]:
     """Keep an uploaded file for its preview and confirmation; its sha256 and where it is."""
     suffix = Path(name).suffix.lower()
     if suffix not in IMPORT_SUFFIXES:
-        raise DunghanError(f"{FIELD}: tệp {name!r} phải là {', '.join(IMPORT_SUFFIXES)}", field="file")
+        raise DunghanError(
+            _("{field}: the file {name!r} must be {kinds}").format(
+                field=FIELD, name=name, kinds=", ".join(IMPORT_SUFFIXES)
+            ),
+            field="file",
+        )
     if source.stat().st_size > MAX_IMPORT_BYTES:
         raise DunghanError(
-            f"{FIELD}: tệp {name!r} lớn hơn {MAX_IMPORT_BYTES // (1024 * 1024)} MB",
+            _("{field}: the file {name!r} is larger than {size} MB").format(
+                field=FIELD, name=name, size=MAX_IMPORT_BYTES // (1024 * 1024)
+            ),
             field="file",
         )
     sha = hashlib.sha256(source.read_bytes()).hexdigest()
@@ -163,7 +173,7 @@ def stage_import(source: Path, name: str) -> tuple[str, Path]:
 def _import(engine: Engine, viewer: Viewer, sha: str, name: str, *, at: datetime, preview: bool) -> ImportPreview:
     require_admin(viewer)
     if len(sha) != 64 or not all(c in "0123456789abcdef" for c in sha) or not _staged(sha, name).is_file():
-        raise DunghanError(f"{FIELD}: tệp đã xem trước không còn; hãy tải lên lại", field="file")
+        raise DunghanError(_("{field}: the previewed file is gone; upload it again").format(field=FIELD), field="file")
     path = _staged(sha, name)
     label = path.name
     try:
@@ -172,21 +182,29 @@ def _import(engine: Engine, viewer: Viewer, sha: str, name: str, *, at: datetime
         return ImportPreview(label, sha, 0, 0, None, refused.errors)
     day = _today(at)
     in_file = {u.code for u in unit_rows}
-    errors = [f"{label}: đơn vị {u.code} không có đơn vị cấp trên" for u in unit_rows if not u.parent]
+    errors = [
+        _("{file}: unit {code} has no parent unit").format(file=label, code=u.code) for u in unit_rows if not u.parent
+    ]
     stored_outside = set(admin_scope.codes_outside(engine, viewer.unit, in_file, day=day)) & admin_scope.known_codes(
         engine, in_file
     )
     for code in sorted(stored_outside):  # a stored unit of another place, which the row would change
-        errors.append(f"{label}: đơn vị {code} không thuộc {viewer.unit.name}")
+        errors.append(_("{file}: unit {code} is not under {unit}").format(file=label, code=code, unit=viewer.unit.name))
     for code in admin_scope.codes_outside(
         engine,
         viewer.unit,
         {u.parent for u in unit_rows if u.parent} - in_file,
         day=day,
     ):
-        errors.append(f"{label}: đơn vị cấp trên {code} không thuộc {viewer.unit.name}")
+        errors.append(
+            _("{file}: the parent unit {code} is not under {unit}").format(file=label, code=code, unit=viewer.unit.name)
+        )
     for code in admin_scope.codes_outside(engine, viewer.unit, {c.unit for c in contact_rows} - in_file, day=day):
-        errors.append(f"{label}: liên hệ của đơn vị {code}, không thuộc {viewer.unit.name}")
+        errors.append(
+            _("{file}: a contact of unit {code}, which is not under {unit}").format(
+                file=label, code=code, unit=viewer.unit.name
+            )
+        )
     if errors:
         return ImportPreview(label, sha, len(unit_rows), len(contact_rows), None, errors)
     try:
@@ -217,7 +235,7 @@ def apply_import(engine: Engine, viewer: Viewer, sha: str, name: str, *, at: dat
 def export_contacts(engine: Engine, viewer: Viewer) -> list[ContactListRow]:
     """Every contact under the admin's unit (for a file to correct and import back)."""
     require_admin(viewer)
-    rows, _ = admin_scope.contacts(engine, viewer.unit, limit=1_000_000)
+    rows, _total = admin_scope.contacts(engine, viewer.unit, limit=1_000_000)
     return rows
 
 
@@ -233,7 +251,9 @@ def _unit_inside(engine: Engine, viewer: Viewer, code: str, at: datetime) -> int
     unit = unit_at(engine, code, _today(at))
     if admin_scope.codes_outside(engine, viewer.unit, {code}, day=_today(at)):
         raise DunghanError(
-            f"{FIELD}: đơn vị {unit.name} ({code}) không thuộc {viewer.unit.name}",
+            _("{field}: the unit {name} ({code}) is not under {unit}").format(
+                field=FIELD, name=unit.name, code=code, unit=viewer.unit.name
+            ),
             field="unit",
         )
     return unit.id
@@ -253,7 +273,7 @@ def add_person(
     to their e-mail through the outbox (and is shown to the admin once)."""
     require_admin(viewer)
     if role not in ROLE_NAMES:
-        raise DunghanError(f"{FIELD}: không có vai trò {role!r}", field="role")
+        raise DunghanError(_("{field}: no role {role!r}").format(field=FIELD, role=role), field="role")
     _unit_inside(engine, viewer, unit.strip(), at)
     settings = get_settings()
     added = accounts.add_user(
@@ -302,7 +322,7 @@ def _mail_link(
 def change_person(engine: Engine, viewer: Viewer, user_id: int, *, role: str, unit: str, at: datetime) -> None:
     require_admin(viewer)
     if role not in ROLE_NAMES:
-        raise DunghanError(f"{FIELD}: không có vai trò {role!r}", field="role")
+        raise DunghanError(_("{field}: no role {role!r}").format(field=FIELD, role=role), field="role")
     admin_scope.change_user(
         engine,
         viewer.unit,
@@ -318,7 +338,7 @@ def disable_person(engine: Engine, viewer: Viewer, user_id: int, *, at: datetime
     require_admin(viewer)
     found = admin_scope.user(engine, viewer.unit, user_id)
     if found.id == viewer.user_id:
-        raise DunghanError("không thể tự khóa tài khoản của mình")
+        raise DunghanError(_("you cannot disable your own account"))
     accounts.disable(engine, found.email, at=at, actor=viewer.actor)
 
 

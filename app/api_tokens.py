@@ -23,6 +23,7 @@ from models.units import unit_by_id
 from models.users import user_id_by_email
 from models.worklist import Viewer
 from rules.errors import FIELD, DunghanError
+from rules.i18n import _
 
 DEFAULT_NAME = "Mã truy cập API"
 
@@ -63,9 +64,9 @@ def check_name(name: str | None) -> str:
     if not cleaned:
         return DEFAULT_NAME
     if len(cleaned) > NAME_MAX:
-        raise DunghanError(f"{FIELD}: tối đa {NAME_MAX} ký tự", field="name")
+        raise DunghanError(_("{field}: at most {limit} characters").format(field=FIELD, limit=NAME_MAX), field="name")
     if any(unicodedata.category(c) in ("Cc", "Cs") for c in cleaned):
-        raise DunghanError(f"{FIELD}: có ký tự điều khiển, hãy gõ lại", field="name")
+        raise DunghanError(_("{field}: has control characters, type it again").format(field=FIELD), field="name")
     return cleaned
 
 
@@ -81,7 +82,7 @@ def tokens(engine: Engine, viewer: Viewer) -> list[TokenRow]:
 def revoke(engine: Engine, viewer: Viewer, token_id: int, *, at: datetime) -> None:
     """Revoke one of the person's own live tokens."""
     if not api_tokens.revoke(engine, viewer.user_id, token_id, at=at, actor=viewer.actor):
-        raise TokenNotFound(f"không có mã truy cập số {token_id} đang dùng của bạn")
+        raise TokenNotFound(_("you have no live access token number {id}").format(id=token_id))
 
 
 def create_for(engine: Engine, email: str, *, name: str | None, at: datetime, actor: str) -> NewToken:
@@ -96,4 +97,6 @@ def tokens_for(engine: Engine, email: str) -> list[TokenRow]:
 def revoke_for(engine: Engine, email: str, token_id: int, *, at: datetime, actor: str) -> None:
     """Revoke the live token ``token_id`` of the person with ``email``."""
     if not api_tokens.revoke(engine, user_id_by_email(engine, email), token_id, at=at, actor=actor):
-        raise TokenNotFound(f"{email.strip().casefold()} không có mã truy cập số {token_id} đang dùng")
+        raise TokenNotFound(
+            _("{email} has no live access token number {id}").format(email=email.strip().casefold(), id=token_id)
+        )

@@ -36,7 +36,12 @@ FIRST_YEAR = 2019  # Decree 09/2019/NĐ-CP, the reporting regime the packs encod
 def check_year(year: int, *, today: date) -> None:
     """A year dunghan plans or counts: from 2019 to next year."""
     if not FIRST_YEAR <= year <= today.year + 1:
-        raise DunghanError(f"năm {year} ngoài phạm vi: {FIELD} từ {FIRST_YEAR} đến {today.year + 1}", field="year")
+        raise DunghanError(
+            _("year {year} out of range: {field} from {first} to {last}").format(
+                year=year, field=FIELD, first=FIRST_YEAR, last=today.year + 1
+            ),
+            field="year",
+        )
 
 
 def check_params(pack: Pack, params: Mapping[str, date]) -> None:
@@ -46,10 +51,12 @@ def check_params(pack: Pack, params: Mapping[str, date]) -> None:
     for name in params:
         if name not in declared:
             close = difflib.get_close_matches(name, declared, n=1)
-            hint = f"có phải {close[0]}? " if close else ""
-            known = ", ".join(declared) if declared else "không có tham số nào"
+            hint = _("did you mean {name}? ").format(name=close[0]) if close else ""
+            known = ", ".join(declared) if declared else _("no parameters")
             raise DunghanError(
-                f"{FIELD} {name!r}: gói {pack.id} không có tham số này; {hint}các tham số của gói: {known}",
+                _("{field} {name!r}: pack {pack} has no such parameter; {hint}the pack's parameters: {known}").format(
+                    field=FIELD, name=name, pack=pack.id, hint=hint, known=known
+                ),
                 field="param",
             )
 
@@ -95,4 +102,5 @@ def plan_cycle(
         actor=actor,
         preview=preview,
         exclusive=exclusive,
+        labour_calendar=calendar_for(item.pack, state=False),
     )

@@ -38,6 +38,7 @@ from models.worklist import NotVisible, Viewer, visible_unit
 from reports.indicator_rows import TARGET_YEARS, PrintedRow, printed_rows
 from rules.calendar import VIETNAM
 from rules.errors import DunghanError
+from rules.i18n import _
 from rules.indicators import indicator_tables, is_count, typed_indicators
 from rules.numbers import parse_figure, vn_number
 from rules.periods import period_name
@@ -48,11 +49,12 @@ SOURCE = "web"
 
 
 class FiguresRefused(DunghanError):
-    """Figures the form cannot take: what is wrong, row by row (in Vietnamese)."""
+    """Figures the form cannot take: what is wrong, row by row."""
 
     def __init__(self, problems: Mapping[str, str]) -> None:
         self.problems = dict(problems)
-        super().__init__("Chưa lưu, cần sửa: " + "; ".join(f"{k}: {v}" for k, v in self.problems.items()))
+        listed = "; ".join(f"{k}: {v}" for k, v in self.problems.items())
+        super().__init__(_("Not saved, to correct: {problems}").format(problems=listed))
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,7 @@ def report_file(
 ) -> tuple[str, bytes]:
     """The year's table (xlsx) or the compiling agency's report (docx), the files of
     ``dunghan indicators report``: (file name, content)."""
-    found, _ = _chosen(engine, viewer, at, year)
+    found, _years = _chosen(engine, viewer, at, year)
     if found is None:
         raise NotVisible()
     with tempfile.TemporaryDirectory(prefix="dunghan-chi-tieu-") as folder:
@@ -260,14 +262,18 @@ def _shown_value(value: float) -> str:
 
 
 def _entry_table(engine: Engine, viewer: Viewer, at: datetime, year: int | None) -> tuple[YearTable, Responsible]:
-    found, _ = _chosen(engine, viewer, at, year)
+    found, _years = _chosen(engine, viewer, at, year)
     if found is None:
         raise NotVisible()
     own = _own(viewer, found)
     if own is None:
-        raise NotAllowed(f"{viewer.unit.name} không chủ trì chỉ tiêu nào của bảng năm {found.year}")
+        raise NotAllowed(
+            _("{unit} answers for no indicator of the table of {year}").format(unit=viewer.unit.name, year=found.year)
+        )
     if viewer.role in READ_ONLY_ROLES:
-        raise NotAllowed(f"vai trò {ROLE_NAMES.get(viewer.role, viewer.role)} chỉ được xem số liệu")
+        raise NotAllowed(
+            _("the role {role} may only read the figures").format(role=ROLE_NAMES.get(viewer.role, viewer.role))
+        )
     return found, own
 
 
@@ -311,13 +317,13 @@ def entry_page(engine: Engine, viewer: Viewer, *, at: datetime, year: int | None
 
 
 def _problem(row: EntryRow, value: float) -> str | None:
-    """What is wrong with a figure, in Vietnamese (the checks of ``rules.indicators.value_problem``)."""
+    """What is wrong with a figure (the checks of ``rules.indicators.value_problem``)."""
     if value < 0:
-        return f"{vn_number(value)} là số âm"
+        return _("{value} is negative").format(value=vn_number(value))
     if row.kind == "percent" and value > 100:
-        return f"{vn_number(value)} không phải tỷ lệ phần trăm từ 0 đến 100"
+        return _("{value} is not a percentage from 0 to 100").format(value=vn_number(value))
     if row.kind == "count" and not float(value).is_integer():
-        return f"{vn_number(value)} không phải số nguyên ({row.indicator.unit})"
+        return _("{value} is not a whole number ({unit})").format(value=vn_number(value), unit=row.indicator.unit)
     return None
 
 
@@ -343,7 +349,9 @@ def save_figures(
         try:
             value = parse_figure(text)
         except ValueError:
-            problems[row.indicator.code] = f"«{text}» không phải một số (viết 48,5 hoặc 48.5; 12.000 là mười hai nghìn)"
+            problems[row.indicator.code] = _(
+                "«{text}» is not a number (write 48,5 or 48.5; 12.000 is twelve thousand)"
+            ).format(text=text)
             continue
         if why := _problem(row, value):
             problems[row.indicator.code] = why

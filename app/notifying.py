@@ -204,11 +204,23 @@ def run_digests(
     return result
 
 
+def decide_hour_steps(engine: Engine, settings: Settings, *, at: datetime) -> list[NoticeDraft]:
+    """The hour steps due at ``at`` (the ladders of reports due at a clock time). No list of gaps:
+    the morning sweep tells the admin those, once a day under the day's key."""
+    return due_notices(engine, at=at, options=sweep_options(settings), under=EVERYWHERE, hours_only=True).drafts
+
+
 def run_retry(
     engine: Engine, settings: Settings, *, at: datetime, clock: Callable[[], datetime], step: Step = direct
-) -> list[Delivered]:
-    """Deliver every notice whose time has come: failed ones past their back-off, held ones."""
-    return step("deliver_ready_notices", deliver_ready, engine, settings, at=at, clock=clock)
+) -> SweepResult:
+    """The hourly run: queue the hour steps that have come since the last one, then deliver every
+    notice whose time has come (those, failed ones past their back-off, held ones). Day steps are
+    the morning sweep's alone; the outbox's keys keep any step from being queued twice."""
+    result = SweepResult(planned=step("decide_hour_steps", decide_hour_steps, engine, settings, at=at))
+    if result.planned:
+        result.queued = step("queue_notices", queue, engine, result.planned, at=at)
+    result.delivered = step("deliver_ready_notices", deliver_ready, engine, settings, at=at, clock=clock)
+    return result
 
 
 def channel_down_alert(engine: Engine, settings: Settings, *, at: datetime) -> Callable[[str, str], None]:

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.parent_watch import watched
 from app.settings import get_settings
 from rules.errors import DEBUG_ENV, DunghanError
 from rules.i18n import _
@@ -95,7 +96,7 @@ def watch_ephemeral_server() -> None:
 
     def popen(args: list[str], **options: Any) -> subprocess.Popen[Any]:
         if args[1:3] == ["-m", "uvicorn"]:
-            args = [args[0], "-m", "app.parent_watch", *args[2:]]
+            args = watched(*args[2:])
         return subprocess.Popen(args, **options)
 
     prefect_server.subprocess = types.SimpleNamespace(  # type: ignore[assignment,attr-defined]
@@ -344,10 +345,7 @@ def serving_api(home: Path) -> str | None:
 def prefect_api_command(port: int) -> list[str]:
     """Prefect's API with its services (the scheduler above all), as `prefect server start` runs
     it, on 127.0.0.1; a child that ends with its parent (:mod:`app.parent_watch`)."""
-    return [
-        sys.executable,
-        "-m",
-        "app.parent_watch",
+    return watched(
         "uvicorn",
         "--factory",
         "prefect.server.api.server:create_app",
@@ -359,21 +357,18 @@ def prefect_api_command(port: int) -> list[str]:
         "error",
         "--lifespan",
         "on",
-    ]
+    )
 
 
 def schedule_command() -> list[str]:
     """Prefect's runner serving the deployments (:mod:`flows.schedule`)."""
-    return [sys.executable, "-m", "app.parent_watch", "flows.schedule"]
+    return watched("flows.schedule")
 
 
 def web_command(*, host: str, port: int, workers: int, forwarded_allow_ips: str) -> list[str]:
     """The web pages: uvicorn's workers on a socket bound by ``web.serve`` (so that keep-alive
     answers are not held back by Nagle's algorithm when there are several workers)."""
-    return [
-        sys.executable,
-        "-m",
-        "app.parent_watch",
+    return watched(
         "web.serve",
         "--host",
         host,
@@ -383,7 +378,7 @@ def web_command(*, host: str, port: int, workers: int, forwarded_allow_ips: str)
         str(workers),
         "--forwarded-allow-ips",
         forwarded_allow_ips,
-    ]
+    )
 
 
 class Stopped(Exception):
@@ -396,7 +391,7 @@ class ChildEnded(DunghanError):
 
 @dataclass
 class Child:
-    name: str  # as people read it: "trang web", "API Prefect", "lịch chạy"
+    name: str  # as people read it: "the web pages", "the Prefect API", "the schedule"
     command: list[str]
     env: dict[str, str]
     process: subprocess.Popen[bytes] | None = None
@@ -452,14 +447,22 @@ class Supervisor:
         for child in self.children:
             if not child.running:
                 code = child.process.returncode if child.process else None
-                raise ChildEnded(f"{child.name} đã dừng (mã {code}); dừng cả dunghan serve")
+                raise ChildEnded(
+                    _("{part} stopped (exit code {code}); stopping the rest of dunghan serve").format(
+                        part=child.name, code=code
+                    )
+                )
 
     def _wait_for_api(self, url: str) -> None:
         deadline = time.monotonic() + self.api_timeout
         while not healthy(url, timeout=1.0):
             self._watch()
             if time.monotonic() > deadline:
-                raise ChildEnded(f"API Prefect không trả lời sau {self.api_timeout:.0f} giây; dừng cả dunghan serve")
+                raise ChildEnded(
+                    _("the Prefect API did not answer within {seconds:.0f} seconds; stopping dunghan serve").format(
+                        seconds=self.api_timeout
+                    )
+                )
             time.sleep(0.3)
 
     def _api_file(self) -> Path:
@@ -480,19 +483,23 @@ class Supervisor:
         previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
             if self.web:
-                self._start("trang web", self.web, self._environment())
+                self._start(_("the web pages"), self.web, self._environment())
             if self.schedule:
                 (self.home / "prefect").mkdir(parents=True, exist_ok=True)
                 port = free_port()
                 url = f"http://127.0.0.1:{port}/api"
                 env = self._environment(PREFECT__SERVER_FINAL="1")
                 env.setdefault("PREFECT_UI_ENABLED", "false")
-                self._start("API Prefect", prefect_api_command(port), env)
+                self._start(_("the Prefect API"), prefect_api_command(port), env)
                 self._wait_for_api(url)
                 self.api_url = url
                 self._api_file().write_text(json.dumps({"url": url, "pid": os.getpid()}), encoding="utf-8")
-                self._start("lịch chạy", schedule_command(), self._environment(PREFECT_API_URL=url))
-                self.say(f"dunghan: lịch chạy theo prefect.yaml (giờ Việt Nam), API Prefect tại {url}")
+                self._start(_("the schedule"), schedule_command(), self._environment(PREFECT_API_URL=url))
+                self.say(
+                    _("dunghan: the schedule of prefect.yaml runs (Vietnam time), the Prefect API at {url}").format(
+                        url=url
+                    )
+                )
             while True:
                 self._watch()
                 time.sleep(0.5)
@@ -514,7 +521,7 @@ class Supervisor:
         if self.api_url:
             self._api_file().unlink(missing_ok=True)
         deadline = time.monotonic() + self.grace
-        api = [c for c in self.children if c.name == "API Prefect"]
+        api = [c for c in self.children if c.name == _("the Prefect API")]
         first = [c for c in self.children if c not in api]
         for child in first:
             child.signal(signal.SIGTERM)

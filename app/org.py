@@ -14,9 +14,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from models.org_rows import TEMPLATE_SAMPLES
-from models.org_rows import template_columns as org_template_columns
-from reports.org_files import is_lineage_file, read_lineage_file, read_org_file, template_csv
+from reports.org_files import (
+    is_lineage_file,
+    read_lineage_file,
+    read_org_file,
+    template_csv,
+    write_template_xlsx,
+)
 from rules.errors import FIELD, DunghanError
 from rules.i18n import _
 
@@ -158,19 +162,14 @@ def unit_card(engine: Engine, code: str, day: date) -> UnitCard:
     return card(engine, code, day)
 
 
-def template_columns(kind: str) -> tuple[str, ...]:
-    """The columns of the ``units`` or ``contacts`` template."""
-    return org_template_columns(kind)
-
-
-def template_sample(kind: str) -> dict[str, str]:
-    """The example row of the ``units`` or ``contacts`` template (never imported)."""
-    return TEMPLATE_SAMPLES[kind]
-
-
 def template_text(kind: str) -> str:
     """The CSV template of ``units`` or ``contacts``: the header and the example row, marked."""
     return template_csv(kind)
+
+
+def write_template(kind: str, path: Path) -> None:
+    """The XLSX template of ``units`` or ``contacts`` at ``path``: Vietnamese headings, drop-downs."""
+    write_template_xlsx(path, kind)
 
 
 # Reading the tree: `org list`, `org show`, `org contacts`.
@@ -181,7 +180,10 @@ def _checked_level(level: str | None) -> str | None:
 
     if level and level not in LEVEL_NAMES:
         choices = ", ".join(f"{k} ({v})" for k, v in LEVEL_NAMES.items())
-        raise DunghanError(f"{FIELD} {level!r}: chọn một trong {choices}", field="level")
+        raise DunghanError(
+            _("{field} {value!r}: choose one of {choices}").format(field=FIELD, value=level, choices=choices),
+            field="level",
+        )
     return level or None
 
 
@@ -190,7 +192,10 @@ def _checked_type(unit_type: str | None) -> str | None:
 
     if unit_type and unit_type not in UNIT_TYPE_NAMES:
         choices = ", ".join(f"{k} ({v})" for k, v in UNIT_TYPE_NAMES.items())
-        raise DunghanError(f"{FIELD} {unit_type!r}: chọn một trong {choices}", field="type")
+        raise DunghanError(
+            _("{field} {value!r}: choose one of {choices}").format(field=FIELD, value=unit_type, choices=choices),
+            field="type",
+        )
     return unit_type or None
 
 
@@ -229,10 +234,10 @@ def source_name(source: str) -> str:
     from models.standard_agencies import STANDARD_SOURCE
 
     if source == STANDARD_SOURCE:
-        return f"danh mục cơ quan chuyên môn chuẩn ({STANDARD_SOURCE})"
+        return _("the standard list of specialised agencies ({source})").format(source=STANDARD_SOURCE)
     if source == "vietnam-provinces":
-        return "danh mục chính thức (vietnam-provinces)"
-    return source or "không rõ"
+        return _("the official list ({source})").format(source=source)
+    return source or _("unknown")
 
 
 def unit_sheet(engine: Engine, code: str, day: date) -> UnitSheet:
@@ -263,6 +268,9 @@ def contacts_under(
 
     if role and role not in KNOWN_ROLES:
         choices = ", ".join(f"{r} ({ROLE_NAMES[r]})" for r in KNOWN_ROLES)
-        raise DunghanError(f"{FIELD} {role!r}: chọn một trong {choices}", field="role")
+        raise DunghanError(
+            _("{field} {value!r}: choose one of {choices}").format(field=FIELD, value=role, choices=choices),
+            field="role",
+        )
     top = unit_at(engine, under, day)
     return admin_scope.contacts(engine, top, q=q, role=role or None, active=active, limit=max(limit, 1))

@@ -30,6 +30,8 @@ class Retried:
     delivered: list[Delivered] = field(default_factory=list)
 
 
+# The states as the web pages name them (the pages are Vietnamese); the command names them through
+# its catalog (cli/remind_commands.py).
 NOTICE_STATES = {
     "pending": "chờ gửi",
     "sending": "đang gửi",
@@ -40,15 +42,25 @@ NOTICE_STATES = {
 WRITTEN = "đã ghi ra thư mục"  # sent in folder mode: written as a file, nothing left the machine
 
 
+def state_key(status: str, result: str | None) -> str:
+    """A notice's status, or ``written`` for one sent in folder mode (written as a file).
+
+    >>> state_key("sent", "/srv/dunghan/outbox/2026-12-01/0000001-email.eml"), state_key("dead", None)
+    ('written', 'dead')
+    """
+    if status == "sent" and result and result.startswith("/") and result.endswith((".eml", ".json")):
+        return "written"
+    return status
+
+
 def state_name(status: str, result: str | None) -> str:
-    """A notice's state as people read it; in folder mode a sent notice was only written out.
+    """A notice's state as the web pages show it; in folder mode a sent notice was only written out.
 
     >>> state_name("sent", "/srv/dunghan/outbox/2026-12-01/0000001-email.eml"), state_name("dead", None)
     ('đã ghi ra thư mục', 'không gửi được')
     """
-    if status == "sent" and result and result.startswith("/") and result.endswith((".eml", ".json")):
-        return WRITTEN
-    return NOTICE_STATES.get(status, status)
+    key = state_key(status, result)
+    return WRITTEN if key == "written" else NOTICE_STATES.get(key, key)
 
 
 def notices(engine: Engine, *, status: str | None = None, limit: int | None = 200) -> list[Notice]:

@@ -60,13 +60,17 @@ FREQUENCY_NAMES = {
     "school_year": "năm học",
     "campaign": "theo đợt",
     "once": "một lần",
+    "weekly": "hằng tuần",
+    "daily": "hằng ngày",
 }
 
 
 def require_admin(viewer: Viewer) -> None:
     """Only admins manage packs, cycles and the dashboard (within their unit)."""
     if viewer.role != "admin":
-        raise NotAllowed(f"vai trò {ROLE_NAMES.get(viewer.role, viewer.role)} không được xem trang này")
+        raise NotAllowed(
+            _("the role {role} may not see this page").format(role=ROLE_NAMES.get(viewer.role, viewer.role))
+        )
 
 
 @dataclass(frozen=True)
@@ -133,7 +137,7 @@ def entry_of(engine: Engine, pack_id: str) -> PackEntry:
     for entry in pack_entries(engine):
         if entry.pack.id == pack_id:
             return entry
-    raise PackNotFound(f"không có gói {pack_id!r}")
+    raise PackNotFound(_("no pack {name!r}").format(name=pack_id))
 
 
 @dataclass(frozen=True)
@@ -176,6 +180,10 @@ class DeadlineLine:
 
     @property
     def reason(self) -> str | None:
+        if self.deadline.missing_param == "event":
+            return "tính từ mỗi sự kiện hoặc văn bản yêu cầu được ghi nhận"
+        if self.deadline.missing_param == "on_request":
+            return "theo yêu cầu: hạn do từng văn bản yêu cầu đặt"
         if self.deadline.missing_param:
             return f"chưa đặt tham số {self.deadline.missing_param}: đặt khi lập kế hoạch"
         d = self.deadline
@@ -302,17 +310,17 @@ def _version_findings(item: LoadedPack, current: PackEntry | None) -> list[Findi
     if current is None:
         return []
     mark = item.mark("version")
-    what = "gói có sẵn" if current.source == SHIPPED else "gói đã tải lên"
+    what = _("a shipped pack") if current.source == SHIPPED else _("an uploaded pack")
     if version_key(item.pack.version) is None or version_key(current.pack.version) is None:
-        message = (
-            f"mã gói {item.pack.id!r} đã có ({what}, phiên bản {current.pack.version}): để thay, phiên bản phải là "
-            f"các số cách nhau bởi dấu chấm, ví dụ 2026.2"
-        )
+        message = _(
+            "the pack id {pack!r} is taken ({what}, version {version}): to replace it, the version must be "
+            "numbers separated by dots, e.g. 2026.2"
+        ).format(pack=item.pack.id, what=what, version=current.pack.version)
     elif not is_newer(item.pack.version, current.pack.version):
-        message = (
-            f"mã gói {item.pack.id!r} đã có ({what}, phiên bản {current.pack.version}): bản thay thế phải có "
-            f"phiên bản cao hơn (phiên bản tải lên: {item.pack.version}); hoặc đặt mã gói khác"
-        )
+        message = _(
+            "the pack id {pack!r} is taken ({what}, version {version}): a replacement needs a higher version "
+            "(the uploaded version: {uploaded}); or give the pack another id"
+        ).format(pack=item.pack.id, what=what, version=current.pack.version, uploaded=item.pack.version)
     else:
         return []
     return [Finding("error", item.path.name, mark.line, mark.col, message, f"pack {item.pack.id}")]
@@ -374,7 +382,7 @@ def upload_pack(engine: Engine, viewer: Viewer, name: str | None, data: bytes, *
     require_admin(viewer)
     file_name = shown_name(name)
     if not data:
-        raise DunghanError("chọn tệp gói quy định (YAML) để tải lên", field="file")
+        raise DunghanError(_("choose a regulation pack file (YAML) to upload"), field="file")
     item, findings = check_upload(file_name, data, today=at.astimezone(VIETNAM).date())
     lines = [FindingLine(f) for f in findings]
     if item is None or any(f.severity == "error" for f in findings):

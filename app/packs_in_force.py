@@ -14,6 +14,7 @@ from pathlib import Path
 
 from app.settings import get_settings
 from rules.errors import PackNotFound
+from rules.i18n import _
 from rules.loader import Finding, LoadedPack, PackLoadError, load_packs, pack_files, resolve_packs, shipped_packs
 
 
@@ -79,8 +80,14 @@ def in_force() -> tuple[dict[str, InForce], list[str]]:
             chosen[item.pack.id] = InForce(item, uploaded=True, replaces=shipped.loaded.pack.version)
         else:
             notes.append(
-                f"{item.path.name}: gói {item.pack.id} phiên bản {item.pack.version} không cao hơn bản có sẵn "
-                f"{shipped.loaded.pack.version}, nên không được dùng"
+                _(
+                    "{file}: pack {pack} version {version} is not higher than the shipped {shipped}, so it is not used"
+                ).format(
+                    file=item.path.name,
+                    pack=item.pack.id,
+                    version=item.pack.version,
+                    shipped=shipped.loaded.pack.version,
+                )
             )
     return chosen, notes
 
@@ -100,9 +107,11 @@ def resolve_pack(name: str) -> LoadedPack:
     chosen = in_force()[0]
     if name not in chosen:
         close = difflib.get_close_matches(name, list(chosen), n=1, cutoff=0.6)
-        hint = f"có phải {close[0]}? " if close else ""
+        hint = _("did you mean {name}? ").format(name=close[0]) if close else ""
         raise PackNotFound(
-            f"không có gói {name!r}: {hint}hãy nêu đường dẫn tệp hoặc một trong các gói: {', '.join(sorted(chosen))}",
+            _("no pack {name!r}: {hint}give a file path or one of the packs: {known}").format(
+                name=name, hint=hint, known=", ".join(sorted(chosen))
+            ),
             field="pack",
         )
     return chosen[name].loaded

@@ -28,6 +28,7 @@ from rules.calendar import VIETNAM
 from rules.clock import read_day
 from rules.deadlines import pack_deadlines
 from rules.errors import DunghanError
+from rules.i18n import _
 from rules.loader import calendar_for
 from rules.periods import period_name
 from rules.schema import LEVEL_NAMES, Pack
@@ -43,10 +44,12 @@ FIELD_NAMES = {
     "report_name": "tên báo cáo",
     "recipient_name": "nơi nhận",
     "recipient_unit_id": "đơn vị nhận",
+    "also_recipients": "nơi đồng gửi",
     "wording": "cách ghi hạn",
     "nominal_date": "ngày theo văn bản",
     "due_date": "hạn",
     "rolled_reason": "lý do lùi hạn",
+    "assumed": "ghi chú về hạn",
     "due_at": "hạn",
 }
 UNITS_SHOWN = 12  # units named per group of changes; the rest are counted
@@ -58,16 +61,20 @@ class ParameterProblems(DunghanError):
 
     def __init__(self, pack: Pack, unknown: Sequence[str], missing: Sequence[str], bad: Sequence[str]) -> None:
         self.unknown, self.missing, self.bad = list(unknown), list(missing), list(bad)
-        declared = ", ".join(p.name for p in pack.params) or "không có tham số nào"
+        declared = ", ".join(p.name for p in pack.params) or _("no parameters")
         parts = []
         if self.unknown:
-            parts.append(f"tham số không có trong gói {pack.id}: {', '.join(self.unknown)} (gói khai báo: {declared})")
+            parts.append(
+                _("parameters not in pack {pack}: {names} (the pack declares: {declared})").format(
+                    pack=pack.id, names=", ".join(self.unknown), declared=declared
+                )
+            )
         if self.missing:
             described = {p.name: p.description for p in pack.params}
             named = "; ".join(f"{name} ({described[name]})" for name in self.missing)
-            parts.append(f"thiếu tham số bắt buộc: {named}")
+            parts.append(_("required parameters missing: {names}").format(names=named))
         if self.bad:
-            parts.append(f"ngày không hợp lệ (ghi dd/mm/yyyy): {', '.join(self.bad)}")
+            parts.append(_("dates not valid (write dd/mm/yyyy): {names}").format(names=", ".join(self.bad)))
         super().__init__(". ".join(parts[:1] + [p[:1].upper() + p[1:] for p in parts[1:]]) + ".")
 
 
@@ -151,7 +158,7 @@ def check_scope(
     unit under it; :class:`OutOfScope` names the first that does not."""
     days = sorted({d.period.end for d in pack_deadlines(pack, year, calendar_for(pack), params)})
     if not days:
-        raise DunghanError(f"gói {pack.id} không có kỳ báo cáo nào năm {year}")
+        raise DunghanError(_("pack {pack} has no reporting period in {year}").format(pack=pack.id, year=year))
     mine = viewer.unit
     for code in under:
         for day in days:
@@ -159,13 +166,17 @@ def check_scope(
                 unit = unit_at(engine, code, day)
             except UnitNotFound:
                 raise OutOfScope(
-                    f"không có đơn vị mã {code} vào ngày {day:%d/%m/%Y} (cuối kỳ {year}): chỉ lập được kế hoạch "
-                    f"cho {mine.name} ({mine.code}) hoặc các đơn vị trực thuộc"
+                    _(
+                        "no unit has the code {code} on {day:%d/%m/%Y} (the end of a period of {year}): plans can "
+                        "only be made for {name} ({mine}) or the units under it"
+                    ).format(code=code, day=day, year=year, name=mine.name, mine=mine.code)
                 ) from None
             if not (mine.valid_on(day) and unit.path.startswith(mine.path)):
                 raise OutOfScope(
-                    f"mã {code} vào ngày {day:%d/%m/%Y} là {unit.label}, không thuộc {mine.name}: chỉ lập được "
-                    f"kế hoạch trong đơn vị của bạn ({mine.code}) hoặc các đơn vị trực thuộc"
+                    _(
+                        "the code {code} on {day:%d/%m/%Y} is {unit}, not under {name}: plans can only be made "
+                        "within your unit ({mine}) or the units under it"
+                    ).format(code=code, day=day, unit=unit.label, name=mine.name, mine=mine.code)
                 )
 
 
@@ -198,7 +209,11 @@ def plan_request(
     require_admin(viewer)
     entry = entry_of(engine, pack_id)
     if not entry.pack.applies_in(year):
-        raise DunghanError(f"gói {entry.pack.id} không áp dụng năm {year} (hiệu lực {entry.validity})")
+        raise DunghanError(
+            _("pack {pack} does not apply in {year} (in force {validity})").format(
+                pack=entry.pack.id, year=year, validity=entry.validity
+            )
+        )
     params = read_params(entry.pack, form)
     codes = read_under(under, viewer)
     check_scope(engine, viewer, entry.pack, year, codes, params)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from rules.calendar import VIETNAM
 from rules.clock import run_clock, system_clock
 from rules.errors import DunghanError, Interrupted
+from rules.i18n import _
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -40,42 +41,42 @@ if TYPE_CHECKING:
 log = logging.getLogger("dunghan.runs")
 T = TypeVar("T")
 
-# What each job is called where people read it.
+# What each job is called where people read it (in the language of the process, read at import).
 JOB_NAMES = {
-    "plan_cycle": "lập kế hoạch chu kỳ",
-    "send_reminders": "nhắc hạn",
-    "send_digests": "bản tổng hợp",
-    "retry_notices": "gửi lại thông báo",
-    "rollup": "tổng hợp hoạt động",
+    "plan_cycle": _("cycle planning"),
+    "send_reminders": _("reminders"),
+    "send_digests": _("digests"),
+    "retry_notices": _("notice retries"),
+    "rollup": _("activity roll-up"),
 }
-HOW_NAMES = {"direct": "trực tiếp", "prefect": "Prefect", "web": "trang web"}
-OUTCOME_NAMES = {"running": "đang chạy", "ok": "xong", "failed": "lỗi"}
+HOW_NAMES = {"direct": _("direct"), "prefect": "Prefect", "web": _("web pages")}
+OUTCOME_NAMES = {"running": _("running"), "ok": _("done"), "failed": _("failed")}
 COUNT_NAMES = {
-    "total": "nghĩa vụ",
-    "created": "mới",
-    "updated": "thay đổi",
-    "retired": "thôi yêu cầu",
-    "reinstated": "yêu cầu lại",
-    "unchanged": "giữ nguyên",
-    "decided": "đến hạn nhắc",
-    "queued": "xếp hàng",
-    "sent": "đã gửi",
-    "failed": "lỗi",
-    "gaps": "thiếu người nhận",
-    "expected": "phải báo cáo",
-    "logged": "đã báo cáo",
-    "activities": "hoạt động",
-    "files": "tệp",
+    "total": _("obligations"),
+    "created": _("new"),
+    "updated": _("changed"),
+    "retired": _("no longer asked"),
+    "reinstated": _("asked again"),
+    "unchanged": _("unchanged"),
+    "decided": _("due for a reminder"),
+    "queued": _("queued"),
+    "sent": _("sent"),
+    "failed": _("failed"),
+    "gaps": _("without a recipient"),
+    "expected": _("expected to report"),
+    "logged": _("reported"),
+    "activities": _("activities"),
+    "files": _("files"),
 }
 PARAMETER_NAMES = {
-    "pack": "gói",
-    "year": "năm",
-    "params": "tham số",
-    "under": "đơn vị",
-    "at": "thời điểm",
-    "dry_run": "chạy thử",
-    "campaign": "đợt",
-    "files": "tệp",
+    "pack": _("pack"),
+    "year": _("year"),
+    "params": _("parameters"),
+    "under": _("unit"),
+    "at": _("as of"),
+    "dry_run": _("dry run"),
+    "campaign": _("campaign"),
+    "files": _("files"),
 }
 ROLLUP_FILES = ("xlsx", "docx")  # what the schedule's roll-up writes to reports/
 
@@ -157,7 +158,7 @@ def plan_cycle(
     plans, in the audit trail and as the run's author."""
     from app import cycles
 
-    now, _ = run_clock(at)
+    now, _clock = run_clock(at)
     year = year or now.year
     units = list(under or [])
     given = {"pack": pack, "year": year, "params": dict(params or {}), "under": units, "at": at}
@@ -253,14 +254,18 @@ def retry_notices(
     how: str = "direct",
     step: Step = _direct,
 ) -> list[Delivered]:
-    """Deliver every notice whose time has come: failed ones past their back-off, held ones."""
+    """Queue the hour steps that have come, and deliver every notice whose time has come: those,
+    failed ones past their back-off, held ones."""
     from app.notifying import run_retry
 
     now, clock = run_clock(at)
     with recorded(engine, "retry_notices", who=by, how=how, parameters={"at": at}) as tally:
-        delivered = run_retry(engine, settings, at=now, clock=clock, step=step)
-        tally.counts = _delivery_counts(delivered)
-    return delivered
+        result = run_retry(engine, settings, at=now, clock=clock, step=step)
+        tally.counts = {
+            **_delivery_counts(result.delivered),
+            **({"queued": len(result.queued)} if result.queued else {}),
+        }
+    return result.delivered
 
 
 def _write_rollup(
@@ -372,7 +377,7 @@ def parameters_text(parameters: Mapping[str, Any]) -> str:
         elif isinstance(value, list | tuple):
             value = ", ".join(str(v) for v in value)
         elif value is True:
-            value = "có"
+            value = _("yes")
         parts.append(f"{PARAMETER_NAMES.get(key, key)} {value}")
     return "; ".join(parts)
 
@@ -392,9 +397,9 @@ def duration_text(seconds: float | None) -> str:
     if seconds is None:
         return ""
     if seconds < 60:
-        return f"{seconds:.1f} giây".replace(".", ",")
+        return _("{seconds} s").format(seconds=f"{seconds:.1f}".replace(".", ","))
     minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} phút {rest:02d} giây"
+    return _("{minutes} min {seconds:02d} s").format(minutes=minutes, seconds=rest)
 
 
 def latest(engine: Engine, *, limit: int = 20, name: str | None = None, outcome: str | None = None) -> list[RunLine]:

@@ -26,6 +26,7 @@ from reports import overdue_xlsx
 from reports.rates_svg import percent, rates_chart
 from rules.calendar import VIETNAM, WorkCalendar
 from rules.errors import FIELD, DunghanError
+from rules.i18n import _
 from rules.loader import calendar_for
 from rules.periods import period_name
 from rules.schema import LEVEL_NAMES, LEVEL_ORDER, UNIT_TYPE_NAMES
@@ -36,7 +37,10 @@ def check_level(level: str | None) -> None:
     """A level among those of the tree, or a sentence naming them."""
     if level is not None and level not in LEVEL_NAMES:
         choices = ", ".join(f"{k} ({v})" for k, v in LEVEL_NAMES.items())
-        raise DunghanError(f"{FIELD} {level!r}: chọn một trong {choices}", field="level")
+        raise DunghanError(
+            _("{field} {level!r}: choose one of {choices}").format(field=FIELD, level=level, choices=choices),
+            field="level",
+        )
 
 
 def overdue(
@@ -102,7 +106,11 @@ def trend_pack(report: str, pack: str | None, *, at: datetime) -> str:
     if pack is not None:
         having = [p for p in having if p.id == pack]
     if not having:
-        raise DunghanError(f"không gói nào có báo cáo {report!r}" + (f" trong gói {pack}" if pack else ""))
+        raise DunghanError(
+            _("pack {pack} has no report {report!r}").format(pack=pack, report=report)
+            if pack
+            else _("no pack has a report {report!r}").format(report=report)
+        )
     in_force = [p for p in having if p.valid_from <= today and (p.valid_to is None or p.valid_to >= today)]
     return max(in_force or having, key=lambda p: p.valid_from).id
 
@@ -125,7 +133,9 @@ SORTS = {"han": "hạn", "tre": "số ngày trễ", "don-vi": "đơn vị", "bao
 def require_supervisor(viewer: Viewer) -> None:
     """Only supervisors and admins read the overdue list and the rates."""
     if not viewer.supervises:
-        raise NotAllowed(f"vai trò {ROLE_NAMES.get(viewer.role, viewer.role)} không được xem trang này")
+        raise NotAllowed(
+            _("the role {role} may not see this page").format(role=ROLE_NAMES.get(viewer.role, viewer.role))
+        )
 
 
 def folded(text: str) -> str:
@@ -425,7 +435,7 @@ class UnitPage:
         for child in self.children:
             groups.setdefault((-LEVEL_ORDER.get(child.level, 9), child.unit_type), []).append(child)
         named = []
-        for (_, unit_type), members in sorted(groups.items()):
+        for (_order, unit_type), members in sorted(groups.items()):
             level = LEVEL_NAMES.get(members[0].level, members[0].level)
             kind = UNIT_TYPE_NAMES.get(unit_type, unit_type)
             members.sort(key=lambda c: (folded(c.name), c.code))

@@ -21,6 +21,7 @@ from models.units import unit_at
 from models.users import SessionUser as SessionUser  # who a live session belongs to
 from rules.calendar import VIETNAM
 from rules.errors import FIELD, DunghanError
+from rules.i18n import _
 
 LINK_VALID = timedelta(hours=72)
 SESSION_IDLE = timedelta(hours=8)
@@ -37,7 +38,9 @@ class LoginRefused(DunghanError):
 class TooManyFailures(LoginRefused):
     def __init__(self, until: datetime) -> None:
         self.until = until
-        super().__init__(f"quá nhiều lần đăng nhập sai: hãy thử lại sau {until.astimezone(VIETNAM):%H:%M}")
+        super().__init__(
+            _("too many failed log-ins: try again after {until:%H:%M}").format(until=until.astimezone(VIETNAM))
+        )
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,9 @@ class AddedUser:
 def check_password(password: str) -> str:
     """The password as given, or refuse one too short to be safe."""
     if len(password) < MIN_PASSWORD:
-        raise DunghanError(f"{FIELD}: cần ít nhất {MIN_PASSWORD} ký tự", field="password")
+        raise DunghanError(
+            _("{field}: at least {length} characters").format(field=FIELD, length=MIN_PASSWORD), field="password"
+        )
     return password
 
 
@@ -134,7 +139,7 @@ def authenticate(engine: Engine, *, email: str, password: str, address: str, at:
         _HASHER.hash(password)  # as long as a real check, so timing does not tell accounts apart
     users.record_attempt(engine, email=email, address=address, at=at, ok=ok)
     if not ok or found is None:
-        raise LoginRefused("e-mail hoặc mật khẩu không đúng")
+        raise LoginRefused(_("wrong e-mail or password"))
     return found.user_id
 
 

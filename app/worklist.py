@@ -31,6 +31,7 @@ from notifications.receipt import receipt_key as notice_key
 from notifications.receipt import receipt_notice
 from rules.calendar import end_of_day
 from rules.errors import FIELD, DunghanError
+from rules.i18n import _
 from rules.loader import calendar_for
 from rules.numbers import vn_number
 from rules.text import clean_text, note_text
@@ -126,7 +127,11 @@ def _check(engine: Engine, viewer: Viewer, ids: Sequence[int], *, roles: tuple[s
     if len(worklist.may_act_on(engine, viewer, list(ids))) != len(set(ids)):
         raise NotVisible()
     if viewer.role not in roles:
-        raise NotAllowed(f"vai trò {worklist.ROLE_NAMES.get(viewer.role, viewer.role)} không được {doing}")
+        raise NotAllowed(
+            _("the role {role} may not {doing}").format(
+                role=worklist.ROLE_NAMES.get(viewer.role, viewer.role), doing=doing
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -141,25 +146,45 @@ class Upload:
 def check_uploads(uploads: Sequence[Upload]) -> None:
     """Refuse what the form may not take, naming the file."""
     if not uploads:
-        raise DunghanError(f"{FIELD}: chọn ít nhất một tệp báo cáo", field="files")
+        raise DunghanError(_("{field}: choose at least one report file").format(field=FIELD), field="files")
     if len(uploads) > MAX_FILES:
-        raise DunghanError(f"{FIELD}: tối đa {MAX_FILES} tệp mỗi lần nộp", field="files")
+        raise DunghanError(
+            _("{field}: at most {count} files at a time").format(field=FIELD, count=MAX_FILES), field="files"
+        )
     for upload in uploads:
         if clean_text(upload.name) != upload.name:
-            raise DunghanError(f"{FIELD}: tên tệp {clean_text(upload.name)!r} có ký tự điều khiển", field="files")
+            raise DunghanError(
+                _("{field}: the file name {name!r} has control characters").format(
+                    field=FIELD, name=clean_text(upload.name)
+                ),
+                field="files",
+            )
         if len(upload.name) > MAX_NAME:
             raise DunghanError(
-                f"{FIELD}: tên tệp {upload.name[:40]!r}… dài hơn {MAX_NAME} ký tự: hãy đặt tên ngắn hơn", field="files"
+                _("{field}: the file name {name!r}… is longer than {limit} characters: give it a shorter name").format(
+                    field=FIELD, name=upload.name[:40], limit=MAX_NAME
+                ),
+                field="files",
             )
         if Path(upload.name).suffix.lower() not in ALLOWED_SUFFIXES:
             kinds = ", ".join(s.lstrip(".") for s in ALLOWED_SUFFIXES)
-            raise DunghanError(f"{FIELD}: tệp {upload.name!r} không thuộc loại được nhận ({kinds})", field="files")
+            raise DunghanError(
+                _("{field}: the file {name!r} is not of a kind taken ({kinds})").format(
+                    field=FIELD, name=upload.name, kinds=kinds
+                ),
+                field="files",
+            )
         if upload.size > MAX_FILE_BYTES:
             raise DunghanError(
-                f"{FIELD}: tệp {upload.name!r} lớn hơn {MAX_FILE_BYTES // (1024 * 1024)} MB", field="files"
+                _("{field}: the file {name!r} is larger than {size} MB").format(
+                    field=FIELD, name=upload.name, size=MAX_FILE_BYTES // (1024 * 1024)
+                ),
+                field="files",
             )
         if upload.size == 0:
-            raise DunghanError(f"{FIELD}: tệp {upload.name!r} rỗng", field="files")
+            raise DunghanError(
+                _("{field}: the file {name!r} is empty").format(field=FIELD, name=upload.name), field="files"
+            )
 
 
 def written(text: str | None, field: str) -> str | None:
@@ -167,7 +192,10 @@ def written(text: str | None, field: str) -> str | None:
     cleaned = note_text(text or "")
     if len(cleaned) > MAX_NOTE:
         raise DunghanError(
-            f"{FIELD}: dài {vn_number(len(cleaned), 0)} ký tự, tối đa {vn_number(MAX_NOTE, 0)}", field=field
+            _("{field}: {length} characters long, at most {limit}").format(
+                field=FIELD, length=vn_number(len(cleaned), 0), limit=vn_number(MAX_NOTE, 0)
+            ),
+            field=field,
         )
     return cleaned or None
 
@@ -182,7 +210,7 @@ def submit(
 ) -> Outcome:
     """Submit files for an obligation of the person's unit; its receipt goes to their e-mail
     through the outbox (keyed by the receipt: never twice), queued with the submission."""
-    _check(engine, viewer, [obligation_id], roles=("officer", "admin"), doing="nộp báo cáo")
+    _check(engine, viewer, [obligation_id], roles=("officer", "admin"), doing=_("submit reports"))
     check_uploads(uploads)
     note = written(note, "note")
     row = worklist.obligation(engine, viewer, obligation_id, at=at, calendar=calendar_for()).row
@@ -238,8 +266,8 @@ def review(
 ) -> list[Outcome]:
     """Accept (one or several, all or none) or return with a reason what was sent to the person's unit."""
     if not obligation_ids:
-        raise DunghanError(f"{FIELD}: chọn ít nhất một báo cáo", field="ids")
-    _check(engine, viewer, obligation_ids, roles=("reviewer", "admin"), doing="tiếp nhận hoặc trả lại báo cáo")
+        raise DunghanError(_("{field}: choose at least one report").format(field=FIELD), field="ids")
+    _check(engine, viewer, obligation_ids, roles=("reviewer", "admin"), doing=_("accept or return reports"))
     from app.obligations import acceptance_receipts
 
     return obligations.review_many(
@@ -255,7 +283,7 @@ def review(
 
 def extend(engine: Engine, viewer: Viewer, obligation_id: int, *, until: date, reason: str, at: datetime) -> Outcome:
     """Grant an extension to the end of ``until`` (Vietnam time), with a reason."""
-    _check(engine, viewer, [obligation_id], roles=("reviewer", "admin"), doing="gia hạn")
+    _check(engine, viewer, [obligation_id], roles=("reviewer", "admin"), doing=_("extend deadlines"))
     return obligations.extend(
         engine,
         obligation_id,
@@ -268,7 +296,7 @@ def extend(engine: Engine, viewer: Viewer, obligation_id: int, *, until: date, r
 
 def reopen(engine: Engine, viewer: Viewer, obligation_id: int, *, reason: str, at: datetime) -> Outcome:
     """Undo an acceptance or an exemption, with a reason."""
-    _check(engine, viewer, [obligation_id], roles=("reviewer", "admin"), doing="mở lại báo cáo")
+    _check(engine, viewer, [obligation_id], roles=("reviewer", "admin"), doing=_("reopen reports"))
     return obligations.reopen(engine, obligation_id, at=at, actor=viewer.actor, reason=written(reason, "reason") or "")
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from app.settings import get_settings
 from rules.errors import ACTION, DunghanError
+from rules.i18n import _
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -57,8 +58,10 @@ def database(*, migrated: bool = True, reading: bool = False) -> Engine:
     blocked = any(p.exists() and not p.is_dir() for p in (home, *home.parents))  # data_folder() words it
     if reading and not settings.database_url and not blocked and not (home / "dunghan.db").exists():
         raise NothingHere(
-            f"chưa có dữ liệu nào ở {settings.home}: hãy chạy {ACTION} để thử với dữ liệu mẫu, hoặc nhập cây đơn vị "
-            "để bắt đầu (dunghan org import vietnam-provinces)",
+            _(
+                "no data in {home} yet: run {action} to try it with sample data, or import the unit tree "
+                "to begin (dunghan org import vietnam-provinces)"
+            ).format(home=settings.home, action=ACTION),
             action="demo",
         )
     new = not settings.home.exists()
@@ -72,7 +75,7 @@ def database(*, migrated: bool = True, reading: bool = False) -> Engine:
     except DatabaseError as exc:
         raise DatabaseError(f"DUNGHAN_DATABASE_URL: {exc}" if settings.database_url else str(exc)) from None
     if new and not settings.database_url:  # the embedded database, made here now
-        announce(f"đã tạo thư mục dữ liệu {settings.home}")
+        announce(_("created the data folder {home}").format(home=settings.home))
     return engine
 
 

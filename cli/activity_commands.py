@@ -193,16 +193,16 @@ def add(
 
 LIST_COLUMNS = [
     ("id", "id"),
-    ("unit", "mã đơn vị"),
-    ("day", "ngày"),
-    ("type", "loại"),
-    ("title", "tên hoạt động"),
-    ("male", "nam"),
-    ("female", "nữ"),
-    ("participants", "tổng số"),
-    ("media_total", "sản phẩm"),
-    ("budget", "kinh phí (đồng)"),
-    ("source", "nguồn"),
+    ("unit", _("unit code")),
+    ("day", _("day")),
+    ("type", _("type")),
+    ("title", _("title")),
+    ("male", _("men")),
+    ("female", _("women")),
+    ("participants", _("total")),
+    ("media_total", _("media")),
+    ("budget", _("budget (đồng)")),
+    ("source", _("source")),
 ]
 
 

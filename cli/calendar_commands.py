@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 import typer
@@ -9,13 +10,14 @@ import typer
 from cli.errors import report_errors
 from cli.options import AtOption, FormatOption, parse_date
 from cli.output import Format, format_rows, to_json
-from rules.calendar import Roll, end_of_day
+from rules.calendar import Roll, WorkCalendar
 from rules.clock import clock_for
-from rules.deadlines import nominal_date
+from rules.deadlines import due_for, due_instant, evaluate_nominal, undated
 from rules.errors import DunghanError
 from rules.i18n import _
 from rules.loader import calendar_for
-from rules.wording import AfterAnchor, DayOfMonth, FixedDate, FromParameter, parse_wording
+from rules.periods import parse_period
+from rules.wording import AfterAnchor, DayOfMonth, DeadlineRule, FixedDate, FromParameter, Undated, parse_wording
 
 calendar_app = typer.Typer(help=_("Vietnamese working days, holidays and deadline wording."), no_args_is_help=True)
 
@@ -30,6 +32,8 @@ CultureDayOption = Annotated[
 # The table's headings for people; JSON keeps the keys.
 HEADINGS = {
     "wording": _("wording"),
+    "period": _("period"),
+    "assumed": _("assumed"),
     "nominal_date": _("nominal_date"),
     "due_date": _("due_date"),
     "rolled": _("rolled"),
@@ -55,12 +59,25 @@ def _emit(obj: dict[str, Any], fmt: Format) -> None:
     help=_(
         "Compute the last day a deadline's wording gives, rolled off weekends and holidays.\n"
         "\n"
-        'Example: dunghan calendar due "trước ngày 25/11" --year 2026'
+        "With --period the wording is read against a reporting period (2026, 2026-H1, 2026-Q3, "
+        "2026-03, 2026-W36, 2026-09-02); monthly periods use the Decree 09 cut-off window.\n"
+        "\n"
+        'Example: dunghan calendar due "trước 10 giờ ngày hôm sau" --period 2026-09-02'
     ),
 )
 @report_errors
 def due(
     wording: Annotated[str, typer.Argument(help=_('The deadline as written, e.g. "trước ngày 25/11".'))],
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period", help=_("The reporting period: 2026, 2026-H1, 2026-Q3, 2026-03, 2026-W36, 2026-09-02.")
+        ),
+    ] = None,
+    event: Annotated[
+        str | None,
+        typer.Option("--event", help=_("For a deadline counted from an event or a request: the day it happened.")),
+    ] = None,
     year: Annotated[
         int | None, typer.Option("--year", help=_("Year of the date (default: from the wording, else this year)."))
     ] = None,
@@ -75,9 +92,59 @@ def due(
     rule = parse_wording(wording)
     calendar = calendar_for(culture_day=culture_day)
     anchor = parse_date(counted_from, "--from") if counted_from else None
+    happened = parse_date(event, "--event") if event else None
+    if isinstance(rule, Undated):
+        raise undated(rule)
     if isinstance(rule, FromParameter):
         raise DunghanError(_("a deadline set by a cycle parameter has no date of its own"))
-    if isinstance(rule, AfterAnchor | DayOfMonth) and anchor is None:
+    if isinstance(rule, AfterAnchor) and rule.anchor == "event" and (happened or anchor) is None:
+        raise undated(rule)
+    if period is not None:
+        if year is not None:
+            raise DunghanError(_("give --period or --year, not both"))
+        _due_in_period(rule, period, calendar, roll, happened or anchor, anchor, fmt)
+        return
+    _due_in_year(rule, wording, calendar, roll, year, anchor, happened, fmt, at)
+
+
+def _due_in_period(
+    rule: DeadlineRule,
+    label: str,
+    calendar: WorkCalendar,
+    roll: Roll,
+    event: date | None,
+    counted_from: date | None,
+    fmt: Format,
+) -> None:
+    result = due_for(rule, parse_period(label), calendar, roll=roll, event=event, previous_due=counted_from)
+    _emit(
+        {
+            "wording": result.wording,
+            "period": result.period,
+            "nominal_date": result.nominal_date,
+            "due_date": result.due_date,
+            "due_at": result.due_at,
+            "rolled": result.rolled,
+            "reason": result.reason,
+            "assumed": result.assumed,
+        },
+        fmt,
+    )
+
+
+def _due_in_year(
+    rule: DeadlineRule,
+    wording: str,
+    calendar: WorkCalendar,
+    roll: Roll,
+    year: int | None,
+    anchor: date | None,
+    happened: date | None,
+    fmt: Format,
+    at: str | None,
+) -> None:
+    counted_event = isinstance(rule, AfterAnchor) and rule.anchor == "event"
+    if isinstance(rule, AfterAnchor | DayOfMonth) and not counted_event and anchor is None:
         raise DunghanError(
             _('"{wording}" counts from another day: give it with --from YYYY-MM-DD').format(wording=wording)
         )
@@ -88,19 +155,26 @@ def due(
             )
         )
     the_year = year or clock_for(at)().year
-    last = nominal_date(rule, reference_year=the_year, cutoff_end=anchor, previous_due=anchor, calendar=calendar)
-    rolled = calendar.roll(last, roll)
-    _emit(
-        {
-            "wording": wording,
-            "nominal_date": rolled.nominal_date,
-            "due_date": rolled.due_date,
-            "rolled": rolled.rolled,
-            "reason": rolled.reason,
-            "due_at": end_of_day(rolled.due_date),
-        },
-        fmt,
+    nominal = evaluate_nominal(
+        rule,
+        reference_year=the_year,
+        cutoff_end=anchor,
+        previous_due=anchor,
+        event=happened or anchor,
+        calendar=calendar,
     )
+    rolled = calendar.roll(nominal.day, nominal.roll or roll)
+    row: dict[str, Any] = {
+        "wording": wording,
+        "nominal_date": rolled.nominal_date,
+        "due_date": rolled.due_date,
+        "rolled": rolled.rolled,
+        "reason": rolled.reason,
+        "due_at": due_instant(rolled.due_date, nominal.at),
+    }
+    if nominal.assumed:
+        row["assumed"] = nominal.assumed
+    _emit(row, fmt)
 
 
 @calendar_app.command(
@@ -160,7 +234,7 @@ def holidays(
 ) -> None:
     calendar = calendar_for(culture_day=culture_day)
     rows = [{"date": d, "name": name} for d, name in calendar.holidays(year)]
-    typer.echo(format_rows(rows, [("date", "ngày"), ("name", "tên")], fmt))
+    typer.echo(format_rows(rows, [("date", _("date")), ("name", _("name"))], fmt))
 
 
 def register(app: typer.Typer) -> None:

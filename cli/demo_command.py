@@ -12,34 +12,34 @@ import typer
 
 from app.settings import get_settings
 from cli.errors import report_errors
+from cli.labels import ROLE_LABELS, STATUS_LABELS, USER_ROLE_LABELS, level_label
 from cli.options import AtOption
 from cli.output import Format, format_rows
 from cli.supervision_commands import STATUS_COLUMNS
 from rules.i18n import _
-from rules.schema import LEVEL_NAMES, ROLE_NAMES
 from rules.scope import EVERYWHERE
 
 OVERDUE_SHOWN = 12
 DEMO_OVERDUE_COLUMNS = [
-    ("status", "tình trạng"),
-    ("unit_name", "đơn vị"),
-    ("report", "báo cáo"),
-    ("period", "kỳ"),
-    ("due_date", "hạn"),
-    ("working_days", "ngày làm việc"),
-    ("focal_point", "cán bộ đầu mối"),
+    ("status_name", _("status")),
+    ("unit_name", _("unit")),
+    ("report", _("report")),
+    ("period", _("period")),
+    ("due_date", _("due")),
+    ("working_days", _("working days")),
+    ("focal_point", _("focal point")),
 ]
 RATE_COLUMNS = [column for column in STATUS_COLUMNS if column[0] != "exempted"]
-SENT_COLUMNS = [("step", "bước"), ("template", "mẫu"), ("channel", "kênh"), ("count", "số thông báo")]
+SENT_COLUMNS = [("step", _("step")), ("template", _("template")), ("channel", _("channel")), ("count", _("notices"))]
 EXAMPLE_COLUMNS = [
-    ("recipient_name", "người nhận"),
-    ("role", "vai trò"),
-    ("address", "địa chỉ"),
-    ("template", "mẫu"),
-    ("subject", "tiêu đề"),
+    ("recipient_name", _("addressee")),
+    ("role", _("role")),
+    ("address", _("address")),
+    ("template", _("template")),
+    ("subject", _("subject")),
 ]
 EXAMPLES_SHOWN = 6
-USER_COLUMNS = [("email", "e-mail"), ("role", "vai trò"), ("unit", "đơn vị"), ("password", "mật khẩu")]
+USER_COLUMNS = [("email", "e-mail"), ("role", _("role")), ("unit", _("unit")), ("password", _("password"))]
 
 
 def section(title: str) -> None:
@@ -141,20 +141,26 @@ def _supervisor_view(engine: Any, now: Any, calendar: Any) -> None:
 
     rows = supervision.overdue(engine, at=now, calendar=calendar, under=EVERYWHERE, soon=5)
     late = sum(1 for r in rows if r.status == "quá hạn")
-    section(f"Quá hạn và sắp đến hạn: {late} quá hạn, {len(rows) - late} sắp đến hạn (5 ngày làm việc)")
-    shown = [dataclasses.asdict(r) for r in rows[:OVERDUE_SHOWN]]
+    section(
+        _("Overdue and due soon: {late} overdue, {soon} due soon (5 working days)").format(
+            late=late, soon=len(rows) - late
+        )
+    )
+    shown = [
+        dataclasses.asdict(r) | {"status_name": STATUS_LABELS.get(r.status, r.status)} for r in rows[:OVERDUE_SHOWN]
+    ]
     if shown:
         typer.echo(format_rows(shown, DEMO_OVERDUE_COLUMNS, Format.table))
     if len(rows) > OVERDUE_SHOWN:
         typer.echo(_("… and {count} more: dunghan overdue").format(count=len(rows) - OVERDUE_SHOWN))
     rates = supervision.status(engine, at=now, year=now.year, under=EVERYWHERE)
-    section("Tỷ lệ nộp báo cáo theo cấp")
+    section(_("Reporting rates by level"))
     typer.echo(
         format_rows(
             [
                 dict(
                     dataclasses.asdict(r),
-                    level_name=LEVEL_NAMES.get(r.level, r.level),
+                    level_name=level_label(r.level),
                     reporting_rate=r.reporting_rate,
                     timeliness_rate=r.timeliness_rate,
                 )
@@ -169,9 +175,13 @@ def _supervisor_view(engine: Any, now: Any, calendar: Any) -> None:
 def _sent(result: Any, now: Any, calendar: Any) -> None:
     sent = [d for d in result.delivered if d.status == "sent"]
     held = [d for d in result.queued if d.key not in {s.notice.key for s in sent}]
-    section(f"Đã gửi hôm nay: {len(sent)} thông báo tới {len({d.notice.address for d in sent})} người nhận")
+    section(
+        _("Sent today: {count} notices to {people} recipients").format(
+            count=len(sent), people=len({d.notice.address for d in sent})
+        )
+    )
     if not sent and not calendar.is_working_day(now.date()):
-        reason = calendar.reason(now.date()) or "ngày nghỉ"
+        reason = calendar.reason(now.date()) or _("a day off")
         following = calendar.next_working_day(now.date())
         typer.echo(
             _(
@@ -186,7 +196,7 @@ def _sent(result: Any, now: Any, calendar: Any) -> None:
         examples = [
             {
                 "recipient_name": d.notice.recipient_name,
-                "role": ROLE_NAMES.get(d.notice.recipient_role, "quản trị hệ thống"),
+                "role": ROLE_LABELS.get(d.notice.recipient_role, _("system administrator")),
                 "address": d.notice.address,
                 "template": d.notice.template,
                 "subject": d.notice.subject,
@@ -217,10 +227,14 @@ def _action_month(engine: Any, now: Any) -> None:
     from app.rollups import roll_up
 
     result = roll_up(engine, campaign=ACTION_MONTH, year=now.year, under=PROVINCE)
-    section(f"Tháng hành động {now.year}: {result.logged}/{result.expected} đơn vị đã báo cáo hoạt động")
+    section(
+        _("Action Month {year}: {logged}/{expected} units have reported their activities").format(
+            year=now.year, logged=result.logged, expected=result.expected
+        )
+    )
     rows = [
         {
-            "level": LEVEL_NAMES.get(level.level, level.level),
+            "level": level_label(level.level),
             "logged": f"{level.logged}/{level.expected}",
             "coverage": level.coverage,
             "activities": level.figures.activities,
@@ -231,13 +245,13 @@ def _action_month(engine: Any, now: Any) -> None:
         for level in result.levels
     ]
     columns = [
-        ("level", "cấp"),
-        ("logged", "đã báo cáo"),
-        ("coverage", "tỷ lệ %"),
-        ("activities", "hoạt động"),
-        ("female", "nữ"),
-        ("male", "nam"),
-        ("media", "sản phẩm truyền thông"),
+        ("level", _("level")),
+        ("logged", _("reported")),
+        ("coverage", _("rate %")),
+        ("activities", _("activities")),
+        ("female", _("women")),
+        ("male", _("men")),
+        ("media", _("media products")),
     ]
     typer.echo(format_rows(rows, columns, Format.table))
 
@@ -246,7 +260,7 @@ def _files(home: Path, now: Any, reports: list[Path]) -> None:
     settings = get_settings()
     outbox = settings.outbox_dir
     kinds = Counter(f.suffix for f in outbox.rglob("*") if f.is_file()) if outbox.exists() else Counter()
-    section("Tệp")
+    section(_("Files"))
     typer.echo(_("database:  {database}").format(database=settings.database.removeprefix("sqlite:///")))
     typer.echo(
         _("outbox:    {outbox} ({emails} email .eml, {zalo} Zalo .json)").format(
@@ -262,13 +276,16 @@ def _files(home: Path, now: Any, reports: list[Path]) -> None:
 
 
 def _web(home: Path, now: Any, people: Any) -> None:
-    from app.worklist import ROLE_NAMES as WEB_ROLES
-
-    section("Tài khoản trang web (mật khẩu chỉ hiện lần này; chỉ bản băm được lưu)")
+    section(_("Web accounts (the passwords are shown this once; only their hashes are stored)"))
     rows = [
-        {"email": p.email, "role": WEB_ROLES[p.role], "unit": f"{p.unit_name} ({p.unit_code})", "password": p.password}
+        {
+            "email": p.email,
+            "role": USER_ROLE_LABELS[p.role],
+            "unit": f"{p.unit_name} ({p.unit_code})",
+            "password": p.password,
+        }
         for p in people
     ]
     typer.echo(format_rows(rows, USER_COLUMNS, Format.table))
     serve = f"DUNGHAN_HOME={shlex.quote(str(home))} dunghan serve --at {now:%Y-%m-%dT%H:%M}"
-    typer.echo(f"\nMở trang web: {serve} rồi mở http://127.0.0.1:8000/")
+    typer.echo("\n" + _("Open the web pages: {serve} then open http://127.0.0.1:8000/").format(serve=serve))

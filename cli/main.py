@@ -19,6 +19,7 @@ from cli import (
     demo_command,
     indicator_commands,
     obligation_commands,
+    occasion_commands,
     org_commands,
     remind_commands,
     rollup_commands,
@@ -47,6 +48,7 @@ COMMANDS = (
     user_commands,
     token_commands,
     obligation_commands,
+    occasion_commands,
     supervision_commands,
     remind_commands,
     rollup_commands,
@@ -93,7 +95,7 @@ def main() -> None:
         app(prog_name="dunghan")
     except Interrupted:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl+C does not cut the message short
-        typer.echo("dunghan: đã dừng; việc đang ghi dở không được lưu, việc đã xong vẫn giữ nguyên", err=True)
+        typer.echo(_("dunghan: stopped; what was being written is not saved, what was done is kept"), err=True)
         sys.exit(INTERRUPTED_EXIT)
 
 

@@ -20,6 +20,9 @@ from rules.clock import clock_for
 from rules.i18n import _
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from app.obligation_history import Message
     from app.obligations import ObligationKey, Outcome
     from app.worklist import ObligationPage
 
@@ -63,7 +66,7 @@ def review(
     unit: UnitArg,
     report: ReportArg,
     period: PeriodArg,
-    decision: Annotated[Decision, typer.Argument(help="accept, return hoặc reopen (mở lại: hủy quyết định đã ghi).")],
+    decision: Annotated[Decision, typer.Argument(help=_("accept, return or reopen (undo the decision recorded)."))],
     reason: Annotated[
         str | None, typer.Option("--reason", help=_("What to correct (needed to return); why (needed to reopen)."))
     ] = None,
@@ -137,7 +140,7 @@ def reopen(
     _say(key, obligations.reopen(database(), key, at=clock_for(at)(), actor=current_actor(by), reason=reason))
 
 
-obligation_app = typer.Typer(help="Một nghĩa vụ báo cáo: lịch sử và nhật ký thao tác.", no_args_is_help=True)
+obligation_app = typer.Typer(help=_("One reporting obligation: its history and action log."), no_args_is_help=True)
 
 
 def _vn(moment: datetime) -> str:
@@ -146,7 +149,12 @@ def _vn(moment: datetime) -> str:
     return f"{moment.astimezone(VIETNAM):%d/%m/%Y %H:%M}"
 
 
-def _history_text(page: ObligationPage) -> str:
+def _field(label: str, value: str) -> str:
+    """One line of the obligation's sheet: its label, then its value in the column after the usual labels."""
+    return f"  {label + ':':<12} {value}"
+
+
+def _history_text(page: ObligationPage, messages: Sequence[Message] = ()) -> str:
     from app.obligation_history import ACTION_NAMES, STATE_NAMES
     from cli.output import to_table
     from rules.periods import period_name
@@ -154,41 +162,70 @@ def _history_text(page: ObligationPage) -> str:
     view, row = page.view, page.view.row
     days = row.working_days
     if row.state in ("pending", "returned"):
-        timing = f"quá hạn {-days} ngày làm việc" if days < 0 else f"còn {days} ngày làm việc"
+        timing = (
+            _("{days} working day(s) overdue").format(days=-days)
+            if days < 0
+            else _("{days} working day(s) left").format(days=days)
+        )
     else:
         timing = ""
     due = f"{row.due_date:%d/%m/%Y} ({row.wording})"
     if row.rolled_reason:
-        due += f", lùi vì {row.rolled_reason}"
+        due += ", " + _("moved because of {reason}").format(reason=row.rolled_reason)
     if row.late_with_permission:
-        due += ", đã gia hạn"
+        due += ", " + _("extended")
+    state = STATE_NAMES.get(row.state, row.state)
     lines = [
         f"{row.report_name} ({row.report})",
-        f"  đơn vị:      {row.unit_name} ({row.unit_code})",
-        f"  kỳ:          {period_name(row.period)} ({row.period}), bước {row.hop}",
-        f"  nơi nhận:    {row.recipient}",
-        f"  hạn:         {due}",
-        f"  trạng thái:  {STATE_NAMES.get(row.state, row.state)}" + (f", {timing}" if timing else ""),
-        f"  gói:         {view.pack_id} {view.pack_version}, chu kỳ năm {view.cycle_year}",
+        _field(_("unit"), f"{row.unit_name} ({row.unit_code})"),
+        _field(
+            _("period"),
+            _("{name} ({period}), step {hop}").format(name=period_name(row.period), period=row.period, hop=row.hop),
+        ),
+        _field(_("recipient"), row.recipient),
+        *([_field(_("also sent to"), "; ".join(row.also_recipients))] if row.also_recipients else []),
+        _field(_("due"), due),
+        *([_field(_("note on the date"), row.assumed)] if row.assumed else []),
+        _field(_("state"), f"{state}, {timing}" if timing else state),
+        _field(
+            _("pack"),
+            _("{pack} {version}, cycle of {year}").format(
+                pack=view.pack_id, version=view.pack_version, year=view.cycle_year
+            ),
+        ),
     ]
     if row.return_reason and row.state == "returned":
-        lines.append(f"  lý do trả lại: {row.return_reason}")
+        lines.append(_field(_("reason returned"), row.return_reason))
     receipts = page.receipts
     lines.append("")
-    lines.append(f"Các lần nộp: {len(view.submissions)}" if view.submissions else "Các lần nộp: chưa có")
+    lines.append(
+        _("Submissions: {count}").format(count=len(view.submissions))
+        if view.submissions
+        else _("Submissions: none yet")
+    )
     for s in view.submissions:
-        files = ", ".join(f.name for f in s.files) or "không kèm tệp"
+        files = ", ".join(f.name for f in s.files) or _("no file")
         note = f"; {s.note}" if s.note else ""
         lines.append(f"  - {receipts[s.id]}, {_vn(s.submitted_at)}, {s.actor}: {files}{note}")
     if view.extensions:
         lines.append("")
-        lines.append(f"Gia hạn: {len(view.extensions)}")
+        lines.append(_("Extensions: {count}").format(count=len(view.extensions)))
         for e in view.extensions:
             lines.append(
                 f"  - {_vn(e.granted_at)}, {e.granted_by}: {_vn(e.old_due_at)} → {_vn(e.new_due_at)}; {e.reason}"
             )
     lines.append("")
-    lines.append("Nhật ký thao tác:")
+    lines.append(_("Messages: {count}").format(count=len(messages)) if messages else _("Messages: none yet"))
+    for m in messages:
+        what = f"{m.name} ({m.shared})" if m.shared else m.name
+        lines.append(
+            "  - "
+            + _("{at}, {what}, to {recipient} via {channel}: {state}; «{subject}»").format(
+                at=_vn(m.at), what=what, recipient=m.recipient, channel=m.channel, state=m.state, subject=m.subject
+            )
+        )
+    lines.append("")
+    lines.append(_("Action log:"))
     events = [
         {
             "at": _vn(e.at),
@@ -201,17 +238,17 @@ def _history_text(page: ObligationPage) -> str:
         for e in view.events
     ]
     columns = [
-        ("at", "thời điểm"),
-        ("actor", "người thực hiện"),
-        ("action", "thao tác"),
-        ("states", "trạng thái"),
-        ("note", "ghi chú"),
+        ("at", _("time")),
+        ("actor", _("done by")),
+        ("action", _("action")),
+        ("states", _("state")),
+        ("note", _("note")),
     ]
     lines += ["  " + line for line in to_table(events, columns, max_width=60).splitlines()]
     return "\n".join(lines)
 
 
-def _history_json(page: ObligationPage) -> dict[str, Any]:
+def _history_json(page: ObligationPage, messages: Sequence[Message] = ()) -> dict[str, Any]:
     from rules.calendar import VIETNAM
 
     def vn(value: Any) -> Any:
@@ -234,6 +271,7 @@ def _history_json(page: ObligationPage) -> dict[str, Any]:
             "submissions": [dataclasses.asdict(s) | {"receipt": page.receipts[s.id]} for s in view.submissions],
             "extensions": [dataclasses.asdict(e) for e in view.extensions],
             "events": [dataclasses.asdict(e) for e in view.events],
+            "messages": [dataclasses.asdict(m) for m in messages],
         }
     )
     return shown
@@ -243,7 +281,8 @@ def _history_json(page: ObligationPage) -> dict[str, Any]:
     "show",
     help=_(
         "Show one obligation: its deadline and state, the submissions with their files and\n"
-        "receipts, the extensions, and every audited step (who, when, what, why).\n"
+        "receipts, the extensions, the messages that told someone of it (the day's grouped\n"
+        "escalations that listed it included), and every audited step (who, when, what, why).\n"
         "\n"
         "The unit is the one with this obligation; when the code named two units that both have it\n"
         "(before and after the 2025 reform), --at says which: the one holding the code that day.\n"
@@ -261,16 +300,18 @@ def show(
     fmt: FormatOption = Format.table,
     at: AtOption = None,
 ) -> None:
-    from app.obligation_history import obligation_history
+    from app.obligation_history import obligation_history, obligation_messages
     from app.obligations import ObligationKey
 
     key = ObligationKey(unit, report, period, hop)
     now = clock_for(at)()
-    page = obligation_history(database(reading=True), key, at=now, on=now.date() if at else None)
+    engine = database(reading=True)
+    page = obligation_history(engine, key, at=now, on=now.date() if at else None)
+    messages = obligation_messages(engine, page.view.row.id)
     if fmt is Format.json:
-        typer.echo(to_json(_history_json(page)))
+        typer.echo(to_json(_history_json(page, messages)))
         return
-    typer.echo(_history_text(page))
+    typer.echo(_history_text(page, messages))
 
 
 def register(app: typer.Typer) -> None:

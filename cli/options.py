@@ -23,7 +23,9 @@ def parse_date(text: str, what: str) -> date:
     try:
         return read_day(text)
     except ValueError:
-        raise DunghanError(f"{what} {text!r}: cần một ngày dạng dd/mm/yyyy hoặc YYYY-MM-DD") from None
+        raise DunghanError(
+            _("{what} {text!r}: expected a date, dd/mm/yyyy or YYYY-MM-DD").format(what=what, text=text)
+        ) from None
 
 
 def parse_params(values: list[str] | None) -> dict[str, date]:

@@ -12,15 +12,15 @@ import typer
 
 from app.workspace import database
 from cli.errors import report_errors
+from cli.labels import level_label, role_label, unit_type_label
 from cli.options import FormatOption
 from cli.output import Format, format_rows, to_json
-from reports.table_xlsx import write_sheet
 from rules.clock import clock_for
 from rules.i18n import _
-from rules.schema import LEVEL_NAMES, ROLE_NAMES, UNIT_TYPE_NAMES
 
 if TYPE_CHECKING:
     from app.shipped_trees import Step
+    from models.unit_card import UnitCard
 
 org_app = typer.Typer(help=_("The administrative tree: units and contacts."), no_args_is_help=True)
 
@@ -84,8 +84,10 @@ def import_(
         bool,
         typer.Option(
             "--standard-agencies/--no-standard-agencies",
-            help="Với vietnam-provinces: tạo các cơ quan chuyên môn theo danh mục chuẩn (Nghị định 150/2025/NĐ-CP) "
-            "cho tỉnh, thành phố nào chưa có (mặc định: có).",
+            help=_(
+                "With vietnam-provinces: create the standard specialised agencies (Nghị định 150/2025/NĐ-CP) "
+                "of each province or city that does not have them yet (default: yes)."
+            ),
         ),
     ] = True,
 ) -> None:
@@ -93,7 +95,7 @@ def import_(
 
     engine = database()
     if not standard_agencies and source != "vietnam-provinces":
-        typer.echo("dunghan: --no-standard-agencies chỉ dùng với vietnam-provinces", err=True)
+        typer.echo("dunghan: " + _("--no-standard-agencies goes only with vietnam-provinces"), err=True)
         raise typer.Exit(2)
     if source == "shipped":
         if replace or at:
@@ -130,13 +132,16 @@ def import_(
             raise typer.Exit(2)
         official = org.import_official(engine, province, standard_agencies=standard_agencies)
         typer.echo(
-            f"đã nhập {official.official.units_inserted} đơn vị từ danh mục chính thức "
-            f"({official.official.units_unchanged} đơn vị đã có, giữ nguyên)"
+            _("imported {inserted} unit(s) from the official list ({unchanged} unit(s) already stored, kept)").format(
+                inserted=official.official.units_inserted, unchanged=official.official.units_unchanged
+            )
         )
         if official.agencies is not None:
             typer.echo(
-                f"đã tạo {official.agencies.units_inserted} cơ quan chuyên môn theo danh mục chuẩn "
-                f"({official.agencies.units_unchanged} cơ quan tỉnh đã có, giữ nguyên)"
+                _(
+                    "created {inserted} specialised agencies from the standard list "
+                    "({unchanged} provincial agencies already stored, kept)"
+                ).format(inserted=official.agencies.units_inserted, unchanged=official.agencies.units_unchanged)
             )
         return
     if province:
@@ -178,22 +183,25 @@ def import_(
 @org_app.command(
     "template",
     help=_(
-        "Write a template to fill in, with an example row marked # (never imported): CSV (UTF-8),\n"
-        "or XLSX when --output ends in .xlsx.\n"
+        "Write a template to fill in, with an example row marked # (never imported): CSV (UTF-8)\n"
+        "with the column names, or XLSX when --output ends in .xlsx: Vietnamese headings, drop-downs\n"
+        "for level, type, role, channels and active, dates shown as dd/mm/yyyy. The import reads both,\n"
+        "and dates written dd/mm/yyyy, YYYY-MM-DD or as date cells.\n"
         "\n"
-        "Example: dunghan org template contacts --output lien-he.csv"
+        "Example: dunghan org template contacts --output lien-he.xlsx"
     ),
 )
 @report_errors
 def template(
     kind: Annotated[TemplateKind, typer.Argument(help=_("units or contacts."))] = TemplateKind.units,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help=_("Write the CSV here."))] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help=_("Write the template here (.csv or .xlsx)."))
+    ] = None,
 ) -> None:
     from app import org
 
     if output is not None and output.suffix.lower() == ".xlsx":
-        columns = [(c, c) for c in org.template_columns(kind.value)]
-        write_sheet(output, kind.value, [], columns, samples=[org.template_sample(kind.value)])
+        org.write_template(kind.value, output)
         typer.echo(_("wrote {path}").format(path=output))
         return
     text = org.template_text(kind.value)
@@ -220,28 +228,31 @@ def template(
 def list_(
     under: Annotated[
         str | None,
-        typer.Option("--under", help="Chỉ các đơn vị thuộc đơn vị này (mã, giữ vào ngày --at), kể cả nó."),
+        typer.Option(
+            "--under", help=_("Only the units under this unit (its code, held on the --at day), itself included.")
+        ),
     ] = None,
     level: Annotated[
-        str | None, typer.Option("--level", help="Chỉ một cấp: ministry, province, district, commune.")
+        str | None, typer.Option("--level", help=_("Only one level: ministry, province, district, commune."))
     ] = None,
     unit_type: Annotated[
         str | None,
-        typer.Option("--type", help="Chỉ một loại: people_committee, department, standing_agency…"),
+        typer.Option("--type", help=_("Only one type: people_committee, department, standing_agency…")),
     ] = None,
     source: Annotated[
         str | None,
         typer.Option(
             "--source",
-            help="Chỉ các đơn vị nhập từ nguồn này (vietnam-provinces, standard-agencies, tên tệp).",
+            help=_("Only the units imported from this source (vietnam-provinces, standard-agencies, a file name)."),
         ),
     ] = None,
     search: Annotated[
-        str | None, typer.Option("--search", "-q", help="Mã hoặc tên chứa chuỗi này (không phân biệt dấu).")
+        str | None,
+        typer.Option("--search", "-q", help=_("A code or name containing this text (diacritics ignored).")),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="Hiển thị tối đa bấy nhiêu đơn vị.")] = 1000,
+    limit: Annotated[int, typer.Option("--limit", help=_("Show at most this many units."))] = 1000,
     at: Annotated[
-        str | None, typer.Option("--at", help="Cây đơn vị vào ngày này (YYYY-MM-DD; mặc định: hôm nay).")
+        str | None, typer.Option("--at", help=_("The tree on this day (YYYY-MM-DD; default: today)."))
     ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
@@ -258,42 +269,84 @@ def list_(
         q=search or "",
         limit=limit,
     )
-    records = [dataclasses.asdict(r) | {"level_name": LEVEL_NAMES.get(r.level, r.level)} for r in rows]
+    records = [dataclasses.asdict(r) | {"level_name": level_label(r.level)} for r in rows]
     for record in records:
-        record["type_name"] = UNIT_TYPE_NAMES.get(record["unit_type"], record["unit_type"])
+        record["type_name"] = unit_type_label(record["unit_type"])
     if fmt is Format.json:
         typer.echo(to_json(records))
         return
     if not rows:
-        typer.echo(f"không có đơn vị nào như vậy vào ngày {day:%d/%m/%Y}")
+        typer.echo(_("no such unit on {day:%d/%m/%Y}").format(day=day))
         return
     typer.echo(format_rows(records, UNIT_COLUMNS, fmt))
-    more = f", hiển thị {len(rows)} (thêm bằng --limit)" if total > len(rows) else ""
-    typer.echo(f"{total} đơn vị vào ngày {day:%d/%m/%Y}{more}")
+    if total > len(rows):
+        typer.echo(
+            _("{total} unit(s) on {day:%d/%m/%Y}, {shown} shown (more with --limit)").format(
+                total=total, day=day, shown=len(rows)
+            )
+        )
+    else:
+        typer.echo(_("{total} unit(s) on {day:%d/%m/%Y}").format(total=total, day=day))
 
 
 UNIT_COLUMNS = [
-    ("code", "mã"),
-    ("name", "tên"),
-    ("level_name", "cấp"),
-    ("type_name", "loại"),
-    ("parent", "cấp trên"),
-    ("valid_from", "từ ngày"),
-    ("valid_to", "đến ngày"),
-    ("children", "trực thuộc"),
-    ("contacts", "liên hệ"),
-    ("source", "nguồn"),
+    ("code", _("code")),
+    ("name", _("name")),
+    ("level_name", _("level")),
+    ("type_name", _("type")),
+    ("parent", _("parent")),
+    ("valid_from", _("valid from")),
+    ("valid_to", _("valid to")),
+    ("children", _("under it")),
+    ("contacts", _("contacts")),
+    ("source", _("source")),
 ]
 CONTACT_COLUMNS = [
-    ("unit_code", "mã đơn vị"),
-    ("unit_name", "đơn vị"),
-    ("name", "họ tên"),
-    ("role_name", "vai trò"),
-    ("email", "thư điện tử"),
-    ("zalo_phone", "số Zalo"),
-    ("channels", "kênh"),
-    ("active", "đang dùng"),
+    ("unit_code", _("unit code")),
+    ("unit_name", _("unit")),
+    ("name", _("full name")),
+    ("role_name", _("role")),
+    ("email", _("e-mail address")),
+    ("zalo_phone", _("Zalo number")),
+    ("channels", _("channel")),
+    ("active", _("in use")),
 ]
+
+
+def _card_lines(card: UnitCard) -> list[str]:
+    """A unit's sheet: kind, validity, parent on the day, lineage, other units that held its code."""
+    u = card.unit
+    lines = [
+        _("{name} (code {code})").format(name=u.name, code=u.code),
+        _field(_("kind"), f"{level_label(u.level)}, {unit_type_label(u.unit_type)}"),
+        _field(_("valid"), u.validity),
+    ]
+    if card.parent is not None:
+        how = " " + _("(takes over from the parent unit that ended)") if card.parent_by_lineage else ""
+        lines.append(_field(_("parent on {day}").format(day=f"{card.day:%d/%m/%Y}"), card.parent.label + how))
+    else:
+        lines.append(_field(_("parent"), _("no unit")))
+    before = _("{count} unit(s)").format(count=len(card.predecessors)) if card.predecessors else _("no unit")
+    lines.append(_field(_("merged from"), before))
+    lines += [
+        "    - " + _("{unit}, merged on {day}").format(unit=link.unit.label, day=f"{link.on:%d/%m/%Y}")
+        for link in card.predecessors
+    ]
+    after = _("{count} unit(s)").format(count=len(card.successors)) if card.successors else _("no unit")
+    lines.append(_field(_("taken over by"), after))
+    lines += [
+        "    - " + _("{unit}, from {day}").format(unit=link.unit.label, day=f"{link.on:%d/%m/%Y}")
+        for link in card.successors
+    ]
+    if card.namesakes:
+        lines.append("  " + _("code {code} also named:").format(code=u.code))
+        lines += [f"    - {other.label}" for other in card.namesakes]
+    return lines
+
+
+def _field(label: str, value: str) -> str:
+    """One line of a sheet: its label, then its value in the column after the longest usual label."""
+    return f"  {label + ':':<12} {value}"
 
 
 @org_app.command(
@@ -333,38 +386,47 @@ def show(
             )
         )
         return
-    lines = [sheet.card.as_text(), f"  nguồn:       {source_name(details.source)}"]
+    lines = [*_card_lines(sheet.card), _field(_("source"), source_name(details.source))]
     count = sum(c.count for c in details.children)
-    lines.append(f"  trực thuộc:  {count} đơn vị" if count else "  trực thuộc:  không có")
-    lines += [
-        f"    - {c.count} {LEVEL_NAMES.get(c.level, c.level)}, {UNIT_TYPE_NAMES.get(c.unit_type, c.unit_type)}"
-        for c in details.children
-    ]
+    lines.append(_field(_("under it"), _("{count} unit(s)").format(count=count) if count else _("no unit")))
+    lines += [f"    - {c.count} {level_label(c.level)}, {unit_type_label(c.unit_type)}" for c in details.children]
     active = [c for c in details.contacts if c.active]
     inactive = len(details.contacts) - len(active)
-    tail = f" ({inactive} đã ngừng dùng)" if inactive else ""
-    lines.append(f"  liên hệ:     {len(active)} đang dùng{tail}" if details.contacts else "  liên hệ:     chưa có")
+    if not details.contacts:
+        said = _("none")
+    elif inactive:
+        said = _("{active} in use ({inactive} no longer used)").format(active=len(active), inactive=inactive)
+    else:
+        said = _("{active} in use").format(active=len(active))
+    lines.append(_field(_("contacts"), said))
     for c in active:
-        reach = ", ".join(x for x in (c.email, c.zalo_phone and f"Zalo {c.zalo_phone}") if x) or "chưa có địa chỉ"
-        lines.append(f"    - {c.name}, {ROLE_NAMES.get(c.role, c.role)}: {reach} (kênh {c.channels})")
+        reach = ", ".join(x for x in (c.email, c.zalo_phone and f"Zalo {c.zalo_phone}") if x) or _("no address yet")
+        lines.append(
+            "    - "
+            + _("{name}, {role}: {reach} (channels {channels})").format(
+                name=c.name, role=role_label(c.role), reach=reach, channels=c.channels
+            )
+        )
     typer.echo("\n".join(lines))
 
 
 def contacts(
     under: Annotated[
-        str | None, typer.Option("--under", help="Liên hệ của các đơn vị thuộc đơn vị này (mã), kể cả nó.")
+        str | None,
+        typer.Option("--under", help=_("The contacts of the units under this unit (its code), itself included.")),
     ] = None,
     role: Annotated[
         str | None,
-        typer.Option("--role", help="Chỉ một vai trò: focal_point, head, deputy, recipient_officer, supervisor…"),
+        typer.Option("--role", help=_("Only one role: focal_point, head, deputy, recipient_officer, supervisor…")),
     ] = None,
-    all_: Annotated[bool, typer.Option("--all", help="Cả các liên hệ đã ngừng dùng.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help=_("Also the contacts no longer used."))] = False,
     search: Annotated[
-        str | None, typer.Option("--search", "-q", help="Tên, thư điện tử, mã hoặc tên đơn vị chứa chuỗi này.")
+        str | None,
+        typer.Option("--search", "-q", help=_("A name, e-mail address, unit code or unit name containing this text.")),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="Hiển thị tối đa bấy nhiêu liên hệ.")] = 1000,
+    limit: Annotated[int, typer.Option("--limit", help=_("Show at most this many contacts."))] = 1000,
     at: Annotated[
-        str | None, typer.Option("--at", help="Đơn vị giữ mã --under vào ngày này (mặc định: hôm nay).")
+        str | None, typer.Option("--at", help=_("The unit holding the --under code on this day (default: today)."))
     ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
@@ -372,24 +434,30 @@ def contacts(
     from rules.errors import DunghanError
 
     if not under:
-        raise DunghanError("nói rõ đơn vị bằng --under MÃ (ví dụ --under 24; --under BNV cho cả nước)")
+        raise DunghanError(
+            _("name the unit with --under CODE (for example --under 24; --under BNV for the whole country)")
+        )
     day = clock_for(at)().date()
     rows, total = contacts_under(
         database(reading=True), under, day=day, role=role, active=None if all_ else True, q=search or "", limit=limit
     )
-    records = [dataclasses.asdict(r) | {"role_name": ROLE_NAMES.get(r.role, r.role)} for r in rows]
+    records = [dataclasses.asdict(r) | {"role_name": role_label(r.role)} for r in rows]
     if fmt is Format.json:
         typer.echo(to_json(records))
         return
     if not rows:
         typer.echo(
-            f"chưa có liên hệ nào dưới đơn vị {under}: nhập bằng dunghan org import TỆP "
-            "(mẫu: dunghan org template contacts)"
+            _(
+                "no contact under the unit {code} yet: import them with dunghan org import FILE "
+                "(template: dunghan org template contacts)"
+            ).format(code=under)
         )
         return
     typer.echo(format_rows(records, CONTACT_COLUMNS, fmt))
-    more = f", hiển thị {len(rows)} (thêm bằng --limit)" if total > len(rows) else ""
-    typer.echo(f"{total} liên hệ{more}")
+    if total > len(rows):
+        typer.echo(_("{total} contact(s), {shown} shown (more with --limit)").format(total=total, shown=len(rows)))
+    else:
+        typer.echo(_("{total} contact(s)").format(total=total))
 
 
 CONTACTS_HELP = _(
@@ -402,7 +470,9 @@ CONTACTS_HELP = _(
 )
 org_app.command("contacts", help=CONTACTS_HELP)(report_errors(contacts))
 # What people typed first: `dunghan contacts list`, the same command.
-contacts_app = typer.Typer(help="Liên hệ nhận nhắc hạn (như dunghan org contacts).", no_args_is_help=True)
+contacts_app = typer.Typer(
+    help=_("The contacts who get the reminders (as dunghan org contacts)."), no_args_is_help=True
+)
 contacts_app.command("list", help=CONTACTS_HELP)(report_errors(contacts))
 
 

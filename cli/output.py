@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from rules.calendar import VIETNAM
+from rules.i18n import _
 
 
 class Format(StrEnum):
@@ -36,7 +37,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "có" if value else ""
+        return _("yes") if value else ""
     if isinstance(value, datetime):  # in Vietnam time, as people there read it
         return (value.astimezone(VIETNAM) if value.tzinfo else value).strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
@@ -52,9 +53,9 @@ def _width(text: str) -> int:
 
 def to_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]], *, max_width: int = 48) -> str:
     """An aligned text table of ``rows`` showing ``columns`` as (key, heading) pairs."""
-    cells = [[_cell(row.get(key)) for key, _ in columns] for row in rows]
+    cells = [[_cell(row.get(key)) for key, _heading in columns] for row in rows]
     cells = [[c if _width(c) <= max_width else c[: max_width - 1] + "…" for c in line] for line in cells]
-    headings = [heading for _, heading in columns]
+    headings = [heading for _key, heading in columns]
     widths = [max([_width(h)] + [_width(line[i]) for line in cells]) for i, h in enumerate(headings)]
 
     def aligned(line: Sequence[str]) -> str:

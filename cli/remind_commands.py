@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -20,27 +21,27 @@ if TYPE_CHECKING:  # the sending machinery (Apprise, templates) loads only when 
     from app.notifying import SweepResult
 
 NOTICE_COLUMNS = [
-    ("notice", "số"),
-    ("unit", "mã đơn vị"),
-    ("report", "báo cáo"),
-    ("period", "kỳ"),
-    ("step", "bước"),
-    ("role", "vai trò"),
-    ("contact", "người nhận"),
-    ("channel", "kênh"),
-    ("template", "mẫu"),
-    ("status", "trạng thái"),
-    ("detail", "ghi chú"),
+    ("notice", _("no.")),
+    ("unit", _("unit code")),
+    ("report", _("report")),
+    ("period", _("period")),
+    ("step", _("step")),
+    ("role", _("role")),
+    ("contact", _("person notified")),
+    ("channel", _("channel")),
+    ("template", _("template")),
+    ("status", _("status")),
+    ("detail", _("note")),
 ]
 STATUS_NAMES = {
-    "would send": "sẽ gửi",
-    "pending": "chờ gửi",
-    "sending": "đang gửi",
-    "sent": "đã gửi",
-    "lost": "quá hạn giữ, tiến trình khác gửi tiếp",
-    "failed": "lỗi, sẽ thử lại",
-    "dead": "không gửi được",
-    "written": "đã ghi ra thư mục",
+    "would send": _("would send"),
+    "pending": _("waiting to be sent"),
+    "sending": _("being sent"),
+    "sent": _("sent"),
+    "lost": _("lease lost, another process sends it"),
+    "failed": _("failed, will be retried"),
+    "dead": _("could not be sent"),
+    "written": _("written to the folder"),
 }
 
 
@@ -94,7 +95,7 @@ def _draft_row(notice: Any) -> dict[str, Any]:
 def _print(result: SweepResult, fmt: Format) -> None:
     settings = get_settings()
     rows = _rows(result, settings.delivery == "folder")
-    gaps = [g.__dict__ for g in result.gaps]
+    gaps = [dataclasses.asdict(g) for g in result.gaps]
     if fmt is Format.json:
         typer.echo(to_json({"notices": rows, "gaps": gaps, "warnings": result.warnings}))
         return
@@ -208,7 +209,7 @@ def register(app: typer.Typer) -> None:
                 "channel": n.channel,
                 "address": n.address if n.channel != "apprise" else "(Apprise URL)",
                 "status": n.status,
-                "state": outbox.state_name(n.status, n.result),
+                "state": STATUS_NAMES.get(outbox.state_key(n.status, n.result), n.status),
                 "attempts": n.attempts,
                 "error": n.last_error,
                 "result": n.result,
@@ -216,21 +217,24 @@ def register(app: typer.Typer) -> None:
             for n in outbox.notices(database(reading=True), status=status, limit=limit)
         ]
         columns = [
-            ("notice", "số"),
-            ("created", "tạo lúc"),
-            ("step", "bước"),
-            ("contact", "người nhận"),
-            ("channel", "kênh"),
-            ("state", "tình trạng"),
-            ("attempts", "lần thử"),
-            ("error", "lỗi"),
+            ("notice", _("no.")),
+            ("created", _("created at")),
+            ("step", _("step")),
+            ("contact", _("person notified")),
+            ("channel", _("channel")),
+            ("state", _("state")),
+            ("attempts", _("attempts")),
+            ("error", _("error")),
         ]
         typer.echo(format_rows(rows, columns, fmt))
         if fmt is Format.table:
             counts = outbox.counts(database(reading=True))
-            names = dict(outbox.NOTICE_STATES, sent=outbox.WRITTEN) if get_settings().delivery == "folder" else {}
-            shown = [f"{names.get(k) or outbox.NOTICE_STATES.get(k, k)}: {v}" for k, v in sorted(counts.items())]
-            typer.echo(", ".join(shown) or "hộp thư đi trống")
+            folder = get_settings().delivery == "folder"
+            shown = [
+                f"{STATUS_NAMES['written' if folder and k == 'sent' else k]}: {v}" if k in STATUS_NAMES else f"{k}: {v}"
+                for k, v in sorted(counts.items())
+            ]
+            typer.echo(", ".join(shown) or _("the outbox is empty"))
 
     @outbox_app.command(
         "retry",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cli.errors import report_errors
+from cli.labels import level_label
 from cli.output import to_json, to_table
 from cli.runs_command import ViaPrefectOption
 from rules.errors import DunghanError
@@ -28,21 +29,21 @@ class RollupFormat(StrEnum):
 
 
 FIGURE_COLUMNS = [
-    ("activities", "số hoạt động"),
-    ("male", "nam"),
-    ("female", "nữ"),
-    ("participants", "tổng số người"),
-    ("media_total", "sản phẩm truyền thông"),
-    ("budget", "kinh phí (đồng)"),
+    ("activities", _("no. of activities")),
+    ("male", _("men")),
+    ("female", _("women")),
+    ("participants", _("total people")),
+    ("media_total", _("media products")),
+    ("budget", _("budget (đồng)")),
 ]
 LEVEL_COLUMNS = [
-    ("level", "cấp"),
-    ("expected", "phải báo cáo"),
-    ("logged", "đã báo cáo"),
-    ("coverage", "tỷ lệ %"),
+    ("level", _("level")),
+    ("expected", _("expected to report")),
+    ("logged", _("reported")),
+    ("coverage", _("rate %")),
     *FIGURE_COLUMNS,
 ]
-TYPE_COLUMNS = [("name", "loại hoạt động"), *FIGURE_COLUMNS, ("previous", "năm trước: số hoạt động")]
+TYPE_COLUMNS = [("name", _("activity type")), *FIGURE_COLUMNS, ("previous", _("previous year: activities"))]
 
 
 def as_json(result: Rollup) -> dict[str, Any]:
@@ -114,16 +115,21 @@ def _rate(coverage: float | None) -> str | None:
 def as_table(result: Rollup, where: str) -> str:
     """The roll-up for people; ``where`` says what it covers, as the report does ("trên địa bàn
     tỉnh Bắc Ninh", see :class:`reports.rollup_addressing.Addressing`)."""
-    from rules.schema import LEVEL_NAMES
 
     lines = [
-        f"{result.campaign_name} năm {result.year} {where} "
-        f"({result.window.start:%d/%m/%Y} – {result.window.end:%d/%m/%Y}; gói {result.pack_id})",
+        _("{campaign} {year} {where} ({start:%d/%m/%Y} – {end:%d/%m/%Y}; pack {pack})").format(
+            campaign=result.campaign_name,
+            year=result.year,
+            where=where,
+            start=result.window.start,
+            end=result.window.end,
+            pack=result.pack_id,
+        ),
         "",
     ]
     levels = [
         {
-            "level": LEVEL_NAMES.get(level.level, level.level),
+            "level": level_label(level.level),
             "expected": vn_number(level.expected, 0),
             "logged": vn_number(level.logged, 0),
             "coverage": _rate(level.coverage),
@@ -133,7 +139,7 @@ def as_table(result: Rollup, where: str) -> str:
     ]
     levels.append(
         {
-            "level": "tổng cộng",
+            "level": _("grand total"),
             "expected": vn_number(result.expected, 0),
             "logged": vn_number(result.logged, 0),
             "coverage": _rate(result.coverage),
@@ -153,24 +159,42 @@ def as_table(result: Rollup, where: str) -> str:
     lines.append(to_table(types, TYPE_COLUMNS if result.previous else TYPE_COLUMNS[:-1]))
     lines.append("")
     if result.previous is None:
-        lines.append(f"Năm {result.year - 1}: chưa có số liệu để so sánh.")
+        lines.append(_("{year}: no figures to compare with.").format(year=result.year - 1))
     else:
         p, now = result.previous.figures, result.total
         scope = f" ({result.previous.scope_name})" if result.previous.scope_name else ""
         lines.append(
-            f"So với năm {result.previous.year}{scope}: {vn_number(now.activities, 0)} hoạt động "
-            f"(năm trước {vn_number(p.activities, 0)}), {vn_number(now.participants, 0)} người tham gia "
-            f"(năm trước {vn_number(p.participants, 0)}), kinh phí {vn_number(now.budget, 0)} đồng "
-            f"(năm trước {vn_number(p.budget, 0)})."
+            _(
+                "Compared with {year}{scope}: {activities} activities (the year before {activities_before}), "
+                "{participants} participants (the year before {participants_before}), budget {budget} đồng "
+                "(the year before {budget_before})."
+            ).format(
+                year=result.previous.year,
+                scope=scope,
+                activities=vn_number(now.activities, 0),
+                activities_before=vn_number(p.activities, 0),
+                participants=vn_number(now.participants, 0),
+                participants_before=vn_number(p.participants, 0),
+                budget=vn_number(now.budget, 0),
+                budget_before=vn_number(p.budget, 0),
+            )
         )
         if len(result.previous.sources) > 1:  # a unit of today compared with the units it took over
             lines += [
-                f"  trong đó {s.name} ({s.code}): {vn_number(s.figures.activities, 0)} hoạt động, "
-                f"{vn_number(s.figures.participants, 0)} người tham gia, "
-                f"{vn_number(s.logging_units, 0)} đơn vị có nhật ký"
+                "  "
+                + _(
+                    "of which {name} ({code}): {activities} activities, {participants} participants, "
+                    "{units} units with logs"
+                ).format(
+                    name=s.name,
+                    code=s.code,
+                    activities=vn_number(s.figures.activities, 0),
+                    participants=vn_number(s.figures.participants, 0),
+                    units=vn_number(s.logging_units, 0),
+                )
                 for s in result.previous.sources
             ]
-    lines.append("Số liệu từng đơn vị: --format json hoặc --format xlsx.")
+    lines.append(_("Each unit's figures: --format json or --format xlsx."))
     return "\n".join(lines)
 
 

@@ -40,18 +40,23 @@ class DeadlineFormat(StrEnum):
     ics = "ics"
 
 
-FINDING_COLUMNS = [("location", "vị trí"), ("severity", "mức"), ("entry", "mục"), ("message", "nội dung")]
+FINDING_COLUMNS = [
+    ("location", _("location")),
+    ("severity", _("severity")),
+    ("entry", _("entry")),
+    ("message", _("message")),
+]
 DEADLINE_COLUMNS = [
-    ("pack", "gói"),
-    ("report", "báo cáo"),
-    ("hop", "bước"),
-    ("from", "từ"),
-    ("to", "gửi"),
-    ("period", "kỳ"),
-    ("wording", "thời hạn"),
-    ("nominal_date", "theo văn bản"),
-    ("due_date", "hạn"),
-    ("reason", "lý do lùi"),
+    ("pack", _("pack")),
+    ("report", _("report")),
+    ("hop", _("step")),
+    ("from", _("from")),
+    ("to", _("to")),
+    ("period", _("period")),
+    ("wording", _("deadline")),
+    ("nominal_date", _("as written")),
+    ("due_date", _("due")),
+    ("reason", _("why moved")),
 ]
 
 
@@ -244,6 +249,10 @@ def register(app: typer.Typer) -> None:
 def _worded(row: dict[str, object]) -> dict[str, object]:
     """A deadline row as the CLI says it: a parameter still to set, as the flag that sets it."""
     missing = row.pop("missing_param", None)
-    if missing:
-        row["reason"] = f"chưa đặt: --param {missing}=YYYY-MM-DD"
+    if missing == "event":
+        row["reason"] = _("dated by each event or request: dunghan event record, dunghan request")
+    elif missing == "on_request":
+        row["reason"] = _("on request: dated by each dunghan request")
+    elif missing:
+        row["reason"] = _("not set: --param {name}=YYYY-MM-DD").format(name=missing)
     return row

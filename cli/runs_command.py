@@ -21,16 +21,16 @@ ViaPrefectOption = Annotated[
 ]
 
 RUN_COLUMNS = [
-    ("id", "số"),
-    ("started", "bắt đầu"),
-    ("duration", "thời gian"),
-    ("job_name", "việc"),
-    ("who", "người chạy"),
-    ("how_name", "cách chạy"),
-    ("parameters_text", "tham số"),
-    ("outcome_name", "kết quả"),
-    ("counts_text", "số liệu"),
-    ("message", "ghi chú"),
+    ("id", _("no.")),
+    ("started", _("started")),
+    ("duration", _("duration")),
+    ("job_name", _("job")),
+    ("who", _("run by")),
+    ("how_name", _("how")),
+    ("parameters_text", _("parameters")),
+    ("outcome_name", _("outcome")),
+    ("counts_text", _("counts")),
+    ("message", _("note")),
 ]
 JOBS = ("plan_cycle", "send_reminders", "send_digests", "retry_notices", "rollup")
 
@@ -85,7 +85,7 @@ def runs(
         typer.echo(format_rows([{k: r[k] for k in keep} for r in rows], RUN_COLUMNS, fmt))
         return
     if not rows:
-        typer.echo("chưa có lần chạy nào" + (" bị lỗi" if failed else ""))
+        typer.echo(_("no failed runs yet") if failed else _("no runs yet"))
         return
     typer.echo(format_rows(rows, RUN_COLUMNS, fmt))
 

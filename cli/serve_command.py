@@ -45,9 +45,11 @@ def serve(
         schedule = at is None  # a replayed day on the pages; the schedule would send for today
     if os.environ.get("PREFECT_API_URL") and schedule:
         schedule = False
-        typer.echo("dunghan: PREFECT_API_URL đã đặt: lịch chạy do máy chủ Prefect và worker giữ", err=True)
+        typer.echo(
+            _("dunghan: PREFECT_API_URL is set: the schedule is kept by the Prefect server and its workers"), err=True
+        )
     if not web and not schedule:
-        raise DunghanError("không có gì để chạy: bỏ --no-web hoặc --no-schedule")
+        raise DunghanError(_("nothing to run: drop --no-web or --no-schedule"))
     if at is not None:
         os.environ[CLOCK_ENV] = parse_at(at).isoformat()
     else:
@@ -56,17 +58,21 @@ def serve(
     pages = None
     if web:
         pages = web_command(host=host, port=port, workers=workers, forwarded_allow_ips=forwarded_allow_ips)
-        typer.echo(f"dunghan: trang web tại http://{host}:{port}/ (Ctrl+C để dừng)", err=True)
+        typer.echo(
+            _("dunghan: the web pages at http://{host}:{port}/ (Ctrl+C to stop)").format(host=host, port=port), err=True
+        )
     if schedule:
         jobs = scheduled_deployments(overrides=cron_overrides(os.environ))  # refused here, in one line, if unreadable
         typer.echo(
-            f"dunghan: đang khởi động lịch chạy ({len(jobs)} việc theo prefect.yaml; API Prefect, khoảng 10-20 giây)…",
+            _(
+                "dunghan: starting the schedule ({count} jobs from prefect.yaml; the Prefect API, about 10-20 seconds)…"
+            ).format(count=len(jobs)),
             err=True,
         )
     supervisor = Supervisor(home=get_settings().home, say=lambda line: typer.echo(line, err=True), web=pages)
     supervisor.schedule = schedule
     supervisor.run()
-    typer.echo("dunghan: đã dừng", err=True)
+    typer.echo(_("dunghan: stopped"), err=True)
 
 
 def register(app: typer.Typer) -> None:

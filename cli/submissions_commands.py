@@ -9,7 +9,6 @@ import typer
 
 from app.workspace import current_actor, database
 from cli.errors import report_errors
-from reports.table_xlsx import write_sheet
 from rules.i18n import _
 
 submissions_app = typer.Typer(
@@ -47,20 +46,9 @@ def import_(
 )
 @report_errors
 def template(output: Annotated[Path, typer.Option("--output", "-o", help=_("The .xlsx to write."))]) -> None:
-    from app.statuses import template_columns
+    from reports.status_file import write_status_template  # loads the database layer
 
-    columns = template_columns()
-    example = {
-        "unit": "24-SYT",
-        "report": "bdg-6-thang",
-        "period": "2026-H1",
-        "hop": 1,
-        "action": "nộp",
-        "at": "2026-06-18T16:00",
-        "by": "Nguyễn Văn A (ví dụ)",
-        "note": "",
-    }
-    write_sheet(output, "Tình hình nộp", [], columns, samples=[example])
+    write_status_template(output)
     typer.echo(_("wrote {path}").format(path=output))
 
 

@@ -11,12 +11,12 @@ import typer
 
 from app.workspace import database
 from cli.errors import report_errors
+from cli.labels import STATUS_LABELS, level_label
 from cli.options import AtOption, FormatOption
 from cli.output import Format, format_rows
 from rules.calendar import VIETNAM
 from rules.clock import clock_for
 from rules.i18n import _
-from rules.schema import LEVEL_NAMES
 from rules.scope import under_or_everywhere
 
 UnderOption = Annotated[str | None, typer.Option("--under", help=_("Only units under this one (code)."))]
@@ -31,29 +31,29 @@ class ListFormat(StrEnum):
 
 
 OVERDUE_COLUMNS = [
-    ("status", "tình trạng"),
-    ("unit", "mã đơn vị"),
-    ("unit_name", "đơn vị"),
-    ("report", "báo cáo"),
-    ("period", "kỳ"),
-    ("due_date", "hạn"),
-    ("working_days", "số ngày làm việc"),
-    ("focal_point", "cán bộ đầu mối"),
-    ("focal_point_email", "email đầu mối"),
-    ("head", "thủ trưởng"),
-    ("recipient", "nơi nhận"),
+    ("status_name", _("status")),
+    ("unit", _("unit code")),
+    ("unit_name", _("unit")),
+    ("report", _("report")),
+    ("period", _("period")),
+    ("due_date", _("due")),
+    ("working_days", _("no. of working days")),
+    ("focal_point", _("focal point")),
+    ("focal_point_email", _("focal point e-mail")),
+    ("head", _("head")),
+    ("recipient", _("recipient")),
 ]
 STATUS_COLUMNS = [
-    ("level_name", "cấp"),
-    ("report", "báo cáo"),
-    ("period", "kỳ"),
-    ("expected", "phải nộp"),
-    ("submitted", "đã nộp"),
-    ("on_time", "đúng hạn"),
-    ("overdue", "quá hạn"),
-    ("exempted", "miễn"),
-    ("reporting_rate", "tỷ lệ nộp %"),
-    ("timeliness_rate", "tỷ lệ đúng hạn %"),
+    ("level_name", _("level")),
+    ("report", _("report")),
+    ("period", _("period")),
+    ("expected", _("expected")),
+    ("submitted", _("submitted")),
+    ("on_time", _("on time")),
+    ("overdue", _("overdue")),
+    ("exempted", _("exempted")),
+    ("reporting_rate", _("reporting rate %")),
+    ("timeliness_rate", _("timeliness rate %")),
 ]
 
 
@@ -65,7 +65,9 @@ def overdue(
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", help=_("table, json or xlsx."))] = ListFormat.table,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Tệp XLSX cần ghi (mặc định: thư mục reports/ trong thư mục dữ liệu)."),
+        typer.Option(
+            "--output", "-o", help=_("The XLSX file to write (default: the reports/ folder in the data folder).")
+        ),
     ] = None,
     at: AtOption = None,
 ) -> None:
@@ -81,11 +83,13 @@ def overdue(
 
         scope = scope_name(database(reading=True), under, at=now)
         written = write_overdue(rows, get_settings().home, at=now, under=under, path=output, scope=scope)
-        typer.echo(f"đã ghi {len(rows)} dòng vào {written}")
+        typer.echo(_("wrote {count} rows to {path}").format(count=len(rows), path=written))
         return
     records: list[dict[str, Any]] = [dataclasses.asdict(r) for r in rows]
     for record in records:
         record["due_at"] = record["due_at"].astimezone(VIETNAM)
+        if fmt is ListFormat.table:  # JSON keeps the state as stored
+            record["status_name"] = STATUS_LABELS.get(record["status"], record["status"])
     typer.echo(format_rows(records, OVERDUE_COLUMNS, Format(fmt.value)))
 
 
@@ -104,7 +108,9 @@ def status(
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", help=_("table, json or xlsx."))] = ListFormat.table,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Tệp XLSX cần ghi (mặc định: thư mục reports/ trong thư mục dữ liệu)."),
+        typer.Option(
+            "--output", "-o", help=_("The XLSX file to write (default: the reports/ folder in the data folder).")
+        ),
     ] = None,
     at: AtOption = None,
 ) -> None:
@@ -127,28 +133,28 @@ def status(
 
         scope = scope_name(database(reading=True), under, at=now)
         written = write_status(rows, get_settings().home, at=now, under=under, year=year, path=output, scope=scope)
-        typer.echo(f"đã ghi {len(rows)} dòng vào {written}")
+        typer.echo(_("wrote {count} rows to {path}").format(count=len(rows), path=written))
         return
     records = [
         dict(dataclasses.asdict(r), reporting_rate=r.reporting_rate, timeliness_rate=r.timeliness_rate) for r in rows
     ]
     if fmt is ListFormat.table:  # "cấp xã" for people; JSON keeps the level's id
         for record in records:
-            record["level_name"] = LEVEL_NAMES.get(record["level"], record["level"])
-    columns = STATUS_COLUMNS if not any(r.came_from for r in rows) else [("came_from", "nguồn"), *STATUS_COLUMNS]
+            record["level_name"] = level_label(record["level"])
+    columns = STATUS_COLUMNS if not any(r.came_from for r in rows) else [("came_from", _("source")), *STATUS_COLUMNS]
     typer.echo(format_rows(records, columns, Format(fmt.value)))
 
 
 TREND_COLUMNS = [
-    ("period", "kỳ"),
-    ("pack", "gói"),
-    ("report", "báo cáo"),
-    ("came_from", "đơn vị"),
-    ("expected", "phải nộp"),
-    ("submitted", "đã nộp"),
-    ("on_time", "đúng hạn"),
-    ("reporting_rate", "tỷ lệ nộp %"),
-    ("timeliness_rate", "tỷ lệ đúng hạn %"),
+    ("period", _("period")),
+    ("pack", _("pack")),
+    ("report", _("report")),
+    ("came_from", _("unit")),
+    ("expected", _("expected")),
+    ("submitted", _("submitted")),
+    ("on_time", _("on time")),
+    ("reporting_rate", _("reporting rate %")),
+    ("timeliness_rate", _("timeliness rate %")),
 ]
 
 

@@ -14,12 +14,12 @@ from cli.user_commands import user_app
 from rules.i18n import _
 
 TOKEN_COLUMNS = [
-    ("id", "số"),
-    ("name", "tên"),
-    ("created_at", "tạo lúc"),
-    ("created_by", "người tạo"),
-    ("last_used_at", "dùng lần cuối"),
-    ("revoked_at", "thu hồi lúc"),
+    ("id", _("no.")),
+    ("name", _("name")),
+    ("created_at", _("created at")),
+    ("created_by", _("created by")),
+    ("last_used_at", _("last used")),
+    ("revoked_at", _("revoked at")),
 ]
 
 

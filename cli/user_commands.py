@@ -17,12 +17,12 @@ user_app = typer.Typer(help=_("People who log in: add, list, disable, a new link
 
 USER_COLUMNS = [
     ("email", "e-mail"),
-    ("name", "họ tên"),
-    ("role", "vai trò"),
-    ("unit_code", "mã đơn vị"),
-    ("unit_name", "đơn vị"),
-    ("active", "hoạt động"),
-    ("has_password", "đã đặt mật khẩu"),
+    ("name", _("full name")),
+    ("role", _("role")),
+    ("unit_code", _("unit code")),
+    ("unit_name", _("unit")),
+    ("active", _("active")),
+    ("has_password", _("password set")),
 ]
 
 

@@ -181,21 +181,28 @@ def check_contact(change: ContactChange) -> ContactChange:
     """The change with its phone in international form, or the first problem, naming the field."""
     name = " ".join(change.name.split())
     if not name:
-        raise DunghanError(f"{FIELD}: không được để trống", field="name")
+        raise DunghanError(_("{field}: must not be empty").format(field=FIELD), field="name")
     if change.role not in CONTACT_ROLES:
-        raise DunghanError(f"{FIELD}: không có vai trò {change.role!r}", field="role")
+        raise DunghanError(_("{field}: no role {role!r}").format(field=FIELD, role=change.role), field="role")
     email = (change.email or "").strip() or None
     if email and ("@" not in email or " " in email or len(email) > 254):
-        raise DunghanError(f"{FIELD}: {email!r} không phải địa chỉ e-mail", field="email")
+        raise DunghanError(
+            _("{field}: {email!r} is not an e-mail address").format(field=FIELD, email=email), field="email"
+        )
     phone = None
     if (change.zalo_phone or "").strip():
         phone = normalise_phone(change.zalo_phone or "")
         if phone is None:
-            raise DunghanError(f"{FIELD}: {change.zalo_phone!r} không phải số điện thoại Việt Nam", field="zalo_phone")
+            raise DunghanError(
+                _("{field}: {phone!r} is not a Vietnamese phone number").format(field=FIELD, phone=change.zalo_phone),
+                field="zalo_phone",
+            )
     channels = [c.strip() for c in change.channels.split(",") if c.strip()]
     unknown = [c for c in channels if c not in CHANNELS]
     if unknown or not channels:
-        raise DunghanError(f"{FIELD}: chọn trong {', '.join(CHANNELS)}", field="channels")
+        raise DunghanError(
+            _("{field}: choose from {channels}").format(field=FIELD, channels=", ".join(CHANNELS)), field="channels"
+        )
     return ContactChange(name, change.role, email, phone, ",".join(channels), change.active)
 
 

@@ -8,6 +8,7 @@ undoes a decision taken by mistake: accepted → submitted (to be reviewed again
 from __future__ import annotations
 
 from rules.errors import DunghanError
+from rules.i18n import _
 
 STATE_NAMES = {
     "pending": "chưa nộp",
@@ -51,7 +52,7 @@ def transition(state: str, action: str) -> str:
     ...     transition("accepted", "submit")
     ... except IllegalTransition as refused:
     ...     print(refused)
-    không thể nộp báo cáo đang ở trạng thái đã tiếp nhận: chỉ nộp được khi chưa nộp hoặc trả lại
+    cannot submit a report in the state accepted: submit is allowed only in not submitted or returned
     """
     if action == "extend":
         if state in _EXTENDABLE:
@@ -62,9 +63,35 @@ def transition(state: str, action: str) -> str:
     else:
         sources = [s for (s, a) in _TRANSITIONS if a == action]
     if not sources:
-        raise IllegalTransition(f"không có thao tác {action!r}")
-    verb = ACTION_NAMES.get(action, action)
+        raise IllegalTransition(_("no action {action!r}").format(action=action))
+    words = _state_words()
+    allowed = words[sources[0]]
+    for source in sources[1:]:
+        allowed = _("{either} or {other}").format(either=allowed, other=words[source])
     raise IllegalTransition(
-        f"không thể {verb} báo cáo đang ở trạng thái {STATE_NAMES.get(state, state)}: "
-        f"chỉ {verb} được khi {' hoặc '.join(STATE_NAMES[s] for s in sources)}"
+        _("cannot {action} a report in the state {state}: {action} is allowed only in {allowed}").format(
+            action=_action_words().get(action, action), state=words.get(state, state), allowed=allowed
+        )
     )
+
+
+def _state_words() -> dict[str, str]:
+    """The states as an error names them, in the language asked (Vietnamese: as STATE_NAMES)."""
+    return {
+        "pending": _("not submitted"),
+        "submitted": _("submitted"),
+        "accepted": _("accepted"),
+        "returned": _("returned"),
+        "exempted": _("exempted"),
+    }
+
+
+def _action_words() -> dict[str, str]:
+    return {
+        "submit": _("submit"),
+        "accept": _("accept"),
+        "return": _("return"),
+        "exempt": _("exempt"),
+        "extend": _("extend"),
+        "reopen": _("reopen"),
+    }

@@ -86,7 +86,7 @@ def _find(session: Session, key: ObligationRef) -> Obligation:
             select(Obligation).where(col(Obligation.id) == key, col(Obligation.retired).is_(False)).with_for_update()
         ).first()
         if by_id is None:
-            raise NoSuchObligation(f"không có nghĩa vụ số {key}")
+            raise NoSuchObligation(_("no obligation with id {id}").format(id=key))
         return by_id
     query = (
         select(Obligation)
@@ -114,8 +114,16 @@ def _find(session: Session, key: ObligationRef) -> Obligation:
                 col(Unit.id).in_({o.unit_id for o in found})
             )
         ).all()
-        held = "; ".join(f"{n} ({f:%d/%m/%Y}–{t:%d/%m/%Y})" if t else f"{n} (từ {f:%d/%m/%Y})" for n, f, t in names)
-        raise NoSuchObligation(f"{key}: mã {key.unit} chỉ {len(names)} đơn vị có nghĩa vụ này: {held}")
+        spans = []
+        for name, start, end in names:
+            span = f"{start:%d/%m/%Y}–{end:%d/%m/%Y}" if end else _("from {start}").format(start=f"{start:%d/%m/%Y}")
+            spans.append(f"{name} ({span})")
+        held = "; ".join(spans)
+        raise NoSuchObligation(
+            _("{key}: code {code} names {count} units with this obligation: {held}").format(
+                key=key, code=key.unit, count=len(names), held=held
+            )
+        )
     if len(found) > 1:
         hops = ", ".join(str(o.hop) for o in found)
         raise NoSuchObligation(
@@ -186,9 +194,11 @@ def act(
 ) -> Outcome:
     """Apply submit, accept, return, exempt or reopen to one obligation inside an open transaction."""
     if action == "return" and not note:
-        raise DunghanError(f"trả lại báo cáo cần {FIELD}: điều cần sửa", field="reason")
-    if action in ("exempt", "reopen") and not note:
-        raise DunghanError(f"{'miễn' if action == 'exempt' else 'mở lại'} cần {FIELD}", field="reason")
+        raise DunghanError(_("returning a report needs {field}: what to fix").format(field=FIELD), field="reason")
+    if action == "exempt" and not note:
+        raise DunghanError(_("exempting needs {field}").format(field=FIELD), field="reason")
+    if action == "reopen" and not note:
+        raise DunghanError(_("reopening needs {field}").format(field=FIELD), field="reason")
     obligation = _find(session, key)
     new_state = transition(obligation.state, action)
     verdict = None
@@ -400,14 +410,17 @@ def reopen(engine: Engine, key: ObligationRef, *, at: datetime, actor: str, reas
 def extend(engine: Engine, key: ObligationRef, *, new_due: datetime, at: datetime, actor: str, reason: str) -> Outcome:
     """Move the due instant (gia hạn); the old one stays in the extension's history."""
     if not reason:
-        raise DunghanError(f"gia hạn cần {FIELD}", field="reason")
+        raise DunghanError(_("extending needs {field}").format(field=FIELD), field="reason")
     with transaction(engine) as session:
         obligation = _find(session, key)
         transition(obligation.state, "extend")
         if new_due <= obligation.due_at:
             raise DunghanError(
-                f"{FIELD} {new_due:%d/%m/%Y %H:%M} không sau hạn hiện tại "
-                f"{obligation.due_at.astimezone(new_due.tzinfo):%d/%m/%Y %H:%M}",
+                _("{field} {until} is not after the current deadline {due}").format(
+                    field=FIELD,
+                    until=f"{new_due:%d/%m/%Y %H:%M}",
+                    due=f"{obligation.due_at.astimezone(new_due.tzinfo):%d/%m/%Y %H:%M}",
+                ),
                 field="until",
             )
         session.execute(

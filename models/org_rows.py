@@ -18,13 +18,47 @@ from typing import Any
 from rules.clock import read_day
 from rules.errors import DunghanError
 from rules.i18n import _
-from rules.schema import KNOWN_CHANNELS, KNOWN_ROLES, LEVEL_ORDER, UNIT_TYPE_NAMES
-from rules.text import cell_text
+from rules.schema import KNOWN_CHANNELS, KNOWN_ROLES, LEVEL_NAMES, LEVEL_ORDER, ROLE_NAMES, UNIT_TYPE_NAMES
+from rules.text import cell_text, fold
 
 UNIT_COLUMNS = ("code", "name", "level", "type", "parent", "valid_from", "valid_to", "merged_into")
 CONTACT_COLUMNS = ("unit", "name", "role", "email", "zalo_phone", "zalo_user_id", "channels", "active")
 LINEAGE_COLUMNS = ("predecessor", "successor", "on", "predecessor_name", "successor_name")
 EXTRA = "\x00extra"  # where csv.DictReader puts the values of a row longer than its header
+
+# The Vietnamese headings of the XLSX templates, column by column: what people read, and what the
+# import looks for (the column names above, the templates' older headings, are read too).
+UNIT_HEADINGS = {
+    "code": "Mã đơn vị",
+    "name": "Tên đơn vị",
+    "level": "Cấp",
+    "type": "Loại đơn vị",
+    "parent": "Mã đơn vị cấp trên",
+    "valid_from": "Có hiệu lực từ ngày",
+    "valid_to": "Có hiệu lực đến hết ngày",
+    "merged_into": "Sáp nhập vào (mã đơn vị)",
+}
+CONTACT_HEADINGS = {
+    "unit": "Mã đơn vị",
+    "name": "Họ và tên",
+    "role": "Vai trò",
+    "email": "Thư điện tử",
+    "zalo_phone": "Số điện thoại Zalo",
+    "zalo_user_id": "Mã người dùng Zalo OA",
+    "channels": "Kênh nhận tin",
+    "active": "Đang dùng",
+}
+# The values the templates' drop-downs offer, by column: the Vietnamese name of each code. The
+# import reads the name or the code.
+CHANNEL_NAMES = {"email": "thư điện tử", "zalo": "Zalo OA", "zns": "Zalo ZNS"}
+YES, NO = "có", "không"
+CHOICES: dict[str, dict[str, str]] = {
+    "level": LEVEL_NAMES,
+    "type": UNIT_TYPE_NAMES,
+    "role": ROLE_NAMES,
+    "channels": CHANNEL_NAMES,
+    "active": {"true": YES, "false": NO},
+}
 
 # The templates' example rows: plainly examples (a reserved domain, a name that is no one's),
 # written with their first cell marked # so that importing an untouched template imports nothing.
@@ -147,6 +181,49 @@ def template_columns(kind: str) -> tuple[str, ...]:
     return UNIT_COLUMNS if kind == "units" else CONTACT_COLUMNS
 
 
+def template_headings(kind: str) -> dict[str, str]:
+    """The Vietnamese heading of each column of the ``units`` or ``contacts`` XLSX template."""
+    return UNIT_HEADINGS if kind == "units" else CONTACT_HEADINGS
+
+
+def _heading_key(text: str) -> str:
+    return " ".join(fold(text).split())
+
+
+_CONTACT_MARKS = {"role", _heading_key(CONTACT_HEADINGS["role"])}
+
+
+def column_names(raw: dict[Any, Any]) -> dict[Any, Any]:
+    """A row read under Vietnamese headings (or the column names, in any case) with the column
+    names as keys; a row with a Vai trò (role) column is a contact, any other a unit. A heading
+    neither knows is kept as it is, to be named as unknown.
+
+    >>> column_names({"Mã đơn vị": "24", "Vai trò": "head"})
+    {'unit': '24', 'role': 'head'}
+    >>> column_names({"MÃ ĐƠN VỊ": "24", "cap": "province"})
+    {'code': '24', 'level': 'province'}
+    """
+    keys = {key: _heading_key(key) if isinstance(key, str) and key != EXTRA else key for key in raw}
+    contact = any(k in _CONTACT_MARKS for k in keys.values())
+    headings = CONTACT_HEADINGS if contact else UNIT_HEADINGS
+    known = {_heading_key(h): c for c, h in headings.items()} | {c: c for c in headings}
+    return {known.get(keys[key], key): value for key, value in raw.items()}
+
+
+def _choice(column: str, text: str) -> str:
+    """The code of ``text`` in ``column``: the code itself or its Vietnamese name, in any case
+    and with or without diacritics; ``text`` unchanged when it is neither."""
+    wanted = _heading_key(text)
+    for code, name in CHOICES[column].items():
+        if wanted in (_heading_key(code), _heading_key(name)):
+            return code
+    return text
+
+
+def _choices_named(column: str) -> str:
+    return ", ".join(f"{code} ({name})" for code, name in CHOICES[column].items())
+
+
 def _unknown_columns(raw: dict[Any, Any], known: tuple[str, ...]) -> list[str]:
     """Columns a row has beyond ``known`` (keys of a YAML mapping may be numbers or empty)."""
     return sorted(str(key) for key in raw if key not in known and key != EXTRA)
@@ -180,17 +257,19 @@ def parse_unit(raw: dict[str, Any], row: int, errors: RowErrors) -> UnitRow | No
         errors.add(row, code, _("code must be 1-32 letters, digits, '.', '_' or '-'"))
     if not values["name"]:
         errors.add(row, code, _("name is empty"))
+    values["level"] = _choice("level", values["level"])
+    values["type"] = _choice("type", values["type"])
     if values["level"] not in LEVEL_ORDER:
         errors.add(
             row,
             code,
-            _("level {value!r} is not one of {known}").format(value=values["level"], known=", ".join(LEVEL_ORDER)),
+            _("level {value!r} is not one of {known}").format(value=values["level"], known=_choices_named("level")),
         )
     if values["type"] not in UNIT_TYPE_NAMES:
         errors.add(
             row,
             code,
-            _("type {value!r} is not one of {known}").format(value=values["type"], known=", ".join(UNIT_TYPE_NAMES)),
+            _("type {value!r} is not one of {known}").format(value=values["type"], known=_choices_named("type")),
         )
     valid_from = _date(values["valid_from"], "valid_from", errors, row, code) or date(1900, 1, 1)
     valid_to = _date(values["valid_to"], "valid_to", errors, row, code)
@@ -232,11 +311,12 @@ def parse_contact(raw: dict[str, Any], row: int, errors: RowErrors) -> ContactRo
         errors.add(row, None, _("unit (the unit's code) is empty"))
     if not values["name"]:
         errors.add(row, unit, _("name is empty"))
+    values["role"] = _choice("role", values["role"])
     if values["role"] not in KNOWN_ROLES:
         errors.add(
             row,
             unit,
-            _("role {value!r} is not one of {known}").format(value=values["role"], known=", ".join(KNOWN_ROLES)),
+            _("role {value!r} is not one of {known}").format(value=values["role"], known=_choices_named("role")),
         )
     email = values["email"] or None
     if email and not _EMAIL.match(email):
@@ -250,12 +330,13 @@ def parse_contact(raw: dict[str, Any], row: int, errors: RowErrors) -> ContactRo
                 unit,
                 _("zalo_phone {value!r} is not a Vietnamese mobile number").format(value=values["zalo_phone"]),
             )
-    channels = values["channels"] or "zalo,email"
+    channels = ",".join(_choice("channels", c) for c in re.split(r"[,;]", values["channels"]) if c.strip())
+    channels = channels or "zalo,email"
     if bad := [c for c in channels.split(",") if c.strip() not in KNOWN_CHANNELS]:
         errors.add(
             row,
             unit,
-            _("channel {value!r} is not one of {known}").format(value=bad[0], known=", ".join(KNOWN_CHANNELS)),
+            _("channel {value!r} is not one of {known}").format(value=bad[0], known=_choices_named("channels")),
         )
     active_text = values["active"].lower() or "true"
     if active_text not in ("true", "false", "1", "0", "yes", "no", "có", "không"):

@@ -14,12 +14,13 @@ reclaims them, so nothing is lost and at most the message in flight is repeated.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
-from typing import Any, cast
+from dataclasses import dataclass, fields, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Connection, CursorResult, Engine, and_, func, or_, select, update
+from sqlalchemy import Connection, CursorResult, Engine, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlmodel import col
@@ -97,6 +98,99 @@ def _insert(engine: Engine | Connection) -> Any:
     raise DunghanError(_("the outbox needs SQLite or PostgreSQL, not {dialect}").format(dialect=dialect))
 
 
+DRAFT_FIELDS = tuple(f.name for f in fields(NoticeDraft))
+RENDERED_FIELDS = ("subject", "body_text", "body_html", "payload")
+
+
+class DraftSource(Protocol):
+    """What renders a :class:`LazyDraft`'s message: its subject, bodies and payload on ``channel``.
+
+    ``memo`` lives for one chunk of the outbox's writing: the drafts of one message on several
+    channels share it, so the message is rendered once for them all."""
+
+    def parts(self, channel: str, memo: dict[int, Any]) -> tuple[str, str, str | None, str | None]: ...
+
+
+class LazyDraft(NoticeDraft):
+    """A draft whose message is rendered when it is read or written, not when it is decided.
+
+    The sweep decides every notice of the day before it writes any; holding each rendered message
+    until then would cost memory in proportion to the whole country. The outbox renders these a
+    chunk at a time as it writes them (:func:`enqueue_in`); reading ``subject``, ``body_text``,
+    ``body_html`` or ``payload`` renders the message again each time.
+
+    As a dataclass it shows its decided fields and its source only, so that whatever walks
+    through dataclasses (Prefect, passing a task's result to the next) neither renders it nor
+    copies it.
+    """
+
+    def __init__(self, source: DraftSource, **values: Any) -> None:
+        for name in DRAFT_FIELDS:
+            if name not in RENDERED_FIELDS:
+                object.__setattr__(self, name, values[name])
+        object.__setattr__(self, "source", source)
+
+    def rendered(self, memo: dict[int, Any] | None = None) -> tuple[str, str, str | None, str | None]:
+        return cast(DraftSource, self.__dict__["source"]).parts(self.channel, {} if memo is None else memo)
+
+    @property
+    def subject(self) -> str:
+        return self.rendered()[0]
+
+    @property
+    def body_text(self) -> str:
+        return self.rendered()[1]
+
+    @property
+    def body_html(self) -> str | None:
+        return self.rendered()[2]
+
+    @property
+    def payload(self) -> str | None:
+        return self.rendered()[3]
+
+
+@dataclass(frozen=True)
+class _LazyShape:
+    """The fields :class:`LazyDraft` shows as a dataclass (:func:`dataclasses.fields`, ``replace``)."""
+
+    source: DraftSource
+    key: str
+    kind: str
+    obligation_id: int | None
+    step: str | None
+    contact_id: int | None
+    recipient_role: str
+    recipient_name: str
+    channel: str
+    address: str
+    template: str
+    note: str | None
+    not_before: datetime
+
+
+LazyDraft.__dataclass_fields__ = _LazyShape.__dataclass_fields__
+
+
+def draft_values(draft: NoticeDraft, memo: dict[int, Any] | None = None) -> dict[str, Any]:
+    """The outbox columns a draft fills (a lazy one rendered now)."""
+    values = {name: draft.__dict__[name] for name in DRAFT_FIELDS if name not in RENDERED_FIELDS}
+    if isinstance(draft, LazyDraft):
+        values.update(zip(RENDERED_FIELDS, draft.rendered(memo), strict=True))
+    else:
+        values.update((name, draft.__dict__[name]) for name in RENDERED_FIELDS)
+    return values
+
+
+@functools.cache
+def _enqueue_statement(dialect: str) -> Any:
+    """``INSERT … ON CONFLICT (key) DO NOTHING RETURNING key``, built once per process and run with a
+    list of rows: SQLAlchemy compiles it once (its cache) and sends the rows as multi-row batches
+    (insertmanyvalues), instead of compiling a statement that embeds a chunk's values every time."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(NOTICE).on_conflict_do_nothing(index_elements=["key"]).returning(NOTICE.c.key)
+
+
 def enqueue(engine: Engine, drafts: Sequence[NoticeDraft], *, at: datetime) -> set[str]:
     """Write the drafts whose keys are new; returns those keys. Existing keys are left alone.
 
@@ -109,22 +203,68 @@ def enqueue(engine: Engine, drafts: Sequence[NoticeDraft], *, at: datetime) -> s
         return enqueue_in(session, drafts, at=at)
 
 
+CHUNK = 1000
+
+
 def enqueue_in(session: Session, drafts: Sequence[NoticeDraft], *, at: datetime) -> set[str]:
     """:func:`enqueue` inside ``session``'s transaction: the notices are written with the change
-    they tell of (a receipt with its submission), or not at all."""
+    they tell of (a receipt with its submission), or not at all. A chunk at a time: only the new
+    ones of a chunk are rendered (lazy drafts), and only one chunk's messages are held at once."""
     new: set[str] = set()
-    engine = session.get_bind()
-    for start in range(0, len(drafts), 1000):
-        chunk = drafts[start : start + 1000]
+    connection = session.connection()
+    statement = _enqueue_statement(connection.dialect.name)
+    _insert(connection)  # the dialect is one the outbox knows
+    for start in range(0, len(drafts), CHUNK):
+        chunk = drafts[start : start + CHUNK]
         keys = [d.key for d in chunk]
-        existing = set(session.scalars(select(col(Notice.key)).where(col(Notice.key).in_(keys))))
+        existing = set(connection.execute(select(NOTICE.c.key).where(NOTICE.c.key.in_(keys))).scalars())
+        memo: dict[int, Any] = {}
         rows = [
-            {**d.__dict__, "status": "pending", "attempts": 0, "created_at": at} for d in chunk if d.key not in existing
+            {**draft_values(d, memo), "status": "pending", "attempts": 0, "created_at": at}
+            for d in chunk
+            if d.key not in existing
         ]
-        if rows:
-            statement = _insert(engine).values(rows).on_conflict_do_nothing(index_elements=["key"])
-            new.update(session.scalars(statement.returning(NOTICE.c.key)))
+        if not rows:
+            continue
+        if connection.dialect.name == "postgresql":
+            new.update(_insert_unnest(connection, rows))
+        else:
+            new.update(connection.execute(statement, rows).scalars())
     return new
+
+
+# PostgreSQL: one INSERT of the whole chunk, each column a single array parameter. SQLAlchemy's
+# multi-row VALUES would send a statement with twenty placeholders a row, which psycopg parses
+# anew every time (it caches only short statements): more than the insert itself costs. This
+# statement is short and the same every time, so it is parsed once per process.
+_UNNEST_COLUMNS = (*(name for name in DRAFT_FIELDS), "status", "attempts", "created_at")
+_ARRAY_TYPES = {
+    "obligation_id": "integer[]",
+    "contact_id": "integer[]",
+    "attempts": "integer[]",
+    "not_before": "timestamptz[]",
+    "created_at": "timestamptz[]",
+}
+_UNNEST_SQL = (
+    f"INSERT INTO notice ({', '.join(_UNNEST_COLUMNS)}) SELECT * FROM unnest("
+    + ", ".join(f"%({name})s::{_ARRAY_TYPES.get(name, 'text[]')}" for name in _UNNEST_COLUMNS)
+    + ") ON CONFLICT (key) DO NOTHING RETURNING key"
+)
+
+
+def _instant(value: datetime) -> datetime:
+    """As :class:`models.columns.Instant` writes an instant: zone-aware, in UTC."""
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value!r}: dunghan stores only zone-aware instants")
+    return value.astimezone(UTC)
+
+
+def _insert_unnest(connection: Connection, rows: list[dict[str, Any]]) -> list[str]:
+    arrays: dict[str, list[Any]] = {
+        name: [_instant(r[name]) for r in rows] if name in ("not_before", "created_at") else [r[name] for r in rows]
+        for name in _UNNEST_COLUMNS
+    }
+    return list(connection.exec_driver_sql(_UNNEST_SQL, arrays).scalars())
 
 
 def _ready_now(at: datetime) -> Any:
@@ -190,6 +330,15 @@ def claim(
     return sorted((Notice.model_validate(dict(row._mapping)) for row in rows), key=lambda n: n.id or 0)
 
 
+@functools.cache
+def _record_statement(columns: tuple[str, ...]) -> Any:
+    """``UPDATE notice SET … WHERE id = :w_id AND status = 'sending' AND owner = :w_owner``."""
+    mine = and_(NOTICE.c.id == bindparam("w_id"), NOTICE.c.status == "sending", NOTICE.c.owner == bindparam("w_owner"))
+    return (
+        update(NOTICE).where(mine).values({NOTICE.c[c]: bindparam(f"v_{c}", type_=NOTICE.c[c].type) for c in columns})
+    )
+
+
 def record(
     engine: Engine, notice: Notice, attempt: Attempt, *, at: datetime, policy: RetryPolicy, fallback: NoticeDraft | None
 ) -> str:
@@ -210,14 +359,17 @@ def record(
         values.update(status="failed", last_error=attempt.error, not_before=policy.next_try(max(attempts, 1), at))
     else:
         values.update(status="dead", last_error=attempt.error)
-    # Core, not the ORM session: this runs once per message sent, and the session costs twice as much.
+    # Core, not the ORM session: this runs once per message sent, and the session costs twice as
+    # much; one statement per set of columns, built once, so SQLAlchemy neither builds nor looks up
+    # a new one for every message.
+    statement = _record_statement(tuple(sorted(values)))
+    parameters = {"w_id": notice.id, "w_owner": notice.owner, **{f"v_{k}": v for k, v in values.items()}}
     with engine.begin() as connection:
-        mine = and_(NOTICE.c.id == notice.id, NOTICE.c.status == "sending", NOTICE.c.owner == notice.owner)
-        if not connection.execute(update(NOTICE).where(mine).values(**values)).rowcount:
+        if not connection.execute(statement, parameters).rowcount:
             return "lost"
         if falls_back and fallback is not None:
             row = {
-                **replace(fallback, not_before=at).__dict__,
+                **draft_values(replace(fallback, not_before=at)),
                 "status": "pending",
                 "attempts": 0,
                 "created_at": at,

@@ -9,10 +9,10 @@ An extended obligation keeps its granted due instant.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
@@ -24,9 +24,28 @@ from models.units import valid_on
 from rules.calendar import WorkCalendar
 from rules.deadlines import Deadline, pack_deadlines
 from rules.errors import ACTION, DunghanError
-from rules.i18n import _
+from rules.i18n import _, language, speaking
 from rules.ladder import reminder_plan
-from rules.schema import LEVEL_NAMES, UNIT_TYPE_NAMES, Hop, Pack
+from rules.schema import LEVEL_NAMES, UNIT_TYPE_NAMES, Hop, Pack, keeps_state_calendar
+
+# The scope of a pack's cycle holding the obligations events and requests start (models/occasions.py):
+# not unit codes, so no plan of the pack's calendar reaches it.
+OCCASION_SCOPE = "@theo-su-kien"
+
+T = TypeVar("T")
+
+
+def in_vietnamese(compute: Callable[[], T]) -> T:
+    """What ``compute`` gives, its words in Vietnamese whatever the reader's language: a
+    deadline's note (``assumed``) is stored with its obligation for the people who read it later,
+    as its roll's reason is. An error still speaks the reader's language."""
+    if language() == "vi":
+        return compute()
+    try:
+        with speaking("vi"):
+            return compute()
+    except DunghanError:
+        return compute()  # the same error again, in the reader's words
 
 
 @dataclass(frozen=True)
@@ -98,30 +117,75 @@ class Tree:
         return found
 
     def recipient(self, hop: Hop, reporter: TreeUnit) -> TreeUnit | None:
-        """A fixed unit by code; else the reporter's nearest ancestor at the recipient's level,
-        or that ancestor's agency of the recipient's type (the Sở Nội vụ under the UBND tỉnh)."""
+        """A fixed unit by code; else the reporter's nearest ancestor at the recipient's level, or
+        the nearest such ancestor's agency of the recipient's type (the Sở Nội vụ under the UBND
+        tỉnh, for a commune, a department or an enterprise under a department). A body above the
+        ministries is not in the tree: ask :func:`receiving_unit` instead."""
+        if hop.to.body is not None:
+            raise ValueError(f"{hop.to.name} is above the ministries: no unit of the tree receives it")
         if hop.to.code:
             return self.by_code.get(hop.to.code)
-        for ancestor in self.ancestors(reporter):
+        for ancestor in self.ancestors(reporter):  # an enterprise under a Sở: the Sở, then the UBND tỉnh
             if ancestor.level != hop.to.level:
                 continue
             wanted = hop.to.unit_type
             if wanted is None or ancestor.unit_type == wanted:
                 return ancestor
-            return next((u for u in self.children.get(ancestor.id, []) if u.unit_type == wanted), None)
+            agency = next((u for u in self.children.get(ancestor.id, []) if u.unit_type == wanted), None)
+            if agency is not None:
+                return agency
         return None
 
     def missing_recipient(self, hop: Hop, reporter: TreeUnit, day: date) -> str:
         """Why :meth:`recipient` found nobody, in a sentence naming what to import."""
         when = f"{day:%d/%m/%Y}"
         if hop.to.code:
-            return f"không có đơn vị mã {hop.to.code} vào ngày {when}"
+            return _("no unit with code {code} on {day}").format(code=hop.to.code, day=when)
         level = LEVEL_NAMES.get(hop.to.level or "", hop.to.level)
         ancestor = next((a for a in self.ancestors(reporter) if a.level == hop.to.level), None)
         if ancestor is None:
-            return f"{reporter.name or reporter.code} không thuộc đơn vị {level} nào vào ngày {when}"
+            return _("{unit} is under no unit of level {level} on {day}").format(
+                unit=reporter.name or reporter.code, level=level, day=when
+            )
         kind = UNIT_TYPE_NAMES.get(hop.to.unit_type or "", hop.to.unit_type)
-        return f"{ancestor.name or ancestor.code} ({ancestor.code}) chưa có {kind} ({hop.to.name}) vào ngày {when}"
+        return _("{unit} ({code}) has no {kind} ({name}) on {day}").format(
+            unit=ancestor.name or ancestor.code, code=ancestor.code, kind=kind, name=hop.to.name, day=when
+        )
+
+
+class NoRecipient:
+    """Why a hop's recipient is not in the tree (:meth:`Tree.missing_recipient`)."""
+
+    __slots__ = ("why",)
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+
+def receiving_unit(tree: Tree, hop: Hop, reporter: TreeUnit, day: date) -> TreeUnit | NoRecipient | None:
+    """The unit that receives ``reporter``'s report along ``hop``; None when a body above
+    the ministries receives it (Chính phủ, Quốc hội: not in the tree, never looked for, nobody in
+    dunghan to remind); :class:`NoRecipient` when the tree lacks the unit."""
+    if hop.to.body is not None:
+        return None
+    found = tree.recipient(hop, reporter)
+    return found if found is not None else NoRecipient(tree.missing_recipient(hop, reporter, day))
+
+
+def also_recipients(hop: Hop) -> str | None:
+    """The names a hop's report is also sent to (đồng gửi), as the obligation stores them."""
+    return json.dumps([r.name for r in hop.also_to], ensure_ascii=False)[:2000] if hop.also_to else None
+
+
+def also_recipient_names(stored: str | None) -> list[str]:
+    """The names :func:`also_recipients` stored; none for obligations planned before them."""
+    if not stored:
+        return []
+    try:
+        names = json.loads(stored)
+    except ValueError:
+        return [stored]
+    return [str(n) for n in names] if isinstance(names, list) else [str(names)]
 
 
 def units_valid_on(engine: Engine, day: date) -> list[TreeUnit]:
@@ -181,24 +245,37 @@ def scope_paths(engine: Engine, codes: Sequence[str], day: date) -> list[str]:
                 select(col(Unit.valid_from), col(Unit.valid_to)).where(col(Unit.code) == missing[0])
             ).all()
         if not any_unit:
-            raise DunghanError(f"chưa có cây đơn vị nào: hãy nhập cây trước ({ACTION})", action="org import")
+            raise DunghanError(
+                _("no unit tree yet: import the tree first ({action})").format(action=ACTION), action="org import"
+            )
         held = "; ".join(
-            f"mã này thuộc một đơn vị từ {start:%d/%m/%Y}" + (f" đến {end:%d/%m/%Y}" if end else "")
+            _("the code belongs to a unit from {start} to {end}").format(
+                start=f"{start:%d/%m/%Y}", end=f"{end:%d/%m/%Y}"
+            )
+            if end
+            else _("the code belongs to a unit from {start}").format(start=f"{start:%d/%m/%Y}")
             for start, end in elsewhere
         )
         raise DunghanError(
-            f"không có đơn vị mã {missing[0]!r} vào ngày {day:%d/%m/%Y}"
-            + (f" ({held})" if held else " (chưa từng có đơn vị nào mang mã này)"),
+            _("no unit with code {code!r} on {day}").format(code=missing[0], day=f"{day:%d/%m/%Y}")
+            + (f" ({held})" if held else " " + _("(no unit has ever had this code)")),
             field="under",
         )
     return [found[c] for c in codes]
 
 
 def desired_obligations(
-    engine: Engine, deadlines: Sequence[Deadline], pack: Pack, scope: Sequence[str]
+    engine: Engine,
+    deadlines: Sequence[Deadline],
+    pack: Pack,
+    scope: Sequence[str],
+    labour_deadlines: Sequence[Deadline] = (),
 ) -> dict[tuple[int, str, str, int], dict[str, Any]]:
-    """The obligations the pack asks for, keyed by (unit, report, period, hop)."""
+    """The obligations the pack asks for, keyed by (unit, report, period, hop). A unit outside the
+    state apparatus (an enterprise, a bank) is dated by ``labour_deadlines``, the same deadlines on
+    the Labour Code's calendar, when given."""
     reports = {r.id: r for r in pack.reports}
+    labour = {(d.report, d.hop, d.period.label): d for d in labour_deadlines}
     trees: dict[date, Tree] = {}
     reporters: dict[date, list[TreeUnit]] = {}
     wanted: dict[tuple[int, str, str, int], dict[str, Any]] = {}
@@ -212,13 +289,18 @@ def desired_obligations(
             reporters[day] = [u for u in trees[day].units if not paths or u.path.startswith(paths)]
         tree = trees[day]
         hop = reports[d.report].chain[d.hop - 1]
+        also = also_recipients(hop)
         for unit in reporters[day]:
             if not any(s.matches(unit.level, unit.unit_type, unit.code) for s in hop.from_) or unit.code == hop.to.code:
                 continue
-            recipient = tree.recipient(hop, unit)
-            if recipient is None:
-                unresolved.setdefault((d.report, d.hop, tree.missing_recipient(hop, unit, day)), []).append(unit.code)
+            recipient = receiving_unit(tree, hop, unit, day)
+            if isinstance(recipient, NoRecipient):
+                unresolved.setdefault((d.report, d.hop, recipient.why), []).append(unit.code)
                 continue
+            dated = d
+            if labour and not keeps_state_calendar(unit.unit_type):
+                dated = labour.get((d.report, d.hop, d.period.label), d)
+            assert dated.due_date is not None and dated.due_at is not None and dated.nominal_date is not None
             wanted[(unit.id, d.report, d.period.label, d.hop)] = {
                 "unit_id": unit.id,
                 "unit_level": unit.level,
@@ -227,18 +309,25 @@ def desired_obligations(
                 "period": d.period.label,
                 "hop": d.hop,
                 "recipient_name": d.hop_to[:255],
-                "recipient_unit_id": recipient.id,
+                "recipient_unit_id": recipient.id if recipient is not None else None,
+                "also_recipients": also,
                 "wording": d.wording[:255],
-                "nominal_date": d.nominal_date,
-                "due_date": d.due_date,
-                "rolled_reason": d.reason,
-                "due_at": d.due_at,
+                "nominal_date": dated.nominal_date,
+                "due_date": dated.due_date,
+                "rolled_reason": dated.reason,
+                "assumed": dated.assumed,
+                "due_at": dated.due_at,
             }
     if unresolved:
         raise UnresolvedRecipients(
             [
-                f"báo cáo {report}, bước {hop}: không tìm được nơi nhận cho {len(codes)} đơn vị "
-                f"({', '.join(sorted(codes)[:5])}{'…' if len(codes) > 5 else ''}): {why}"
+                _("report {report}, step {hop}: no recipient found for {count} unit(s) ({codes}): {why}").format(
+                    report=report,
+                    hop=hop,
+                    count=len(codes),
+                    codes=", ".join(sorted(codes)[:5]) + ("…" if len(codes) > 5 else ""),
+                    why=why,
+                )
                 for (report, hop, why), codes in sorted(unresolved.items())
             ]
         )
@@ -251,8 +340,10 @@ class UnresolvedRecipients(DunghanError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__(
-            "không lập kế hoạch: " + "; ".join(problems) + f". Nhập các đơn vị còn thiếu ({ACTION}, "
-            "hoặc tệp đơn vị của tỉnh), rồi lập lại.",
+            _(
+                "nothing planned: {problems}. Import the missing units ({action}, or the province's units file), "
+                "then plan again."
+            ).format(problems="; ".join(problems), action=ACTION),
             action="org import shipped",
         )
 
@@ -263,10 +354,12 @@ _COMPARED = (
     "report_name",
     "recipient_name",
     "recipient_unit_id",
+    "also_recipients",
     "wording",
     "nominal_date",
     "due_date",
     "rolled_reason",
+    "assumed",
     "due_at",
 )
 
@@ -277,10 +370,13 @@ class OverlappingCycle(DunghanError):
 
     def __init__(self, pack_id: str, year: int, scopes: Sequence[str], units: int) -> None:
         self.scopes = list(scopes)
-        named = ", ".join(f"«{s or 'toàn bộ'}»" for s in self.scopes)
+        named = ", ".join(f"«{s or _('everything')}»" for s in self.scopes)
         super().__init__(
-            f"gói {pack_id} năm {year} đã được lập cho phạm vi {named}, gồm {units} đơn vị của kế hoạch "
-            "này: lập thêm sẽ giao trùng báo cáo. Hãy lập lại chu kỳ đó (cùng phạm vi) thay vì lập chu kỳ mới."
+            _(
+                "pack {pack} of {year} is already planned for the scope {scopes}, which holds {units} unit(s) of "
+                "this plan: planning another would ask for the same reports twice. Plan that cycle again (with "
+                "the same scope) instead of a new one."
+            ).format(pack=pack_id, year=year, scopes=named, units=units)
         )
 
 
@@ -324,7 +420,7 @@ def _compare(stored: Mapping[tuple[int, str, str, int], Any], wanted: Mapping[tu
             continue
         changes = {c: target[c] for c in _COMPARED if getattr(row, c) != target[c]}
         if row.late_with_permission:  # an extension keeps its granted instant
-            for c in ("nominal_date", "due_date", "rolled_reason", "due_at"):
+            for c in ("nominal_date", "due_date", "rolled_reason", "assumed", "due_at"):
                 changes.pop(c, None)
         due_after = changes.get("due_date", row.due_date)
         fields = tuple(changes)
@@ -358,6 +454,7 @@ def _overlapping(
             .where(
                 col(Cycle.pack_id) == pack.id,
                 col(Cycle.year) == year,
+                col(Cycle.scope) != OCCASION_SCOPE,
                 col(Obligation.retired).is_(False),
                 col(Obligation.unit_id).in_(ids[start : start + 5000]),
             )
@@ -383,8 +480,12 @@ def plan_cycle(
     actor: str,
     preview: bool = False,
     exclusive: bool = False,
+    labour_calendar: WorkCalendar | None = None,
 ) -> PlanSummary:
     """Plan (or re-plan) a pack's cycle for a year over the tree valid in each period.
+
+    Units outside the state apparatus are dated on ``labour_calendar`` (the Labour Code's, without
+    the state's swap days) when given, the others on ``calendar``.
 
     With ``preview`` nothing is written: the same planning runs in a read-only transaction and
     the summary lists every change it would make (``changes``); ``cycle_id`` is 0 when the cycle
@@ -393,8 +494,13 @@ def plan_cycle(
     """
     if not pack.applies_in(year):
         raise DunghanError(_("pack {pack} does not apply in {year}").format(pack=pack.id, year=year))
-    deadlines = pack_deadlines(pack, year, calendar, params, strict=True)
-    wanted = desired_obligations(engine, deadlines, pack, scope)
+    deadlines = in_vietnamese(lambda: pack_deadlines(pack, year, calendar, params, strict=True))
+    labour = (
+        in_vietnamese(lambda: pack_deadlines(pack, year, labour_calendar, params, strict=True))
+        if labour_calendar
+        else []
+    )
+    wanted = desired_obligations(engine, deadlines, pack, scope, labour)
     scope_text = ",".join(sorted(scope))
     opened = reading(engine) if preview else transaction(engine)
     with opened as session:

@@ -20,6 +20,7 @@ from models.tables import OPEN_OBLIGATION, OPEN_STATES, Contact, Cycle, Obligati
 from models.units import UnitRef, ancestry, subtree, unit_at, unit_during, units_under_any
 from rules.calendar import VIETNAM, WorkCalendar, end_of_day
 from rules.errors import FIELD
+from rules.i18n import _
 from rules.scope import Everywhere
 
 DONE_STATES = ("submitted", "accepted")
@@ -55,7 +56,9 @@ def scope_unit(
             under,
             date(year, 1, 1),
             date(year, 12, 31),
-            advice=f"Chọn đơn vị bằng ngày của nó, ví dụ {FIELD} {year}-12-31 hoặc {FIELD} {year}-01-01.",
+            advice=_(
+                "Choose the unit by a day of its own, for example {field} {year}-12-31 or {field} {year}-01-01."
+            ).format(field=FIELD, year=year),
         )
     return unit_at(engine, under, today)
 

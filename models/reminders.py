@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -24,7 +24,7 @@ from rules.ladder import ReminderPlan
 from rules.scope import Everywhere
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OpenObligation:
     id: int
     state: str
@@ -46,6 +46,8 @@ class OpenObligation:
     due_at: datetime
     rolled_reason: str | None
     returned_at: datetime | None
+    also_recipients: str | None = None  # as stored: the names of the other recipients, JSON
+    assumed: str | None = None  # the note on the date, in Vietnamese (an estimate: a Tết not decided yet)
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,15 @@ def contact_row(c: Contact | Row[Any]) -> ContactRow:
     return ContactRow(c.id, c.unit_id, c.name, c.role, c.email, c.zalo_user_id, c.zalo_phone, channels, c.active)
 
 
-def open_obligations(engine: Engine, *, under: UnitRef | Everywhere) -> list[OpenObligation]:
-    """Every open (pending or returned), current obligation, optionally under one unit."""
+def open_obligations(
+    engine: Engine,
+    *,
+    under: UnitRef | Everywhere,
+    only: Collection[int] | None = None,
+    cycles: Collection[int] | None = None,
+) -> list[OpenObligation]:
+    """Every open (pending or returned), current obligation, optionally under one unit, or only
+    those with the ids ``only`` names, or only those of the cycles ``cycles`` names."""
     query = (
         select(
             col(Obligation.id),
@@ -92,6 +101,8 @@ def open_obligations(engine: Engine, *, under: UnitRef | Everywhere) -> list[Ope
             col(Obligation.due_at),
             col(Obligation.rolled_reason),
             col(Obligation.returned_at),
+            col(Obligation.also_recipients),
+            col(Obligation.assumed),
         )
         .join(Unit, col(Unit.id) == col(Obligation.unit_id))
         .join(Cycle, col(Cycle.id) == col(Obligation.cycle_id))
@@ -100,8 +111,34 @@ def open_obligations(engine: Engine, *, under: UnitRef | Everywhere) -> list[Ope
     )
     if isinstance(under, UnitRef):
         query = query.where(subtree(under))
+    if only is not None:
+        query = query.where(col(Obligation.id).in_(sorted(only)))
+    if cycles is not None:
+        query = query.where(col(Obligation.cycle_id).in_(sorted(cycles)))
+    # The same report, period, wording and unit names come back on thousands of rows: one string
+    # each, not one per row (a national sweep holds every open obligation at once).
+    shared: dict[object, object] = {}
+    found = []
     with read_connection(engine) as connection:
-        return [OpenObligation(*row) for row in connection.execute(query)]
+        for row in connection.execute(query).tuples():
+            values = list(row)
+            for i in _SHARED_COLUMNS:
+                if (value := values[i]) is not None:
+                    values[i] = shared.setdefault((i, value), value)
+            found.append(OpenObligation(*values))
+    return found
+
+
+# The columns of :class:`OpenObligation` whose values repeat from row to row (all but the id and
+# the return's instant), each value kept once per column.
+_SHARED_COLUMNS = tuple(i for i in range(22) if i not in (0, 19))
+
+
+def open_cycles(engine: Engine) -> set[int]:
+    """The cycles that have an open, current obligation."""
+    query = select(col(Obligation.cycle_id)).where(OPEN_OBLIGATION, col(Obligation.retired).is_(False)).distinct()
+    with read_connection(engine) as connection:
+        return set(connection.execute(query).scalars())
 
 
 def reminder_plans(engine: Engine, cycle_ids: Iterable[int]) -> dict[int, ReminderPlan | str]:

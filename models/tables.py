@@ -139,11 +139,22 @@ class Obligation(SQLModel, table=True):
     period: str = Field(max_length=16)
     hop: int
     recipient_name: str = Field(max_length=255)
-    recipient_unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    recipient_unit_id: int | None = Field(
+        default=None, foreign_key="unit.id", description="none when a body above the ministries receives it"
+    )
+    also_recipients: str | None = Field(
+        default=None, max_length=2000, description="JSON list of the names the report is also sent to (đồng gửi)"
+    )
     wording: str = Field(max_length=255)
     nominal_date: date
     due_date: date
     rolled_reason: str | None = Field(default=None, max_length=120)
+    assumed: str | None = Field(
+        default=None,
+        sa_column=Column(Text, nullable=True),
+        description="what the date assumed, in Vietnamese: the pack's note, or that it is an estimate (a Tết "
+        "not decided yet); none for obligations planned before",
+    )
     due_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
     state: str = Field(default="pending", max_length=16)
     late_with_permission: bool = False
@@ -151,6 +162,25 @@ class Obligation(SQLModel, table=True):
     returned_at: datetime | None = Field(
         default=None, sa_column=Column(Instant(), nullable=True), description="last return; its ladder starts here"
     )
+
+
+class Occasion(SQLModel, table=True):
+    """Something that happened and started reports: an event of a pack's kind at a unit
+    ("phát hiện vụ việc"), or a request for a report received by a unit. Recorded once: the same
+    event or request again is the one already recorded."""
+
+    __table_args__ = (UniqueConstraint("pack_id", "kind", "name", "unit_id", "day", name="uq_occasion"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    pack_id: str = Field(max_length=64)
+    kind: str = Field(max_length=8, description="event or request")
+    name: str = Field(max_length=64, description="the event kind's id, or the requested report's id")
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    day: date = Field(description="the day it happened, or the day the request was received")
+    recorded_at: datetime = Field(sa_column=Column(Instant(), nullable=False))
+    actor: str = Field(max_length=120)
+    reference: str | None = Field(default=None, max_length=255, description="the request's document, e.g. số 12/SNV")
+    note: str | None = Field(default=None, max_length=2000)
 
 
 class Submission(SQLModel, table=True):

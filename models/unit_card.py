@@ -9,8 +9,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from models.database import read_connection
-from models.units import Link, UnitRef, parent_on, predecessors, successors, unit_at, units_named, vn_date
-from rules.schema import LEVEL_NAMES, UNIT_TYPE_NAMES
+from models.units import Link, UnitRef, parent_on, predecessors, successors, unit_at, units_named
 
 
 def _unit_dict(unit: UnitRef) -> dict[str, Any]:
@@ -44,31 +43,6 @@ class UnitCard:
             "successors": [_unit_dict(link.unit) | {"on": link.on.isoformat()} for link in self.successors],
             "same_code": [_unit_dict(u) for u in self.namesakes],
         }
-
-    def as_text(self) -> str:
-        u = self.unit
-        kind = f"{LEVEL_NAMES.get(u.level, u.level)}, {UNIT_TYPE_NAMES.get(u.unit_type, u.unit_type)}"
-        lines = [
-            f"{u.name} (mã {u.code})",
-            f"  loại:        {kind}",
-            f"  hiệu lực:    {u.validity}",
-        ]
-        if self.parent is not None:
-            how = " (kế thừa đơn vị cấp trên đã kết thúc)" if self.parent_by_lineage else ""
-            lines.append(f"  cấp trên ngày {vn_date(self.day)}: {self.parent.label}{how}")
-        else:
-            lines.append("  cấp trên:    không có")
-        lines.append(
-            f"  tiền thân:   {len(self.predecessors)} đơn vị" if self.predecessors else "  tiền thân:   không có"
-        )
-        lines += [f"    - {link.unit.label}, sáp nhập từ {vn_date(link.on)}" for link in self.predecessors]
-        after = f"{len(self.successors)} đơn vị" if self.successors else "không có"
-        lines.append(f"  kế thừa bởi: {after}")
-        lines += [f"    - {link.unit.label}, từ {vn_date(link.on)}" for link in self.successors]
-        if self.namesakes:
-            lines.append(f"  mã {u.code} còn chỉ:")
-            lines += [f"    - {other.label}" for other in self.namesakes]
-        return "\n".join(lines)
 
 
 def unit_card(engine: Engine, code: str, day: date) -> UnitCard:

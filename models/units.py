@@ -23,6 +23,7 @@ from sqlmodel import col
 from models.database import read_connection
 from models.tables import Unit, UnitLineage
 from rules.errors import ACTION, FIELD, DunghanError
+from rules.i18n import _
 from rules.schema import LEVEL_ORDER
 
 UNIT_COLUMNS: tuple[Any, ...] = (
@@ -59,8 +60,9 @@ class UnitRef:
     @property
     def validity(self) -> str:
         """'từ 01/01/2024 đến 30/06/2025' or 'từ 01/07/2025'."""
-        until = f" đến {vn_date(self.valid_to)}" if self.valid_to else ""
-        return f"từ {vn_date(self.valid_from)}{until}"
+        if self.valid_to:
+            return _("from {start} to {end}").format(start=vn_date(self.valid_from), end=vn_date(self.valid_to))
+        return _("from {start}").format(start=vn_date(self.valid_from))
 
     @property
     def label(self) -> str:
@@ -70,7 +72,10 @@ class UnitRef:
     @property
     def tag(self) -> str:
         """A short label for a table: 'Tỉnh Bắc Giang (24, đến 30/06/2025)', 'Tỉnh Bắc Ninh (24, từ 01/07/2025)'."""
-        when = f"đến {vn_date(self.valid_to)}" if self.valid_to else f"từ {vn_date(self.valid_from)}"
+        if self.valid_to:
+            when = _("until {end}").format(end=vn_date(self.valid_to))
+        else:
+            when = _("from {start}").format(start=vn_date(self.valid_from))
         return f"{self.name} ({self.code}, {when})"
 
     def valid_on(self, day: date) -> bool:
@@ -92,7 +97,10 @@ class AmbiguousCode(DunghanError):
         self.units = units
         named = "; ".join(u.label for u in units)
         super().__init__(
-            f"mã {code} chỉ {len(units)} đơn vị khác nhau trong khoảng thời gian này: {named}. {advice}", field="at"
+            _("code {code} names {count} different units over this span: {named}. {advice}").format(
+                code=code, count=len(units), named=named, advice=advice
+            ),
+            field="at",
         )
 
 
@@ -131,10 +139,15 @@ def units_named(connection: Connection, code: str) -> list[UnitRef]:
 def _missing(code: str, units: list[UnitRef], when: str) -> UnitNotFound:
     if not units:
         return UnitNotFound(
-            f"không có đơn vị mã {code}: kiểm tra mã, hoặc nhập cây đơn vị ({ACTION})", action="org import"
+            _("no unit with code {code}: check the code, or import the unit tree ({action})").format(
+                code=code, action=ACTION
+            ),
+            action="org import",
         )
     named = "; ".join(u.label for u in units)
-    return UnitNotFound(f"không có đơn vị mã {code} {when}; mã này chỉ: {named}")
+    return UnitNotFound(
+        _("no unit with code {code} {when}; the code is held by: {named}").format(code=code, when=when, named=named)
+    )
 
 
 def unit_at(engine: Engine | Connection, code: str, day: date) -> UnitRef:
@@ -154,18 +167,21 @@ def unit_during(engine: Engine | Connection, code: str, start: date, end: date, 
         with read_connection(engine) as connection:
             units = units_named(connection, code)
     found = [u for u in units if u.overlaps(start, end)]
-    when = f"vào ngày {vn_date(start)}" if start == end else f"từ {vn_date(start)} đến {vn_date(end)}"
+    if start == end:
+        when = _("on {day}").format(day=vn_date(start))
+    else:
+        when = _("from {start} to {end}").format(start=vn_date(start), end=vn_date(end))
     if not found:
         raise _missing(code, units, when)
     if len(found) > 1:
-        raise AmbiguousCode(code, found, advice or f"Chọn ngày bằng {FIELD} NGÀY.")
+        raise AmbiguousCode(code, found, advice or _("Choose the day with {field} DAY.").format(field=FIELD))
     return found[0]
 
 
 def unit_by_id(connection: Connection, unit_id: int) -> UnitRef:
     row = connection.execute(select(*UNIT_COLUMNS).where(col(Unit.id) == unit_id)).first()
     if row is None:
-        raise UnitNotFound(f"không có đơn vị số {unit_id}")
+        raise UnitNotFound(_("no unit with id {id}").format(id=unit_id))
     return _ref(row)
 
 

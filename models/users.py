@@ -161,7 +161,7 @@ def use_token(engine: Engine, token: str, *, purpose: str, at: datetime, passwor
             .returning(col(UserToken.user_id))
         ).first()
         if spent is None:
-            raise UserError("đường dẫn này không đúng, đã dùng hoặc đã hết hạn: hãy xin quản trị một đường dẫn mới")
+            raise UserError(_("this link is wrong, used or expired: ask an administrator for a new one"))
         user_id = int(spent[0])
         session.execute(update(User).where(col(User.id) == user_id).values(password_hash=password_hash))
         session.execute(insert(AuditEvent), [_audit(user_id, "password_set", actor, at)])

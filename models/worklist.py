@@ -14,6 +14,7 @@ from sqlalchemy import Engine, and_, func, select
 from sqlmodel import col
 
 from models.database import read_connection
+from models.planning import also_recipient_names
 from models.tables import (
     OPEN_STATES,
     AuditEvent,
@@ -28,6 +29,7 @@ from models.tables import (
 from models.units import UNIT_COLUMNS, UnitRef, subtree
 from rules.calendar import WorkCalendar
 from rules.errors import DunghanError
+from rules.i18n import _
 
 ROLES = ("officer", "reviewer", "supervisor", "admin")
 ROLE_NAMES = {
@@ -42,7 +44,7 @@ class NotVisible(DunghanError):
     """Out of the person's scope, or not there at all: the two are never told apart."""
 
     def __init__(self) -> None:
-        super().__init__("không tìm thấy")
+        super().__init__(_("not found"))
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,8 @@ class WorkRow:
     working_days: int  # left (>= 0) or late (< 0)
     last_submitted_at: datetime | None
     return_reason: str | None
+    assumed: str | None = None  # what the date assumed, in Vietnamese (an estimate: a Tết not decided yet)
+    also_recipients: tuple[str, ...] = ()  # the hop's other recipients ("đồng gửi")
 
     @property
     def overdue(self) -> bool:
@@ -172,6 +176,8 @@ def _rows(engine: Engine, query: Any, at: datetime, calendar: WorkCalendar) -> l
                 days,
                 r.last_at,
                 r.reason,
+                r.assumed,
+                tuple(also_recipient_names(r.also_recipients)),
             )
         )
     return rows
@@ -198,6 +204,8 @@ def _work_query(viewer: Viewer) -> Any:
             col(Obligation.late_with_permission),
             last.c.at.label("last_at"),
             returned.c.reason,
+            col(Obligation.assumed),
+            col(Obligation.also_recipients),
         )
         .join(Unit, col(Unit.id) == col(Obligation.unit_id))
         .outerjoin(last, last.c.obligation_id == col(Obligation.id))
@@ -301,7 +309,12 @@ def obligation(
         raise NotVisible()
     with read_connection(engine) as connection:
         head = connection.execute(
-            select(col(Obligation.unit_id), col(Cycle.pack_id), col(Cycle.pack_version), col(Cycle.year))
+            select(
+                col(Obligation.unit_id),
+                col(Cycle.pack_id),
+                col(Cycle.pack_version),
+                col(Cycle.year),
+            )
             .join(Cycle, col(Cycle.id) == col(Obligation.cycle_id))
             .where(col(Obligation.id) == obligation_id)
         ).one()

@@ -72,7 +72,9 @@ def admin_notices(
     twice. An Apprise URL carries its service's secret (a bot token, a password): the key holds a hash of it (see
     :func:`address_key`), and only the notice's address, which sending needs, holds the URL.
     """
-    message = render_message(template, context)
+    if not admin_emails and not admin_urls:
+        return []  # nobody to tell: nothing to render
+    message = render_message(template, context, zalo=False)
     return [
         NoticeDraft(
             key=f"{key}:{channel}:{address_key(channel, address)}"[:200],

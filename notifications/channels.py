@@ -31,6 +31,7 @@ What a fault costs (the outbox recorder acts on the attempt's ``tried``, ``retry
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import re
 import smtplib
@@ -41,7 +42,6 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from email.policy import compat32
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
@@ -51,7 +51,13 @@ import apprise
 from models.outbox import Attempt
 from models.tables import Notice
 from notifications.apprise_plugins import register
-from notifications.email_message import agency_sender, build, envelope_address, sender_address
+from notifications.email_message import (
+    agency_sender,
+    build,
+    envelope_address,
+    message_bytes,
+    sender_address,
+)
 from notifications.rate_limit import CircuitBreaker, RateLimiter
 from notifications.zalo_zns import fit_parameters
 from rules.calendar import VIETNAM
@@ -59,7 +65,6 @@ from rules.errors import DunghanError
 from rules.i18n import _
 
 OnResult = Callable[[Notice, Attempt], None]  # told each notice's result as it comes
-SMTP_LINES = compat32.clone(linesep="\r\n")  # smtplib leaves bare newlines in bytes alone
 TRIP_AFTER = 3  # failures of a channel in a row before it is left alone for the rest of the run
 MASK = "****"
 
@@ -226,6 +231,16 @@ def _text(reply: bytes | str) -> str:
     return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
 
 
+@functools.cache
+def tls_context(*, verify: bool) -> ssl.SSLContext:
+    """One TLS context per process (loading the system's certificates costs more than a session's
+    handshake); with ``verify=False``, one that checks neither the certificate nor the name."""
+    context = ssl.create_default_context()
+    if not verify:
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    return context
+
+
 class SmtpChannel:
     """E-mail through one SMTP session per batch, configured by an Apprise mailto(s):// URL.
 
@@ -320,9 +335,7 @@ class SmtpChannel:
     def _connect(self) -> _Session:
         p = self.plugin
         timeouts = {"connect_timeout": float(p.socket_connect_timeout), "read_timeout": _read_timeout(p)}
-        context = ssl.create_default_context()
-        if not p.verify_certificate:
-            context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        context = tls_context(verify=bool(p.verify_certificate))
         if p.secure_mode == "ssl":
             session: _Session = _SslSession(p.smtp_host, p.port, context=context, **timeouts)
         else:
@@ -342,8 +355,7 @@ class SmtpChannel:
         """Send one message; its attempt, and whether the session can carry the next one."""
         try:
             recipient = envelope_address(notice.address)
-            message = build(notice, sender=self.sender, at=self.clock())
-            data = message.as_bytes(policy=SMTP_LINES)
+            data, message_id = message_bytes(notice, sender=self.sender, at=self.clock())
         except Exception as error:  # one bad message never stops a batch
             return _unbuildable(error), True
         try:
@@ -356,7 +368,7 @@ class SmtpChannel:
         except (OSError, smtplib.SMTPException) as error:
             return self._lost(session, error), False
         self.breaker.success()
-        return Attempt(True, result=str(message["Message-ID"])), True
+        return Attempt(True, result=message_id), True
 
     def _refused(
         self, session: _Session, notice: Notice, error: smtplib.SMTPResponseException, taken: int

@@ -15,11 +15,17 @@ setting ``DUNGHAN_SENDER_NAME``), the address the configured sender's.
 
 from __future__ import annotations
 
+import base64
+import email.charset
+import functools
+import random
+import sys
 from datetime import datetime
 from email.charset import BASE64, Charset
 from email.header import Header
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 from models.tables import Notice
@@ -88,3 +94,115 @@ def build(notice: Notice, *, sender: tuple[str, str], at: datetime) -> MIMEMulti
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no automatic reply to it
     message["X-Auto-Response-Suppress"] = "All"  # the same for Exchange and Outlook
     return message
+
+
+# What ``build(…).as_bytes(policy=SMTP_LINES)`` writes, written directly: every header of a notice
+# but the subject and the two addresses is short plain ASCII, which the compat32 policy would fold
+# through ``Header.encode`` only to give it back unchanged; and the bodies are base64, in which a
+# boundary of fifteen "=" can never occur, so the boundary needs no search through the text.
+CRLF = "\r\n"
+SMTP_LINES = compat32.clone(linesep=CRLF)  # smtplib leaves bare newlines in bytes alone
+_FOLD_AT = 78  # compat32's line length, as RFC 5322 recommends
+_BOUNDARY_WIDTH = len(repr(sys.maxsize - 1))
+
+
+def _header(name: str, value: str | Header) -> str:
+    """``Name: value`` and its line end, folded as the compat32 policy folds it."""
+    if isinstance(value, str) and value.isascii() and "\n" not in value and "\r" not in value:
+        if len(name) + 2 + len(value) <= _FOLD_AT:
+            return f"{name}: {value}{CRLF}"
+        value = Header(value, header_name=name)
+    elif isinstance(value, str):
+        value = Header(value, header_name=name)
+    return f"{name}: {value.encode(linesep=CRLF, maxlinelen=_FOLD_AT)}{CRLF}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _subject_header(subject: str) -> str:
+    """The Subject line (a morning's notices share a few hundred subjects: one report, one due
+    date, one count of days)."""
+    return _header("Subject", Header(clean_text(subject), UTF8))
+
+
+@functools.lru_cache(maxsize=64)
+def _from_header(sender: tuple[str, str]) -> str:
+    return _header("From", _address(*sender))
+
+
+@functools.lru_cache(maxsize=4096)
+def _address_header(name: str, person: str, address: str) -> str:
+    return _header(name, _address(person, address))
+
+
+def _base64_lines(text: str) -> str:
+    """The body as MIMEText writes it in UTF-8: base64 in lines of 76, each ended by CRLF."""
+    encoded = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return "".join(encoded[i : i + 76] + CRLF for i in range(0, len(encoded), 76))
+
+
+def _part(subtype: str, text: str) -> str:
+    return (
+        _header("Content-Type", f'text/{subtype}; charset="utf-8"')
+        + "MIME-Version: 1.0"
+        + CRLF
+        + "Content-Transfer-Encoding: base64"
+        + CRLF
+        + CRLF
+        + _base64_lines(text)
+    )
+
+
+def boundary() -> str:
+    """A MIME boundary as the email package makes one: fifteen "=", 19 random digits, "=="."""
+    return "=" * 15 + f"{random.randrange(sys.maxsize):0{_BOUNDARY_WIDTH}d}" + "=="
+
+
+def message_bytes(
+    notice: Notice,
+    *,
+    sender: tuple[str, str],
+    at: datetime,
+    separator: str | None = None,
+    message_id: str | None = None,
+) -> tuple[bytes, str]:
+    """The bytes of :func:`build`'s message with CRLF line ends, and its Message-ID; raises for
+    text that cannot be encoded, as :func:`build` does."""
+    if message_id is None:
+        message_id = make_msgid(idstring=f"notice-{notice.id}", domain=sender[1].rsplit("@", 1)[1])
+    if email.charset.CHARSETS.get("utf-8", (None, None))[1] != BASE64:
+        # Something in this process (Apprise's e-mail plugin does) told the email package to
+        # write UTF-8 bodies otherwise: write the message its way.
+        message = build(notice, sender=sender, at=at)
+        if notice.body_html:
+            message.set_boundary(separator or boundary())
+        message.replace_header("Message-ID", message_id)
+        return message.as_bytes(policy=SMTP_LINES), message_id
+    headers = (
+        _subject_header(notice.subject)
+        + _from_header(sender)
+        + _address_header("To", notice.recipient_name, notice.address)
+        + _header("Date", format_datetime(at))
+        + _header("Message-ID", message_id)
+        + _header("X-Dunghan-Notice", clean_text(notice.key))
+        + "Auto-Submitted: auto-generated"
+        + CRLF
+        + "X-Auto-Response-Suppress: All"
+        + CRLF
+    )
+    if not notice.body_html:
+        text = _part("plain", notice.body_text)
+        head, _blank, body = text.partition(CRLF + CRLF)
+        return (head + CRLF + headers + CRLF + body).encode("ascii"), message_id
+    mark = separator or boundary()
+    return (
+        _header("Content-Type", f'multipart/alternative; boundary="{mark}"')
+        + "MIME-Version: 1.0"
+        + CRLF
+        + headers
+        + CRLF
+        + f"--{mark}{CRLF}"
+        + _part("plain", notice.body_text)
+        + f"{CRLF}--{mark}{CRLF}"
+        + _part("html", notice.body_html)
+        + f"{CRLF}--{mark}--{CRLF}"
+    ).encode("ascii"), message_id

@@ -4,17 +4,21 @@ One template per kind (reminder, due_today, overdue, escalation, escalation_list
 and gaps for the admin), each with the blocks ``subject``, ``text``, ``html`` (inside the shared
 layout) and ``zalo``. Dates read dd/mm/yyyy; the deadline's own wording stands beside the computed
 date. A report's title carries its period once (:func:`rules.periods.report_title`).
+
+The shared pieces (``_obligation.j2``) are imported without the template's context and are given
+the message's variables as one argument, ``message`` (every template sees its own context under
+that name too): a macro module imported ``with context`` is made again on every render.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 
 from rules.calendar import VIETNAM, WEEKDAY_NAMES
 
@@ -37,6 +41,12 @@ def ngay(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.astimezone(VIETNAM).date()
+    return _date_text(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_text(value: date) -> str:
+    """A date written dd/mm/yyyy, once per date: a sweep writes the same few dates many times."""
     return f"{value:%d/%m/%Y}"
 
 
@@ -58,12 +68,47 @@ def phone(value: str | None) -> str:
     return digits
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(Environment):
+    """Jinja's environment, with ``row.name`` on a plain dict read as ``row["name"]`` straight away.
+
+    Jinja looks an attribute up first and the item after; on a dict every ``row.name`` first
+    raises and catches an AttributeError, the largest single cost of a long list. A dict's own
+    attributes (``items``, ``get``…) are still looked up first, so every template reads the same.
+    """
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template's globals as one plain dict, not Jinja's ChainMap over the environment's.
+
+        Jinja reads them whole each time it makes a context (and each time a block imports
+        ``_obligation.j2``), and going through a ChainMap is most of that cost. The environment's
+        globals are all set before any template is loaded (:func:`environment`), so a copy holds
+        the same names and values.
+        """
+        return {**self.globals, **(d or {})}
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 @functools.cache
 def environment(*, html: bool = True) -> Environment:
-    """The template environment; HTML escapes values, plain text and Zalo do not."""
-    env = Environment(
+    """The template environment; HTML escapes values, plain text and Zalo do not.
+
+    One per process, each template compiled once: the shipped templates do not change while it
+    runs, so no file is looked at again (``auto_reload=False``).
+    """
+    env = _Environment(
         loader=PackageLoader("notifications", "templates"),
         undefined=StrictUndefined,
+        auto_reload=False,
         autoescape=select_autoescape(enabled_extensions=("html", "j2"), default_for_string=False) if html else False,
     )
     env.filters["ngay"] = ngay
@@ -75,14 +120,24 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def render_message(kind: str, context: Mapping[str, Any]) -> Rendered:
-    """Render every part of one message; a missing variable is an error, never a blank."""
-    template = environment().get_template(f"{kind}.j2")
-    plain = environment(html=False).get_template(f"{kind}.j2")
-    values = dict(context)
+@functools.cache
+def _templates(kind: str) -> tuple[Template, Template]:
+    """The kind's template for HTML and for plain text, compiled once per process."""
+    return environment().get_template(f"{kind}.j2"), environment(html=False).get_template(f"{kind}.j2")
+
+
+def render_message(kind: str, context: Mapping[str, Any], *, zalo: bool = True) -> Rendered:
+    """Render every part of one message; a missing variable is an error, never a blank.
+
+    ``zalo=False`` leaves the Zalo text empty, for a message that goes by no Zalo channel.
+    """
+    template, plain = _templates(kind)
+    given = dict(context)
+    values = {**given, "message": given}
+    # The plain blocks share one context: a block reads it and writes only variables of its own.
+    ctx = plain.new_context(values)
 
     def plain_block(name: str) -> str:
-        ctx = plain.new_context(values)
         return "".join(plain.blocks[name](ctx)).strip()
 
     subject = " ".join(plain_block("subject").split())
@@ -90,5 +145,5 @@ def render_message(kind: str, context: Mapping[str, Any]) -> Rendered:
         subject=_clip(subject, SUBJECT_LIMIT),
         text=plain_block("text") + "\n",
         html=template.render(values),
-        zalo=_clip(" ".join(plain_block("zalo").split()), ZALO_TEXT_LIMIT),
+        zalo=_clip(" ".join(plain_block("zalo").split()), ZALO_TEXT_LIMIT) if zalo else "",
     )

@@ -14,6 +14,10 @@ counts them as done, so the next sweep neither repeats nor drops any of them. It
 and a digest of what it covers: a sweep run again the same day finds the same steps done and
 queues nothing; one that finds a step newly due the same day sends only that.
 
+Hour steps (the ladders of reports due at a clock time) fall at instants: every run decides those
+that have come by its own instant, the morning sweep with the day steps, the hourly run alone
+(``hours_only``), and the outbox's keys, which name each step's instant, keep them from going twice.
+
 Every message names whom to ask (the receiving unit's officer, with phone and e-mail), the link to
 the obligation's page when the web is configured, and ends with the sending agency.
 """
@@ -21,15 +25,18 @@ the obligation's page when the web is configured, and ends with the sending agen
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import Engine
 
-from models.outbox import NoticeDraft
+from models.outbox import LazyDraft, NoticeDraft
+from models.planning import also_recipient_names
 from models.reminders import (
     GROUPED_KIND,
     ContactRow,
@@ -38,6 +45,7 @@ from models.reminders import (
     contacts_by_unit,
     covers_payload,
     latest_extensions,
+    open_cycles,
     open_obligations,
     reminder_plans,
     reminders_sent,
@@ -46,7 +54,7 @@ from models.reminders import (
 )
 from models.units import UnitRef
 from notifications.admin import admin_notices
-from notifications.render import ZNS_TEXT_LIMIT, render_message, weekday
+from notifications.render import ZNS_TEXT_LIMIT, Rendered, render_message, weekday
 from rules.calendar import VIETNAM, WorkCalendar
 from rules.errors import PackNotFound
 from rules.i18n import _
@@ -57,7 +65,9 @@ from rules.ladder import (
     QuietHours,
     ReminderPlan,
     choose_channels,
+    due_hour_steps,
     due_now,
+    has_hour_steps,
     reachable_channels,
     reminder_plan,
 )
@@ -65,6 +75,8 @@ from rules.loader import load_overrides, resolve_packs
 from rules.periods import period_name, report_title
 from rules.schema import ROLE_NAMES
 from rules.scope import Everywhere
+
+END_OF_DAY = time(23, 59, 59)  # the due instant of a deadline with no time of day (rules.calendar.end_of_day)
 
 
 @dataclass(frozen=True)
@@ -77,7 +89,7 @@ class SweepOptions:
     zns_templates: Mapping[str, str] = field(default_factory=dict)  # template kind → approved ZNS template id
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Gap:
     obligation_id: int
     unit: str
@@ -140,10 +152,6 @@ def person_facts(contact: ContactRow | None, unit_name: str | None = None) -> di
     return {"name": contact.name, "unit_name": unit_name, "phone": contact.zalo_phone, "email": contact.email}
 
 
-def _first(contacts: Mapping[int, list[ContactRow]], unit_id: int | None, role: str) -> ContactRow | None:
-    return next((c for c in contacts.get(unit_id or -1, []) if c.role == role and c.active), None)
-
-
 def obligation_link(options: SweepOptions, obligation_id: int) -> str | None:
     return f"{options.link_base.rstrip('/')}/nghia-vu/{obligation_id}" if options.link_base else None
 
@@ -156,8 +164,11 @@ def _context(
     *,
     extension: ExtensionFacts | None = None,
     contact: dict[str, str | None] | None = None,
+    at: datetime | None = None,
 ) -> dict[str, object]:
-    late = today > o.due_date
+    due_local = o.due_at.astimezone(VIETNAM)
+    timed = due_local.time() != END_OF_DAY  # "trước 16 giờ 30": the report is late from that instant
+    late = today > o.due_date or (timed and at is not None and at >= o.due_at)
     days = calendar.days_late(o.due_date, today) if late else calendar.days_left(today, o.due_date)
     returned = o.state == "returned" and o.returned_at is not None
     return {
@@ -169,9 +180,12 @@ def _context(
         "period_name": period_name(o.period),
         "title": report_title(o.report_name, period_name(o.period)),
         "recipient_name": o.recipient_name,
+        "also_recipients": also_recipient_names(o.also_recipients),
+        "assumed": None if extension else o.assumed,  # an extension set a date of its own
         "wording": o.wording,
         "due_date": o.due_date,
         "due_weekday": weekday(o.due_date),
+        "due_time": f"{due_local:%H:%M}" if timed else None,
         "rolled_reason": None if extension else o.rolled_reason,  # an extension replaced the rolled date
         "extension": (
             {"old_due_date": extension.old_due_at.astimezone(VIETNAM).date(), "reason": extension.reason}
@@ -211,23 +225,104 @@ def grouped(template: str, role: str) -> bool:
     return template == "escalation" or role == "recipient_officer"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What one obligation's messages of the day say, made into a template context only when a
+    message is rendered (see :class:`models.outbox.LazyDraft`)."""
+
+    obligation: OpenObligation
+    options: SweepOptions
+    today: date
+    calendar: WorkCalendar
+    extension: ExtensionFacts | None
+    officer: ContactRow | None  # the receiving unit's focal point: whom to ask
+    focal: ContactRow | None  # the late unit's own focal point: whom the receiving side asks
+    reason: str | None
+    count: int
+    at: datetime | None = None  # the sweep's instant: a report due at a clock time is late from it
+
+    def context(self) -> dict[str, object]:
+        o = self.obligation
+        base = _context(
+            o,
+            self.options,
+            self.today,
+            self.calendar,
+            extension=self.extension,
+            contact=person_facts(self.officer, o.recipient_name),
+            at=self.at,
+        )
+        base["return_reason"] = self.reason
+        base["reminders_sent"] = self.count
+        return base
+
+
+@dataclass(frozen=True, slots=True)
 class _Listed:
     """One late report waiting to be listed in a person's grouped message."""
 
     obligation: OpenObligation
     occurrence: Occurrence
     role: str
-    context: Mapping[str, object]
+    facts: _Facts
+    own_unit: bool  # the role is the late unit's own: whom to ask is the receiving officer
     channels: tuple[tuple[str, str | None], ...]
 
+    def context(self) -> dict[str, object]:
+        base = self.facts.context()
+        # In a list sent to the receiving side, whom to ask is the late unit's own focal point.
+        ask = base["contact"] if self.own_unit else (person_facts(self.facts.focal, None) or base["contact"])
+        return {**base, "ask": ask}
 
-def due_notices(engine: Engine, *, at: datetime, options: SweepOptions, under: UnitRef | Everywhere) -> DueNotices:
-    """Decide and render today's reminders. Nothing is written."""
+
+def due_notices(
+    engine: Engine,
+    *,
+    at: datetime,
+    options: SweepOptions,
+    under: UnitRef | Everywhere,
+    only: Collection[int] | None = None,
+    hours_only: bool = False,
+) -> DueNotices:
+    """Decide today's reminders (of the obligations ``only`` names, when given); their messages
+    are rendered when the outbox writes them (:class:`models.outbox.LazyDraft`). Nothing is written.
+
+    The steps due are the day steps of today and the hour steps whose instant has come by ``at``;
+    ``hours_only``: the hour steps alone (the hourly run, which leaves the day steps to the
+    morning sweep).
+
+    The garbage collector waits while it runs: deciding makes a few objects per open obligation
+    and no cycles, and a collection would scan them all again and again as they pile up.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _due_notices(engine, at=at, options=options, under=under, only=only, hours_only=hours_only)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _due_notices(
+    engine: Engine,
+    *,
+    at: datetime,
+    options: SweepOptions,
+    under: UnitRef | Everywhere,
+    only: Collection[int] | None,
+    hours_only: bool = False,
+) -> DueNotices:
     today = at.astimezone(VIETNAM).date()
     warnings: list[str] = []
-    obligations = open_obligations(engine, under=under)
-    plans = _plans(engine, {o.cycle_id for o in obligations}, warnings)
+    if hours_only:  # every hour: only the cycles whose ladders have hour steps, most often none
+        plans = _plans(engine, open_cycles(engine), warnings)
+        hourly_cycles = {c for c, plan in plans.items() if any(map(has_hour_steps, plan.ladders.values()))}
+        if not hourly_cycles:
+            return DueNotices([], [], {}, warnings)
+        obligations = open_obligations(engine, under=under, only=only, cycles=hourly_cycles)
+    else:
+        obligations = open_obligations(engine, under=under, only=only)
+        plans = _plans(engine, {o.cycle_id for o in obligations}, warnings)
     already = sent_steps(engine)
 
     @functools.cache
@@ -239,15 +334,36 @@ def due_notices(engine: Engine, *, at: datetime, options: SweepOptions, under: U
         name, ladder = chosen
         return tuple(due_now(name, ladder, anchor, today, _calendar(reminder.overrides, reminder.culture_day)))
 
+    @functools.cache
+    def hourly(cycle_id: int, report: str, returned: bool) -> bool:
+        chosen = plans[cycle_id].ladder_for(report, returned=returned)
+        return chosen is not None and has_hour_steps(chosen[1])
+
+    @functools.cache
+    def decide_hours(cycle_id: int, report: str, returned: bool, anchor: datetime) -> tuple[Occurrence, ...]:
+        reminder = plans[cycle_id]
+        chosen = reminder.ladder_for(report, returned=returned)
+        if chosen is None:
+            return ()
+        name, ladder = chosen
+        calendar = _calendar(reminder.overrides, reminder.culture_day)
+        return tuple(due_hour_steps(name, ladder, anchor, at, calendar))
+
     todo: list[tuple[OpenObligation, Occurrence]] = []
     for o in obligations:
         if o.cycle_id not in plans:
             continue
         returned = o.state == "returned" and o.returned_at is not None
-        anchor = o.returned_at.astimezone(VIETNAM).date() if returned and o.returned_at else o.due_date
-        for occurrence in decide(o.cycle_id, o.report_id, returned, anchor):
-            if (o.id, occurrence.key) not in already:
-                todo.append((o, occurrence))
+        if not hours_only:
+            anchor = o.returned_at.astimezone(VIETNAM).date() if returned and o.returned_at else o.due_date
+            for occurrence in decide(o.cycle_id, o.report_id, returned, anchor):
+                if (o.id, occurrence.key) not in already:
+                    todo.append((o, occurrence))
+        if hourly(o.cycle_id, o.report_id, returned):  # counted from the due instant, or the return's
+            instant = o.returned_at if returned and o.returned_at else o.due_at
+            for occurrence in decide_hours(o.cycle_id, o.report_id, returned, instant):
+                if (o.id, occurrence.key) not in already:
+                    todo.append((o, occurrence))
     if not todo:
         return DueNotices([], [], {o.id: o for o in obligations}, warnings)
 
@@ -265,47 +381,62 @@ def due_notices(engine: Engine, *, at: datetime, options: SweepOptions, under: U
     listed: dict[int, list[_Listed]] = {}
     people: dict[int, ContactRow] = {}
     unreached: dict[int, ContactRow] = {}
+    # Each unit's active contacts by role, in the contacts' order; each (step, person)'s channels.
+    active: dict[tuple[int, str], list[ContactRow]] = {}
+    for unit_contacts in contacts.values():
+        for c in unit_contacts:
+            if c.active:
+                active.setdefault((c.unit_id, c.role), []).append(c)
+    channels_of: dict[tuple[int, int], tuple[tuple[str, str | None], ...]] = {}
+    step_keys: dict[int, str] = {}  # each occurrence's key, made once (the ladder's occurrences are shared)
+    nobody: list[ContactRow] = []
     for o, occurrence in todo:
         reminder = plans[o.cycle_id]
-        calendar = _calendar(reminder.overrides, reminder.culture_day)
-        officer = _first(contacts, o.recipient_unit_id, "focal_point")
-        base = _context(
+        facts = _Facts(
             o,
             options,
             today,
-            calendar,
-            extension=extensions.get(o.id),
-            contact=person_facts(officer, o.recipient_name),
+            _calendar(reminder.overrides, reminder.culture_day),
+            extensions.get(o.id),
+            next(iter(active.get((o.recipient_unit_id or -1, "focal_point"), ())), None),
+            next(iter(active.get((o.unit_id, "focal_point"), ())), None),
+            reasons.get(o.id),
+            counts.get(o.id, 0),
+            at,
         )
-        base["return_reason"] = reasons.get(o.id)
-        base["reminders_sent"] = counts.get(o.id, 0)
-        # In a list sent to the receiving side, whom to ask is the late unit's own focal point.
-        focal = person_facts(_first(contacts, o.unit_id, "focal_point"), None)
         step = occurrence.step
+        step_key = step_keys.get(id(occurrence))
+        if step_key is None:
+            step_key = step_keys[id(occurrence)] = occurrence.key
         seen_contacts: set[int] = set()
         for role in step.to:
             where, contact_role = ROLE_SOURCES[role]
-            unit_id = {"unit": o.unit_id, "recipient": o.recipient_unit_id, "parent": o.parent_id}[where]
-            found = [c for c in contacts.get(unit_id or -1, []) if c.role == contact_role and c.active]
+            if where == "recipient" and o.recipient_unit_id is None:
+                continue  # a body above the ministries receives it: nobody in dunghan to tell, no gap
+            unit_id = o.unit_id if where == "unit" else o.recipient_unit_id if where == "recipient" else o.parent_id
+            found = active.get((unit_id or -1, contact_role), nobody)
             if not found:
-                gaps.append(Gap(o.id, o.unit_code, o.unit_name, role, o.report_name, o.period, occurrence.key))
+                gaps.append(Gap(o.id, o.unit_code, o.unit_name, role, o.report_name, o.period, step_key))
                 continue
             for person in found:
                 if person.id in seen_contacts:
                     continue  # one person named by two roles gets one message
                 seen_contacts.add(person.id)
-                chosen = _chosen_channels(step.channels, step.mandatory, person, options, step.template)
+                chosen = channels_of.get((id(step), person.id))
+                if chosen is None:
+                    chosen = channels_of[id(step), person.id] = tuple(
+                        _chosen_channels(step.channels, step.mandatory, person, options, step.template)
+                    )
                 if not chosen:
                     unreached[person.id] = person  # told to the admin with the gaps
                     continue
                 if grouped(step.template, role):
-                    ask = base["contact"] if where == "unit" else (focal or base["contact"])
                     people[person.id] = person
                     listed.setdefault(person.id, []).append(
-                        _Listed(o, occurrence, role, {**base, "ask": ask}, tuple(chosen))
+                        _Listed(o, occurrence, role, facts, where == "unit", chosen)
                     )
                     continue
-                drafts.extend(_drafts_for(o, occurrence, role, person, base, options, at))
+                drafts.extend(_drafts_for(o, occurrence, role, person, facts, chosen, at))
     for person_id, items in listed.items():
         drafts.extend(grouped_drafts(people[person_id], items, options, at))
     return DueNotices(drafts, gaps, {o.id: o for o in obligations}, warnings, list(unreached.values()))
@@ -321,37 +452,57 @@ def _chosen_channels(
     return choose_channels(channels, mandatory=mandatory, preferred=person.channels, reachable=reachable)
 
 
+class _Reminder:
+    """One person's message about one obligation, rendered when the outbox writes it: once for
+    all the channels it goes by (the chunk's ``memo``), its Zalo text only when one carries it.
+    (A plain class, not a dataclass: Prefect does not walk into it.)"""
+
+    __slots__ = ("facts", "person", "role", "template", "zalo")
+
+    def __init__(self, template: str, facts: _Facts, person: ContactRow, role: str, zalo: bool) -> None:
+        self.template, self.facts, self.person, self.role, self.zalo = template, facts, person, role, zalo
+
+    def _rendered(self, memo: dict[int, Any]) -> tuple[Rendered, dict[str, object]]:
+        found: tuple[Rendered, dict[str, object]] | None = memo.get(id(self))
+        if found is None:
+            context = {
+                **self.facts.context(),
+                "person": self.person.name,
+                "greeting_name": greeting(self.facts.options.salutation, self.person.name),
+                "role_name": ROLE_NAMES[self.role],
+            }
+            found = memo[id(self)] = (render_message(self.template, context, zalo=self.zalo), context)
+        return found
+
+    def parts(self, channel: str, memo: dict[int, Any]) -> tuple[str, str, str | None, str | None]:
+        message, context = self._rendered(memo)
+        payload = None
+        if channel == "zalo":
+            payload = json.dumps({"text": message.zalo}, ensure_ascii=False)
+        elif channel == "zns":
+            template_id = self.facts.options.zns_templates.get(self.template)
+            payload = json.dumps({"template_id": template_id, "template_data": _zns_data(context)}, ensure_ascii=False)
+        return message.subject, message.text, message.html, payload
+
+
 def _drafts_for(
     o: OpenObligation,
     occurrence: Occurrence,
     role: str,
     person: ContactRow,
-    base: Mapping[str, object],
-    options: SweepOptions,
+    facts: _Facts,
+    chosen: Sequence[tuple[str, str | None]],
     at: datetime,
 ) -> list[NoticeDraft]:
     step = occurrence.step
-    template_id = options.zns_templates.get(step.template)
-    chosen = _chosen_channels(step.channels, step.mandatory, person, options, step.template)
-    if not chosen:
-        return []
-    context = {
-        **base,
-        "person": person.name,
-        "greeting_name": greeting(options.salutation, person.name),
-        "role_name": ROLE_NAMES[role],
-    }
-    message = render_message(step.template, context)
-    drafts = []
+    options = facts.options
+    source = _Reminder(step.template, facts, person, role, any(channel == "zalo" for channel, _why in chosen))
+    drafts: list[NoticeDraft] = []
     for channel, why in chosen:
         address = {"email": person.email, "zalo": person.zalo_user_id, "zns": person.zalo_phone}[channel] or ""
-        payload = None
-        if channel == "zalo":
-            payload = json.dumps({"text": message.zalo}, ensure_ascii=False)
-        elif channel == "zns":
-            payload = json.dumps({"template_id": template_id, "template_data": _zns_data(context)}, ensure_ascii=False)
         drafts.append(
-            NoticeDraft(
+            LazyDraft(
+                source,
                 key=notice_key(f"o{o.id}:{occurrence.key}", channel, person.id),
                 kind="reminder",
                 obligation_id=o.id,
@@ -362,10 +513,6 @@ def _drafts_for(
                 channel=channel,
                 address=address,
                 template=step.template,
-                subject=message.subject,
-                body_text=message.text,
-                body_html=message.html,
-                payload=payload,
                 note=why,
                 not_before=options.quiet.release_at(channel, at),
             )
@@ -391,7 +538,7 @@ def grouped_drafts(person: ContactRow, items: list[_Listed], options: SweepOptio
     has an e-mail address gets the table by e-mail too, since a Zalo message cannot hold it.
     """
     today = at.astimezone(VIETNAM).date()
-    items = sorted(items, key=lambda i: (str(i.context["unit_name"]), i.obligation.due_date, i.obligation.id))
+    items = sorted(items, key=lambda i: (i.obligation.unit_name, i.obligation.due_date, i.obligation.id))
     covers = sorted({(i.obligation.id, i.occurrence.key) for i in items})
     channels: dict[str, str | None] = {}
     for item in items:
@@ -399,74 +546,107 @@ def grouped_drafts(person: ContactRow, items: list[_Listed], options: SweepOptio
             channels.setdefault(channel, why)
     if person.email and "email" not in channels and set(channels) & set(ZALO_CHANNELS):
         channels["email"] = None  # the table the Zalo message points to
-    roles = list(dict.fromkeys(i.role for i in items))
-    units = {i.obligation.unit_id for i in items}
-    own = all(i.obligation.unit_id == person.unit_id for i in items)
     single = len(items) == 1
     first = items[0]
-    if single:
-        template = "escalation"
-        context = {
-            **first.context,
-            "person": person.name,
-            "greeting_name": greeting(options.salutation, person.name),
-            "role_name": ROLE_NAMES[first.role],
-        }
-        if not own and first.context["ask"] is not None:  # the receiving side asks the late unit
-            context |= {"contact": first.context["ask"], "unit_contact": True}
-    else:
-        template = "escalation_list"
+    source = _Grouped(person, tuple(items), options, today, tuple(channels), "zalo" in channels)
+    drafts: list[NoticeDraft] = []
+    for channel, why in channels.items():
+        address = {"email": person.email, "zalo": person.zalo_user_id, "zns": person.zalo_phone}[channel] or ""
+        drafts.append(
+            LazyDraft(
+                source,
+                key=grouped_key(today, covers, channel, person.id),
+                kind=GROUPED_KIND,
+                obligation_id=first.obligation.id if single else None,
+                step=first.occurrence.key if single else f"don-doc@{today.isoformat()}",
+                contact_id=person.id,
+                recipient_role=first.role,
+                recipient_name=person.name,
+                channel=channel,
+                address=address,
+                template="escalation" if single else "escalation_list",
+                note=why,
+                not_before=options.quiet.release_at(channel, at),
+            )
+        )
+    return drafts
+
+
+class _Grouped:
+    """One person's grouped message of the day, rendered when the outbox writes it (a plain
+    class, as :class:`_Reminder`)."""
+
+    __slots__ = ("channels", "items", "options", "person", "today", "zalo")
+
+    def __init__(
+        self,
+        person: ContactRow,
+        items: tuple[_Listed, ...],  # sorted by unit, due date, obligation
+        options: SweepOptions,
+        today: date,
+        channels: tuple[str, ...],
+        zalo: bool,
+    ) -> None:
+        self.person, self.items, self.options, self.today = person, items, options, today
+        self.channels, self.zalo = channels, zalo
+
+    def _rendered(self, memo: dict[int, Any]) -> tuple[Rendered, dict[str, object]]:
+        found: tuple[Rendered, dict[str, object]] | None = memo.get(id(self))
+        if found is None:
+            template, context, first = self._context()
+            found = memo[id(self)] = (render_message(template, context, zalo=self.zalo), first)
+        return found
+
+    def _context(self) -> tuple[str, dict[str, object], dict[str, object]]:
+        """The template, its context, and the first item's context (for ZNS's parameters)."""
+        person, items, options = self.person, self.items, self.options
+        rows = [i.context() for i in items]
+        first, own = items[0], all(i.obligation.unit_id == person.unit_id for i in items)
+        units = {i.obligation.unit_id for i in items}
+        if len(items) == 1:
+            context = {
+                **rows[0],
+                "person": person.name,
+                "greeting_name": greeting(options.salutation, person.name),
+                "role_name": ROLE_NAMES[first.role],
+            }
+            if not own and rows[0]["ask"] is not None:  # the receiving side asks the late unit
+                context |= {"contact": rows[0]["ask"], "unit_contact": True}
+            return "escalation", context, rows[0]
+        roles = list(dict.fromkeys(i.role for i in items))
         # Whom to ask about the list as a whole: the receiving officer the rows share, if one.
-        asked = {json.dumps(i.context["contact"], sort_keys=True, ensure_ascii=False) for i in items}
+        asked = {json.dumps(r["contact"], sort_keys=True, ensure_ascii=False) for r in rows}
         context = {
             "sender": options.sender,
             "sender_contact": options.sender_contact,
             "person": person.name,
             "greeting_name": greeting(options.salutation, person.name),
             "role_name": ", ".join(ROLE_NAMES[r] for r in roles),
-            "today": today,
-            "rows": [i.context for i in items],
+            "today": self.today,
+            "rows": rows,
             "unit_count": len(units),
-            "own_unit": str(first.context["unit_name"]) if own and len(units) == 1 else None,
+            "own_unit": str(rows[0]["unit_name"]) if own and len(units) == 1 else None,
             "list_link": f"{options.link_base.rstrip('/')}/qua-han" if options.link_base else None,
-            "contact": first.context["contact"] if len(asked) == 1 else None,
+            "contact": rows[0]["contact"] if len(asked) == 1 else None,
             "recipient_name": first.obligation.recipient_name if own else None,
-            "emailed": person.email if "email" in channels else None,
+            "emailed": person.email if "email" in self.channels else None,
         }
-    message = render_message(template, context)
-    drafts = []
-    for channel, why in channels.items():
-        address = {"email": person.email, "zalo": person.zalo_user_id, "zns": person.zalo_phone}[channel] or ""
+        return "escalation_list", context, rows[0]
+
+    def parts(self, channel: str, memo: dict[int, Any]) -> tuple[str, str, str | None, str | None]:
+        message, first = self._rendered(memo)
+        covers = [(i.obligation.id, i.occurrence.key) for i in self.items]
         extra: dict[str, object] = {}
         if channel == "zalo":
             extra["text"] = message.zalo
         elif channel == "zns":
-            data = _zns_data(first.context)
-            if not single:
-                data["ten_bao_cao"] = f"{len(items)} báo cáo chưa gửi"
+            data = _zns_data(first)
+            if len(self.items) > 1:
+                units = {i.obligation.unit_id for i in self.items}
+                data["ten_bao_cao"] = f"{len(self.items)} báo cáo chưa gửi"
                 data["ten_don_vi"] = data["ten_don_vi"] if len(units) == 1 else f"{len(units)} đơn vị"
-            extra = {"template_id": options.zns_templates.get("escalation"), "template_data": data}
-        drafts.append(
-            NoticeDraft(
-                key=grouped_key(today, covers, channel, person.id),
-                kind=GROUPED_KIND,
-                obligation_id=first.obligation.id if single else None,
-                step=first.occurrence.key if single else f"don-doc@{today.isoformat()}",
-                contact_id=person.id,
-                recipient_role=roles[0],
-                recipient_name=person.name,
-                channel=channel,
-                address=address,
-                template=template,
-                subject=message.subject,
-                body_text=message.text,
-                body_html=message.html,
-                payload=covers_payload(covers, **extra),
-                note=why,
-                not_before=options.quiet.release_at(channel, at),
-            )
-        )
-    return drafts
+            extra = {"template_id": self.options.zns_templates.get("escalation"), "template_data": data}
+        return message.subject, message.text, message.html, covers_payload(covers, **extra)
 
 
 def gap_notices(
@@ -482,21 +662,30 @@ def gap_notices(
     due a message whom no configured channel reaches (rows of :func:`admin.unreachable_rows`)."""
     if not gaps and not unreachable:
         return []
+    if not admin_emails and not admin_urls:
+        return []  # nobody to tell
     today = at.astimezone(VIETNAM).date()
-    rows = [
-        {
-            "unit": g.unit,
-            "unit_name": g.unit_name,
-            "role_name": ROLE_NAMES.get(g.role, g.role),
-            "report_name": g.report_name,
-            "period_name": period_name(g.period),
-        }
-        for g in gaps
-    ]
-    unique = list({tuple(sorted(r.items())): r for r in rows}.values())
+    # One row for each unit, role, report and period as the message names them (a national first
+    # sweep finds the same missing role for every period of every report).
+    periods: dict[str, str] = {}
+    unique: dict[tuple[str, ...], dict[str, str]] = {}
+    for g in gaps:
+        named = periods.get(g.period)
+        if named is None:
+            named = periods[g.period] = period_name(g.period)
+        role_name = ROLE_NAMES.get(g.role, g.role)
+        key = (g.unit, g.unit_name, role_name, g.report_name, named)
+        if key not in unique:
+            unique[key] = {
+                "unit": g.unit,
+                "unit_name": g.unit_name,
+                "role_name": role_name,
+                "report_name": g.report_name,
+                "period_name": named,
+            }
     return admin_notices(
         "gaps",
-        {"sender": options.sender, "today": today, "gaps": unique, "unreachable": unreachable or []},
+        {"sender": options.sender, "today": today, "gaps": list(unique.values()), "unreachable": unreachable or []},
         key=f"gaps:{today.isoformat()}",
         at=at,
         admin_emails=admin_emails,

@@ -4,6 +4,8 @@ Sheets: "Thông tin" (pack, campaign, year, unit: what the import needs, and how
 "Hoạt động" (one row per activity, Vietnamese headings, a drop-down of activity types, whole
 numbers of 0 or more, dates inside the campaign's window) and "Danh mục" (the types' names).
 Reading checks every cell and names its row and column; ``models.activity_logs`` checks the rest.
+Each sheet prints as our other workbooks do (:func:`reports.spreadsheet.print_ready`): A4, one page
+wide, its heading row on every page, the form's title at the head of each page, one font.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from models.activity_logs import LogRow
-from reports.spreadsheet import open_workbook, sheet_rows, text_row
+from reports.spreadsheet import HEADER_FILL, font, open_workbook, print_ready, sheet_rows, text_row
 from rules.activity import MEDIA_KINDS, NOTE_MAX, TITLE_MAX, ActivityEntry, PackCampaign, campaign_window, parse_count
 from rules.clock import read_day as read_text_day
 from rules.errors import ACTION, DunghanError
@@ -61,7 +63,7 @@ class FormContent:
 def write_form(path: Path, *, chosen: PackCampaign, year: int, unit_code: str, unit_name: str) -> None:
     """Write the form for one unit, with drop-downs and data validation."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -85,8 +87,11 @@ def write_form(path: Path, *, chosen: PackCampaign, year: int, unit_code: str, u
     info.append([])
     for line in GUIDANCE:
         info.append(text_row(info, ["Hướng dẫn", line]))
+    info["B3"].number_format = "0"  # the year, without a thousands separator
+    info["B3"].alignment = Alignment(horizontal="left")
     for row in info.iter_rows():
-        row[0].font = Font(bold=True)
+        row[0].font = font(bold=True)
+        row[0].alignment = Alignment(vertical="top")
     info.column_dimensions["A"].width = 24
     info.column_dimensions["B"].width = 100
 
@@ -95,8 +100,8 @@ def write_form(path: Path, *, chosen: PackCampaign, year: int, unit_code: str, u
     for index, (_field, _heading, width) in enumerate(COLUMNS, start=1):
         entries.column_dimensions[get_column_letter(index)].width = width
         cell = entries.cell(row=1, column=index)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.font = font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     entries.freeze_panes = "A2"
 
@@ -105,6 +110,10 @@ def write_form(path: Path, *, chosen: PackCampaign, year: int, unit_code: str, u
     for type_id, name in chosen.type_ids().items():
         lists.append(text_row(lists, [name, type_id]))
     lists.column_dimensions["A"].width = 50
+    lists.column_dimensions["B"].width = 24
+    for cell in lists[1]:
+        cell.font = font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
 
     def column(fld: str) -> str:
         return get_column_letter(next(i for i, (f, _heading, _width) in enumerate(COLUMNS, start=1) if f == fld))
@@ -162,9 +171,19 @@ def write_form(path: Path, *, chosen: PackCampaign, year: int, unit_code: str, u
     for number in range(2, FORM_ROWS + 2):
         entries[f"{column('day')}{number}"].number_format = "dd/mm/yyyy"
         entries[f"{column('budget')}{number}"].number_format = "#,##0"
+    heading = form_title(chosen, year, unit_name)
+    print_ready(info, title=heading)
+    print_ready(entries, heading_rows=(1, 1), landscape=True, title=heading)
+    print_ready(lists, heading_rows=(1, 1), title=heading)
+    book.properties.title = heading
     book.active = 1
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
+
+
+def form_title(chosen: PackCampaign, year: int, unit_name: str) -> str:
+    """What each printed page of the form says at its head: the campaign, its year, the unit."""
+    return f"Hoạt động {chosen.campaign.name} năm {year} – {unit_name}"[:200]
 
 
 def read_day(value: Any) -> date:

@@ -124,10 +124,12 @@ def obligations_ics(
         about = [
             f"Đơn vị: {row.unit_name} ({row.unit_code})",
             f"Báo cáo: {row.report_name}, kỳ {period}" + (f", chặng {row.hop}" if row.hop > 1 else ""),
-            f"Gửi tới: {row.recipient}",
+            f"Gửi tới: {row.recipient}"
+            + (f"; đồng gửi: {'; '.join(row.also_recipients)}" if row.also_recipients else ""),
             f"Hạn cuối: {row.due_at.astimezone(VIETNAM):%H:%M ngày %d/%m/%Y}"
             + (" (đã gia hạn)" if row.late_with_permission else ""),
             f"Văn bản ghi: “{row.wording}”",
+            *([f"Ghi chú về hạn: {row.assumed}"] if row.assumed else []),
             f"Trạng thái: {_state_name(row.state)}",
         ]
         if row.state == "returned" and row.return_reason:

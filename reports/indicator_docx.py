@@ -18,7 +18,7 @@ from rules.numbers import vn_number
 from rules.periods import period_name
 from rules.schema import Pack, Report
 
-WIDTHS_CM = (2.0, 7.0, 2.0, 1.8, 3.6, 1.8, 2.2, 2.2, 2.6)  # landscape A4: 25.2 cm of text; TT fits "III.3.1.a"
+WIDTHS_CM = (2.0, 6.5, 2.0, 2.3, 3.6, 1.8, 2.2, 2.2, 2.6)  # landscape A4: 25.2 cm of text; TT fits "III.3.1.a"
 
 
 def issuer_of(pack: Pack, report: Report) -> Issuer:
@@ -39,7 +39,7 @@ def recipients_of(report: Report, place: str = "") -> list[str]:
     """Whom the compiled report goes to: the last hop's recipients, a bare "UBND tỉnh" with the
     province's name.
     """
-    names = [part.strip() for part in report.chain[-1].to.name.split(";") if part.strip()]
+    names = [part.strip() for to in report.chain[-1].recipients for part in to.name.split(";") if part.strip()]
     bare = re.compile(r"^(UBND|Ủy ban nhân dân)\s+(tỉnh|thành phố)$", re.IGNORECASE)
     return [f"{name} {place}" if place and bare.match(name) else name for name in names]
 
@@ -49,7 +49,13 @@ def _with_unit(value: float | None, unit: str | None) -> str:
     return text if not unit else f"{text}{unit}" if unit == "%" else f"{text} {unit}"
 
 
+def _count(number: int) -> str:
+    return vn_number(number, 0)
+
+
 def indicator_document_context(results: IndicatorResults, issuer: Issuer) -> dict[str, object]:
+    """What the report's text says; every figure in it written by :func:`rules.numbers.vn_number`,
+    as the appendix's table writes them."""
     table = results.table
     rows = [r for r in results.rows if not r.indicator.heading]
     measured = [r for r in rows if r.indicator.targets]
@@ -61,15 +67,15 @@ def indicator_document_context(results: IndicatorResults, issuer: Issuer) -> dic
         "legal_basis": table.report.legal_basis[0] if table.report.legal_basis else table.pack.legal_basis[0],
         "issuer_name": issuer.name,
         "period_name": period_name(table.period.label),
-        "units_total": len(results.units),
-        "units_done": len(results.units) - len(missing),
-        "units_missing": [f"{u.unit.name} ({u.typed}/{u.expected})" for u in missing],
-        "typed": sum(u.typed for u in results.units),
-        "expected": sum(u.expected for u in results.units),
-        "measured": len(measured),
-        "with_value": sum(1 for r in measured if r.value is not None),
-        "met": sum(1 for r in measured if r.progress is not None and r.progress.met),
-        "not_met": len(short),
+        "units_total": _count(len(results.units)),
+        "units_done": _count(len(results.units) - len(missing)),
+        "units_missing": [f"{u.unit.name} ({_count(u.typed)}/{_count(u.expected)})" for u in missing],
+        "typed": _count(sum(u.typed for u in results.units)),
+        "expected": _count(sum(u.expected for u in results.units)),
+        "measured": _count(len(measured)),
+        "with_value": _count(sum(1 for r in measured if r.value is not None)),
+        "met": _count(sum(1 for r in measured if r.progress is not None and r.progress.met)),
+        "not_met": _count(len(short)),
         "short_of_target": [
             {
                 "code": r.indicator.code,

@@ -2,7 +2,9 @@
 
 The form lists only the rows the unit types (never a ratio, never a heading), with the figures
 already stored; the Kết quả cells check what is typed (a percentage between 0 and 100, a whole
-number of people…) and only Kết quả and Ghi chú can be edited. Reading it back checks every row
+number of people…) and only Kết quả and Ghi chú can be edited. It prints as our other workbooks do
+(:func:`reports.spreadsheet.print_ready`): A4 landscape, one page wide, the heading row on every
+page, the unit and table at the head of each page, one font. Reading it back checks every row
 and lists every error as ``file: row N, column HEADING (CODE): what``; a blank Kết quả is no figure.
 """
 
@@ -14,12 +16,12 @@ from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill, Protection
+from openpyxl.styles import Alignment, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from models.indicators import IndicatorTable, Responsible, ValueRow
 from models.org_rows import ImportRefused
-from reports.spreadsheet import read_sheets, text_row
+from reports.spreadsheet import HEADER_FILL, font, print_ready, read_sheets, text_row
 from rules.errors import ACTION, DunghanError
 from rules.i18n import _
 from rules.indicators import is_count, typed_indicators
@@ -39,7 +41,7 @@ HEADINGS = {
 }
 WIDTHS = {"pack": 16, "form": 11, "year": 7, "unit": 12, "code": 13, "name": 80, "measure": 14, "value": 12, "note": 30}
 EDITABLE = PatternFill("solid", fgColor="FFF2CC")
-HEADER = PatternFill("solid", fgColor="DDEBF7")
+HEADER = PatternFill("solid", fgColor=HEADER_FILL)
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,9 @@ def write_entry_form(
     keys = list(HEADINGS)
     sheet.append(text_row(sheet, [HEADINGS[k] for k in keys]))
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        cell.font = font(bold=True)
         cell.fill = HEADER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     checks = {
         "percent": DataValidation(type="decimal", operator="between", formula1="0", formula2="100"),
         "count": DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0"),
@@ -99,6 +102,8 @@ def write_entry_form(
         sheet.append(text_row(sheet, [values[k] for k in keys]))
         kind = "percent" if indicator.unit == "%" else "count" if is_count(indicator) else "other"
         checks[kind].add(sheet.cell(number, value_column))
+        sheet.cell(number, keys.index("name") + 1).alignment = Alignment(vertical="top", wrap_text=True)
+        sheet.cell(number, keys.index("year") + 1).number_format = "0"  # a year: no thousands separator
         for column in ("value", "note"):
             cell = sheet.cell(number, keys.index(column) + 1)
             cell.protection = Protection(locked=False)
@@ -112,6 +117,7 @@ def write_entry_form(
     if due_date is not None:
         title += f" (hạn gửi {due_date:%d/%m/%Y})"
     book.properties.title = title[:255]
+    print_ready(sheet, heading_rows=(1, 1), landscape=True, title=title[:200])
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return len(indicators)

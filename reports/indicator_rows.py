@@ -1,5 +1,6 @@
 """The rows of an indicator table as Phụ lục 01 prints them, with targets and progress: shared by
-the XLSX and the DOCX of ``dunghan indicators report``."""
+the XLSX and the DOCX of ``dunghan indicators report``. Every figure is written by
+:func:`rules.numbers.vn_number` (1.234.567,5), in the cells and in the notes alike."""
 
 from __future__ import annotations
 
@@ -64,7 +65,8 @@ def printed(row: ResultRow, year: int) -> PrintedRow:
     if row.missing and row.value is not None and row.entered_by:
         # A sum of what came in: the reader is told how many units it covers.
         covered = len(row.entered_by)
-        notes.append(f"tổng của {covered}/{covered + len(row.missing)} đơn vị; chưa nhập: {', '.join(row.missing)}")
+        of = vn_number(covered + len(row.missing), 0)
+        notes.append(f"tổng của {vn_number(covered, 0)}/{of} đơn vị; chưa nhập: {', '.join(row.missing)}")
     elif row.missing:
         notes.append(f"chưa nhập: {', '.join(row.missing)}")
     return PrintedRow(

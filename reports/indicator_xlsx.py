@@ -1,6 +1,8 @@
 """The indicator table of a year as a workbook in the layout of Phụ lục 01: the title over the
 table, headings of Mục tiêu and Chỉ tiêu in bold, figures as numbers, targets and progress; printed
-on A4 landscape, one page wide, the heading row on every page."""
+on A4 landscape, one page wide, the heading row on every page. A figure is a number cell shown as
+the text around it writes figures (:func:`rules.numbers.vn_number`: 1.234.567,5), with the decimals
+that one shows."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from models.indicators import IndicatorResults
 from reports.indicator_rows import columns, printed_rows
-from reports.spreadsheet import font, print_ready, text_row
+from reports.spreadsheet import font, print_ready, shown_digits, text_row, vn_format
 from rules.periods import period_name
 
 WIDTHS = (9, 60, 12, 12, 28, 12, 16, 16, 40, 36)
@@ -53,7 +55,9 @@ def write_indicator_xlsx(results: IndicatorResults, path: Path) -> Path:
             cell.border = _BOX
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             cell.font = font(bold=row.heading)
-        sheet.cell(sheet.max_row, 3).number_format = "#,##0.##"
+        if row.value is not None:
+            sheet.cell(sheet.max_row, 3).number_format = vn_format(shown_digits(row.value))
+            sheet.cell(sheet.max_row, 3).alignment = Alignment(horizontal="right", vertical="top")
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "C5"

@@ -1,11 +1,14 @@
-"""Units, contacts and lineage as files: CSV (UTF-8), XLSX and YAML read into rows, and the CSV
-template written, checked before anything is written.
+"""Units, contacts and lineage as files: CSV (UTF-8), XLSX and YAML read into rows, and the
+templates written (CSV with the column names, XLSX with Vietnamese headings and drop-downs),
+checked before anything is written.
 
 Every row is checked and every error is listed with its file, row and unit code; a file with any
 error is refused whole. Files are bounded like packs and workbooks: a CSV of at most
 :data:`MAX_CSV_BYTES`, a YAML file of at most :data:`MAX_YAML_BYTES` (and the limits of
 :mod:`rules.yaml_source`), a value of at most :data:`rules.text.MAX_CELL_CHARS` characters. A row
-whose first cell begins with ``#`` is a template's example and is never imported.
+whose first cell begins with ``#`` is a template's example and is never imported. Headings are
+read in Vietnamese (the XLSX templates') or as the column names, and the drop-downs' values as the
+Vietnamese names or the codes; dates as dd/mm/yyyy, YYYY-MM-DD or real date cells.
 """
 
 from __future__ import annotations
@@ -13,10 +16,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from models.org_rows import (
+    CHANNEL_NAMES,
+    CHOICES,
     EXTRA,
     TEMPLATE_SAMPLES,
     ContactRow,
@@ -24,12 +30,15 @@ from models.org_rows import (
     LineageRow,
     RowErrors,
     UnitRow,
+    column_names,
     parse_contact,
     parse_lineage,
     parse_unit,
     template_columns,
+    template_headings,
 )
 from reports.spreadsheet import read_workbook
+from reports.table_xlsx import LIST_SHEET, Column, write_sheet
 from rules.errors import DunghanError
 from rules.i18n import _
 from rules.text import MAX_CELL_CHARS, SAMPLE_MARK, cell_text, is_sample, size_name
@@ -57,6 +66,67 @@ def template_csv(kind: str) -> str:
     writer.writerow(columns)
     writer.writerow([f"{SAMPLE_MARK} {sample[columns[0]]}", *(sample.get(c, "") for c in columns[1:])])
     return out.getvalue()
+
+
+SHEET_TITLES = {"units": "Đơn vị", "contacts": "Liên hệ"}
+PAGE_TITLES = {"units": "DANH SÁCH ĐƠN VỊ", "contacts": "DANH SÁCH NGƯỜI NHẬN THÔNG BÁO CỦA CÁC ĐƠN VỊ"}
+WIDTHS = {
+    "units": {"name": 34, "type": 22, "parent": 12, "valid_from": 13, "valid_to": 13, "merged_into": 14},
+    "contacts": {"name": 24, "role": 26, "email": 28, "zalo_phone": 14, "zalo_user_id": 16, "channels": 20},
+}
+# What the Kênh nhận tin drop-down offers: each channel alone, and Zalo with e-mail.
+CHANNEL_CHOICES = [
+    *CHANNEL_NAMES.values(),
+    f"{CHANNEL_NAMES['zalo']}, {CHANNEL_NAMES['email']}",
+    f"{CHANNEL_NAMES['zns']}, {CHANNEL_NAMES['email']}",
+    f"{CHANNEL_NAMES['zalo']}, {CHANNEL_NAMES['zns']}, {CHANNEL_NAMES['email']}",
+]
+DROP_DOWNS = {"units": ("level", "type"), "contacts": ("role", "channels", "active")}
+DAYS = ("valid_from", "valid_to")
+
+
+def xlsx_sample(kind: str) -> dict[str, Any]:
+    """The example row of the XLSX template as people fill it in: Vietnamese names, real dates.
+
+    >>> xlsx_sample("contacts")["role"], xlsx_sample("contacts")["channels"], xlsx_sample("units")["valid_from"]
+    ('cán bộ đầu mối', 'Zalo OA, thư điện tử', datetime.date(2025, 7, 1))
+    """
+    sample: dict[str, Any] = dict(TEMPLATE_SAMPLES[kind])
+    for key in DROP_DOWNS[kind]:
+        names = CHOICES[key]
+        if key == "channels":
+            sample[key] = ", ".join(names[c] for c in sample[key].split(","))
+        elif key in sample:
+            sample[key] = names[sample[key]]
+    for key in DAYS:
+        if sample.get(key):
+            sample[key] = date.fromisoformat(sample[key])
+    return sample
+
+
+def write_template_xlsx(path: Path, kind: str) -> None:
+    """The XLSX template of ``units`` or ``contacts``: Vietnamese headings, the example row
+    (marked #, never imported), drop-downs for the columns of a fixed list (their choices on the
+    sheet Danh mục), dates shown dd/mm/yyyy; printed on A4 landscape under its title."""
+    headings = template_headings(kind)
+    widths = WIDTHS[kind]
+    columns: list[Column] = [
+        (c, headings[c], widths[c]) if c in widths else (c, headings[c]) for c in template_columns(kind)
+    ]
+    lists: dict[str, list[str]] = {
+        key: CHANNEL_CHOICES if key == "channels" else list(CHOICES[key].values()) for key in DROP_DOWNS[kind]
+    }
+    write_sheet(
+        path,
+        SHEET_TITLES[kind],
+        [],
+        columns,
+        samples=[xlsx_sample(kind)],
+        landscape=True,
+        page_title=PAGE_TITLES[kind],
+        choices=lists,
+        days=[d for d in DAYS if d in headings],
+    )
 
 
 def contacts_csv(rows: Sequence[Mapping[str, Any]]) -> str:
@@ -114,14 +184,18 @@ def read_org_file(path: Path) -> tuple[list[UnitRow], list[ContactRow]]:
     if suffix == ".csv":
         rows, samples = _csv_rows(path, errors)
         for number, raw in rows:
+            raw = column_names(raw)
             (contact_dicts if "role" in raw else unit_dicts).append((number, raw))
     elif suffix in (".yaml", ".yml"):
         for key, number, raw in _yaml_rows(path, errors):
             (unit_dicts if key == "units" else contact_dicts).append((number, raw))
     elif suffix == ".xlsx":
         for sheet in read_workbook(path):  # a sheet of units and/or a sheet of contacts
+            if sheet.title == LIST_SHEET:
+                continue  # the template's drop-down choices
             samples += sheet.samples
             for number, raw in sheet.records:
+                raw = column_names(raw)
                 (contact_dicts if "role" in raw else unit_dicts).append((number, raw))
     else:
         raise DunghanError(_("{path}: import takes .csv, .xlsx, .yaml or .yml files").format(path=path))

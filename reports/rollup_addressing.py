@@ -109,6 +109,14 @@ def _names(engine: Engine, day: date, to: Recipient, above: list[UnitBrief]) -> 
     return [body[0].name] if body else written
 
 
+def _hop_names(engine: Engine, day: date, hop: Hop, above: list[UnitBrief]) -> list[str]:
+    """Every recipient of a hop (the first, then those it is also sent to), each named once."""
+    names: list[str] = []
+    for to in hop.recipients:
+        names += [name for name in _names(engine, day, to, above) if name not in names]
+    return names
+
+
 def _ministry(engine: Engine, day: date) -> Addressing:
     ministries = units_on(engine, day, level="ministry")
     name = ministries[0].name if ministries else "Bộ Nội vụ"
@@ -145,7 +153,7 @@ def rollup_addressing(engine: Engine, result: Rollup, pack: Pack | None = None) 
     if top.unit_type != "people_committee":  # a department, an organisation: itself
         name = _short(top.name, area)
         hop = _hop_from(report, top)
-        recipients = _names(engine, day, hop.to, above) if hop else []
+        recipients = _hop_names(engine, day, hop, above) if hop else []
         issuer = Issuer(name, committee if home else None, place, abbreviation(name))
         return Addressing(issuer, tuple(recipients), _signer(name), f"tại {top.name}", basis)
 
@@ -155,7 +163,8 @@ def rollup_addressing(engine: Engine, result: Rollup, pack: Pack | None = None) 
         body = bodies[0] if bodies else None
         name = _short(body.name if body else into.to.name, area)
         onward = _hop_from(report, body) if body else None
-        recipients = [committee, *(_names(engine, day, onward.to, [body, *above]) if onward and body else [])]
+        onward_names = _hop_names(engine, day, onward, [body, *above]) if onward and body else []
+        recipients = [committee, *(name for name in onward_names if name != committee)]
         return Addressing(
             Issuer(name, committee, place, abbreviation(name)),
             tuple(recipients),
@@ -165,6 +174,6 @@ def rollup_addressing(engine: Engine, result: Rollup, pack: Pack | None = None) 
         )
 
     hop = _hop_from(report, top)
-    recipients = _names(engine, day, hop.to, above) if hop else []
+    recipients = _hop_names(engine, day, hop, above) if hop else []
     issuer = Issuer(f"Ủy ban nhân dân {area}", None, place, "UBND")
     return Addressing(issuer, tuple(recipients), "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", f"trên địa bàn {area}", basis)

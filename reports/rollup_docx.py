@@ -177,14 +177,14 @@ def comparison_table(result: Rollup) -> Table | None:
     )
 
 
-def documents_table() -> Table:
+def documents_table(campaign_name: str) -> Table:
     """Phụ lục 02, mục I.1: the documents the body issued, for it to fill in."""
     return Table(
         columns=("TT", "Ký hiệu văn bản", "Ngày ban hành", "Cơ quan ban hành", "Trích yếu nội dung văn bản"),
         rows=[["1", "", "", "", ""], ["2", "", "", "", ""]],
         widths_cm=(1.0, 3.0, 2.6, 3.6, 6.3),
         centered_columns=frozenset({0, 1, 2}),
-        caption="Bảng 1. Văn bản chỉ đạo, hướng dẫn triển khai Tháng hành động",
+        caption=f"Bảng 1. Văn bản chỉ đạo, hướng dẫn triển khai {campaign_name}",
         font_size=11,
     )
 
@@ -243,7 +243,7 @@ def write_rollup_docx(path: Path, result: Rollup, addressing: Addressing, *, tod
     ``today`` (default: today in Vietnam); returns the path."""
     today = today or system_clock().date()
     tables = {
-        "van-ban": documents_table(),
+        "van-ban": documents_table(result.campaign_name),
         "theo-cap": level_table(result),
         "loai-hoat-dong": type_table(result),
         "san-pham": media_table(result),

@@ -256,6 +256,30 @@ FONT_NAME = "Times New Roman"  # the font of Nghị định 30's documents (Libe
 FONT_SIZE = 11
 WHOLE = "#,##0"  # thousands separators, shown as the reader's locale writes them (1.234 in Vietnamese)
 DECIMAL = "#,##0.0"
+VIETNAMESE = "[$-42A]"  # a number format's locale tag (vi-VN): 1.234,5 whatever the reader's locale
+
+
+def vn_format(digits: int) -> str:
+    """A number format writing figures as :func:`rules.numbers.vn_number` does (dots between
+    thousands, a comma before ``digits`` decimals) in any locale; a spreadsheet program that
+    ignores the tag falls back to the reader's locale's separators.
+
+    >>> vn_format(0), vn_format(2)
+    ('[$-42A]#,##0', '[$-42A]#,##0.00')
+    """
+    return f"{VIETNAMESE}#,##0" + (f".{'0' * digits}" if digits else "")
+
+
+def shown_digits(value: float, digits: int = 2) -> int:
+    """How many decimals :func:`rules.numbers.vn_number` shows of ``value`` (trailing zeros cut).
+
+    >>> shown_digits(12.0), shown_digits(37.5), shown_digits(82.26666), shown_digits(1.004)
+    (0, 1, 2, 0)
+    """
+    text = f"{abs(value):.{digits}f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
 DAY = "dd/mm/yyyy"
 INSTANT = "dd/mm/yyyy hh:mm"
 HEADER_FILL = "DDEBF7"
@@ -312,11 +336,14 @@ def print_ready(
     landscape: bool = False,
     columns: int | None = None,
     fit_from: int = 1,
+    title: str | None = None,
 ) -> None:
     """Make ``sheet`` (not write-only) print as a document: A4, ``landscape`` or portrait, one page
     wide, ``heading_rows`` (first, last) repeated on every page, only its first ``columns`` columns
     printed when given (the others stay on screen), every cell in :data:`FONT_NAME`, whole numbers
-    with thousands separators, and each row from ``fit_from`` tall enough for its wrapped text."""
+    with thousands separators, and each row from ``fit_from`` tall enough for its wrapped text.
+    ``title`` heads every printed page, for a sheet whose first row must stay its heading row
+    (a form or template the importers read)."""
     from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
@@ -349,7 +376,7 @@ def print_ready(
         if row and row[0].row >= fit_from and lines > 1:
             size = max((c.font.sz or FONT_SIZE) for c in row if c.font is not None) if row else FONT_SIZE
             sheet.row_dimensions[row[0].row].height = row_height(lines, size)
-    page_setup(sheet, heading_rows=heading_rows, landscape=landscape, columns=columns, rows=sheet.max_row)
+    page_setup(sheet, heading_rows=heading_rows, landscape=landscape, columns=columns, rows=sheet.max_row, title=title)
 
 
 def row_height(lines: int, size: float = FONT_SIZE) -> float:
@@ -364,10 +391,11 @@ def page_setup(
     landscape: bool = False,
     columns: int | None = None,
     rows: int = 1,
+    title: str | None = None,
 ) -> None:
     """The page of :func:`print_ready` alone, for a write-only sheet too (its cells are styled as
     they are made): A4, one page wide, heading rows repeated, the first ``columns`` columns of
-    ``rows`` rows printed when given, "Trang n/N" at the foot."""
+    ``rows`` rows printed when given, ``title`` at the head of every page, "Trang n/N" at the foot."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -385,6 +413,10 @@ def page_setup(
         sheet.print_title_rows = f"{heading_rows[0]}:{heading_rows[1]}"
     if columns is not None:
         sheet.print_area = f"A1:{get_column_letter(columns)}{max(rows, 1)}"
+    if title:
+        sheet.oddHeader.center.text = title.replace("&", "&&")  # & starts a field code in a header
+        sheet.oddHeader.center.font = f"{FONT_NAME},Bold"
+        sheet.oddHeader.center.size = 12
     sheet.oddFooter.center.text = "Trang &P/&N"
     sheet.oddFooter.center.font = f"{FONT_NAME},Regular"
     sheet.oddFooter.center.size = 9

@@ -1,5 +1,7 @@
-"""The submissions spreadsheet (dunghan submissions import): its rows read and checked;
-models.bulk_status applies them, all rows or none."""
+"""The submissions spreadsheet (dunghan submissions import): its template written (the headings
+the import reads, a drop-down of the actions, an example row never imported, printed as our other
+workbooks), its rows read and checked; models.bulk_status applies them, all rows or none. A day
+or an instant is read as dd/mm/yyyy [HH:MM], as ISO, or from a date cell."""
 
 from __future__ import annotations
 
@@ -9,11 +11,43 @@ from pathlib import Path
 from models.bulk_status import ACTIONS, COLUMNS, HEADINGS, StatusRow
 from models.obligations import ObligationKey
 from models.org_rows import ImportRefused
-from reports.spreadsheet import read_sheets
+from reports.spreadsheet import read_workbook
+from reports.table_xlsx import LIST_SHEET, Column, write_sheet
 from rules.clock import read_instant
 from rules.errors import DunghanError
 from rules.i18n import _
 from rules.text import cell_text
+
+SHEET_TITLE = "Tình hình nộp"
+PAGE_TITLE = "CẬP NHẬT TÌNH HÌNH NỘP, TIẾP NHẬN BÁO CÁO"
+ACTION_CHOICES = ["nộp", "tiếp nhận", "trả lại", "miễn"]
+WIDTHS = {"unit": 12, "report": 22, "period": 10, "hop": 7, "action": 12, "at": 18, "by": 24, "note": 36}
+EXAMPLE = {
+    "unit": "24-SYT",
+    "report": "bdg-6-thang",
+    "period": "2026-H1",
+    "hop": 1,
+    "action": "nộp",
+    "at": "18/06/2026 16:00",
+    "by": "Nguyễn Văn A (ví dụ)",
+    "note": "",
+}
+
+
+def write_status_template(path: Path) -> None:
+    """The spreadsheet to fill in for ``submissions import``: its headings first (where the
+    import looks for them), the example row, a drop-down of the actions; A4 landscape."""
+    columns: list[Column] = [(key, heading, WIDTHS[key]) for heading, key in HEADINGS.items()]
+    write_sheet(
+        path,
+        SHEET_TITLE,
+        [],
+        columns,
+        samples=[EXAMPLE],
+        landscape=True,
+        page_title=PAGE_TITLE,
+        choices={"action": ACTION_CHOICES},
+    )
 
 
 def _instant(text: str) -> datetime:
@@ -27,8 +61,10 @@ def read_status_rows(path: Path) -> list[StatusRow]:
         raise DunghanError(_("{path}: no such file").format(path=path))
     errors: list[str] = []
     rows: list[StatusRow] = []
-    for _title, records in read_sheets(path, HEADINGS):
-        for number, raw in records:
+    for sheet in read_workbook(path, HEADINGS):
+        if sheet.title == LIST_SHEET:
+            continue  # the template's drop-down choices
+        for number, raw in sheet.records:
             values = {k: cell_text(raw.get(k)) for k in COLUMNS}
             if values["unit"]:
                 where = _("{file}: row {row} ({code})").format(file=path.name, row=number, code=values["unit"])
@@ -50,9 +86,9 @@ def read_status_rows(path: Path) -> list[StatusRow]:
                 at = _instant(values["at"])
             except ValueError:
                 errors.append(
-                    _("{where}: at {value!r} is not a date or an instant (YYYY-MM-DD[THH:MM])").format(
-                        where=where, value=values["at"]
-                    )
+                    _(
+                        "{where}: at {value!r} is not a day or an instant (dd/mm/yyyy [HH:MM] or YYYY-MM-DD[THH:MM])"
+                    ).format(where=where, value=values["at"])
                 )
                 continue
             if values["hop"] and not values["hop"].isdigit():

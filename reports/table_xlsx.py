@@ -3,7 +3,8 @@ people's text as text (a name beginning with = is never a formula), printable on
 
 A list for reading (the overdue list, the rates) has a title block above its header row: what it
 is, for which unit, as of when; a template to fill in has none, its header row is the first, where
-the importers look for it.
+the importers look for it, and its title heads each printed page instead. A template's columns
+may offer drop-downs: their choices are listed on a sheet of their own, :data:`LIST_SHEET`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from reports.spreadsheet import DAY, DECIMAL, HEADER_FILL, INSTANT, WHOLE, font,
 from rules.text import SAMPLE_MARK
 
 SAMPLE_COLOUR = "808080"
+LIST_SHEET = "Danh mục"  # a template's drop-down choices, column by column; never imported
+TEMPLATE_ROWS = 5_000  # the rows of a template whose cells offer the drop-downs
 # (key, heading) or (key, heading, width): a width makes the column's cells wrap at it.
 Column = tuple[str, str] | tuple[str, str, float]
 
@@ -31,11 +34,16 @@ def write_sheet(
     heading: Sequence[str] = (),
     printed: int | None = None,
     landscape: bool = False,
+    page_title: str | None = None,
+    choices: Mapping[str, Sequence[str]] | None = None,
+    days: Sequence[str] = (),
 ) -> None:
     """Write ``rows`` to ``path`` with Vietnamese headings, filters and frozen header. ``samples``
     (a template's examples) come first, in grey italics, their first cell marked ``#`` so that
     the importers skip them. ``heading`` lines (a title, then what it covers) go above the header
-    row; only the first ``printed`` columns are printed when given, on A4 ``landscape`` or portrait."""
+    row; only the first ``printed`` columns are printed when given, on A4 ``landscape`` or portrait,
+    ``page_title`` at the head of every page. ``choices`` gives a column (by key) a drop-down of
+    these texts, listed on the sheet :data:`LIST_SHEET`; the columns ``days`` show dd/mm/yyyy."""
     from openpyxl import Workbook  # imported here: a second at start-up for commands that write no sheet
     from openpyxl.styles import Alignment, PatternFill
     from openpyxl.utils import get_column_letter
@@ -79,7 +87,9 @@ def write_sheet(
             sheet.column_dimensions[letter].width = min(60, max([len(name), *lengths]) + 2)
         kind = next((r.get(key) for r in rows if r.get(key) is not None), None)
         number_format = (
-            (INSTANT if isinstance(kind, datetime) else DAY)
+            DAY
+            if key in days
+            else (INSTANT if isinstance(kind, datetime) else DAY)
             if isinstance(kind, date)
             else DECIMAL
             if isinstance(kind, float)
@@ -94,11 +104,61 @@ def write_sheet(
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
             elif cell.value is not None:
                 cell.alignment = Alignment(vertical="top")
+        if key in days:
+            sheet.column_dimensions[letter].number_format = DAY  # the days typed below the rows too
     sheet.freeze_panes = f"A{first}"
     sheet.auto_filter.ref = f"A{header}:{get_column_letter(len(columns))}{max(sheet.max_row, header)}"
-    print_ready(sheet, heading_rows=(header, header), landscape=landscape, columns=printed)
+    if choices:
+        _drop_downs(book, sheet, columns, choices, first=first, page_title=page_title)
+    print_ready(sheet, heading_rows=(header, header), landscape=landscape, columns=printed, title=page_title)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
+
+
+def _drop_downs(
+    book: Any,
+    sheet: Any,
+    columns: Sequence[Column],
+    choices: Mapping[str, Sequence[str]],
+    *,
+    first: int,
+    page_title: str | None,
+) -> None:
+    """List each column's choices on the sheet :data:`LIST_SHEET` under the column's heading, and
+    give the column's cells, from row ``first`` down :data:`TEMPLATE_ROWS` rows, a drop-down of them
+    that refuses anything else."""
+    from openpyxl.styles import Alignment, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    headings = {column[0]: column[1] for column in columns}
+    keys = [key for key in choices if key in headings]
+    lists = book.create_sheet(LIST_SHEET)
+    lists.append(text_row(lists, [headings[key] for key in keys]))
+    for cell in lists[1]:
+        cell.font = font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for index in range(max(len(choices[key]) for key in keys)):
+        lists.append(text_row(lists, [choices[key][index] if index < len(choices[key]) else None for key in keys]))
+    order = [column[0] for column in columns]
+    for index, key in enumerate(keys, start=1):
+        letter = get_column_letter(index)
+        lists.column_dimensions[letter].width = min(40, max(len(t) for t in [headings[key], *choices[key]]) + 2)
+        target = get_column_letter(order.index(key) + 1)
+        check = DataValidation(
+            type="list",
+            formula1=f"'{LIST_SHEET}'!${letter}$2:${letter}${len(choices[key]) + 1}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=headings[key][:32],
+            error=f"Chọn một giá trị trong danh sách (trang «{LIST_SHEET}»).",
+        )
+        check.add(f"{target}{first}:{target}{first + TEMPLATE_ROWS - 1}")
+        sheet.add_data_validation(check)
+    lists.freeze_panes = "A2"
+    title = f"{page_title} – danh mục" if page_title else None
+    print_ready(lists, heading_rows=(1, 1), landscape=len(keys) > 3, title=title)
 
 
 def _values(row: Mapping[str, Any], columns: Sequence[Column]) -> list[Any]:

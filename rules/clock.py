@@ -90,8 +90,10 @@ def parse_at(text: str) -> datetime:
         return read_instant(text)
     except ValueError:
         raise DunghanError(
-            f"{FIELD} {text!r}: cần một ngày (22/11/2026 hoặc 2026-11-22) hoặc một thời điểm "
-            f"(22/11/2026 08:00 hoặc 2026-11-22T08:00+07:00)",
+            _(
+                "{field} {text!r}: needs a day (22/11/2026 or 2026-11-22) or an instant "
+                "(22/11/2026 08:00 or 2026-11-22T08:00+07:00)"
+            ).format(field=FIELD, text=text),
             field="at",
         ) from None
 

@@ -16,6 +16,9 @@ from __future__ import annotations
 import functools
 import gettext
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 LANGUAGE_ENV = "DUNGHAN_LANG"
@@ -24,12 +27,35 @@ LANGUAGES = ("vi", "en")  # en: the messages as written in the code
 LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "dunghan"
 LIBRARY_DOMAIN = "messages"  # the domain click and Typer translate their own words in
+_SPOKEN: ContextVar[str | None] = ContextVar("spoken", default=None)
 
 
 def language() -> str:
-    """The language messages are given in: ``DUNGHAN_LANG`` if it names one we have, else Vietnamese."""
+    """The language messages are given in: ``DUNGHAN_LANG`` if it names one we have, else Vietnamese
+    (inside :func:`speaking`, the language it names)."""
+    spoken = _SPOKEN.get()
+    if spoken is not None:
+        return spoken
     wanted = os.environ.get(LANGUAGE_ENV, "").strip().lower().replace("_", "-").split("-")[0]
     return wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Messages in ``lang`` inside the block, whatever the reader's: for text kept for people who
+    read it later (a deadline's note stored with an obligation is kept in Vietnamese).
+
+    >>> with speaking("en"):
+    ...     language()
+    'en'
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"no language {lang!r}: one of {', '.join(LANGUAGES)}")
+    token = _SPOKEN.set(lang)
+    try:
+        yield
+    finally:
+        _SPOKEN.reset(token)
 
 
 @functools.cache

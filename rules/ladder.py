@@ -5,10 +5,15 @@ it was returned for a returned one (its own short ladder). A step falls ``offset
 calendar days) from the anchor; with ``repeat_every`` it falls again every so many days until
 ``repeat_until`` or ``cap``. A step marked working-days-only waits for a working day.
 
+A report due at a clock time ("trước 16 giờ 30 hằng ngày") may also have hour steps
+(``unit: hours``): they fall ``offset`` hours from the due instant itself, repeats counted in hours
+too, and each occurrence carries its instant, which its key names to the minute.
+
 Catch-up: the sweep sends only the steps of the latest day that has come, so after days when no
-sweep ran a unit gets one current reminder, never a burst of stale ones. Whether that latest step
-was already sent is the outbox's business: every occurrence has a key, and the outbox keeps keys
-unique.
+sweep ran a unit gets one current reminder, never a burst of stale ones. Hour steps catch up the
+same way by instant: only those of the latest instant that has come, and none once a day step of
+a later day has come. Whether that latest step was already sent is the outbox's business: every
+occurrence has a key, and the outbox keeps keys unique.
 
 >>> from rules.calendar import WorkCalendar
 >>> from rules.schema import Ladder
@@ -22,6 +27,15 @@ unique.
 ['default:t-2@2026-02-12']
 >>> [o.key for o in due_now("default", ladder, due, date(2026, 2, 25), cal)]  # missed sweeps
 ['default:t1@2026-02-24']
+
+An hour ladder for a report due "trước 16 giờ 30 hằng ngày":
+
+>>> hourly = Ladder.model_validate({"steps": [
+...     {"id": "t-2h", "offset": -2, "unit": "hours", "to": ["focal_point"], "template": "due_today"},
+...     {"id": "qua-han-1h", "offset": 1, "unit": "hours", "to": ["focal_point"], "template": "overdue"}]})
+>>> due_at = datetime(2026, 9, 3, 16, 30, tzinfo=VIETNAM)
+>>> [o.key for o in due_hour_steps("daily", hourly, due_at, datetime(2026, 9, 3, 15, 0, tzinfo=VIETNAM), cal)]
+['daily:t-2h@2026-09-03T14:30']
 """
 
 from __future__ import annotations
@@ -36,20 +50,25 @@ from rules.i18n import _
 from rules.schema import Ladder, LadderStep, Pack
 
 ZALO_CHANNELS = ("zalo", "zns")
+HOURS = "hours"  # the unit of a step counted in hours from the due instant
 
 
 @dataclass(frozen=True)
 class Occurrence:
-    """One sending of one ladder step, on one day."""
+    """One sending of one ladder step, on one day; an hour step's also at one instant."""
 
     ladder: str
     step: LadderStep
     number: int  # 1 for the step itself, 2… for its repeats
     day: date
+    at: datetime | None = None  # an hour step's instant (Vietnam time); ``day`` is its date
 
     @property
     def key(self) -> str:
-        """Unique per obligation: an extension or a new return gives new days, hence new keys."""
+        """Unique per obligation: an extension or a new return gives new days, hence new keys.
+        An hour step's names its instant to the minute: ``daily:t-2h@2026-09-03T14:30``."""
+        if self.at is not None:
+            return f"{self.ladder}:{self.step.id}@{self.at.astimezone(VIETNAM):%Y-%m-%dT%H:%M}"
         return f"{self.ladder}:{self.step.id}@{self.day.isoformat()}"
 
 
@@ -61,25 +80,67 @@ def step_day(step: LadderStep, anchor: date, offset: int, calendar: WorkCalendar
     return day
 
 
+def step_instant(step: LadderStep, anchor: datetime, offset: int, calendar: WorkCalendar) -> datetime:
+    """The instant an hour step with ``offset`` falls at, counted from the instant ``anchor``; a
+    working-days-only step that falls on a day off waits for the next working day, same time.
+
+    >>> step = LadderStep.model_validate(
+    ...     {"id": "s", "offset": 24, "unit": "hours", "to": ["head"], "template": "overdue"})
+    >>> friday = datetime(2026, 9, 4, 10, 0, tzinfo=VIETNAM)
+    >>> step_instant(step, friday, 24, WorkCalendar()).isoformat()  # Saturday 10:00 → Monday 10:00
+    '2026-09-07T10:00:00+07:00'
+    """
+    at = anchor.astimezone(VIETNAM) + timedelta(hours=offset)  # Vietnam keeps no summer time
+    if step.working_days_only and not calendar.is_working_day(at.date()):
+        at = datetime.combine(calendar.next_working_day(at.date()), at.timetz())
+    return at
+
+
+def _repeats(step: LadderStep) -> Iterator[tuple[int, int]]:
+    """(number, offset) of the step and each repeat, in order, until ``repeat_until`` or ``cap``."""
+    number, offset = 1, step.offset
+    while True:
+        yield number, offset
+        if step.repeat_every is None:
+            return
+        offset += step.repeat_every
+        number += 1
+        if step.repeat_until is not None and offset > step.repeat_until:
+            return
+        if step.cap is not None and number > step.cap:
+            return
+
+
 def occurrences(
     ladder_name: str, ladder: Ladder, anchor: date, until: date, calendar: WorkCalendar
 ) -> Iterator[Occurrence]:
-    """Every occurrence of every step that falls on or before ``until``, repeats included."""
+    """Every occurrence of every day step that falls on or before ``until``, repeats included."""
     for step in ladder.steps:
-        number, offset = 1, step.offset
-        while True:
+        if step.unit == HOURS:
+            continue
+        for number, offset in _repeats(step):
             day = step_day(step, anchor, offset, calendar)
             if day > until:
                 break
             yield Occurrence(ladder_name, step, number, day)
-            if step.repeat_every is None:
+
+
+def hour_occurrences(
+    ladder_name: str, ladder: Ladder, anchor: datetime, until: datetime, calendar: WorkCalendar
+) -> Iterator[Occurrence]:
+    """Every occurrence of every hour step that falls at or before ``until``, repeats included."""
+    for step in ladder.steps:
+        if step.unit != HOURS:
+            continue
+        for number, offset in _repeats(step):
+            at = step_instant(step, anchor, offset, calendar)
+            if at > until:
                 break
-            offset += step.repeat_every
-            number += 1
-            if step.repeat_until is not None and offset > step.repeat_until:
-                break
-            if step.cap is not None and number > step.cap:
-                break
+            yield Occurrence(ladder_name, step, number, at.date(), at)
+
+
+def has_hour_steps(ladder: Ladder) -> bool:
+    return any(step.unit == HOURS for step in ladder.steps)
 
 
 def due_now(ladder_name: str, ladder: Ladder, anchor: date, today: date, calendar: WorkCalendar) -> list[Occurrence]:
@@ -94,6 +155,41 @@ def due_now(ladder_name: str, ladder: Ladder, anchor: date, today: date, calenda
             latest = [occurrence]
         elif occurrence.day == latest[0].day:
             latest.append(occurrence)
+    if calendar.is_working_day(today):
+        return latest
+    return [o for o in latest if not o.step.working_days_only]
+
+
+def due_hour_steps(
+    ladder_name: str, ladder: Ladder, anchor: datetime, now: datetime, calendar: WorkCalendar
+) -> list[Occurrence]:
+    """The hour steps to send at ``now``: those of the latest instant that has come, counted from
+    the instant ``anchor`` (the due instant, or the return's), and only that instant.
+
+    Nothing once a day step of a later day has come (the day's reminder is the current one), and
+    working-days-only steps wait when ``now`` is on a day off, as :func:`due_now` does.
+    """
+    if not has_hour_steps(ladder):
+        return []
+    now = now.astimezone(VIETNAM)
+    latest: list[Occurrence] = []
+    latest_at: datetime | None = None
+    for occurrence in hour_occurrences(ladder_name, ladder, anchor, now, calendar):
+        at = occurrence.at
+        assert at is not None, "an hour step's occurrence has its instant"
+        if latest_at is None or at > latest_at:
+            latest, latest_at = [occurrence], at
+        elif at == latest_at:
+            latest.append(occurrence)
+    if not latest:
+        return []
+    today = now.date()
+    last_day = max(
+        (o.day for o in occurrences(ladder_name, ladder, anchor.astimezone(VIETNAM).date(), today, calendar)),
+        default=None,
+    )
+    if last_day is not None and last_day > latest[0].day:
+        return []
     if calendar.is_working_day(today):
         return latest
     return [o for o in latest if not o.step.working_days_only]

@@ -1,9 +1,14 @@
 """What a pack means, checked: the rules a schema cannot see.
 
-- Decree 09/2019 art. 8(5): a deadline is at least one working day after its data cut-off ends,
-  and in a chain each level above leaves the level below at least one working day.
-- Ladders, roles, channels and templates that reports and steps refer to exist; steps are ordered.
+- Decree 09/2019 art. 8(5): a deadline is at least one working day after the data cut-off the
+  report states (an error otherwise; before Decree 09's default window, which the report did not
+  state, a warning said once), and in a chain each level above leaves the level below at least
+  one working day.
+- Ladders, roles, channels and templates that reports and steps refer to exist; steps are ordered;
+  a ladder with hour steps serves only reports whose every deadline gives a time of day.
 - Nobody reports, through any chain of the pack, back to themselves.
+- A body above the ministries (Chính phủ, Quốc hội…) receives a report only from the ministry
+  level, and ends the chain; it may be sent a copy (đồng gửi) from any level.
 - A report that continues reports of earlier packs (``continues``) names packs and reports that
   exist, of the same frequency, periods and campaign, in packs that ended before this one began,
   and no series comes back to itself (checked against all the packs given, by default the shipped).
@@ -29,7 +34,16 @@ from rules.loader import (
     pack_files,
     shipped_packs,
 )
-from rules.schema import KNOWN_CHANNELS, KNOWN_ROLES, KNOWN_TEMPLATES, LadderStep, Pack, Report, ReportLink
+from rules.schema import (
+    KNOWN_CHANNELS,
+    KNOWN_ROLES,
+    KNOWN_TEMPLATES,
+    LadderStep,
+    Pack,
+    Report,
+    ReportLink,
+    WeekdayCutoff,
+)
 
 
 def _finding(item: LoadedPack, severity: str, path: Sequence[str | int], message: str) -> Finding:
@@ -48,7 +62,17 @@ def lint_years(item: LoadedPack, today: date) -> list[int]:
 
 def _step_span(step: LadderStep) -> float:
     """A step's offset in calendar days, roughly (5 working days make a week), for ordering."""
+    if step.unit == "hours":
+        return step.offset / 24
     return step.offset * (7 / 5) if step.unit == "working_days" else float(step.offset)
+
+
+def _untimed_hop(report: Report) -> tuple[int, str] | None:
+    """The first hop (index, wording) whose deadline gives no time of day, if any."""
+    for index, hop in enumerate(report.chain):
+        if getattr(hop.rule(), "at", None) is None:
+            return index, hop.rule().wording
+    return None
 
 
 def check_ladders(item: LoadedPack) -> list[Finding]:
@@ -96,6 +120,21 @@ def check_ladders(item: LoadedPack) -> list[Finding]:
                     ("reports", index, field),
                     _("unknown ladder {name!r} (ladders: {ladders})").format(name=name, ladders=ladders),
                 )
+        # Hour steps count from the due instant: a deadline with no time of day has none but 24:00.
+        # (A returned ladder counts from the instant of the return, which always has one.)
+        used = report.ladder or ("default" if "default" in item.pack.ladders else None)
+        hourly = [s.id for s in item.pack.ladders[used].steps if s.unit == "hours"] if used in item.pack.ladders else []
+        untimed = _untimed_hop(report) if hourly else None
+        if used is not None and untimed is not None:
+            hop, wording = untimed
+            error(
+                ("reports", index, "ladder") if report.ladder else ("reports", index, "id"),
+                _(
+                    "ladder {ladder!r} has steps in hours ({steps}), counted from the due instant, but hop {hop} "
+                    "of this report is due {wording!r}, with no time of day; give the deadline a time (for "
+                    "example 'trước 16 giờ 30 hằng ngày') or count those steps in working_days or days"
+                ).format(ladder=used, steps=", ".join(hourly), hop=hop + 1, wording=wording),
+            )
     return findings
 
 
@@ -132,13 +171,13 @@ def check_cycles(item: LoadedPack) -> list[Finding]:
     where: dict[tuple[str, str], tuple[int, int]] = {}
     for index, report in enumerate(item.pack.reports):
         for h_index, hop in enumerate(report.chain):
-            target = hop.to.node_key()
-            for selector in hop.from_:
-                for source in selector.node_keys():
-                    if source == target and not source.startswith("unit:"):
-                        continue  # departments reporting to a department: two different units
-                    edges.setdefault(source, set()).add(target)
-                    where.setdefault((source, target), (index, h_index))
+            for target in (r.node_key() for r in hop.recipients):  # the principal and those sent it too
+                for selector in hop.from_:
+                    for source in selector.node_keys():
+                        if source == target and not source.startswith("unit:"):
+                            continue  # departments reporting to a department: two different units
+                        edges.setdefault(source, set()).add(target)
+                        where.setdefault((source, target), (index, h_index))
     findings = []
     state: dict[str, int] = {}  # 1 visiting, 2 done
     stack: list[str] = []
@@ -166,6 +205,31 @@ def check_cycles(item: LoadedPack) -> list[Finding]:
     for node in sorted(edges):
         if node not in state:
             visit(node)
+    return findings
+
+
+def check_recipients(item: LoadedPack) -> list[Finding]:
+    """A body above the ministries is the recipient only of a hop from the ministry level: a lower
+    level reports to it through its ministry (Luật Bình đẳng giới 2006 art. 25: the ministry answers
+    to the Government, the Government reports to the National Assembly). Below the ministries it
+    may still be sent the report (đồng gửi), as Bắc Ninh's Sở sends it to the national committee."""
+    findings = []
+    for index, report in enumerate(item.pack.reports):
+        for h_index, hop in enumerate(report.chain):
+            to = hop.to
+            if to.body is not None and {s.level for s in hop.from_} != {"ministry"}:
+                findings.append(
+                    _finding(
+                        item,
+                        "error",
+                        ("reports", index, "chain", h_index, "to"),
+                        _(
+                            "{name} ({body}) is above the ministries: only a hop from the ministry level "
+                            "(from: {{level: ministry}}) reports to it. A lower level reports to its ministry, "
+                            "and may list the body after it, as also sent the report"
+                        ).format(name=to.name, body=to.body),
+                    )
+                )
     return findings
 
 
@@ -310,7 +374,16 @@ def check_chains(item: LoadedPack, calendar: WorkCalendar, years: Iterable[int])
     for index, report in enumerate(pack.reports):
         for h_index in range(1, len(report.chain)):
             below, above = report.chain[h_index - 1], report.chain[h_index]
-            if {s.level for s in above.from_} != {below.to.level}:
+            if below.to.body is not None:
+                add(
+                    "error",
+                    ("reports", index, "chain", h_index, "from"),
+                    _(
+                        "hop {hop} follows hop {below}, whose recipient {name} is above the ministries and "
+                        "not a unit of the tree: the chain ends there"
+                    ).format(hop=h_index + 1, below=h_index, name=below.to.name),
+                )
+            elif {s.level for s in above.from_} != {below.to.level}:
                 add(
                     "error",
                     ("reports", index, "chain", h_index, "from"),
@@ -352,9 +425,29 @@ def check_chains(item: LoadedPack, calendar: WorkCalendar, years: Iterable[int])
                                 due=f"{row.due_date:%d/%m/%Y}",
                             ),
                         )
-                    if h_index == 0 and period.cutoff_end is not None:
+                    # Weekly and daily periods have no Decree 09 window: their cut-off is the period itself,
+                    # and a report due within its week ("thứ Sáu hằng tuần") is the regime's own choice.
+                    stated_week = isinstance(report.cutoff, WeekdayCutoff)
+                    if (
+                        h_index == 0
+                        and period.cutoff_end is not None
+                        and (report.frequency not in ("weekly", "daily") or stated_week)
+                    ):
                         earliest = calendar.add_working_days(period.cutoff_end, 1)
-                        if row.due_date < earliest:
+                        if row.due_date < earliest and report.cutoff == "decree09":
+                            # The default window, not one the document states: the deadline says
+                            # the data are taken earlier. Said once, in words that hold every year.
+                            add(
+                                "warning",
+                                path,
+                                _(
+                                    "{wording!r} falls before the working day after the end of Decree 09's "
+                                    "default data window (the 14th of the period's last month): the figures "
+                                    "are taken earlier than that window; if the document states its cut-off, "
+                                    "give it as the report's cutoff (for example cutoff: {{day: 25}})"
+                                ).format(wording=row.wording),
+                            )
+                        elif row.due_date < earliest:
                             add(
                                 "error",
                                 path,
@@ -406,6 +499,7 @@ def lint_pack(
         check_ladders(item)
         + check_params_and_campaigns(item)
         + check_cycles(item)
+        + check_recipients(item)
         + check_continues(item, packs)
         + check_chains(item, calendar, years or lint_years(item, today))
     )

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from rules.calendar import DayOverride, WorkCalendar
+from rules.calendar import DayOverride, TetDecision, WorkCalendar
 from rules.errors import DunghanError, PackNotFound
 from rules.i18n import _, language, ngettext
 from rules.schema import Pack
@@ -311,9 +311,62 @@ def resolve_packs(names: Sequence[str]) -> list[LoadedPack]:
     return chosen + (load_packs(paths) if paths else [])
 
 
+@dataclass(frozen=True)
+class CalendarData:
+    """What calendar files say: the days they override, the last year whose Tết break (and swap
+    days) a document decided, and each decided year's break with its source."""
+
+    overrides: list[DayOverride]
+    decided_through: int | None
+    tet: list[TetDecision]
+
+
+CALENDAR_KEYS = {"calendar", "days", "decided_through", "years"}
+DAY_KEYS = {"date", "working", "name", "source", "state_only"}
+YEAR_KEYS = {"year", "tet_from", "tet_to", "source"}
+
+
 def load_overrides(names: Iterable[str], folder: Path = CALENDARS_DIR) -> list[DayOverride]:
     """Read calendar override files (``calendars/NAME.yaml``); errors are located like packs'."""
+    return load_calendar_data(names, folder).overrides
+
+
+def _source(item: dict[str, Any]) -> str:
+    """A ``source``: a document's name, or null (empty) where none was found."""
+    value = item.get("source")
+    if value is not None and not isinstance(value, str):
+        raise ValueError(_("source is the name of a document, or null"))
+    return value or ""
+
+
+def _year(value: object, what: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1900 <= value <= 2200:
+        raise ValueError(_("{what} must be a year, e.g. 2026").format(what=what))
+    return value
+
+
+def _tet_decision(item: object) -> TetDecision:
+    if not isinstance(item, dict) or set(item) - YEAR_KEYS:
+        raise ValueError(_("each year has the keys year, tet_from, tet_to and source only"))
+    year = _year(item.get("year"), "year")
+    first = date.fromisoformat(str(item.get("tet_from")))
+    last = date.fromisoformat(str(item.get("tet_to")))
+    if not first <= last or first.year != year or last.year != year:
+        raise ValueError(
+            _("the Tết break of {year} must run from tet_from to tet_to, both in {year}").format(year=year)
+        )
+    return TetDecision(year, first, last, _source(item))
+
+
+def load_calendar_data(names: Iterable[str], folder: Path = CALENDARS_DIR) -> CalendarData:
+    """Read calendar files (``calendars/NAME.yaml``): days, ``decided_through`` and ``years``.
+
+    With several files, the latest ``decided_through`` holds and a later file's year replaces an
+    earlier one's. Errors are located like packs'.
+    """
     overrides: list[DayOverride] = []
+    decided: list[int] = []
+    tet: dict[int, TetDecision] = {}
     findings: list[Finding] = []
     for name in names:
         file = folder / f"{name}.yaml"
@@ -329,11 +382,24 @@ def load_overrides(names: Iterable[str], folder: Path = CALENDARS_DIR) -> list[D
         if not isinstance(days, list):
             findings.append(Finding("error", shown, 1, 1, _("expected a key 'days' with a list of days")))
             continue
+        for key in sorted(set(raw) - CALENDAR_KEYS):
+            mark = positions.keys.get((key,), positions.at((key,)))
+            findings.append(
+                Finding(
+                    "error",
+                    shown,
+                    mark.line,
+                    mark.col,
+                    _("unknown key {key!r}: a calendar file has calendar, days, decided_through and years").format(
+                        key=key
+                    ),
+                )
+            )
         for index, item in enumerate(days):
             mark = positions.at(("days", index))
             try:
-                if not isinstance(item, dict) or set(item) - {"date", "working", "name", "source"}:
-                    raise ValueError(_("each day has the keys date, working, name and source only"))
+                if not isinstance(item, dict) or set(item) - DAY_KEYS:
+                    raise ValueError(_("each day has the keys date, working, name, source and state_only only"))
                 if not isinstance(item.get("working"), bool) or not item.get("name"):
                     raise ValueError(_("each day needs working (true or false) and a name"))
                 overrides.append(
@@ -341,18 +407,49 @@ def load_overrides(names: Iterable[str], folder: Path = CALENDARS_DIR) -> list[D
                         date.fromisoformat(str(item["date"])),
                         item["working"],
                         str(item["name"]),
-                        str(item.get("source", "")),
+                        _source(item),
+                        item.get("state_only") is True,
                     )
                 )
             except (ValueError, KeyError) as exc:
                 findings.append(Finding("error", shown, mark.line, mark.col, str(exc)))
+        through: int | None = None
+        if "decided_through" in raw:
+            mark = positions.at(("decided_through",))
+            try:
+                through = _year(raw["decided_through"], "decided_through")
+                decided.append(through)
+            except ValueError as exc:
+                findings.append(Finding("error", shown, mark.line, mark.col, str(exc)))
+        years = raw.get("years", [])
+        if not isinstance(years, list):
+            mark = positions.at(("years",))
+            findings.append(Finding("error", shown, mark.line, mark.col, _("years is a list of decided years")))
+            continue
+        for index, item in enumerate(years):
+            mark = positions.at(("years", index))
+            try:
+                decision = _tet_decision(item)
+                if through is None or decision.year > through:
+                    raise ValueError(
+                        _("year {year} is listed as decided but decided_through is {through}").format(
+                            year=decision.year, through=through
+                        )
+                    )
+                tet[decision.year] = decision
+            except ValueError as exc:
+                findings.append(Finding("error", shown, mark.line, mark.col, str(exc)))
     if findings:
         raise PackLoadError(findings)
-    return overrides
+    return CalendarData(overrides, max(decided) if decided else None, [tet[y] for y in sorted(tet)])
 
 
-def calendar_for(pack: Pack | None = None, *, culture_day: bool | None = None) -> WorkCalendar:
-    """The working-day calendar a pack asks for (the shipped Vietnamese one by default)."""
+def calendar_for(pack: Pack | None = None, *, culture_day: bool | None = None, state: bool = True) -> WorkCalendar:
+    """The working-day calendar a pack asks for (the shipped Vietnamese one by default); with
+    ``state`` False, the Labour Code's, for units outside the state apparatus."""
     names = pack.calendar.overrides if pack else ["vn"]
     wanted = culture_day if culture_day is not None else (pack.calendar.culture_day if pack else True)
-    return WorkCalendar(load_overrides(names), culture_day=wanted)
+    data = load_calendar_data(names)
+    return WorkCalendar(
+        data.overrides, culture_day=wanted, state=state, decided_through=data.decided_through, tet=data.tet
+    )

@@ -45,6 +45,17 @@ FORMAT_VERSION = 1
 Level = Literal["ministry", "province", "district", "commune"]
 LEVEL_ORDER: dict[str, int] = {"commune": 0, "district": 1, "province": 2, "ministry": 3}
 LEVEL_NAMES = {"ministry": "Bộ", "province": "cấp tỉnh", "district": "cấp huyện", "commune": "cấp xã"}
+# The bodies above the ministries a report can go to (cơ quan ở trung ương): not units of the tree,
+# nobody in dunghan receives for them. A recipient naming one has the level "central".
+Body = Literal["chinh-phu", "thu-tuong", "quoc-hoi", "uy-ban-thuong-vu-quoc-hoi", "uy-ban-quoc-gia-vstbpn"]
+BODY_NAMES: dict[str, str] = {
+    "chinh-phu": "Chính phủ",
+    "thu-tuong": "Thủ tướng Chính phủ",
+    "quoc-hoi": "Quốc hội",
+    "uy-ban-thuong-vu-quoc-hoi": "Ủy ban Thường vụ Quốc hội",
+    "uy-ban-quoc-gia-vstbpn": "Ủy ban Quốc gia vì sự tiến bộ của phụ nữ Việt Nam",
+}
+RecipientLevel = Literal["central", "ministry", "province", "district", "commune"]
 UnitType = Literal[
     "people_committee",  # Ủy ban nhân dân
     "department",  # sở, ban, ngành; phòng of a district
@@ -52,6 +63,11 @@ UnitType = Literal[
     "mass_organisation",  # Mặt trận, Hội LHPN, Đoàn thanh niên…
     "women_advancement_committee",  # Ban vì sự tiến bộ của phụ nữ
     "public_service_unit",  # báo, đài, trường…
+    "management_board",  # ban quản lý (khu công nghiệp, dự án)
+    "enterprise",  # doanh nghiệp: reports under the unit that supervises it
+    "credit_institution",  # ngân hàng, tổ chức tín dụng
+    "payment_agent",  # tổ chức cung ứng dịch vụ trung gian thanh toán, đại lý
+    "association",  # hội, hiệp hội
     "other",
 ]
 UNIT_TYPE_NAMES = {
@@ -61,9 +77,27 @@ UNIT_TYPE_NAMES = {
     "mass_organisation": "đoàn thể",
     "women_advancement_committee": "Ban vì sự tiến bộ của phụ nữ",
     "public_service_unit": "đơn vị sự nghiệp",
+    "management_board": "ban quản lý",
+    "enterprise": "doanh nghiệp",
+    "credit_institution": "tổ chức tín dụng",
+    "payment_agent": "tổ chức trung gian thanh toán",
+    "association": "hội, hiệp hội",
     "other": "đơn vị khác",
 }
-Frequency = Literal["yearly", "half_yearly", "quarterly", "monthly", "nine_months", "school_year", "campaign", "once"]
+# The working-day calendar a kind of unit keeps: the state's (the Prime Minister's swap days and
+# worked Saturdays for civil servants) or the Labour Code's (public holidays and their make-up
+# days only), for reporters outside the state apparatus.
+LABOUR_CALENDAR_TYPES = frozenset({"enterprise", "credit_institution", "payment_agent", "association"})
+
+
+def keeps_state_calendar(unit_type: str) -> bool:
+    """Whether a unit of this type follows the state's swap days."""
+    return unit_type not in LABOUR_CALENDAR_TYPES
+
+
+Frequency = Literal[
+    "yearly", "half_yearly", "quarterly", "monthly", "nine_months", "school_year", "campaign", "once", "weekly", "daily"
+]
 ReportKind = Literal["periodic", "thematic", "ad_hoc"]  # định kỳ, chuyên đề, đột xuất
 Method = Literal["paper", "email", "software", "document_system"]
 KNOWN_ROLES = ("focal_point", "head", "deputy", "recipient_officer", "level_above", "supervisor")
@@ -162,14 +196,38 @@ class Selector(Strict):
 
 
 class Recipient(Strict):
-    """The receiving agency (cơ quan nhận) of a hop."""
+    """The receiving agency (cơ quan nhận) of a hop: a unit of the tree, found by its level (and
+    type) above the reporter or by its code; or a body above the ministries (``body``: Chính phủ,
+    Quốc hội…), which is not in the tree and whose level is "central"."""
 
-    level: Level
+    level: RecipientLevel = Field(
+        "central", description="the unit's level; a body above the ministries leaves it out ('central')"
+    )
     name: Text = Field(description="e.g. 'UBND huyện (qua Phòng Lao động – TB&XH)'")
     code: str | None = Field(None, description="a fixed unit, e.g. the Sở's own code")
     unit_type: UnitType | None = None
+    body: Body | None = Field(None, description="a body above the ministries, e.g. chinh-phu: not a unit of the tree")
+
+    @model_validator(mode="after")
+    def _unit_or_body(self) -> Recipient:
+        bodies = ", ".join(BODY_NAMES)
+        if self.body is None and self.level == "central":
+            raise ValueError(
+                _("a recipient needs a level (ministry, province, district, commune) or a body ({bodies})").format(
+                    bodies=bodies
+                )
+            )
+        if self.body is not None and (self.level != "central" or self.code or self.unit_type):
+            raise ValueError(
+                _(
+                    "body {body} is above the ministries, not a unit of the tree: it takes no level, code or unit_type"
+                ).format(body=self.body)
+            )
+        return self
 
     def node_key(self) -> str:
+        if self.body:
+            return f"body:{self.body}"
         if self.code:
             return f"unit:{self.code}"
         return f"{self.level}:{self.unit_type or '*'}"
@@ -232,11 +290,26 @@ def _parse_deadline(value: str | DeadlineSpec) -> str | DeadlineSpec:
     return value
 
 
+def _one_or_list(schema: dict[str, Any]) -> None:
+    """A hop's ``to`` in the JSON Schema: one recipient, or a list of them."""
+    one = schema.pop("items")
+    schema.pop("type", None)
+    schema["anyOf"] = [one, {"type": "array", "items": one, "minItems": 1}]
+
+
 class Hop(Strict):
-    """One level of a report's chain: who sends to whom, and by when."""
+    """One level of a report's chain: who sends to whom, and by when.
+
+    ``to`` is one recipient or several: a document that sends one report, by one deadline, to two
+    agencies ("gửi Sở Nội vụ, đồng gửi Sở Y tế") lists them, the one that receives it first."""
 
     from_: list[Selector] = Field(alias="from", min_length=1)
-    to: Recipient
+    recipients: list[Recipient] = Field(
+        alias="to",
+        description="the receiving agency; or a list, whose first receives the report (cơ quan chủ trì nhận) "
+        "and the others are sent it too (đồng gửi)",
+        json_schema_extra=_one_or_list,
+    )
     deadline: Annotated[str | DeadlineSpec, AfterValidator(_parse_deadline)] = Field(
         description="as the document words it ('trước ngày 25/11') or structured"
     )
@@ -247,6 +320,41 @@ class Hop(Strict):
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, dict) else value
+
+    @field_validator("recipients", mode="before")
+    @classmethod
+    def _one_recipient_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, dict | Recipient) else value
+
+    @field_validator("recipients")
+    @classmethod
+    def _distinct_recipients(cls, value: list[Recipient]) -> list[Recipient]:
+        if not value:
+            raise ValueError(_("to: lists no recipient: name the agency that receives the report"))
+        seen: dict[str, tuple[int, str]] = {}
+        for number, recipient in enumerate(value, 1):
+            key = recipient.node_key()
+            if key in seen:
+                first, first_name = seen[key]
+                raise ValueError(
+                    _(
+                        "recipient {number} ({name}) is the same agency as recipient {first} ({first_name}): "
+                        "list each recipient once"
+                    ).format(number=number, name=recipient.name, first=first, first_name=first_name)
+                )
+            seen[key] = (number, recipient.name)
+        return value
+
+    @property
+    def to(self) -> Recipient:
+        """The principal recipient (cơ quan chủ trì nhận): it accepts or returns the report, and
+        its officer is the one reminders name."""
+        return self.recipients[0]
+
+    @property
+    def also_to(self) -> list[Recipient]:
+        """The others the report is sent to (đồng gửi): named wherever the recipient is, told nothing."""
+        return self.recipients[1:]
 
     def rule(self) -> DeadlineRule:
         return parse_wording(self.deadline) if isinstance(self.deadline, str) else self.deadline.rule()
@@ -261,6 +369,37 @@ class CustomCutoff(Strict):
     start: DayMonth
     end: DayMonth
     assumed: str | None = None
+    text: str | None = Field(None, description="the document's own sentence on the cut-off, kept beside it")
+
+
+class DayCutoff(Strict):
+    """Figures up to a day of the period's last month, from the day after it a period before
+    ("số liệu tính đến ngày 25 hằng tháng": 26th of the month before to the 25th); Decree 09's
+    window is this with day 14."""
+
+    day: int = Field(ge=1, le=27, description="the last day of the data, in the period's last month")
+    assumed: str | None = None
+    text: str | None = Field(None, description="the document's own sentence on the cut-off, kept beside it")
+
+
+WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+
+
+class WeekdayCutoff(Strict):
+    """A weekly window ending on a weekday of the reporting week, from the day after it in the
+    week before ("từ thứ Sáu tuần trước đến thứ Năm tuần báo cáo": until thứ Năm)."""
+
+    until: Literal["thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật"]
+    assumed: str | None = None
+    text: str | None = Field(None, description="the document's own sentence on the cut-off, kept beside it")
+
+    @property
+    def weekday(self) -> int:
+        """0 for Monday … 6 for Sunday."""
+        return WEEKDAYS.index(self.until)
+
+
+Cutoff = Literal["decree09", "calendar", "none"] | CustomCutoff | DayCutoff | WeekdayCutoff
 
 
 class Target(Strict):
@@ -456,8 +595,21 @@ class Report(Strict):
     method: list[Method] = Field(min_length=1)
     frequency: Frequency
     periods: list[str] | None = Field(None, description="restrict to some periods: H1, H2, Q1-Q4, 1-12 (months)")
-    cutoff: Literal["decree09", "calendar", "none"] | CustomCutoff = "decree09"
+    cutoff: Cutoff = Field(
+        "decree09",
+        description=(
+            "decree09, calendar, none; {start, end} for one period a year; {day: 25} for figures to a day "
+            "of the period's last month; {until: thứ Năm} for a weekly window"
+        ),
+    )
     campaign: Id | None = Field(None, description="for frequency campaign: the campaign id")
+    event: Id | None = Field(
+        None,
+        description=(
+            "the kind of event (in the pack's events) the first hop counts from, for a report due "
+            "'… kể từ ngày …' an event: `dunghan event record KIND` creates its obligations"
+        ),
+    )
     chain: list[Hop] = Field(min_length=1)
     ladder: str | None = Field(None, description="the ladder of reminders before and after the due day")
     returned_ladder: str | None = Field(None, description="the short ladder that starts when a report is returned")
@@ -499,9 +651,31 @@ class Report(Strict):
             several = self.frequency in allowed and (self.periods is None or len(self.periods) > 1)
             if several or self.frequency == "campaign":
                 raise ValueError(_("a custom cut-off applies to reports with one period a year"))
+        if isinstance(self.cutoff, DayCutoff) and self.frequency not in (
+            "monthly",
+            "quarterly",
+            "half_yearly",
+            "yearly",
+            "nine_months",
+        ):
+            raise ValueError(
+                _("a cut-off day of the month applies to monthly to yearly reports, not {frequency}").format(
+                    frequency=self.frequency
+                )
+            )
+        if isinstance(self.cutoff, WeekdayCutoff) and self.frequency != "weekly":
+            raise ValueError(
+                _("a cut-off weekday applies to weekly reports, not {frequency}").format(frequency=self.frequency)
+            )
         first = self.chain[0].rule()
         if isinstance(first, AfterAnchor) and first.anchor == "previous_hop":
             raise ValueError(_("the first hop has no level below: its deadline cannot follow one"))
+        if self.event is not None and not (isinstance(first, AfterAnchor) and first.anchor == "event"):
+            raise ValueError(
+                _("report {report} names event {event}, but its first deadline does not count from an event").format(
+                    report=self.id, event=self.event
+                )
+            )
         links = [str(link) for link in self.continues]
         twice = next((link for index, link in enumerate(links) if link in links[:index]), None)
         if twice is not None:
@@ -526,6 +700,15 @@ class Window(Strict):
     end: DayMonth
 
 
+class EventKind(Strict):
+    """Something that happens and starts a report's count ("kể từ ngày kết thúc đợt kiểm tra"):
+    recorded with ``dunghan event record KIND --unit CODE --date D``."""
+
+    id: Id
+    name: Text
+    description: str | None = None
+
+
 class Campaign(Strict):
     """A yearly campaign such as the Action Month (Tháng hành động, 15/11–15/12)."""
 
@@ -539,18 +722,27 @@ class Campaign(Strict):
 
 
 class LadderStep(Strict):
-    """A reminder or escalation relative to the due instant (negative offset: before it)."""
+    """A reminder or escalation relative to the due instant (negative offset: before it).
+
+    Counted in working days or calendar days from the due day, or in hours from the due instant
+    itself (``unit: hours``, for reports due at a clock time: "trước 16 giờ 30 hằng ngày");
+    ``repeat_every`` and ``repeat_until`` count in the step's unit."""
 
     id: Id
-    offset: int = Field(description="days from the due day; negative before, positive after")
-    unit: Literal["working_days", "days"] = "working_days"
+    offset: int = Field(
+        description="working days or days from the due day, or hours from the due instant; negative before, "
+        "positive after"
+    )
+    unit: Literal["working_days", "days", "hours"] = "working_days"
     to: list[str] = Field(min_length=1, description=f"roles: {', '.join(KNOWN_ROLES)}")
     channels: list[str] = Field(default_factory=lambda: ["zalo", "email"], min_length=1)
     template: str
     repeat_every: int | None = Field(None, ge=1)
     repeat_until: int | None = Field(None, description="last offset a repeat may fall on")
     cap: int | None = Field(None, ge=1, description="at most this many sends of the step")
-    working_days_only: bool = True
+    working_days_only: bool = Field(
+        True, description="a step that falls on a day off waits for the next working day (an hour step: same time)"
+    )
     mandatory: bool = Field(False, description="sent on every channel whatever the contact prefers")
 
     @model_validator(mode="after")
@@ -600,6 +792,7 @@ class Pack(Strict):
     params: list[Param] = Field(default_factory=list)
     reports: list[Report] = Field(default_factory=list)
     campaigns: list[Campaign] = Field(default_factory=list)
+    events: list[EventKind] = Field(default_factory=list, description="the kinds of event reports count from")
     ladders: dict[Id, Ladder] = Field(default_factory=dict)
     assumed: str | None = None
 
@@ -608,6 +801,7 @@ class Pack(Strict):
         for twice, ids in (
             (_("report id {id!r} is used twice"), [r.id for r in self.reports]),
             (_("campaign id {id!r} is used twice"), [c.id for c in self.campaigns]),
+            (_("event id {id!r} is used twice"), [e.id for e in self.events]),
         ):
             seen: set[str] = set()
             for item in ids:
@@ -616,7 +810,14 @@ class Pack(Strict):
                 seen.add(item)
         if self.valid_to is not None and self.valid_to < self.valid_from:
             raise ValueError(_("valid_to is before valid_from"))
+        kinds = [e.id for e in self.events]
         for report in self.reports:
+            if report.event is not None and report.event not in kinds:
+                raise ValueError(
+                    _("report {report}: event {event!r} is not among the pack's events ({kinds})").format(
+                        report=report.id, event=report.event, kinds=", ".join(kinds) or "—"
+                    )
+                )
             for link in report.continues:
                 if link.pack != self.id:
                     continue
@@ -639,6 +840,9 @@ class Pack(Strict):
 
     def campaign(self, campaign_id: str) -> Campaign | None:
         return next((c for c in self.campaigns if c.id == campaign_id), None)
+
+    def event(self, event_id: str) -> EventKind | None:
+        return next((e for e in self.events if e.id == event_id), None)
 
 
 def json_schema() -> dict[str, Any]:

@@ -194,6 +194,19 @@ def reread_settings() -> None:
 
 
 @pytest.fixture
+def own_settings() -> Iterator[None]:
+    """For a test that runs commands on its own database through the environment: the settings and
+    databases an earlier test left cached are forgotten before it, and its own after it."""
+    from models.database import close_databases
+
+    reread_settings()
+    close_databases()
+    yield
+    reread_settings()
+    close_databases()
+
+
+@pytest.fixture
 def workspace(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A data folder for CLI tests, its database on the backend under test."""
     from models.database import close_databases

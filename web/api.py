@@ -31,7 +31,8 @@ from app.notifying import deliver_ready
 from app.settings import get_settings
 from app.worklist import ROLE_NAMES, NotAllowed, NotVisible, Viewer
 from rules.clock import Clock
-from rules.errors import DunghanError
+from rules.errors import FIELD, DunghanError
+from rules.i18n import _
 from web.api_models import (
     TEXT_MAX,
     ActionOut,
@@ -333,9 +334,14 @@ def _file_name(sent: str | None) -> str:
     try:
         plain_text(name)
     except ValueError:
-        raise DunghanError("{field}: tên tệp có ký tự điều khiển, hãy đổi tên tệp", field="files") from None
+        raise DunghanError(_("{field}: the file name has control characters, rename the file"), field="files") from None
     if len(name) > FILE_NAME_MAX or "\n" in name or "\r" in name or "\t" in name:
-        raise DunghanError(f"{{field}}: tên tệp dài quá {FILE_NAME_MAX} ký tự hoặc có xuống dòng", field="files")
+        raise DunghanError(
+            _("{field}: the file name is longer than {limit} characters or has a line break").format(
+                field=FIELD, limit=FILE_NAME_MAX
+            ),
+            field="files",
+        )
     return name
 
 
@@ -503,7 +509,7 @@ def _routes(api: FastAPI) -> None:
     )
     def extension(request: Request, viewer: TokenViewer, obligation_id: ObligationId, body: ExtensionIn) -> ActionOut:
         if not date(2000, 1, 1) <= body.until <= date(2100, 12, 31):
-            raise DunghanError("{field}: chọn một ngày từ năm 2000 đến năm 2100", field="until")
+            raise DunghanError(_("{field}: choose a date from the year 2000 to the year 2100"), field="until")
         done = worklist.extend(
             engine_of(request), viewer, obligation_id, until=body.until, reason=body.reason, at=now(request)
         )

@@ -127,11 +127,16 @@ class ObligationOut(Model):
     period_name: str
     hop: int = Field(description="Chặng gửi (1: gửi lên cấp trên trực tiếp).")
     recipient: str = Field(description="Nơi nhận báo cáo.")
+    also_recipients: list[str] = Field(description="Các nơi đồng gửi, nếu có.")
     wording: str = Field(description="Hạn như văn bản quy định viết.")
     nominal_date: date
     due_date: date
     due_at: datetime = Field(description="Thời điểm hết hạn.")
     rolled_reason: str | None = Field(description="Vì sao hạn được lùi (ngày nghỉ…), nếu có.")
+    assumed: str | None = Field(
+        description="Điều hạn giả định, nếu có: ghi chú của gói quy định, hoặc hạn là ước tính "
+        "(lịch nghỉ Tết Nguyên đán năm đó chưa được quyết định).",
+    )
     state: State
     state_name: str
     status: str = Field(description="Tình trạng bằng lời: đúng hạn, trễ hạn, quá hạn N ngày làm việc…")
@@ -153,11 +158,13 @@ class ObligationOut(Model):
             period_name=period_name(row.period),
             hop=row.hop,
             recipient=row.recipient,
+            also_recipients=list(row.also_recipients),
             wording=row.wording,
             nominal_date=row.nominal_date,
             due_date=row.due_date,
             due_at=vietnam(row.due_at),
             rolled_reason=row.rolled_reason,
+            assumed=row.assumed,
             state=row.state,
             state_name=STATE_NAMES.get(row.state, row.state),
             status=status(row)[0],

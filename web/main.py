@@ -29,6 +29,7 @@ from web import (
     pages_auth,
     pages_calendar,
     pages_campaign,
+    pages_occasions,
     pages_officer,
     pages_reviewer,
     pages_supervisor,
@@ -58,6 +59,7 @@ def create_app(engine: Engine, *, clock: Clock = system_clock) -> FastAPI:
         pages_admin,
         pages_admin_regime,
         pages_admin_runs,
+        pages_occasions,
         api_pages,
     ):
         app.include_router(module.router)

@@ -17,6 +17,7 @@ from app import dashboard, packs_admin, planning_preview
 from app.planning_preview import PARAM_PREFIX
 from app.worklist import NotAllowed, Viewer
 from rules.errors import DunghanError
+from rules.i18n import _
 from rules.loader import MAX_PACK_BYTES
 from rules.schema import LEVEL_NAMES
 from web.render import page, worded
@@ -159,7 +160,7 @@ def plan(request: Request, viewer: CurrentViewer) -> Response:
 def _request(request: Request, viewer: Viewer, fields: dict[str, str]) -> planning_preview.PlanRequest:
     year = fields.get("nam", "").strip()
     if not year.isdigit():
-        raise DunghanError("chọn năm lập kế hoạch")
+        raise DunghanError(_("choose the year to plan"))
     return planning_preview.plan_request(
         engine_of(request),
         viewer,

@@ -21,6 +21,7 @@ from app import activity_entry, campaign_page, indicator_page
 from app.activity_entry import EntryRefused, FileRefused, FormState, StoredLog
 from app.worklist import NotVisible, Viewer
 from rules.activity import MEDIA_KINDS
+from rules.i18n import _
 from web.render import page
 from web.security import CheckedForm, CurrentViewer, engine_of, now
 
@@ -285,9 +286,11 @@ def upload_form(
         path, size = _spool(tep, Path(folder))
         try:
             if size > MAX_UPLOAD_BYTES:
-                raise FileRefused(path.name, [f"tệp lớn hơn {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"])
+                raise FileRefused(
+                    path.name, [_("the file is larger than {size} MB").format(size=MAX_UPLOAD_BYTES // (1024 * 1024))]
+                )
             if size == 0:
-                raise FileRefused(path.name, ["tệp rỗng"])
+                raise FileRefused(path.name, [_("the file is empty")])
             form_year, recorded = activity_entry.import_file(
                 engine_of(request), viewer, path, at=now(request), unit=unit
             )

@@ -13,6 +13,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from app import worklist
 from app.notifying import deliver_ready
+from app.obligation_history import obligation_messages
 from app.settings import get_settings
 from rules.errors import DunghanError
 from web.render import page, worded
@@ -38,6 +39,7 @@ def obligation_view(
     just_submitted: str | None = None,
 ) -> Response:
     found = worklist.obligation_page(engine_of(request), viewer, obligation_id, at=now(request))
+    messages = obligation_messages(engine_of(request), found.view.row.id)  # once the page is known visible
     latest = found.view.submissions[-1] if found.view.submissions else None
     if (
         just_submitted
@@ -53,6 +55,7 @@ def obligation_view(
         {
             "p": found,
             "o": found.view.row,
+            "messages": messages,
             "error": error,
             "notice": notice,
             "allowed": ", ".join(s.lstrip(".") for s in worklist.ALLOWED_SUFFIXES),

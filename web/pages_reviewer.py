@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from app import worklist
 from rules.errors import DunghanError
+from rules.i18n import _
 from web.pages_officer import obligation_view
 from web.render import page, worded
 from web.security import CheckedForm, CurrentViewer, engine_of, now
@@ -59,7 +60,7 @@ def _act(request: Request, viewer: worklist.Viewer, obligation_id: int, action: 
         elif action == "extend":
             until = values["until"]
             if not isinstance(until, date):
-                raise DunghanError("{field}: chọn ngày", field="until")
+                raise DunghanError(_("{field}: choose a date"), field="until")
             worklist.extend(engine, viewer, obligation_id, until=until, reason=str(values["reason"]), at=at)
             notice = f"Đã gia hạn đến hết ngày {until:%d/%m/%Y}."
         else:

@@ -34,6 +34,7 @@ ACTION_NAMES = {
     "retired": "không còn yêu cầu",
     "reinstated": "yêu cầu trở lại",
     "replanned": "lập lại kế hoạch",
+    "created": "tạo theo sự kiện hoặc yêu cầu",
 }
 
 

@@ -34,7 +34,7 @@ def test_list_then_delete_one_log(workspace: Path) -> None:
     table = run("activity", "list", "07375", "--campaign", "thang-hanh-dong", "--year", "2026")
     assert table.exit_code == 0, table.output
     lines = table.stdout.splitlines()
-    assert lines[0].split()[:4] == ["id", "mã", "đơn", "vị"] and "tên hoạt động" in lines[0]
+    assert lines[0].split()[:4] == ["id", "unit", "code", "day"] and "title" in lines[0]
     assert "Lễ phát động Tháng hành động" in table.stdout and "Hội nghị ngành y tế" not in table.stdout
     assert "15/11/2026" in table.stdout and "2.000.000" in table.stdout
     assert lines[-1] == "2 activities"

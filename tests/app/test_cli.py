@@ -66,16 +66,19 @@ def test_calendar_add_and_working_day() -> None:
     assert json.loads(run("calendar", "is-working-day", "2026-08-22").stdout) == {
         "date": "2026-08-22",
         "working": True,
-        "reason": "Ngày làm việc bù cho ngày 31/08/2026",
+        "reason": "Làm bù cho ngày 31/08/2026 (Thông báo 9441 của Bộ Nội vụ)",
     }
     assert json.loads(run("calendar", "is-working-day", "22/08/2026").stdout)["date"] == "2026-08-22"
     bad = run("calendar", "is-working-day", "22-08-2026")
-    assert bad.exit_code == 1 and "cần một ngày dạng dd/mm/yyyy hoặc YYYY-MM-DD" in bad.stderr
+    assert bad.exit_code == 1 and "expected a date, dd/mm/yyyy or YYYY-MM-DD" in bad.stderr
 
 
 def test_calendar_holidays() -> None:
     rows = json.loads(run("calendar", "holidays", "2026").stdout)
-    assert {"date": "2026-01-02", "name": "Nghỉ Tết Dương lịch (hoán đổi với thứ Bảy 10/01/2026)"} in rows
+    assert {
+        "date": "2026-01-02",
+        "name": "Nghỉ Tết Dương lịch (hoán đổi với thứ Bảy 10/01/2026, Công văn 12729/VPCP-KGVX)",
+    } in rows
     assert {"date": "2026-02-17", "name": "Tết Nguyên Đán"} in rows
     assert all(set(row) == {"date", "name"} for row in rows)
 
@@ -88,7 +91,7 @@ def test_rules_check_shipped_packs() -> None:
 
 def test_rules_check_reports_errors_with_positions(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text(
-        MINIMAL_PACK.replace('"trước ngày 20/12"', '"trước ngày 15/12"'), encoding="utf-8"
+        MINIMAL_PACK.replace('"trước ngày 31/12"', '"chậm nhất ngày 21/12"'), encoding="utf-8"
     )
     (tmp_path / "broken.yaml").write_text(
         MINIMAL_PACK.replace("id: thu-nghiem", "id: khac\nextra: 1"), encoding="utf-8"
@@ -97,7 +100,7 @@ def test_rules_check_reports_errors_with_positions(tmp_path: Path) -> None:
     assert result.exit_code == 1
     rows = json.loads(result.stdout)
     assert {(Path(r["file"]).name, r["line"], r["col"], r["severity"]) for r in rows} >= {
-        ("bad.yaml", 18, 19, "error"),
+        ("bad.yaml", 21, 19, "error"),  # the level above leaves the level below no working day
         ("broken.yaml", 3, 1, "error"),
     }
     assert all(set(r) == {"location", "file", "line", "col", "severity", "entry", "message"} for r in rows)
@@ -118,6 +121,7 @@ def test_rules_deadlines_json() -> None:
         "period": "2024",
         "cutoff_start": "2023-12-15",
         "cutoff_end": "2024-11-14",
+        "cutoff_text": None,
         "wording": "trước ngày 25/11",
         "nominal_date": "2024-11-24",
         "due_date": "2024-11-25",

@@ -217,11 +217,11 @@ def test_a_read_on_an_empty_data_folder_creates_nothing_and_says_what_to_run(tmp
     for command in (("overdue",), ("status",), ("outbox", "list"), ("runs",), ("org", "list")):
         done = dunghan(*command, env=env)
         assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
-        assert f"chưa có dữ liệu nào ở {home}: hãy chạy dunghan demo" in done.stderr
+        assert f"no data in {home} yet: run dunghan demo" in done.stderr
         assert not home.exists()
     written = dunghan("org", "import", "vietnam-provinces", "--province", "24", env=env)
     assert written.returncode == 0, written.stderr
-    assert written.stderr.startswith(f"dunghan: đã tạo thư mục dữ liệu {home}\n")
+    assert written.stderr.startswith(f"dunghan: created the data folder {home}\n")
     assert (home / "dunghan.db").exists()
     assert dunghan("overdue", env=env).returncode == 0
 
@@ -230,7 +230,7 @@ def test_an_error_is_one_line_and_its_traceback_only_when_asked(tmp_path: Path) 
     env = environment(tmp_path)
     plain = dunghan("cycle", "plan", "khong-co", "--year", "2026", env=env)
     assert plain.returncode == 1 and plain.stderr.count("\n") == 1 and "Traceback" not in plain.stderr
-    assert plain.stderr.startswith("dunghan: không có gói 'khong-co': hãy nêu đường dẫn tệp")
+    assert plain.stderr.startswith("dunghan: no pack 'khong-co': give a file path")
     for debug in (("--debug",), ()):
         asked = dunghan(
             *debug,

@@ -36,26 +36,26 @@ def test_the_demo_runs_the_day_and_runs_again(demo_env: Path) -> None:
     first = CliRunner().invoke(app, ["demo", "--at", "2026-11-25T07:30"])
     assert first.exit_code == 0, first.output
     assert f"workspace {demo_env}: new" in first.output
-    assert "Quá hạn và sắp đến hạn" in first.output
-    assert "Tỷ lệ nộp báo cáo theo cấp" in first.output
+    assert "Overdue and due soon" in first.output
+    assert "Reporting rates by level" in first.output
     assert "default:cap-tren" in first.output  # laggards of the half-year report are escalated
     mails = list((demo_env / "outbox").rglob("*.eml"))
     assert mails
     assert f"{len(mails)} email .eml" in first.output
     assert (demo_env / "dunghan.db").exists()
-    assert "Tháng hành động 2026:" in first.output  # logs since 15/11, rolled up per level
+    assert "Action Month 2026:" in first.output  # logs since 15/11, rolled up per level
     assert (demo_env / "reports" / "thang-hanh-dong-2026-24.xlsx").exists()
 
     people = _logins(first.output)
     assert [(email, role) for email, role, _ in people] == [
-        ("canbo.daison@bacninh.example", "cán bộ báo cáo"),
-        ("tiep-nhan.snv@bacninh.example", "cán bộ tiếp nhận"),
-        ("lanh-dao.tinh@bacninh.example", "lãnh đạo theo dõi"),
-        ("quan-tri@bacninh.example", "quản trị"),
+        ("canbo.daison@bacninh.example", "reporting officer"),
+        ("tiep-nhan.snv@bacninh.example", "receiving officer"),
+        ("lanh-dao.tinh@bacninh.example", "supervising leader"),
+        ("quan-tri@bacninh.example", "administrator"),
     ]
     assert "Xã Đại Sơn (07627)" in first.output and "Sở Nội vụ" in first.output
     assert first.output.rstrip().endswith(
-        f"Mở trang web: DUNGHAN_HOME={demo_env} dunghan serve --at 2026-11-25T07:30 rồi mở http://127.0.0.1:8000/"
+        f"Open the web pages: DUNGHAN_HOME={demo_env} dunghan serve --at 2026-11-25T07:30 then open http://127.0.0.1:8000/"
     )
     _can_log_in(demo_env, people)
 
@@ -69,13 +69,15 @@ def test_the_demo_runs_the_day_and_runs_again(demo_env: Path) -> None:
 
 def _logins(output: str) -> list[tuple[str, str, str]]:
     """(e-mail, role, password) of each row of the demo's table of web accounts."""
-    table = output.split("Tài khoản trang web", 1)[1].split("Mở trang web:", 1)[0]
+    table = output.split("Web accounts", 1)[1].split("Open the web pages:", 1)[0]
     rows = [line for line in table.splitlines() if "@" in line]
     found = []
     for line in rows:
         words = line.split()
         role = next(
-            name for name in ("cán bộ báo cáo", "cán bộ tiếp nhận", "lãnh đạo theo dõi", "quản trị") if name in line
+            name
+            for name in ("reporting officer", "receiving officer", "supervising leader", "administrator")
+            if name in line
         )
         found.append((words[0], role, words[-1]))
     assert len(found) == len(DEMO_USERS)
@@ -119,6 +121,6 @@ def test_generated_contacts_cover_every_unit_with_a_focal_point(tmp_path: Path) 
 def test_on_a_day_off_the_demo_says_when_the_steps_go_out(demo_env: Path) -> None:
     result = CliRunner().invoke(app, ["demo", "--at", "2026-11-24T07:30"])  # Ngày Văn hóa Việt Nam
     assert result.exit_code == 0, result.output
-    assert "Đã gửi hôm nay: 0 thông báo" in result.output
+    assert "Sent today: 0 notices" in result.output
     assert "today is not a working day (Ngày Văn hóa Việt Nam)" in result.output
     assert "dunghan demo --at 2026-11-25T07:30" in result.output

@@ -32,8 +32,8 @@ def _bac_ninh(tmp_path: Path) -> None:
     done = run("org", "import", "vietnam-provinces", "--province", "24")
     assert done.exit_code == 0, done.output
     assert done.stdout.splitlines() == [
-        "đã nhập 101 đơn vị từ danh mục chính thức (0 đơn vị đã có, giữ nguyên)",
-        "đã tạo 12 cơ quan chuyên môn theo danh mục chuẩn (0 cơ quan tỉnh đã có, giữ nguyên)",
+        "imported 101 unit(s) from the official list (0 unit(s) already stored, kept)",
+        "created 12 specialised agencies from the standard list (0 provincial agencies already stored, kept)",
     ]
     departments = run("org", "import", "bac-ninh-2026-departments.yaml")
     assert "(units: 6 inserted, 0 updated, 7 unchanged;" in departments.stdout  # the 7 standard ones: not twice
@@ -63,32 +63,34 @@ def test_org_list_shows_the_tree_on_a_day(workspace: Path, tmp_path: Path) -> No
     table = run("org", "list", "--under", "24", "--type", "standing_agency", "--at", "2026-01-05")
     assert table.exit_code == 0, table.output
     assert table.stdout.splitlines()[0].split() == [
-        "mã", "tên", "cấp", "loại", "cấp", "trên", "từ", "ngày", "đến", "ngày", "trực", "thuộc", "liên", "hệ", "nguồn"
+        "code", "name", "level", "type", "parent", "valid", "from", "valid", "to", "under", "it", "contacts", "source"
     ]  # fmt: skip
-    assert "24-SNV  Sở Nội vụ tỉnh Bắc Ninh  cấp tỉnh  cơ quan thường trực" in table.stdout
-    assert table.stdout.splitlines()[-1] == "1 đơn vị vào ngày 05/01/2026"
+    assert "24-SNV  Sở Nội vụ tỉnh Bắc Ninh  province level  standing agency" in table.stdout
+    assert table.stdout.splitlines()[-1] == "1 unit(s) on 05/01/2026"
     found = run("org", "list", "--search", "dai son", "--limit", "1")
     assert "Xã Đại Sơn" in found.stdout
     before = run("org", "list", "--under", "24", "--at", "2025-06-30")
     assert before.exit_code == 1
-    assert "không có đơn vị mã 24 vào ngày 30/06/2025; mã này chỉ: Tỉnh Bắc Ninh (24, từ 01/07/2025)" in before.stderr
+    assert (
+        "no unit with code 24 on 30/06/2025; the code is held by: Tỉnh Bắc Ninh (24, from 01/07/2025)" in before.stderr
+    )
     refused = run("org", "import", "shipped", "--no-standard-agencies")
-    assert refused.exit_code == 2 and "--no-standard-agencies chỉ dùng với vietnam-provinces" in refused.stderr
+    assert refused.exit_code == 2 and "--no-standard-agencies goes only with vietnam-provinces" in refused.stderr
     wrong = run("org", "list", "--level", "huyen")
-    assert wrong.exit_code == 1 and "--level 'huyen': chọn một trong ministry (Bộ), province (cấp tỉnh)" in wrong.stderr
+    assert wrong.exit_code == 1 and "--level 'huyen': choose one of ministry (Bộ), province (cấp tỉnh)" in wrong.stderr
 
 
 def test_org_show_tells_source_children_and_contacts(workspace: Path, tmp_path: Path) -> None:
     _bac_ninh(tmp_path)
     standing = run("org", "show", "24-SNV", "--at", "2026-01-05")
     assert standing.exit_code == 0, standing.output
-    assert standing.stdout.startswith("Sở Nội vụ tỉnh Bắc Ninh (mã 24-SNV)\n")
-    assert "  nguồn:       danh mục cơ quan chuyên môn chuẩn (standard-agencies)" in standing.stdout
-    assert "    - Lê Thu Tiếp Nhận, cán bộ cơ quan nhận báo cáo: tiepnhan@snv.example, Zalo 84912345678" in (
+    assert standing.stdout.startswith("Sở Nội vụ tỉnh Bắc Ninh (code 24-SNV)\n")
+    assert "  source:      the standard list of specialised agencies (standard-agencies)" in standing.stdout
+    assert "    - Lê Thu Tiếp Nhận, officer of the receiving agency: tiepnhan@snv.example, Zalo 84912345678" in (
         standing.stdout
     )
     health = run("org", "show", "24-SYT")
-    assert "  liên hệ:     1 đang dùng (1 đã ngừng dùng)" in health.stdout
+    assert "  contacts:    1 in use (1 no longer used)" in health.stdout
     province = json.loads(run("org", "show", "24", "--format", "json").stdout)
     assert province["source"] == "vietnam-provinces"
     assert {(c["level"], c["unit_type"]): c["count"] for c in province["children"]}[
@@ -102,23 +104,23 @@ def test_contacts_are_listed_under_a_unit(workspace: Path, tmp_path: Path) -> No
     listed = run("org", "contacts", "--under", "24")
     assert listed.exit_code == 0, listed.output
     lines = listed.stdout.splitlines()
-    assert lines[0].split()[:4] == ["mã", "đơn", "vị", "đơn"]
+    assert lines[0].split()[:4] == ["unit", "code", "unit", "full"]
     assert [line.split()[0] for line in lines[2:-1]] == ["24-SNV", "24-SYT"]
-    assert lines[-1] == "2 liên hệ"
+    assert lines[-1] == "2 contact(s)"
     everyone = json.loads(run("contacts", "list", "--under", "24", "--all", "--format", "json").stdout)
     assert [(c["name"], c["role_name"], c["active"]) for c in everyone] == [
-        ("Lê Thu Tiếp Nhận", "cán bộ cơ quan nhận báo cáo", True),
-        ("Nguyễn Thị Hoa", "cán bộ đầu mối", True),
-        ("Trần Văn Nam", "thủ trưởng đơn vị", False),
+        ("Lê Thu Tiếp Nhận", "officer of the receiving agency", True),
+        ("Nguyễn Thị Hoa", "focal point", True),
+        ("Trần Văn Nam", "head of unit", False),
     ]
     heads = json.loads(run("org", "contacts", "--under", "24-SYT", "--role", "head", "--all", "-f", "json").stdout)
     assert [c["name"] for c in heads] == ["Trần Văn Nam"]
     nowhere = run("contacts", "list")
-    assert nowhere.exit_code == 1 and "nói rõ đơn vị bằng --under MÃ" in nowhere.stderr
+    assert nowhere.exit_code == 1 and "name the unit with --under CODE" in nowhere.stderr
     none = run("org", "contacts", "--under", "24-STP")
-    assert none.exit_code == 0 and none.stdout.startswith("chưa có liên hệ nào dưới đơn vị 24-STP")
+    assert none.exit_code == 0 and none.stdout.startswith("no contact under the unit 24-STP yet")
     role = run("org", "contacts", "--under", "24", "--role", "boss")
-    assert role.exit_code == 1 and "--role 'boss': chọn một trong focal_point (cán bộ đầu mối)" in role.stderr
+    assert role.exit_code == 1 and "--role 'boss': choose one of focal_point (cán bộ đầu mối)" in role.stderr
 
 
 def test_obligation_show_and_review_reopen(workspace: Path, tmp_path: Path) -> None:
@@ -130,7 +132,7 @@ def test_obligation_show_and_review_reopen(workspace: Path, tmp_path: Path) -> N
     assert run("submit", *key, "--file", str(report), "--at", "2026-06-22T10:00", "--by", "hoa").exit_code == 0
     assert run("review", *key, "accept", "--at", "2026-06-23T09:00", "--by", "tiepnhan").exit_code == 0
     no_reason = run("review", *key, "reopen", "--at", "2026-06-23T10:00")
-    assert no_reason.exit_code == 1 and "mở lại cần --reason" in no_reason.stderr
+    assert no_reason.exit_code == 1 and "reopening needs --reason" in no_reason.stderr
     reopened = run(
         "review", *key, "reopen", "--reason", "Tiếp nhận nhầm", "--at", "2026-06-23T10:00", "--by", "tiepnhan"
     )
@@ -146,11 +148,11 @@ def test_obligation_show_and_review_reopen(workspace: Path, tmp_path: Path) -> N
     assert text.startswith(
         "Báo cáo kết quả công tác bình đẳng giới và vì sự tiến bộ của phụ nữ 6 tháng đầu năm (bdg-6-thang)\n"
     )
-    assert "  đơn vị:      Sở Y tế tỉnh Bắc Ninh (24-SYT)" in text
-    assert "  hạn:         19/06/2026 (trước ngày 20/6)" in text
-    assert "  trạng thái:  đã nộp" in text
+    assert "  unit:        Sở Y tế tỉnh Bắc Ninh (24-SYT)" in text
+    assert "  due:         19/06/2026 (trước ngày 20/6)" in text
+    assert "  state:       đã nộp" in text
     assert "  - BC-000001, 22/06/2026 10:00, hoa: bao-cao.pdf" in text
-    history = text.split("Nhật ký thao tác:\n")[1].splitlines()
+    history = text.split("Action log:\n")[1].splitlines()
     assert [line.split("  ")[1] for line in history[2:]] == ["22/06/2026 10:00", "23/06/2026 09:00", "23/06/2026 10:00"]
     assert "mở lại" in history[-1] and "đã tiếp nhận → đã nộp" in history[-1] and "Tiếp nhận nhầm" in history[-1]
     data = json.loads(run("obligation", "show", *key, "--format", "json").stdout)
@@ -158,7 +160,7 @@ def test_obligation_show_and_review_reopen(workspace: Path, tmp_path: Path) -> N
     assert data["events"][0]["at"] == "2026-06-22T10:00:00+07:00"  # Vietnam time, not UTC
     assert data["submissions"][0]["receipt"] == "BC-000001" and data["pack"] == "hai-cap-2026"
     missing = run("obligation", "show", "24-SYT", "bdg-nam", "2025")
-    assert missing.exit_code == 1 and "không có nghĩa vụ 24-SYT bdg-nam 2025" in missing.stderr
+    assert missing.exit_code == 1 and "no obligation 24-SYT bdg-nam 2025" in missing.stderr
 
 
 def test_the_unit_of_an_obligation_is_taken_on_the_day_given(workspace: Path) -> None:
@@ -177,7 +179,7 @@ def test_the_unit_of_an_obligation_is_taken_on_the_day_given(workspace: Path) ->
     assert json.loads(same.stdout)["obligation"]["unit_name"] == "Thị trấn Vôi"
     today = run("obligation", "show", "07375", "so-ket-6-thang", "2024-H1", "--at", "2026-01-05")
     assert today.exit_code == 1
-    assert "không có nghĩa vụ 07375 so-ket-6-thang 2024-H1 của Xã Lạng Giang (07375, từ 01/07/2025)" in today.stderr
+    assert "no obligation 07375 so-ket-6-thang 2024-H1 of Xã Lạng Giang (07375, from 01/07/2025)" in today.stderr
 
 
 def test_overdue_and_status_spreadsheets_go_to_reports(workspace: Path, tmp_path: Path) -> None:
@@ -187,7 +189,7 @@ def test_overdue_and_status_spreadsheets_go_to_reports(workspace: Path, tmp_path
     assert overdue.exit_code == 0, overdue.output
     path = workspace / "reports" / "qua-han-24-2026-06-24.xlsx"
     # 99 communes and 15 departments late with their six-month report, the Sở Nội vụ's due soon
-    assert overdue.stdout == f"đã ghi {99 + 16} dòng vào {path}\n"
+    assert overdue.stdout == f"wrote {99 + 16} rows to {path}\n"
     sheet = load_workbook(path).active
     assert sheet is not None and sheet.title == "Quá hạn" and sheet.max_row == 5 + 99 + 16
     assert [c.value for c in sheet[5]][:3] == ["Tình trạng", "Đơn vị", "Cấp"]  # the web's /qua-han.xlsx
@@ -198,7 +200,7 @@ def test_overdue_and_status_spreadsheets_go_to_reports(workspace: Path, tmp_path
     status = run("status", "--under", "24", "--year", "2026", "--at", "2026-06-24T09:00", "--format", "xlsx")
     assert status.exit_code == 0, status.output
     rates = workspace / "reports" / "ty-le-bao-cao-24-2026-2026-06-24.xlsx"
-    assert status.stdout == f"đã ghi 6 dòng vào {rates}\n"
+    assert status.stdout == f"wrote 6 rows to {rates}\n"
     sheet = load_workbook(rates).active
     assert sheet is not None and sheet.title == "Tỷ lệ báo cáo"
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
@@ -222,7 +224,7 @@ def test_rules_check_takes_pack_ids() -> None:
     }
     unknown = run("rules", "check", "hai-cap-2027")
     assert unknown.exit_code == 1
-    assert "không có gói 'hai-cap-2027': có phải hai-cap-2026?" in unknown.stderr
+    assert "no pack 'hai-cap-2027': did you mean hai-cap-2026?" in unknown.stderr
 
 
 def test_rules_check_takes_the_id_of_an_uploaded_pack(workspace: Path) -> None:
@@ -238,4 +240,4 @@ def test_rules_check_takes_the_id_of_an_uploaded_pack(workspace: Path) -> None:
     assert checked.exit_code == 0, checked.output
     assert {Path(r["file"]).name for r in json.loads(checked.stdout)} <= {"ke-hoach-tinh.yaml"}
     near = run("rules", "check", "ke-hoach-tin")
-    assert near.exit_code == 1 and "có phải ke-hoach-tinh?" in near.stderr
+    assert near.exit_code == 1 and "did you mean ke-hoach-tinh?" in near.stderr

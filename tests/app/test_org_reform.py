@@ -38,11 +38,11 @@ def test_org_show_tells_a_unit_by_its_date(workspace: Path) -> None:
     _shipped()
     old = run("org", "show", "07375", "--at", "2024-12-31")
     assert old.exit_code == 0, old.output
-    assert old.output.startswith("Thị trấn Vôi (mã 07375)\n")
-    assert "cấp trên ngày 31/12/2024: Huyện Lạng Giang (217, từ 01/01/2024 đến 30/06/2025)" in old.output
-    assert "- Xã Lạng Giang (07375, từ 01/07/2025), từ 01/07/2025" in old.output
+    assert old.output.startswith("Thị trấn Vôi (code 07375)\n")
+    assert "parent on 31/12/2024: Huyện Lạng Giang (217, from 01/01/2024 to 30/06/2025)" in old.output
+    assert "- Xã Lạng Giang (07375, from 01/07/2025), from 01/07/2025" in old.output
     province = run("org", "show", "24", "--at", "2025-04-01")
-    assert "cấp trên ngày 01/04/2025: Bộ Nội vụ (BNV, từ 01/03/2025) (kế thừa đơn vị cấp trên đã kết thúc)" in (
+    assert "parent on 01/04/2025: Bộ Nội vụ (BNV, from 01/03/2025) (takes over from the parent unit that ended)" in (
         province.output
     )
     today = json.loads(run("org", "show", "24", "--at", "2026-01-01", "--format", "json").output)
@@ -51,7 +51,7 @@ def test_org_show_tells_a_unit_by_its_date(workspace: Path) -> None:
     missing = run("org", "show", "27", "--at", "2026-01-01")
     assert missing.exit_code == 1
     assert (
-        "không có đơn vị mã 27 vào ngày 01/01/2026; mã này chỉ: Tỉnh Bắc Ninh (27, từ 01/01/2024 đến 30/06/2025)"
+        "no unit with code 27 on 01/01/2026; the code is held by: Tỉnh Bắc Ninh (27, from 01/01/2024 to 30/06/2025)"
         in (missing.output)
     )
 
@@ -101,7 +101,7 @@ def test_status_and_trend_span_the_reform(workspace: Path) -> None:
         planned = run("cycle", "plan", pack, "--year", year, "--at", at, *under)
         assert planned.exit_code == 0, planned.output
     ambiguous = run("status", "--under", "24", "--year", "2025")
-    assert ambiguous.exit_code == 1 and "mã 24 chỉ 2 đơn vị khác nhau" in ambiguous.output
+    assert ambiguous.exit_code == 1 and "code 24 names 2 different units" in ambiguous.output
     old = json.loads(run("status", "--under", "24", "--year", "2024", "--format", "json").output)
     assert {r["report"] for r in old} == {"so-ket-6-thang", "tong-ket-nam"}  # old Bắc Giang: Lạng Giang only
     both = json.loads(
@@ -110,13 +110,13 @@ def test_status_and_trend_span_the_reform(workspace: Path) -> None:
         ).output
     )
     assert {r["came_from"] for r in both} == {
-        "Tỉnh Bắc Giang (24, đến 30/06/2025)",
-        "Tỉnh Bắc Ninh (27, đến 30/06/2025)",
+        "Tỉnh Bắc Giang (24, until 30/06/2025)",
+        "Tỉnh Bắc Ninh (27, until 30/06/2025)",
     }
     trend = json.loads(run("trend", "bdg-nam", "--under", "24", "--at", "2027-01-15", "--format", "json").output)
     assert [(r["period"], r["pack"], r["came_from"]) for r in trend] == [
-        ("2024", "lang-giang-2024", "Tỉnh Bắc Giang (24, đến 30/06/2025)"),
-        ("2024", "bac-ninh-2024", "Tỉnh Bắc Ninh (27, đến 30/06/2025)"),
-        ("2026", "hai-cap-2026", "Tỉnh Bắc Ninh (24, từ 01/07/2025)"),
+        ("2024", "lang-giang-2024", "Tỉnh Bắc Giang (24, until 30/06/2025)"),
+        ("2024", "bac-ninh-2024", "Tỉnh Bắc Ninh (27, until 30/06/2025)"),
+        ("2026", "hai-cap-2026", "Tỉnh Bắc Ninh (24, from 01/07/2025)"),
     ]
     assert [r["expected"] for r in trend] == [19, 14, 114]

@@ -67,11 +67,11 @@ def test_cycle_plan_runs_without_prefect_and_is_recorded(tree: Path) -> None:
     table = run("runs")
     assert table.exit_code == 0, table.output
     headings = table.stdout.splitlines()[0].split()
-    assert headings[:4] == ["số", "bắt", "đầu", "thời"]
-    assert "lập kế hoạch chu kỳ" in table.stdout and "xong" in table.stdout
-    assert f"{total} nghĩa vụ, {total} mới" in table.stdout
-    assert f"{total} nghĩa vụ, {total} giữ nguyên" in table.stdout
-    assert "gói hai-cap-2026; năm 2026; đơn vị 24" in table.stdout
+    assert headings[:4] == ["no.", "started", "duration", "job"]
+    assert "cycle planning" in table.stdout and "done" in table.stdout
+    assert f"{total} obligations, {total} new" in table.stdout
+    assert f"{total} obligations, {total} unchanged" in table.stdout
+    assert "pack hai-cap-2026; year 2026; unit 24" in table.stdout
 
 
 def test_remind_and_digest_run_without_prefect_and_are_recorded(tree: Path) -> None:
@@ -106,7 +106,7 @@ def test_a_run_that_fails_is_recorded_with_its_sentence(tree: Path, monkeypatch:
     [found] = recorded_runs("--failed")
     assert (found["job"], found["outcome"]) == ("send_reminders", "failed")
     assert found["message"].startswith("DUNGHAN_DELIVERY=send needs DUNGHAN_SMTP_URL")
-    assert "lỗi" in run("runs", "--failed").stdout
+    assert "failed" in run("runs", "--failed").stdout
     assert run("runs", "--job", "nothing").exit_code != 0
 
 
@@ -247,8 +247,8 @@ def test_a_run_is_written_when_it_starts_and_completed_when_it_ends(engine: Engi
         tally.counts = {"queued": 3, "sent": 3}
     [done] = latest_runs(engine)
     assert (done.outcome, done.counts, done.message) == ("ok", {"queued": 3, "sent": 3}, None)
-    assert runs.RunLine(done).counts_text == "3 xếp hàng, 3 đã gửi"
-    assert runs.RunLine(done).job == "nhắc hạn" and runs.RunLine(done).outcome == "xong"
+    assert runs.RunLine(done).counts_text == "3 queued, 3 sent"
+    assert runs.RunLine(done).job == "reminders" and runs.RunLine(done).outcome == "done"
 
     with pytest.raises(DunghanError), runs.recorded(engine, "plan_cycle", who="web:a@b", how="direct", parameters={}):
         raise DunghanError("no unit {field} here", field="under")

@@ -32,7 +32,7 @@ def test_users_are_added_listed_and_disabled(workspace: Path) -> None:
         "user", "add", "b@xa.example", "--name", "B", "--role", "officer", "--unit", "07375",
         "--password-stdin", stdin="ngắn\n",
     )  # fmt: skip
-    assert short.exit_code == 1 and "--password: cần ít nhất 10 ký tự" in short.stderr
+    assert short.exit_code == 1 and "--password: at least 10 characters" in short.stderr
     twice = run("user", "add", "hoa@snv.example", "--name", "X", "--role", "officer", "--unit", "24")
     assert twice.exit_code == 1 and "already exists" in twice.stderr
     rows = json.loads(run("user", "list", "--format", "json").stdout)

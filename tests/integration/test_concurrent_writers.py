@@ -330,7 +330,7 @@ def test_remind_stopped_mid_delivery_ends_in_two_seconds_and_loses_nothing(
     said = log.read_text(encoding="utf-8")
     assert process.returncode == 130, said
     assert stopped_in < 2.0, f"stopped in {stopped_in:.1f} s"
-    assert "Traceback" not in said and said.strip().splitlines()[-1].startswith("dunghan: đã dừng"), said
+    assert "Traceback" not in said and said.strip().splitlines()[-1].startswith("dunghan: stopped"), said
 
     with engine.connect() as connection:
         marked = set(connection.execute(select(col(Notice.key)).where(col(Notice.status) == "sent")).scalars().all())

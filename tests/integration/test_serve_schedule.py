@@ -189,7 +189,7 @@ def test_serve_refuses_to_run_nothing(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 1
-    assert done.stderr.strip().splitlines() == ["dunghan: không có gì để chạy: bỏ --no-web hoặc --no-schedule"]
+    assert done.stderr.strip().splitlines() == ["dunghan: nothing to run: drop --no-web or --no-schedule"]
 
 
 def test_with_a_prefect_server_the_schedule_is_the_servers(tmp_path: Path) -> None:
@@ -204,5 +204,5 @@ def test_with_a_prefect_server_the_schedule_is_the_servers(tmp_path: Path) -> No
         check=False,
     )
     assert done.returncode == 1
-    assert "lịch chạy do máy chủ Prefect và worker giữ" in done.stderr
-    assert "không có gì để chạy" in done.stderr
+    assert "the schedule is kept by the Prefect server and its workers" in done.stderr
+    assert "nothing to run" in done.stderr

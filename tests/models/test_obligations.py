@@ -45,19 +45,19 @@ def test_legal_transitions(state: str, action: str, after: str) -> None:
 @pytest.mark.parametrize(
     ("state", "action", "message"),
     [
-        ("pending", "accept", "không thể tiếp nhận báo cáo đang ở trạng thái chưa nộp: chỉ tiếp nhận được khi đã nộp"),
-        ("accepted", "return", "không thể trả lại báo cáo đang ở trạng thái đã tiếp nhận"),
-        ("exempted", "submit", "không thể nộp báo cáo đang ở trạng thái miễn"),
+        ("pending", "accept", "cannot accept a report in the state not submitted: accept is allowed only in submitted"),
+        ("accepted", "return", "cannot return a report in the state accepted"),
+        ("exempted", "submit", "cannot submit a report in the state exempted"),
         (
             "submitted",
             "extend",
-            "không thể gia hạn báo cáo đang ở trạng thái đã nộp: chỉ gia hạn được khi chưa nộp hoặc trả lại",
+            "cannot extend a report in the state submitted: extend is allowed only in not submitted or returned",
         ),
         (
             "pending",
             "reopen",
-            "không thể mở lại báo cáo đang ở trạng thái chưa nộp: "
-            "chỉ mở lại được khi đã tiếp nhận hoặc trả lại hoặc miễn",
+            "cannot reopen a report in the state not submitted: "
+            "reopen is allowed only in accepted or returned or exempted",
         ),
     ],
 )
@@ -122,7 +122,7 @@ def test_submit_review_resubmit_accept(planned: Engine, tmp_path: Path) -> None:
     ]
     reopened = reopen(planned, SYT, at=at("2026-06-26T09:00:00"), actor="snv", reason="Tiếp nhận nhầm")
     assert (reopened.from_state, reopened.to_state) == ("accepted", "submitted")
-    with pytest.raises(DunghanError, match="mở lại cần"):
+    with pytest.raises(DunghanError, match="reopening needs"):
         reopen(planned, SYT, at=at("2026-06-26T09:00:00"), actor="snv", reason="")
 
 
@@ -137,7 +137,7 @@ def test_refusals_write_nothing(planned: Engine) -> None:
             actor="x",
             calendar=CAL,
         )
-    with pytest.raises(DunghanError, match="trả lại báo cáo cần 'reason'") as refused:
+    with pytest.raises(DunghanError, match="returning a report needs 'reason'") as refused:
         review(planned, SYT, "return", at=at("2026-06-01T09:00:00"), actor="snv", reason="")
     assert refused.value.field == "reason"  # the CLI words it --reason
     assert _audit(planned) == []

@@ -140,14 +140,14 @@ def test_planning_refusals(engine: Engine) -> None:
         plan_cycle(engine, PACKS["ke-hoach-kinh-phi"], 2026, CAL, params={}, scope=["24"], now=NOW, actor="a")
     with pytest.raises(DunghanError, match="does not apply in 2026"):
         plan_cycle(engine, PACKS["bac-ninh-2024"], 2026, CAL, params={}, scope=["27"], now=NOW, actor="a")
-    with pytest.raises(DunghanError, match="không có đơn vị mã '99' vào ngày 30/06/2026") as unknown:
+    with pytest.raises(DunghanError, match="no unit with code '99' on 30/06/2026") as unknown:
         plan_cycle(engine, PACKS["hai-cap-2026"], 2026, CAL, params={}, scope=["99"], now=NOW, actor="a")
-    assert unknown.value.field == "under" and "chưa từng có đơn vị nào mang mã này" in str(unknown.value)
+    assert unknown.value.field == "under" and "no unit has ever had this code" in str(unknown.value)
     with engine.connect() as c:
         assert c.execute(select(func.count()).select_from(Obligation)).scalar_one() == 0
 
 
 def test_planning_without_a_tree_says_so(engine: Engine) -> None:
-    with pytest.raises(DunghanError, match="chưa có cây đơn vị nào") as empty:
+    with pytest.raises(DunghanError, match="no unit tree yet") as empty:
         plan_cycle(engine, PACKS["hai-cap-2026"], 2026, CAL, params={}, scope=["24"], now=NOW, actor="a")
     assert empty.value.action == "org import"

@@ -123,12 +123,12 @@ def test_a_year_in_which_a_code_named_two_units_is_refused_naming_both(engine: E
     with pytest.raises(AmbiguousCode) as refused:
         status(engine, at=at("2026-07-01T08:00"), year=2025, under="24")
     message = str(refused.value)
-    assert "Tỉnh Bắc Giang (24, từ 01/01/2024 đến 30/06/2025)" in message
-    assert "Tỉnh Bắc Ninh (24, từ 01/07/2025)" in message and refused.value.field == "at"
-    assert refused.value.worded(lambda name: f"--{name}").endswith("ví dụ --at 2025-12-31 hoặc --at 2025-01-01.")
+    assert "Tỉnh Bắc Giang (24, from 01/01/2024 to 30/06/2025)" in message
+    assert "Tỉnh Bắc Ninh (24, from 01/07/2025)" in message and refused.value.field == "at"
+    assert refused.value.worded(lambda name: f"--{name}").endswith("for example --at 2025-12-31 or --at 2025-01-01.")
     rows = status(engine, at=at("2026-07-01T08:00"), year=2025, under="24", under_on=date(2025, 12, 31))
     assert rows == []  # nothing planned for new Bắc Ninh in 2025, and no error
-    with pytest.raises(UnitNotFound, match="không có đơn vị mã 27 vào ngày 01/07/2026; mã này chỉ: Tỉnh Bắc Ninh"):
+    with pytest.raises(UnitNotFound, match="no unit with code 27 on 01/07/2026; the code is held by: Tỉnh Bắc Ninh"):
         unit_at(engine, "27", date(2026, 7, 1))
 
 
@@ -188,8 +188,8 @@ def test_planning_refuses_a_hop_whose_recipient_is_missing(engine: Engine) -> No
         import_file(engine, shipped)
     with pytest.raises(UnresolvedRecipients) as refused:
         plan_cycle(engine, PACKS["lang-giang-2024"], 2024, CAL, params={}, scope=["217"], now=PLANNED, actor="t")
-    assert "Tỉnh Bắc Giang (24) chưa có cơ quan thường trực" in str(refused.value)
-    assert "bước 2" in str(refused.value) and "217" in str(refused.value)
+    assert "Tỉnh Bắc Giang (24) has no cơ quan thường trực" in str(refused.value)
+    assert "step 2" in str(refused.value) and "217" in str(refused.value)
 
 
 def test_lineage_rows_are_checked_and_all_or_nothing(engine: Engine) -> None:

@@ -71,6 +71,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         | dict(period=period, hop=1, recipient_name="UBND tỉnh", recipient_unit_id=1, wording="trước ngày 15/6")
         | dict(nominal_date=date(2026, 6, 15), due_date=date(2026, 6, 15), rolled_reason=None)
         | dict(due_at=AT, state=state, late_with_permission=n == 2, retired=False, returned_at=None)
+        | dict(also_recipients=None, assumed=None)
         for n, period, state in ((1, "2026-H1", "submitted"), (2, "2026-H2", "pending"))
     ],
     "submission": [
@@ -124,6 +125,10 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         dict(id=1, user_id=1, name="phần mềm một cửa", token_sha256="f" * 64, created_at=AT, created_by="web:x")
         | dict(last_used_at=None, revoked_at=None)
     ],
+    "occasion": [
+        dict(id=1, pack_id="hai-cap-2026", kind="event", name="vu-viec-bao-luc", unit_id=2, day=date(2026, 6, 1))
+        | dict(recorded_at=AT, actor="cli:hoa", reference=None, note="Phát hiện vụ việc")
+    ],
     "run": [
         dict(id=1, name="send_reminders", how="direct", who="cli:hoa", scope="[]", parameters='{"at": null}')
         | dict(started_at=AT, finished_at=AT, outcome="ok", message=None, counts='{"queued": 3}')
@@ -174,6 +179,10 @@ def test_a_full_database_at_each_revision_upgrades_to_the_head(backend: str, tmp
         with engine.connect() as connection:
             levels = connection.execute(text("SELECT id, unit_level FROM obligation ORDER BY id")).all()
             assert [tuple(r) for r in levels] == [(1, "commune"), (2, "commune")]
+            also = connection.execute(text("SELECT also_recipients FROM obligation")).scalars().all()
+            assert also == [None, None]  # planned before recipients in one hop: none also sent it
+            assumed = connection.execute(text("SELECT assumed FROM obligation")).scalars().all()
+            assert assumed == [None, None]  # planned before the note was kept: none
             due = connection.execute(text("SELECT obligation_id FROM extension")).scalar_one()
             assert due == 2
             lineage = connection.execute(text("SELECT predecessor_id, successor_id, took_over_on FROM unit_lineage"))

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,12 +39,24 @@ class Rendered:
         return len(self.pages)
 
     def page_of(self, text: str) -> int:
-        """The 1-based page that first shows ``text`` (spaces folded), or 0."""
-        wanted = " ".join(text.split())
+        """The 1-based page that first shows ``text``, or 0. Spaces are left out of the comparison:
+        pdftotext splits some words whose letters carry Vietnamese marks ("QUÁ H ẠN")."""
+        wanted = "".join(text.split())
         for number, page in enumerate(self.pages, start=1):
-            if wanted in " ".join(page.split()):
+            if wanted in "".join(page.split()):
                 return number
         return 0
+
+
+def page_title(sheet: Any) -> str | None:
+    """The text a sheet prints at the head of each page (its centred header), or None."""
+    header = sheet.oddHeader
+    return None if header is None or header.center is None else header.center.text
+
+
+def shows(page: str, text: str) -> bool:
+    """Whether ``page`` shows ``text``, spaces left out, as :meth:`Rendered.page_of` compares."""
+    return "".join(text.split()) in "".join(page.split())
 
 
 def render(document: Path, folder: Path) -> Rendered:

@@ -128,3 +128,22 @@ def test_the_rates_hold_no_formula(tmp_path: Path) -> None:
     ]  # fmt: skip
     path = write_status(rows, tmp_path, at=AT, under=None, year=None, path=tmp_path / "ty-le.xlsx")
     _assert_text(path, [HOSTILE[0], HOSTILE[2]])
+
+
+@pytest.mark.parametrize("kind", ["units", "contacts"])
+def test_the_org_templates_hold_no_formula(tmp_path: Path, kind: str) -> None:
+    from reports.org_files import write_template_xlsx
+
+    path = tmp_path / f"{kind}.xlsx"
+    write_template_xlsx(path, kind)
+    assert [c for c in _cells(path) if c[3] in ("f", "e")] == []
+    assert "# 24-SNV" in [c[2] for c in _cells(path)]
+
+
+def test_the_submissions_template_holds_no_formula(tmp_path: Path) -> None:
+    from reports.status_file import write_status_template
+
+    path = tmp_path / "tinh-hinh-nop.xlsx"
+    write_status_template(path)
+    assert [c for c in _cells(path) if c[3] in ("f", "e")] == []
+    assert "nộp" in [c[2] for c in _cells(path)]

@@ -21,6 +21,7 @@ from reports.rollup_addressing import NATIONAL_RECIPIENTS, rollup_addressing
 from reports.rollup_chart import SIZE_PX, participation_chart
 from reports.rollup_docx import write_rollup_docx
 from rules.scope import EVERYWHERE, Everywhere
+from tests.models.recipient_pack import recipient_pack
 from tests.models.test_rollup import bac_ninh_action_month, log, old_lang_giang
 
 
@@ -146,7 +147,7 @@ def test_before_the_campaign_ends_the_figures_are_so_far(bac_ninh: Engine, tmp_p
     doc = Document(str(write_rollup_docx(tmp_path / "a.docx", result, addressing, today=date(2026, 12, 1))))
     body = _texts(doc)
     assert body[1].endswith("năm 2026 (tính đến ngày 01/12/2026)")
-    assert "tính đến ngày 01/12/2026 (Tháng hành động chưa kết thúc)" in body[5]
+    assert "tính đến ngày 01/12/2026 (chưa hết thời gian triển khai)" in body[5]
     # A media activity counts activities, never "0 người tham gia".
     assert not [line for line in body if re.search(r"(?<![\d.])0 (lượt )?người", line)]
 
@@ -199,3 +200,10 @@ def test_before_2025_a_district_reports_to_the_sở_lđtbxh(engine: Engine) -> N
     )
     assert found.recipients == ("Sở Lao động – TB&XH tỉnh Bắc Giang",)
     assert found.legal_basis == "Mục III.3 Kế hoạch BĐG năm 2024 của UBND huyện Lạng Giang"
+
+
+def test_a_report_sent_to_several_recipients_is_addressed_to_each(bac_ninh: Engine, tmp_path: Path) -> None:
+    """A pack whose departments send to the Sở Nội vụ and to the UBND tỉnh: both are "Kính gửi"."""
+    result = rollup(bac_ninh, campaign="thang-hanh-dong", year=2026, under="24-SYT")
+    found = rollup_addressing(bac_ninh, result, pack=recipient_pack(tmp_path))
+    assert found.recipients == ("Sở Nội vụ tỉnh Bắc Ninh", "UBND tỉnh Bắc Ninh")

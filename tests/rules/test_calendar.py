@@ -16,20 +16,24 @@ CAL = calendar_for()  # the shipped calendar: holidays package + rules/packs/cal
     ("day", "working", "reason"),
     [
         (date(2026, 1, 1), False, "Tết Dương lịch"),
-        (date(2026, 1, 2), False, "Nghỉ Tết Dương lịch (hoán đổi với thứ Bảy 10/01/2026)"),  # override
-        (date(2026, 1, 10), True, "Làm bù cho ngày 02/01/2026"),  # a Saturday worked (override)
+        (date(2026, 1, 2), False, "Nghỉ Tết Dương lịch (hoán đổi với thứ Bảy 10/01/2026, Công văn 12729/VPCP-KGVX)"),
+        (date(2026, 1, 10), True, "Làm bù cho ngày 02/01/2026 (Công văn 12729/VPCP-KGVX)"),  # a Saturday worked
         (date(2026, 2, 16), False, "Giao thừa Tết Nguyên Đán"),
         (date(2026, 2, 20), False, "Mùng bốn Tết Nguyên Đán"),
         (date(2026, 2, 23), True, None),
         (date(2026, 4, 27), False, "Ngày Giỗ Tổ Hùng Vương (nghỉ bù)"),
-        (date(2026, 8, 22), True, "Ngày làm việc bù cho ngày 31/08/2026"),  # Saturday worked
-        (date(2026, 8, 31), False, "Ngày nghỉ (thay cho ngày 22/08/2026)"),
+        (date(2026, 8, 22), True, "Làm bù cho ngày 31/08/2026 (Thông báo 9441 của Bộ Nội vụ)"),
+        (
+            date(2026, 8, 31),
+            False,
+            "Nghỉ dịp Quốc khánh (hoán đổi với thứ Bảy 22/08/2026, Thông báo 9441 của Bộ Nội vụ)",
+        ),
         (date(2026, 9, 2), False, "Quốc khánh"),
         (date(2026, 11, 24), False, "Ngày Văn hóa Việt Nam"),
         (date(2026, 11, 22), False, "Chủ nhật"),
         (date(2026, 11, 21), False, "Thứ Bảy"),
-        (date(2024, 5, 4), True, "Ngày làm việc bù cho ngày 29/04/2024"),
-        (date(2024, 4, 29), False, "Ngày nghỉ (thay cho ngày 04/05/2024)"),
+        (date(2024, 5, 4), True, "Làm bù cho ngày 29/04/2024 (Công văn 2450/VPCP-KGVX)"),
+        (date(2024, 4, 29), False, "Nghỉ dịp 30/4 – 1/5 (hoán đổi với thứ Bảy 04/05/2024, Công văn 2450/VPCP-KGVX)"),
         (date(2024, 11, 24), False, "Chủ nhật"),
     ],
 )
@@ -50,8 +54,8 @@ def test_culture_day_is_switchable() -> None:
 def test_overrides_are_data() -> None:
     cal = WorkCalendar([DayOverride(date(2030, 3, 4), False, "Nghỉ thử", "test")])
     assert not cal.is_working_day(date(2030, 3, 4))
-    assert cal.reason(date(2030, 3, 4)) == "Nghỉ thử"
-    assert (date(2030, 3, 4), "Nghỉ thử") in cal.holidays(2030)
+    assert cal.reason(date(2030, 3, 4)) == "Nghỉ thử (test)"  # the name with its source
+    assert (date(2030, 3, 4), "Nghỉ thử (test)") in cal.holidays(2030)
 
 
 @pytest.mark.parametrize(

@@ -76,7 +76,7 @@ def test_budget_deadline_is_a_cycle_parameter() -> None:
     unset = _due("ke-hoach-kinh-phi", 2026, "ke-hoach-kinh-phi-nam-sau", "2026")
     assert unset.due_date is None and unset.nominal_date is None
     assert unset.missing_param == "budget_due"
-    assert deadline_row(unset)["reason"] == "chưa đặt tham số budget_due"  # the CLI words it --param budget_due=…
+    assert deadline_row(unset)["reason"] == "the cycle parameter budget_due is not set"  # the CLI: --param budget_due=…
     assert deadline_row(unset)["missing_param"] == "budget_due"
     with pytest.raises(MissingParameter) as missing:
         pack_deadlines(PACKS["ke-hoach-kinh-phi"], 2026, CAL, strict=True)

@@ -33,9 +33,20 @@ def test_upper_level_needs_a_working_day_after_the_lower(write_pack) -> None:  #
     assert any(":21:19: error:" in m and "art. 8(5)" in m and "from 22/12/2026" in m for m in messages)
 
 
-def test_deadline_needs_a_working_day_after_the_cutoff(write_pack) -> None:  # type: ignore[no-untyped-def]
+def test_a_deadline_before_the_default_window_is_said_once(write_pack) -> None:  # type: ignore[no-untyped-def]
     messages = _lint(write_pack, MINIMAL_PACK.replace('"trước ngày 20/12"', '"trước ngày 15/12"'))
-    assert any(":18:19: error:" in m and "cut-off ends 14/12/2026" in m for m in messages)
+    about = [m for m in messages if "default data window" in m]
+    assert len(about) == 1 and ":18:19: warning:" in about[0] and "'trước ngày 15/12'" in about[0]
+    assert not any(": error:" in m for m in messages)
+
+
+def test_a_deadline_before_the_window_the_pack_states_is_refused(write_pack) -> None:  # type: ignore[no-untyped-def]
+    stated = MINIMAL_PACK.replace('"trước ngày 20/12"', '"trước ngày 15/12"').replace(
+        "    frequency: yearly\n", '    frequency: yearly\n    cutoff: {start: "15/12", end: "14/12"}\n'
+    )
+    assert "cutoff:" in stated
+    messages = _lint(write_pack, stated)
+    assert any(": error:" in m and "cut-off ends 14/12/2026" in m for m in messages)
 
 
 def test_references_must_exist(write_pack) -> None:  # type: ignore[no-untyped-def]

@@ -48,7 +48,7 @@ def test_bad_wording_points_at_the_deadline_and_lists_forms(write_pack) -> None:
 def test_every_error_of_every_file_at_once(write_pack) -> None:  # type: ignore[no-untyped-def]
     first = write_pack(
         MINIMAL_PACK.replace('valid_from: "2026-01-01"', "valid_from: 20260101").replace(
-            "frequency: yearly", "frequency: weekly"
+            "frequency: yearly", "frequency: fortnightly"
         ),
         "a.yaml",
     )

@@ -58,7 +58,7 @@ def test_every_advertised_form_parses() -> None:
         ("trước ngày 31/6", "31/06 is not a date"),
         ("trước ngày 12/13", "13 is not a month"),
         ("trước ngày 15/01/2025 năm sau", "contradict"),
-        ("chậm nhất ngày 30 hằng tháng", "between 1 and 28"),
+        ("chậm nhất ngày 32 hằng tháng", "between 1 and 31"),
         ("trong 00 ngày làm việc kể từ ngày chốt số liệu", "at least 1"),
     ],
 )

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from email import policy
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
@@ -80,7 +81,7 @@ def test_another_province_in_the_file_is_refused(web_engine: Engine, client_for:
         "unit,name,role,email,zalo_phone,zalo_user_id,channels,active\n"
         "00004,Người Hà Nội,head,hn@x.example,,,email,true\n",
     )
-    assert code == 400 and "liên hệ của đơn vị 00004, không thuộc Tỉnh Bắc Ninh" in shown
+    assert code == 400 and "a contact of unit 00004, which is not under Tỉnh Bắc Ninh" in shown
 
 
 def test_edit_a_contact_audited_and_out_of_scope_404(web_engine: Engine, client_for: Client) -> None:
@@ -96,17 +97,19 @@ def test_edit_a_contact_audited_and_out_of_scope_404(web_engine: Engine, client_
     cid = _contact_id(web_engine, "07627")
     page = admin.get(f"/quan-tri/lien-he/{cid}")
     token = csrf_of(page.text)
-    wrong = admin.post(
-        f"/quan-tri/lien-he/{cid}",
-        data={
-            "csrf": token,
-            "name": "Lê Lan",
-            "role": "head",
-            "zalo_phone": "12345",
-            "channels": ["email"],
-            "active": "co",
-        },
-    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DUNGHAN_LANG", "vi")  # the page in the language its readers get
+        wrong = admin.post(
+            f"/quan-tri/lien-he/{cid}",
+            data={
+                "csrf": token,
+                "name": "Lê Lan",
+                "role": "head",
+                "zalo_phone": "12345",
+                "channels": ["email"],
+                "active": "co",
+            },
+        )
     assert wrong.status_code == 400
     assert re.findall(r'role="alert">([^<]*)', wrong.text) == [
         "Số điện thoại Zalo: &#39;12345&#39; không phải số điện thoại Việt Nam"
@@ -140,7 +143,7 @@ def test_add_a_person_mails_the_link_and_the_link_sets_the_password(web_engine: 
         "/quan-tri/nguoi-dung",
         data={"csrf": csrf_of(page.text), "email": "x@hn.example", "name": "X", "role": "officer", "unit": "00004"},
     )
-    assert outside.status_code == 400 and "không thuộc Tỉnh Bắc Ninh" in outside.text
+    assert outside.status_code == 400 and "is not under Tỉnh Bắc Ninh" in outside.text
     added = admin.post(
         "/quan-tri/nguoi-dung",
         data={
@@ -218,11 +221,11 @@ def test_an_import_never_changes_a_unit_of_another_place(web_engine: Engine, cli
         "00004,Phường đổi tên,commune,people_committee,01,2025-07-01,,\n"
         "24-MOI,Trung tâm mới,province,department,24,2025-07-01,,\n",
     )
-    assert code == 400 and "đơn vị 00004 không thuộc Tỉnh Bắc Ninh" in shown
+    assert code == 400 and "unit 00004 is not under Tỉnh Bắc Ninh" in shown
     # only the stored unit of Hà Nội is refused; a new unit under Bắc Ninh would be fine
     assert re.findall(r'<ol class="errors">(.*?)</ol>', shown, re.S) == [
-        "<li>don-vi.csv: đơn vị 00004 không thuộc Tỉnh Bắc Ninh</li>"
-        "<li>don-vi.csv: đơn vị cấp trên 01 không thuộc Tỉnh Bắc Ninh</li>"
+        "<li>don-vi.csv: unit 00004 is not under Tỉnh Bắc Ninh</li>"
+        "<li>don-vi.csv: the parent unit 01 is not under Tỉnh Bắc Ninh</li>"
     ]
     with web_engine.connect() as c:
         assert c.execute(text("SELECT name FROM unit WHERE code = '00004'")).scalar_one() == "Phường Ba Đình"

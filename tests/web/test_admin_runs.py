@@ -41,13 +41,13 @@ def test_an_admin_sees_the_schedules_runs_and_those_of_their_province(client_for
     assert page.status_code == 200
     text = page.text
     assert "<h1>Lần chạy</h1>" in text
-    assert "nhắc hạn" in text and "prefect:send_reminders/daily" in text
+    assert "reminders" in text and "prefect:send_reminders/daily" in text
     assert "quantri.24@tinh.example" in text and "chu kỳ 7" in text
-    assert "dòng lệnh (root)" in text and "tổng hợp hoạt động" in text  # a commune of Bắc Ninh
+    assert "dòng lệnh (root)" in text and "activity roll-up" in text  # a commune of Bắc Ninh
     assert "hn-rieng" not in text and "dòng lệnh (hanoi)" not in text  # Hà Nội's run
-    assert "15/06/2026 07:30" in text and "1 phút 00 giây" in text  # Vietnam time
+    assert "15/06/2026 07:30" in text and "1 min 00 s" in text  # Vietnam time
     other = client_for(ADMIN_01).get("/quan-tri/lan-chay").text
-    assert "hn-rieng" in other and "chu kỳ 7" not in other and "nhắc hạn" in other
+    assert "hn-rieng" in other and "chu kỳ 7" not in other and "reminders" in other
 
 
 def test_the_runs_filter_by_job_and_outcome(client_for: Client, web_engine: Engine) -> None:

@@ -211,6 +211,8 @@ def test_the_written_calendar_reads_back_exactly_in_any_calendar_program() -> No
         4,
         None,
         "Thiếu số liệu, mục II.3; bảng 2 \\ phụ lục",
+        "Ước tính: lịch nghỉ Tết Nguyên đán 2027 chưa được quyết định; hạn có thể thay đổi.",
+        ("UBND tỉnh Bắc Ninh", "Ủy ban Quốc gia vì sự tiến bộ của phụ nữ Việt Nam"),
     )
     body = obligations_ics([row], name="Hạn báo cáo – Xã Đại Sơn", generated_at=NOW, link_base=None, with_unit=False)
     assert all(len(line) <= 75 for line in body.split(b"\r\n"))
@@ -221,4 +223,9 @@ def test_the_written_calendar_reads_back_exactly_in_any_calendar_program() -> No
     assert "Văn bản ghi: “trước ngày 20 tháng 6; gửi kèm phụ lục”" in description
     assert f"Hạn cuối: {row.due_at.astimezone(VIETNAM):%H:%M ngày %d/%m/%Y} (đã gia hạn)" in description
     assert "Trạng thái: trả lại" in description
+    assert (
+        "Gửi tới: Sở Nội vụ tỉnh Bắc Ninh; đồng gửi: UBND tỉnh Bắc Ninh; "
+        "Ủy ban Quốc gia vì sự tiến bộ của phụ nữ Việt Nam"
+    ) in description
+    assert f"Ghi chú về hạn: {row.assumed}" in description
     assert "Lý do trả lại: Thiếu số liệu, mục II.3; bảng 2 \\ phụ lục" in description

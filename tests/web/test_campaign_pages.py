@@ -199,13 +199,13 @@ def test_an_officers_activity_shows_in_the_campaign_page_with_the_rollups_totals
 @pytest.mark.parametrize(
     ("changes", "field", "words"),
     [
-        ({"total": "50"}, "Số người tham gia: tổng số", "nam 12 + nữ 28 = 40, khác tổng số 50"),
-        ({"day": "2026-10-20"}, "Ngày", "ngày 20/10/2026 nằm ngoài Tháng hành động năm 2026"),
-        ({"day": "2026-12-05"}, "Ngày", "ngày 05/12/2026 sau hôm nay (01/12/2026)"),
-        ({"note": "Liên hệ chị H. số 0987 654 321"}, "Ghi chú", "có vẻ chứa số điện thoại"),
-        ({"title": "Hỗ trợ nạn nhân CCCD 001203004567"}, "Tên hoạt động", "có vẻ chứa số CMND/CCCD"),
-        ({"male": "mười"}, "Số người tham gia: nam", "«mười» không phải số nguyên, không âm"),
-        ({"activity_type": "khong-co"}, "Loại hoạt động", "chọn một loại hoạt động trong danh sách"),
+        ({"total": "50"}, "Số người tham gia: tổng số", "men 12 + women 28 = 40, not the total 50"),
+        ({"day": "2026-10-20"}, "Ngày", "the date 20/10/2026 is outside the Action Month of 2026"),
+        ({"day": "2026-12-05"}, "Ngày", "the date 05/12/2026 is after today (01/12/2026)"),
+        ({"note": "Liên hệ chị H. số 0987 654 321"}, "Ghi chú", "seems to hold a phone number"),
+        ({"title": "Hỗ trợ nạn nhân CCCD 001203004567"}, "Tên hoạt động", "seems to hold an identity-card number"),
+        ({"male": "mười"}, "Số người tham gia: nam", "«mười» is not a whole number, zero or more"),
+        ({"activity_type": "khong-co"}, "Loại hoạt động", "choose an activity type from the campaign"),
     ],
 )
 def test_a_bad_activity_is_refused_naming_its_field_and_writes_nothing(
@@ -275,7 +275,7 @@ def test_only_the_units_officer_changes_its_activity(web_engine: Engine, late: C
     wrong = officer.post(
         "/thang-hanh-dong/hoat-dong/sua", data=_form(form.text, id=str(log_id), female="30", total="40")
     )
-    assert wrong.status_code == 400 and "nam 12 + nữ 30 = 42, khác tổng số 40" in wrong.text
+    assert wrong.status_code == 400 and "men 12 + women 30 = 42, not the total 40" in wrong.text
     assert _logs(web_engine) == before
     saved = officer.post(
         "/thang-hanh-dong/hoat-dong/sua",
@@ -344,8 +344,8 @@ def test_the_filled_in_form_is_uploaded_all_rows_or_none(web_engine: Engine, lat
     assert refused.status_code == 400
     shown = re.sub(r"<[^>]+>", "", refused.text)
     assert "Tệp hoat-dong-sai.xlsx chưa được nhập" in shown
-    assert "dòng 3, cột «Số người tham gia: tổng số»: nam 10 + nữ 30 = 40, khác tổng số 45" in shown
-    assert "dòng 3, cột «Ghi chú»: có vẻ chứa số điện thoại" in shown
+    assert "row 3, column «Số người tham gia: tổng số»: men 10 + women 30 = 40, not the total 45" in shown
+    assert "row 3, column «Ghi chú»: seems to hold a phone number" in shown
     assert _logs(web_engine) == []
 
     filled = _fill(template.content, good)
@@ -358,7 +358,7 @@ def test_the_filled_in_form_is_uploaded_all_rows_or_none(web_engine: Engine, lat
         ("07627", 40, "hoat-dong-07627.xlsx"),
     ]
     again = _upload(officer, "hoat-dong-07627.xlsx", filled)
-    assert again.status_code == 400 and "chính tệp này đã được nhập ngày 01/12/2026" in again.text
+    assert again.status_code == 400 and "this very file was imported on 01/12/2026" in again.text
 
     # Another unit's form is refused by its code; a supervisor may not upload at all.
     theirs = write_template(
@@ -369,7 +369,7 @@ def test_the_filled_in_form_is_uploaded_all_rows_or_none(web_engine: Engine, lat
         unit="07615",
     )
     other = _upload(officer, "hoat-dong-07615.xlsx", _fill(theirs.read_bytes(), good[:1]))
-    assert other.status_code == 400 and "biểu mẫu ghi mã đơn vị 07615, không phải 07627" in other.text
+    assert other.status_code == 400 and "the form gives the unit code 07615, not 07627" in other.text
     supervisor = late(SUPERVISOR)
     token = csrf_of(supervisor.get("/thang-hanh-dong").text)
     answer = supervisor.post(

@@ -120,8 +120,8 @@ def test_a_responsible_unit_enters_its_figures_and_the_ratio_is_computed(engine_
     )
     assert refused.status_code == 400
     shown = re.sub(r"<[^>]+>", "", refused.text)
-    assert "Chỉ tiêu III.3.2: 9,5 không phải số nguyên (người)" in shown
-    assert "Chỉ tiêu V.2: 120 không phải tỷ lệ phần trăm từ 0 đến 100" in shown
+    assert "Chỉ tiêu III.3.2: 9,5 is not a whole number (người)" in shown
+    assert "Chỉ tiêu V.2: 120 is not a percentage from 0 to 100" in shown
     assert 'value="9,5"' in refused.text  # what was typed stays
     assert _values(engine_2024) == {}  # nothing kept, not even the good figure
 

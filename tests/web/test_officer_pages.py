@@ -86,7 +86,7 @@ def test_a_refused_file_says_which_and_writes_nothing(web_engine: Engine, client
         files=[("files", ("virus.exe", b"MZ", "application/octet-stream"))],
     )
     assert refused.status_code == 400
-    assert "Tệp báo cáo: tệp &#39;virus.exe&#39; không thuộc loại được nhận" in refused.text
+    assert "Tệp báo cáo: the file &#39;virus.exe&#39; is not of a kind taken" in refused.text
     with web_engine.connect() as c:
         assert c.execute(text("SELECT count(*) FROM submission")).scalar_one() == 0
 
@@ -96,7 +96,7 @@ def test_an_officer_cannot_review_and_a_reviewer_cannot_submit(web_engine: Engin
     officer = client_for("canbo.07627@xa.example")
     page = officer.get(f"/nghia-vu/{oid}")
     refused = officer.post(f"/nghia-vu/{oid}/tiep-nhan", data={"csrf": csrf_of(page.text)})
-    assert refused.status_code == 403 and "không được tiếp nhận" in refused.text
+    assert refused.status_code == 403 and "may not accept or return reports" in refused.text
     reviewer = client_for("tiepnhan.24@snv.example")
     page = reviewer.get(f"/nghia-vu/{oid}")
     assert page.status_code == 200 and "Nộp báo cáo" not in page.text
@@ -105,7 +105,7 @@ def test_an_officer_cannot_review_and_a_reviewer_cannot_submit(web_engine: Engin
         data={"csrf": csrf_of(page.text)},
         files=[("files", ("a.pdf", b"%PDF", "application/pdf"))],
     )
-    assert refused.status_code == 403 and "không được nộp báo cáo" in refused.text
+    assert refused.status_code == 403 and "may not submit reports" in refused.text
 
 
 def test_a_file_name_too_long_to_keep_is_refused_in_words(web_engine: Engine, client_for: Client) -> None:
@@ -117,7 +117,7 @@ def test_a_file_name_too_long_to_keep_is_refused_in_words(web_engine: Engine, cl
         data={"csrf": csrf_of(page.text)},
         files=[("files", ("b" * 300 + ".pdf", b"%PDF-1.4", "application/pdf"))],
     )
-    assert refused.status_code == 400 and "dài hơn 255 ký tự" in refused.text
+    assert refused.status_code == 400 and "is longer than 255 characters" in refused.text
     with web_engine.connect() as c:
         assert c.execute(text("SELECT count(*) FROM submission")).scalar_one() == 0
 
@@ -156,7 +156,7 @@ def test_numbers_and_texts_past_what_the_database_holds_are_answered_in_words(
         files=[("files", ("a.pdf", b"%PDF-1.4", "application/pdf"))],
     )
     assert long_note.status_code == 400, long_note.text
-    assert re.findall(r"role=\"alert\">([^<]*)", long_note.text) == ["Ghi chú: dài 2.001 ký tự, tối đa 2.000"]
+    assert re.findall(r"role=\"alert\">([^<]*)", long_note.text) == ["Ghi chú: 2.001 characters long, at most 2.000"]
     nul = officer.post(
         f"/nghia-vu/{oid}/nop",
         data={"csrf": csrf_of(page.text), "note": "Bản ký số\x00"},

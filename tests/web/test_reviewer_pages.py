@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
@@ -79,7 +80,9 @@ def test_accept_several_at_once_is_all_or_none(web_engine: Engine, client_for: C
     pending = obligation_id(web_engine, "24-STP")  # addressed here, but nothing sent yet
     reviewer = client_for("tiepnhan.24@snv.example")
     token = csrf_of(reviewer.get("/cho-tiep-nhan").text)
-    refused = reviewer.post("/tiep-nhan", data={"csrf": token, "ids": [first, second, pending]})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DUNGHAN_LANG", "vi")  # the page in the language its readers get
+        refused = reviewer.post("/tiep-nhan", data={"csrf": token, "ids": [first, second, pending]})
     alert = re.findall(r'role="alert">([^<]*)', refused.text)
     assert refused.status_code == 400 and alert == [
         "Sở Tư pháp tỉnh Bắc Ninh, Báo cáo kết quả công tác bình đẳng giới và vì sự tiến bộ của phụ nữ 6 tháng "

@@ -248,7 +248,7 @@ def test_the_sixth_wrong_password_waits_even_with_the_right_one_and_says_until_w
     client, moments = clocked
     for _ in range(5):
         assert _try_login(client, "mat-khau-sai-1") == (401, "E-mail hoặc mật khẩu không đúng.", False)
-    wait = "Quá nhiều lần đăng nhập sai: hãy thử lại sau 09:15"
+    wait = "Too many failed log-ins: try again after 09:15"
     assert _try_login(client, "mat-khau-sai-2") == (429, wait, False)
     assert _try_login(client, PASSWORD) == (429, wait, False)  # the right password waits too
     moments[0] = NOW + timedelta(minutes=15, seconds=1)
@@ -266,7 +266,7 @@ def test_the_time_it_says_is_when_the_oldest_failure_leaves_the_window(
     status, message, _ = _try_login(client, PASSWORD)
     assert status == 429
     first_free = NOW + timedelta(minutes=15)  # the 09:00 failure leaves the window then
-    assert message.endswith(f"thử lại sau {first_free.astimezone(VIETNAM):%H:%M}"), message
+    assert message.endswith(f"try again after {first_free.astimezone(VIETNAM):%H:%M}"), message
     moments[0] = first_free + timedelta(seconds=1)
     assert _try_login(client, PASSWORD)[0] == 303
 
