@@ -15,6 +15,7 @@ reclaims them, so nothing is lost and at most the message in flight is repeated.
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,7 @@ from typing import Any, Protocol, cast
 
 from sqlalchemy import Connection, CursorResult, Engine, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -183,12 +185,11 @@ def draft_values(draft: NoticeDraft, memo: dict[int, Any] | None = None) -> dict
 
 
 @functools.cache
-def _enqueue_statement(dialect: str) -> Any:
-    """``INSERT … ON CONFLICT (key) DO NOTHING RETURNING key``, built once per process and run with a
-    list of rows: SQLAlchemy compiles it once (its cache) and sends the rows as multi-row batches
-    (insertmanyvalues), instead of compiling a statement that embeds a chunk's values every time."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(NOTICE).on_conflict_do_nothing(index_elements=["key"]).returning(NOTICE.c.key)
+def _enqueue_statement() -> Any:
+    """SQLite's ``INSERT … ON CONFLICT (key) DO NOTHING``, built once per process and run with a
+    list of rows: SQLAlchemy compiles it once (its cache) and hands the rows to the driver's
+    ``executemany``, which prepares it once."""
+    return sqlite.insert(NOTICE).on_conflict_do_nothing(index_elements=["key"])
 
 
 def enqueue(engine: Engine, drafts: Sequence[NoticeDraft], *, at: datetime) -> set[str]:
@@ -204,6 +205,7 @@ def enqueue(engine: Engine, drafts: Sequence[NoticeDraft], *, at: datetime) -> s
 
 
 CHUNK = 1000
+BATCH_TEXT = 4_000_000  # characters of messages in one INSERT, at most about (a chunk's may be far more)
 
 
 def enqueue_in(session: Session, drafts: Sequence[NoticeDraft], *, at: datetime) -> set[str]:
@@ -212,24 +214,41 @@ def enqueue_in(session: Session, drafts: Sequence[NoticeDraft], *, at: datetime)
     ones of a chunk are rendered (lazy drafts), and only one chunk's messages are held at once."""
     new: set[str] = set()
     connection = session.connection()
-    statement = _enqueue_statement(connection.dialect.name)
     _insert(connection)  # the dialect is one the outbox knows
+    postgres = connection.dialect.name == "postgresql"
+
+    def write(rows: list[dict[str, Any]]) -> None:
+        if postgres:  # another writer may add a key after the look below: the database says what is new
+            new.update(_insert_unnest(connection, rows))
+        else:  # SQLite: this transaction has held the write lock since it began (BEGIN IMMEDIATE)
+            connection.execute(_enqueue_statement(), rows)
+            new.update(row["key"] for row in rows)
+
     for start in range(0, len(drafts), CHUNK):
         chunk = drafts[start : start + CHUNK]
         keys = [d.key for d in chunk]
         existing = set(connection.execute(select(NOTICE.c.key).where(NOTICE.c.key.in_(keys))).scalars())
+        # A message is rendered once for the drafts that carry it on several channels, which come
+        # one after the other: the memo keeps only the current message's.
         memo: dict[int, Any] = {}
-        rows = [
-            {**draft_values(d, memo), "status": "pending", "attempts": 0, "created_at": at}
-            for d in chunk
-            if d.key not in existing
-        ]
-        if not rows:
-            continue
-        if connection.dialect.name == "postgresql":
-            new.update(_insert_unnest(connection, rows))
-        else:
-            new.update(connection.execute(statement, rows).scalars())
+        source: object = None
+        rows: list[dict[str, Any]] = []
+        size = 0
+        for d in chunk:
+            if d.key in existing:
+                continue
+            existing.add(d.key)  # the first of a chunk's drafts with one key is the one written
+            if (current := d.__dict__.get("source")) is not source:
+                memo.clear()
+                source = current
+            row = {**draft_values(d, memo), "status": "pending", "attempts": 0, "created_at": at}
+            rows.append(row)
+            size += len(row["body_text"]) + len(row["body_html"] or "") + len(row["payload"] or "")
+            if size >= BATCH_TEXT:  # a few long lists of late reports fill a statement alone
+                write(rows)
+                rows, size = [], 0
+        if rows:
+            write(rows)
     return new
 
 
@@ -339,8 +358,62 @@ def _record_statement(columns: tuple[str, ...]) -> Any:
     )
 
 
+class Connections:
+    """One connection per sending thread, kept for a chunk of a delivering run: on PostgreSQL,
+    recording a message's result through it is one statement that commits alone, without taking a
+    connection from the pool (and pinging it) for every message. ``close()`` at the end of each
+    chunk (its threads have ended) and of the run; a thread's next statement opens one again."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._local = threading.local()
+        self._opened: list[Connection] = []
+        self._lock = threading.Lock()
+
+    def execute(self, statement: Any, parameters: dict[str, Any]) -> CursorResult[Any]:
+        """Run one statement that is atomic alone; a connection the server dropped meanwhile (a
+        restart during a long run) is replaced once, as the pool's ping would have."""
+        for tries_left in (1, 0):
+            connection = self._mine()
+            try:
+                return connection.execute(statement, parameters)
+            except DBAPIError as error:
+                self._drop(connection)
+                if not error.connection_invalidated or not tries_left:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _mine(self) -> Connection:
+        connection: Connection | None = getattr(self._local, "connection", None)
+        if connection is None or connection.closed:  # closed by ``close()`` at the end of a chunk
+            connection = self._local.connection = self.engine.connect()
+            with self._lock:
+                self._opened.append(connection)
+        return connection
+
+    def _drop(self, connection: Connection) -> None:
+        self._local.connection = None
+        with self._lock:
+            if connection in self._opened:
+                self._opened.remove(connection)
+        connection.close()
+
+    def close(self) -> None:
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for connection in opened:
+            connection.close()
+
+
 def record(
-    engine: Engine, notice: Notice, attempt: Attempt, *, at: datetime, policy: RetryPolicy, fallback: NoticeDraft | None
+    engine: Engine,
+    notice: Notice,
+    attempt: Attempt,
+    *,
+    at: datetime,
+    policy: RetryPolicy,
+    fallback: NoticeDraft | None,
+    connections: Connections | None = None,
 ) -> str:
     """Record one attempt on a claimed notice; on a failure with a fallback (Zalo → email), queue it.
 
@@ -364,6 +437,10 @@ def record(
     # a new one for every message.
     statement = _record_statement(tuple(sorted(values)))
     parameters = {"w_id": notice.id, "w_owner": notice.owner, **{f"v_{k}": v for k, v in values.items()}}
+    if connections is not None and not falls_back and engine.dialect.name == "postgresql":
+        # One statement, atomic alone: one round trip that commits, instead of BEGIN, the UPDATE
+        # and COMMIT, each waited for (once per message sent). SQLite's transactions cost no trip.
+        return str(values["status"]) if connections.execute(statement, parameters).rowcount else "lost"
     with engine.begin() as connection:
         if not connection.execute(statement, parameters).rowcount:
             return "lost"

@@ -11,9 +11,9 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Engine, Row, and_, func, select
+from sqlalchemy import Engine, Row, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import col
 
@@ -24,8 +24,7 @@ from rules.ladder import ReminderPlan
 from rules.scope import Everywhere
 
 
-@dataclass(frozen=True, slots=True)
-class OpenObligation:
+class OpenObligation(NamedTuple):
     id: int
     state: str
     cycle_id: int
@@ -70,6 +69,58 @@ def contact_row(c: Contact | Row[Any]) -> ContactRow:
     return ContactRow(c.id, c.unit_id, c.name, c.role, c.email, c.zalo_user_id, c.zalo_phone, channels, c.active)
 
 
+# Rows fetched a few thousand at a time: PostgreSQL's driver would otherwise hold the whole
+# country's result at once before the first row is read (a server-side cursor instead).
+_STREAMED = 5000
+
+
+class DueKey(NamedTuple):
+    """What deciding a sweep's steps needs of one open obligation, without its names or unit."""
+
+    id: int
+    state: str
+    cycle_id: int
+    report_id: str
+    due_date: date
+    due_at: datetime
+    returned_at: datetime | None
+
+
+def open_obligation_keys(
+    engine: Engine,
+    *,
+    under: UnitRef | Everywhere,
+    only: Collection[int] | None = None,
+    cycles: Collection[int] | None = None,
+) -> list[DueKey]:
+    """:func:`open_obligations`, each only as far as deciding its steps needs: the sweep reads the
+    whole country this way and the full rows of the few with a step due today."""
+    query = select(
+        col(Obligation.id),
+        col(Obligation.state),
+        col(Obligation.cycle_id),
+        col(Obligation.report_id),
+        col(Obligation.due_date),
+        col(Obligation.due_at),
+        col(Obligation.returned_at),
+    ).where(OPEN_OBLIGATION, col(Obligation.retired).is_(False))
+    if isinstance(under, UnitRef):
+        query = query.join(Unit, col(Unit.id) == col(Obligation.unit_id)).where(subtree(under))
+    if only is not None:
+        query = query.where(col(Obligation.id).in_(sorted(only)))
+    if cycles is not None:
+        query = query.where(col(Obligation.cycle_id).in_(sorted(cycles)))
+    shared: dict[Any, Any] = {}
+    keep = shared.setdefault
+    with read_connection(engine) as connection:
+        return [
+            DueKey(i, keep(state, state), cycle, keep(report, report), keep(day, day), keep(instant, instant), back)
+            for i, state, cycle, report, day, instant, back in connection.execute(
+                query.order_by(col(Obligation.id)).execution_options(yield_per=_STREAMED)
+            )
+        ]
+
+
 def open_obligations(
     engine: Engine,
     *,
@@ -111,27 +162,36 @@ def open_obligations(
     )
     if isinstance(under, UnitRef):
         query = query.where(subtree(under))
-    if only is not None:
-        query = query.where(col(Obligation.id).in_(sorted(only)))
     if cycles is not None:
         query = query.where(col(Obligation.cycle_id).in_(sorted(cycles)))
+    if only is None:
+        queries = [query]
+    else:  # a few thousand ids a statement: SQLite and PostgreSQL each cap a statement's parameters
+        wanted = sorted(only)
+        queries = [query.where(col(Obligation.id).in_(wanted[s : s + 5000])) for s in range(0, len(wanted), 5000)]
     # The same report, period, wording and unit names come back on thousands of rows: one string
     # each, not one per row (a national sweep holds every open obligation at once).
     shared: dict[object, object] = {}
-    found = []
+    keep = shared.setdefault
+    found: list[OpenObligation] = []
     with read_connection(engine) as connection:
-        for row in connection.execute(query).tuples():
-            values = list(row)
-            for i in _SHARED_COLUMNS:
-                if (value := values[i]) is not None:
-                    values[i] = shared.setdefault((i, value), value)
-            found.append(OpenObligation(*values))
+        for chunk in queries:
+            for row in connection.execute(chunk.execution_options(yield_per=_STREAMED)).tuples():
+                values = list(row)
+                for i in _SHARED_COLUMNS:
+                    if (value := values[i]) is not None:
+                        values[i] = keep((i, value), value)
+                found.append(OpenObligation._make(values))
     return found
 
 
-# The columns of :class:`OpenObligation` whose values repeat from row to row (all but the id and
-# the return's instant), each value kept once per column.
-_SHARED_COLUMNS = tuple(i for i in range(22) if i not in (0, 19))
+# The columns of :class:`OpenObligation` whose values repeat from row to row and are not small
+# numbers: the names, texts and dates, each value kept once per column.
+_SHARED_COLUMNS = tuple(
+    i
+    for i, name in enumerate(OpenObligation._fields)
+    if name not in ("id", "returned_at", "cycle_id", "hop", "unit_id", "parent_id", "recipient_unit_id")
+)
 
 
 def open_cycles(engine: Engine) -> set[int]:
@@ -177,15 +237,14 @@ def covers_payload(covers: Iterable[tuple[int, str]], **extra: object) -> str:
     return json.dumps({**extra, "covers": [[o, s] for o, s in sorted(set(covers))]}, ensure_ascii=False)
 
 
-def _covered(engine: Engine, *, sent_only: bool) -> Iterable[tuple[int, str]]:
-    """(obligation, step) pairs told in grouped notices."""
-    query = select(col(Notice.payload)).where(col(Notice.kind) == GROUPED_KIND)
-    if sent_only:
-        query = query.where(col(Notice.status) == "sent")
+def _covered(engine: Engine) -> Iterable[tuple[int, str, bool]]:
+    """(obligation, step, sent) told in grouped notices."""
+    query = select(col(Notice.payload), col(Notice.status)).where(col(Notice.kind) == GROUPED_KIND)
     with read_connection(engine) as connection:
-        for (payload,) in connection.execute(query):
+        for payload, status in connection.execute(query):
+            sent = status == "sent"
             for obligation, step in json.loads(payload or "{}").get("covers", []):
-                yield int(obligation), str(step)
+                yield int(obligation), str(step), sent
 
 
 def _open_ids(engine: Engine, ids: set[int]) -> set[int]:
@@ -199,39 +258,58 @@ def _open_ids(engine: Engine, ids: set[int]) -> set[int]:
     return found
 
 
+@dataclass(frozen=True)
+class OutboxHistory:
+    """What the outbox already holds for open obligations."""
+
+    queued: set[tuple[int, str]]  # (obligation, ladder:step@day) queued alone or listed, whatever became of it
+    sent: dict[int, int]  # how many reminder steps each has had sent (for the escalation's wording)
+
+
+def outbox_history(engine: Engine, open_ids: Collection[int] | None = None) -> OutboxHistory:
+    """The steps already in the outbox for open obligations, and how many each has had sent: one
+    read of the reminders and one of the grouped notices' payloads. ``open_ids``: the open
+    obligations the caller has read already (asked again of the database when not given); only
+    theirs are kept."""
+    query = (
+        select(
+            col(Notice.obligation_id),
+            col(Notice.step),
+            func.max(case((col(Notice.status) == "sent", 1), else_=0)),
+        )
+        .join(Obligation, col(Obligation.id) == col(Notice.obligation_id))
+        .where(OPEN_OBLIGATION, col(Notice.kind) == "reminder")
+        .group_by(col(Notice.obligation_id), col(Notice.step))
+    )
+    queued: set[tuple[int, str]] = set()
+    sent: set[tuple[int, str]] = set()
+    with read_connection(engine) as connection:
+        for obligation, step, was_sent in connection.execute(query):
+            queued.add((obligation, step))
+            if was_sent:
+                sent.add((obligation, step))
+    covered = list(_covered(engine))
+    still_open = set(open_ids) if open_ids is not None else _open_ids(engine, {o for o, _s, _sent in covered})
+    for obligation, step, was_sent in covered:
+        if obligation in still_open:
+            queued.add((obligation, step))
+            if was_sent:
+                sent.add((obligation, step))
+    counts: dict[int, int] = defaultdict(int)
+    for obligation, _step in sent:
+        counts[obligation] += 1
+    return OutboxHistory(queued, dict(counts))
+
+
 def sent_steps(engine: Engine) -> set[tuple[int, str]]:
     """(obligation, ladder:step@day) already in the outbox, for open obligations: queued alone, or
     listed in a grouped notice."""
-    query = (
-        select(col(Notice.obligation_id), col(Notice.step))
-        .join(Obligation, col(Obligation.id) == col(Notice.obligation_id))
-        .where(OPEN_OBLIGATION, col(Notice.kind) == "reminder")
-        .distinct()
-    )
-    with read_connection(engine) as connection:
-        found = {(o, s) for o, s in connection.execute(query)}
-    covered = set(_covered(engine, sent_only=False))
-    still_open = _open_ids(engine, {o for o, _s in covered})
-    return found | {(o, s) for o, s in covered if o in still_open}
+    return outbox_history(engine).queued
 
 
 def reminders_sent(engine: Engine) -> dict[int, int]:
     """How many reminder steps each open obligation has had (for the escalation's wording)."""
-    query = (
-        select(col(Notice.obligation_id), col(Notice.step))
-        .join(Obligation, col(Obligation.id) == col(Notice.obligation_id))
-        .where(OPEN_OBLIGATION, col(Notice.status) == "sent", col(Notice.kind) == "reminder")
-        .distinct()
-    )
-    with read_connection(engine) as connection:
-        steps = {(o, s) for o, s in connection.execute(query).tuples() if o is not None}
-    covered = set(_covered(engine, sent_only=True))
-    still_open = _open_ids(engine, {o for o, _s in covered})
-    steps |= {(o, s) for o, s in covered if o in still_open}
-    counts: dict[int, int] = defaultdict(int)
-    for o, _step in steps:
-        counts[o] += 1
-    return dict(counts)
+    return outbox_history(engine).sent
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 
 from models.lookups import active_emails
-from models.outbox import Attempt, NoticeDraft, RetryPolicy, claim, record
+from models.outbox import Attempt, Connections, NoticeDraft, RetryPolicy, claim, record
 from models.tables import Notice
 from notifications.channels import Channel
 from rules.clock import system_clock
@@ -115,10 +115,11 @@ def deliver(
     emails: dict[int, str] = {}  # the active e-mail of each Zalo notice's contact, per chunk
 
     stopping = threading.Event()  # set when the run is interrupted: the senders stop after their notice
+    connections = Connections(engine)  # each sender records through a connection of its own
 
     def report(notice: Notice, attempt: Attempt) -> None:
         fallback = None if attempt.ok or attempt.uncertain else _fallback(notice, emails)
-        status = record(engine, notice, attempt, at=clock(), policy=policy, fallback=fallback)
+        status = record(engine, notice, attempt, at=clock(), policy=policy, fallback=fallback, connections=connections)
         if not attempt.ok:
             log.warning(
                 "notice %s (%s, %s) %s: %s", notice.id, notice.channel, notice.recipient_role, status, attempt.error
@@ -128,41 +129,47 @@ def deliver(
         if stopping.is_set():
             raise Interrupted  # ends this sender's loop; its other claimed notices wait out their lease
 
-    while batch := claim(engine, owner=owner, at=at, now=lease_clock(), lease=lease, limit=chunk, ids=ids, keys=keys):
-        emails.update(
-            active_emails(engine, {n.contact_id for n in batch if n.channel in ZALO_CHANNELS and n.contact_id})
-        )
-        by_channel: dict[str, list[Notice]] = defaultdict(list)
-        for notice in batch:
-            by_channel[notice.channel].append(notice)
-        jobs: list[tuple[Channel, list[Notice]]] = []
-        for name, notices in by_channel.items():
-            channel = channels.get(name)
-            if channel is None:
-                for notice in notices:
-                    missing = _("no {channel} channel is configured").format(channel=name)
-                    report(notice, Attempt(False, error=missing, tried=False))
-                continue
-            workers = max(1, (concurrency or {}).get(name, 1))
-            slices = [notices[i::workers] for i in range(workers) if notices[i::workers]]
-            jobs.extend((channel, part) for part in slices)
-        if len(jobs) == 1:
-            jobs[0][0].send(jobs[0][1], report)
-        elif jobs:
-            pool = ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="deliver")
-            try:
-                for future in [pool.submit(channel.send, part, report) for channel, part in jobs]:
-                    future.result()
-            except BaseException:  # interrupted: each sender stops after the notice it is sending
-                stopping.set()
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
-            pool.shutdown()
-        for name, channel in channels.items():
-            reason = getattr(channel, "down", None)
-            if reason and name not in alerted:
-                alerted.add(name)
-                log.warning("channel %s switched off for this run: %s", name, reason)
-                if alert is not None:
-                    alert(name, reason)
+    try:
+        while batch := claim(
+            engine, owner=owner, at=at, now=lease_clock(), lease=lease, limit=chunk, ids=ids, keys=keys
+        ):
+            emails.update(
+                active_emails(engine, {n.contact_id for n in batch if n.channel in ZALO_CHANNELS and n.contact_id})
+            )
+            by_channel: dict[str, list[Notice]] = defaultdict(list)
+            for notice in batch:
+                by_channel[notice.channel].append(notice)
+            jobs: list[tuple[Channel, list[Notice]]] = []
+            for name, notices in by_channel.items():
+                channel = channels.get(name)
+                if channel is None:
+                    for notice in notices:
+                        missing = _("no {channel} channel is configured").format(channel=name)
+                        report(notice, Attempt(False, error=missing, tried=False))
+                    continue
+                workers = max(1, (concurrency or {}).get(name, 1))
+                slices = [notices[i::workers] for i in range(workers) if notices[i::workers]]
+                jobs.extend((channel, part) for part in slices)
+            if len(jobs) == 1:
+                jobs[0][0].send(jobs[0][1], report)
+            elif jobs:
+                pool = ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="deliver")
+                try:
+                    for future in [pool.submit(channel.send, part, report) for channel, part in jobs]:
+                        future.result()
+                except BaseException:  # interrupted: each sender stops after the notice it is sending
+                    stopping.set()
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise
+                pool.shutdown()
+            connections.close()  # the chunk's sending threads have ended
+            for name, channel in channels.items():
+                reason = getattr(channel, "down", None)
+                if reason and name not in alerted:
+                    alerted.add(name)
+                    log.warning("channel %s switched off for this run: %s", name, reason)
+                    if alert is not None:
+                        alert(name, reason)
+    finally:
+        connections.close()
     return delivered

@@ -16,7 +16,6 @@ setting ``DUNGHAN_SENDER_NAME``), the address the configured sender's.
 from __future__ import annotations
 
 import base64
-import email.charset
 import functools
 import random
 import sys
@@ -32,10 +31,14 @@ from models.tables import Notice
 from rules.i18n import _
 from rules.text import clean_text
 
-# Base64 encoded words: UTF-8's default ("shortest") measures the quoted-printable form of every
-# header too, which costs more than building the rest of the message.
+# UTF-8 in base64, headers and bodies, whatever the email package's registry says of "utf-8":
+# Apprise's e-mail plugin, imported with the channels, sets it to quoted-printable for the whole
+# process. Base64 encoded words also spare the "shortest" measure of the quoted-printable form of
+# every header, which costs more than building the rest of the message.
 UTF8 = Charset("utf-8")
 UTF8.header_encoding = BASE64
+UTF8.body_encoding = BASE64
+UTF8.output_charset = "utf-8"
 
 
 def sender_address(text: str) -> tuple[str, str]:
@@ -73,16 +76,16 @@ def envelope_address(text: str) -> str:
 
 def _address(name: str, address: str) -> str:
     name, address = clean_text(name), clean_text(address)
-    return formataddr((str(Header(name, UTF8)), address)) if name else address
+    return formataddr((name, address), charset=UTF8) if name else address
 
 
 def build(notice: Notice, *, sender: tuple[str, str], at: datetime) -> MIMEMultipart | MIMEText:
     """The message for one notice; raises for text that cannot be encoded (the channel reports it)."""
-    plain = MIMEText(notice.body_text, "plain", "utf-8")
+    plain = MIMEText(notice.body_text, "plain", UTF8)  # type: ignore[arg-type]  # a Charset is taken as a name is
     if notice.body_html:
         message: MIMEMultipart | MIMEText = MIMEMultipart("alternative")
         message.attach(plain)
-        message.attach(MIMEText(notice.body_html, "html", "utf-8"))
+        message.attach(MIMEText(notice.body_html, "html", UTF8))  # type: ignore[arg-type]
     else:
         message = plain
     message["Subject"] = Header(clean_text(notice.subject), UTF8)  # type: ignore[assignment]  # compat32 takes a Header
@@ -169,14 +172,6 @@ def message_bytes(
     text that cannot be encoded, as :func:`build` does."""
     if message_id is None:
         message_id = make_msgid(idstring=f"notice-{notice.id}", domain=sender[1].rsplit("@", 1)[1])
-    if email.charset.CHARSETS.get("utf-8", (None, None))[1] != BASE64:
-        # Something in this process (Apprise's e-mail plugin does) told the email package to
-        # write UTF-8 bodies otherwise: write the message its way.
-        message = build(notice, sender=sender, at=at)
-        if notice.body_html:
-            message.set_boundary(separator or boundary())
-        message.replace_header("Message-ID", message_id)
-        return message.as_bytes(policy=SMTP_LINES), message_id
     headers = (
         _subject_header(notice.subject)
         + _from_header(sender)

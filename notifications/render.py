@@ -140,10 +140,10 @@ def render_message(kind: str, context: Mapping[str, Any], *, zalo: bool = True) 
     def plain_block(name: str) -> str:
         return "".join(plain.blocks[name](ctx)).strip()
 
-    subject = " ".join(plain_block("subject").split())
+    subject = _clip(" ".join(plain_block("subject").split()), SUBJECT_LIMIT)
     return Rendered(
-        subject=_clip(subject, SUBJECT_LIMIT),
+        subject=subject,
         text=plain_block("text") + "\n",
-        html=template.render(values),
+        html=template.render({**values, "mail_subject": subject}),  # the page's title: the mail's subject
         zalo=_clip(" ".join(plain_block("zalo").split()), ZALO_TEXT_LIMIT) if zalo else "",
     )

@@ -46,11 +46,11 @@ from models.reminders import (
     covers_payload,
     latest_extensions,
     open_cycles,
+    open_obligation_keys,
     open_obligations,
+    outbox_history,
     reminder_plans,
-    reminders_sent,
     return_reasons,
-    sent_steps,
 )
 from models.units import UnitRef
 from notifications.admin import admin_notices
@@ -74,7 +74,7 @@ from rules.ladder import (
 from rules.loader import load_overrides, resolve_packs
 from rules.periods import period_name, report_title
 from rules.schema import ROLE_NAMES
-from rules.scope import Everywhere
+from rules.scope import EVERYWHERE, Everywhere
 
 END_OF_DAY = time(23, 59, 59)  # the due instant of a deadline with no time of day (rules.calendar.end_of_day)
 
@@ -104,7 +104,6 @@ class Gap:
 class DueNotices:
     drafts: list[NoticeDraft]
     gaps: list[Gap]
-    obligations: dict[int, OpenObligation]
     warnings: list[str]
     unreached: list[ContactRow] = field(default_factory=list)  # due a message, reachable by no channel
 
@@ -156,6 +155,18 @@ def obligation_link(options: SweepOptions, obligation_id: int) -> str | None:
     return f"{options.link_base.rstrip('/')}/nghia-vu/{obligation_id}" if options.link_base else None
 
 
+@functools.lru_cache(maxsize=4096)
+def _titles(report_name: str, period: str) -> tuple[str, str]:
+    """A report's period as people write it, and its title: the same for thousands of messages."""
+    name = period_name(period)
+    return name, report_title(report_name, name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _also(stored: str | None) -> tuple[str, ...]:
+    return tuple(also_recipient_names(stored))
+
+
 def _context(
     o: OpenObligation,
     options: SweepOptions,
@@ -177,10 +188,10 @@ def _context(
         "unit_name": o.unit_name,
         "unit_code": o.unit_code,
         "report_name": o.report_name,
-        "period_name": period_name(o.period),
-        "title": report_title(o.report_name, period_name(o.period)),
+        "period_name": (titles := _titles(o.report_name, o.period))[0],
+        "title": titles[1],
         "recipient_name": o.recipient_name,
-        "also_recipients": also_recipient_names(o.also_recipients),
+        "also_recipients": _also(o.also_recipients),
         "assumed": None if extension else o.assumed,  # an extension set a date of its own
         "wording": o.wording,
         "due_date": o.due_date,
@@ -318,12 +329,15 @@ def _due_notices(
         plans = _plans(engine, open_cycles(engine), warnings)
         hourly_cycles = {c for c, plan in plans.items() if any(map(has_hour_steps, plan.ladders.values()))}
         if not hourly_cycles:
-            return DueNotices([], [], {}, warnings)
-        obligations = open_obligations(engine, under=under, only=only, cycles=hourly_cycles)
+            return DueNotices([], [], warnings)
+        cycles: set[int] | None = hourly_cycles
     else:
-        obligations = open_obligations(engine, under=under, only=only)
-        plans = _plans(engine, {o.cycle_id for o in obligations}, warnings)
-    already = sent_steps(engine)
+        cycles = None
+    keys = open_obligation_keys(engine, under=under, only=only, cycles=cycles)
+    if not hours_only:
+        plans = _plans(engine, {k.cycle_id for k in keys}, warnings)
+    history = outbox_history(engine, {k.id for k in keys})
+    already = history.queued
 
     @functools.cache
     def decide(cycle_id: int, report: str, returned: bool, anchor: date) -> tuple[Occurrence, ...]:
@@ -349,24 +363,34 @@ def _due_notices(
         calendar = _calendar(reminder.overrides, reminder.culture_day)
         return tuple(due_hour_steps(name, ladder, anchor, at, calendar))
 
-    todo: list[tuple[OpenObligation, Occurrence]] = []
-    for o in obligations:
-        if o.cycle_id not in plans:
+    steps_due: list[tuple[int, Occurrence]] = []
+    for k in keys:
+        if k.cycle_id not in plans:
             continue
-        returned = o.state == "returned" and o.returned_at is not None
+        returned = k.state == "returned" and k.returned_at is not None
         if not hours_only:
-            anchor = o.returned_at.astimezone(VIETNAM).date() if returned and o.returned_at else o.due_date
-            for occurrence in decide(o.cycle_id, o.report_id, returned, anchor):
-                if (o.id, occurrence.key) not in already:
-                    todo.append((o, occurrence))
-        if hourly(o.cycle_id, o.report_id, returned):  # counted from the due instant, or the return's
-            instant = o.returned_at if returned and o.returned_at else o.due_at
-            for occurrence in decide_hours(o.cycle_id, o.report_id, returned, instant):
-                if (o.id, occurrence.key) not in already:
-                    todo.append((o, occurrence))
-    if not todo:
-        return DueNotices([], [], {o.id: o for o in obligations}, warnings)
-
+            anchor = k.returned_at.astimezone(VIETNAM).date() if returned and k.returned_at else k.due_date
+            for occurrence in decide(k.cycle_id, k.report_id, returned, anchor):
+                if (k.id, occurrence.key) not in already:
+                    steps_due.append((k.id, occurrence))
+        if hourly(k.cycle_id, k.report_id, returned):  # counted from the due instant, or the return's
+            instant = k.returned_at if returned and k.returned_at else k.due_at
+            for occurrence in decide_hours(k.cycle_id, k.report_id, returned, instant):
+                if (k.id, occurrence.key) not in already:
+                    steps_due.append((k.id, occurrence))
+    if not steps_due:
+        return DueNotices([], [], warnings)
+    # The full rows (names, unit, recipients) of those with a step due, by their ids, or all of
+    # them on a day (a first sweep) when most have one: one closed meanwhile (submitted while the
+    # sweep decided) is no longer read, and told nothing.
+    wanted = {i for i, _occurrence in steps_due}
+    if 2 * len(wanted) < len(keys):
+        full = {o.id: o for o in open_obligations(engine, under=EVERYWHERE, only=wanted)}
+    else:
+        full = {o.id: o for o in open_obligations(engine, under=under, only=only, cycles=cycles) if o.id in wanted}
+    del keys
+    todo = [(full[i], occurrence) for i, occurrence in steps_due if i in full]
+    del steps_due
     involved = {o.unit_id for o, _occurrence in todo} | {
         o.recipient_unit_id for o, _occurrence in todo if o.recipient_unit_id
     }
@@ -375,7 +399,7 @@ def _due_notices(
     todo_ids = {o.id for o, _occurrence in todo}
     reasons = return_reasons(engine, {o.id for o, _occurrence in todo if o.state == "returned"})
     extensions = latest_extensions(engine, todo_ids)
-    counts = reminders_sent(engine)
+    counts = history.sent
     drafts: list[NoticeDraft] = []
     gaps: list[Gap] = []
     listed: dict[int, list[_Listed]] = {}
@@ -439,7 +463,7 @@ def _due_notices(
                 drafts.extend(_drafts_for(o, occurrence, role, person, facts, chosen, at))
     for person_id, items in listed.items():
         drafts.extend(grouped_drafts(people[person_id], items, options, at))
-    return DueNotices(drafts, gaps, {o.id: o for o in obligations}, warnings, list(unreached.values()))
+    return DueNotices(drafts, gaps, warnings, list(unreached.values()))
 
 
 def _chosen_channels(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email
 import email.charset
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -9,8 +10,9 @@ from datetime import UTC, datetime
 import pytest
 
 from models.tables import Notice
-from notifications.channels import tls_context
+from notifications.channels import SmtpChannel, tls_context
 from notifications.email_message import SMTP_LINES, boundary, build, message_bytes
+from notifications.rate_limit import RateLimiter
 
 AT = datetime(2026, 12, 17, 0, 30, 5, tzinfo=UTC)
 MARK = "===============1234567890123456789=="
@@ -74,7 +76,7 @@ def test_the_bytes_are_those_the_email_package_writes(sender: tuple[str, str], c
 @pytest.fixture
 def quoted_printable() -> Iterator[None]:
     """UTF-8 written quoted-printable by the email package, as Apprise's e-mail plugin sets it for
-    the whole process once it has sent a message."""
+    the whole process when it is imported (with the channels)."""
     before = email.charset.CHARSETS["utf-8"]
     email.charset.add_charset("utf-8", email.charset.QP, email.charset.QP, "utf-8")
     yield
@@ -82,7 +84,7 @@ def quoted_printable() -> Iterator[None]:
 
 
 @pytest.mark.parametrize("changes", CASES[:3])
-def test_the_bytes_follow_the_email_package_when_utf8_is_set_otherwise(
+def test_the_message_is_base64_whatever_the_process_says_of_utf8(
     quoted_printable: None, changes: dict[str, object]
 ) -> None:
     n = notice(**changes)
@@ -90,11 +92,27 @@ def test_the_bytes_follow_the_email_package_when_utf8_is_set_otherwise(
     if n.body_html:
         message.set_boundary(MARK)
     expected = message.as_bytes(policy=SMTP_LINES)
-    assert b"quoted-printable" in expected
+    assert b"quoted-printable" not in expected and b"Content-Transfer-Encoding: base64" in expected
     written, _message_id = message_bytes(
         n, sender=SENDERS[0], at=AT, separator=MARK, message_id=str(message["Message-ID"])
     )
     assert written.split(b"\r\n") == expected.split(b"\r\n")
+
+
+def test_the_channels_leave_the_fast_writing_in_place() -> None:
+    """Building the e-mail channel imports Apprise's e-mail plugin, which sets UTF-8 to quoted-printable
+    for the whole process; the messages stay base64, written directly (not through the email package)."""
+    SmtpChannel(
+        "mailto://127.0.0.1:1?from=noreply@snv.bacninh.gov.vn", sender=None, clock=lambda: AT, limiter=RateLimiter(0)
+    )
+    assert email.charset.CHARSETS["utf-8"][1] == email.charset.QP  # what Apprise did
+    n = notice()
+    written, _message_id = message_bytes(n, sender=SENDERS[0], at=AT, separator=MARK)
+    assert b"Content-Transfer-Encoding: base64" in written and b"quoted-printable" not in written
+    sent = email.message_from_bytes(written)
+    plain, html = (part.get_payload(decode=True) for part in sent.walk() if not part.is_multipart())
+    assert isinstance(plain, bytes) and plain.decode("utf-8") == n.body_text
+    assert isinstance(html, bytes) and html.decode("utf-8") == n.body_html
 
 
 def test_each_message_has_its_own_id_and_boundary() -> None:

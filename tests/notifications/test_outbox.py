@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import Engine, select
 from sqlmodel import col
 
-from models.outbox import Attempt, NoticeDraft, RetryPolicy, claim, enqueue, ready, record, requeue
+from models import outbox
+from models.outbox import Attempt, Connections, NoticeDraft, RetryPolicy, claim, enqueue, ready, record, requeue
 from models.tables import Notice
 
 NOW = datetime(2026, 12, 22, 0, 30, tzinfo=UTC)
@@ -51,6 +54,29 @@ def test_a_key_is_queued_once(engine: Engine) -> None:
         assert sorted(c.execute(select(col(Notice.key))).scalars()) == ["a", "b", "c"]
 
 
+def test_a_key_twice_in_one_call_is_written_once_the_first_time(engine: Engine) -> None:
+    second = replace(_draft("a"), subject="Thứ hai")
+    assert enqueue(engine, [_draft("a"), second, _draft("b")], at=NOW) == {"a", "b"}
+    assert enqueue(engine, [second], at=NOW) == set()
+    with engine.connect() as c:
+        assert list(c.execute(select(col(Notice.key), col(Notice.subject)).order_by(col(Notice.key)))) == [
+            ("a", "Thử"),
+            ("b", "Thử"),
+        ]
+
+
+def test_long_messages_are_written_a_few_at_a_time_and_all_of_them(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbox, "BATCH_TEXT", 20)  # each INSERT carries about two messages
+    enqueue(engine, [_draft("k0")], at=NOW)
+    drafts = [replace(_draft(f"k{i}"), body_text=f"Nội dung {i}") for i in range(7)]
+    assert enqueue(engine, drafts, at=NOW) == {f"k{i}" for i in range(1, 7)}
+    with engine.connect() as c:
+        stored = {key: text for key, text in c.execute(select(col(Notice.key), col(Notice.body_text)))}
+    assert stored == {"k0": "Nội dung", **{f"k{i}": f"Nội dung {i}" for i in range(1, 7)}}
+
+
 def test_failures_back_off_then_give_up_and_can_be_retried(engine: Engine) -> None:
     policy = RetryPolicy(max_attempts=3, base=timedelta(minutes=5))
     enqueue(engine, [_draft("a")], at=NOW)
@@ -83,6 +109,38 @@ def test_a_permanent_refusal_is_not_retried(engine: Engine) -> None:
     [notice] = _claim(engine)
     refused = Attempt(False, error="550 no such user", retry=False)
     assert record(engine, notice, refused, at=NOW, policy=RetryPolicy(), fallback=None) == "dead"
+
+
+def test_results_recorded_through_a_held_connection_survive_the_server_dropping_it(engine: Engine) -> None:
+    """A delivering run keeps one connection per sending thread; if the server drops it meanwhile
+    (PostgreSQL restarted, an administrator ended the session), the next result is still recorded."""
+    enqueue(engine, [_draft(f"k{i}") for i in range(3)], at=NOW)
+    first, second, third = _claim(engine, owner="held")
+    connections = Connections(engine)
+    try:
+        ok = Attempt(True, result="<id@x>")
+        assert record(engine, first, ok, at=NOW, policy=RetryPolicy(), fallback=None, connections=connections) == "sent"
+        if engine.dialect.name == "postgresql":
+            held = connections._mine()
+            pid = held.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+            with engine.connect() as other:
+                assert other.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})").scalar_one()
+        assert (
+            record(engine, second, ok, at=NOW, policy=RetryPolicy(), fallback=None, connections=connections) == "sent"
+        )
+        connections.close()  # the end of a chunk: the next result opens a connection again
+        failed = Attempt(False, error="SMTP 421 busy")
+        assert record(engine, third, failed, at=NOW, policy=RetryPolicy(), fallback=None, connections=connections) == (
+            "failed"
+        )
+    finally:
+        connections.close()
+    with engine.connect() as c:
+        assert dict(c.execute(select(col(Notice.key), col(Notice.status))).tuples().all()) == {
+            "k0": "sent",
+            "k1": "sent",
+            "k2": "failed",
+        }
 
 
 def test_a_claimed_notice_is_nobody_elses(engine: Engine) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlmodel import col
 
 from app.notifying import deliver_ready, run_digests, run_sweep, sweep_options
@@ -19,8 +19,10 @@ from models.obligations import ObligationKey, review, submit
 from models.org_rows import ContactRow
 from models.outbox import enqueue
 from models.planning import plan_cycle
-from models.tables import Notice, Obligation, Unit
+from models.reminders import GROUPED_KIND, open_obligation_keys, outbox_history, sent_steps
+from models.tables import OPEN_OBLIGATION, Notice, Obligation, Unit
 from models.tree import import_org
+from notifications import sweep as sweep_module
 from notifications.delivery import fallback_key
 from notifications.sweep import due_notices
 from rules.clock import fixed_clock
@@ -183,6 +185,42 @@ def test_a_submission_between_two_sweeps_stops_the_ladder(world) -> None:  # typ
     sweep(world, "2026-12-21T07:30:00")
     sweep(world, "2026-12-22T07:30:00")
     assert len(notices_of(engine, yearly)) == before
+
+
+def test_a_report_submitted_while_the_sweep_decides_is_told_nothing(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The sweep reads what deciding needs of every open obligation, then the full rows of those with
+    a step due: one submitted in between is read no more, and gets no reminder."""
+    engine, settings = world
+    yearly = obligation_id(engine, YEARLY)
+    read_keys = open_obligation_keys
+
+    def then_submitted(*args: Any, **kwargs: Any) -> Any:
+        keys = read_keys(*args, **kwargs)
+        submit(engine, YEARLY, at=at("2026-12-17T07:29:00"), actor="hoa", calendar=CAL)
+        return keys
+
+    monkeypatch.setattr(sweep_module, "open_obligation_keys", then_submitted)
+    instant = at("2026-12-17T07:30:00")
+    decided = due_notices(engine, at=instant, options=sweep_options(settings), under=EVERYWHERE)
+    assert decided.drafts, "the other departments are reminded"
+    assert yearly not in {d.obligation_id for d in decided.drafts}
+
+
+def test_the_outbox_history_read_with_the_open_obligations_is_the_databases(world) -> None:  # type: ignore[no-untyped-def]
+    """What the sweep already sent, worked out from the open obligations it read, equals what the
+    database says of every open obligation: single reminders and grouped escalations, sent or not."""
+    engine, _ = world
+    sweep(world, "2026-12-17T07:30:00")
+    sweep(world, "2026-12-23T07:30:00")  # escalations: grouped notices listing late reports
+    with engine.connect() as c:
+        grouped = c.execute(select(func.count()).select_from(Notice).where(col(Notice.kind) == GROUPED_KIND))
+        assert grouped.scalar_one() > 0
+        open_ids = set(c.execute(select(col(Obligation.id)).where(OPEN_OBLIGATION)).scalars())
+    from_memory, from_database = outbox_history(engine, open_ids), outbox_history(engine)
+    assert from_memory.queued == from_database.queued and from_memory.sent == from_database.sent
+    assert from_database.sent and all(count >= 1 for count in from_database.sent.values())
+    assert {o for o, _step in from_database.queued} <= open_ids
+    assert sent_steps(engine) == from_database.queued
 
 
 def test_a_sweep_killed_after_enqueueing_delivers_next_time_exactly_once(world, peers) -> None:  # type: ignore[no-untyped-def]
