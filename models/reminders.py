@@ -301,17 +301,6 @@ def outbox_history(engine: Engine, open_ids: Collection[int] | None = None) -> O
     return OutboxHistory(queued, dict(counts))
 
 
-def sent_steps(engine: Engine) -> set[tuple[int, str]]:
-    """(obligation, ladder:step@day) already in the outbox, for open obligations: queued alone, or
-    listed in a grouped notice."""
-    return outbox_history(engine).queued
-
-
-def reminders_sent(engine: Engine) -> dict[int, int]:
-    """How many reminder steps each open obligation has had (for the escalation's wording)."""
-    return outbox_history(engine).sent
-
-
 @dataclass(frozen=True)
 class ExtensionFacts:
     """An obligation's extension (gia hạn): the due instant before the first one, the one in

@@ -9,7 +9,7 @@ contact is a gap: it is listed, and the admin is told once a day.
 Escalations (the ``escalation`` template) and whatever goes to the receiving unit's officer are
 not sent one per obligation: each person gets one message a day listing every late report in a
 table (:func:`grouped_drafts`), and on Zalo one short message pointing to that list. The grouped
-notice's payload names every (obligation, step) it covers, and :func:`models.reminders.sent_steps`
+notice's payload names every (obligation, step) it covers, and :func:`models.reminders.outbox_history`
 counts them as done, so the next sweep neither repeats nor drops any of them. Its key holds the day
 and a digest of what it covers: a sweep run again the same day finds the same steps done and
 queues nothing; one that finds a step newly due the same day sends only that.
