@@ -7,9 +7,11 @@ run any number of times and overlapping sweeps queue each notice once.
 Several processes deliver at once (the daily sweep, the hourly retry, a command): each first
 *claims* a chunk of notices in one atomic statement, moving them to ``sending`` with itself as
 owner and a lease (PostgreSQL ``FOR UPDATE SKIP LOCKED``; SQLite ``BEGIN IMMEDIATE`` and
-``UPDATE … RETURNING``). Only the owner records the result, each in its own short transaction as
-soon as it is known. A process killed mid-chunk leaves its claims to expire; the next delivery
-reclaims them, so nothing is lost and at most the message in flight is repeated.
+``UPDATE … RETURNING``). Only the owner records the result, as soon as it is known, before that
+sender's next message; the results of several senders that arrive together are written in one
+transaction (:class:`Recorder`). A process killed mid-chunk leaves its claims to expire; the next
+delivery reclaims them, so nothing is lost and at most the message in flight on each sender is
+repeated.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Connection, CursorResult, Engine, and_, bindparam, func, or_, select, update
+from sqlalchemy import Connection, CursorResult, Engine, and_, bindparam, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -339,14 +341,17 @@ def claim(
     if engine.dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
     statement = (
-        update(NOTICE)
+        update(Notice)
         .where(NOTICE.c.id.in_(pick.scalar_subquery()))
         .values(status="sending", owner=owner, lease_until=now + lease)
-        .returning(*NOTICE.c)
+        .returning(Notice)
+        .execution_options(synchronize_session=False)
     )
-    with engine.begin() as connection:  # SQLite: BEGIN IMMEDIATE, so the claim waits its turn
-        rows = connection.execute(statement).all()
-    return sorted((Notice.model_validate(dict(row._mapping)) for row in rows), key=lambda n: n.id or 0)
+    # The ORM builds the claimed notices from the returned rows, for a third of what validating each
+    # row as a model costs (25 against 73 µs a notice); they stay readable once the session ends.
+    with Session(engine, expire_on_commit=False) as session, session.begin():  # SQLite: BEGIN IMMEDIATE
+        claimed = list(session.scalars(statement))
+    return sorted(claimed, key=lambda n: n.id or 0)
 
 
 @functools.cache
@@ -405,6 +410,50 @@ class Connections:
             connection.close()
 
 
+def _outcome(
+    notice: Notice, attempt: Attempt, *, at: datetime, policy: RetryPolicy, fallback: NoticeDraft | None
+) -> tuple[dict[str, Any], NoticeDraft | None]:
+    """The columns an attempt sets on its notice, and the fallback to queue with it (or None)."""
+    attempts = notice.attempts + (1 if attempt.tried else 0)
+    values: dict[str, Any] = {"attempts": attempts, "lease_until": None}
+    falls_back = not attempt.ok and fallback is not None and not attempt.uncertain
+    if attempt.ok:
+        values.update(status="sent", sent_at=at, result=attempt.result, last_error=None)
+    elif falls_back:
+        values.update(status="dead", last_error=_("{error}; sent by email instead").format(error=attempt.error))
+    elif attempt.retry and attempts < policy.max_attempts:
+        values.update(status="failed", last_error=attempt.error, not_before=policy.next_try(max(attempts, 1), at))
+    else:
+        values.update(status="dead", last_error=attempt.error)
+    return values, fallback if falls_back else None
+
+
+def _parameters(notice: Notice, values: dict[str, Any]) -> dict[str, Any]:
+    return {"w_id": notice.id, "w_owner": notice.owner, **{f"v_{k}": v for k, v in values.items()}}
+
+
+def _record_in(
+    connection: Connection, notice: Notice, values: dict[str, Any], fallback: NoticeDraft | None, at: datetime
+) -> str:
+    """Write one attempt's columns (and queue its fallback) inside ``connection``'s transaction."""
+    # Core, not the ORM session: this runs once per message sent, and the session costs twice as
+    # much; one statement per set of columns, built once, so SQLAlchemy neither builds nor looks up
+    # a new one for every message.
+    statement = _record_statement(tuple(sorted(values)))
+    if not connection.execute(statement, _parameters(notice, values)).rowcount:
+        return "lost"
+    if fallback is not None:
+        row = {
+            **draft_values(replace(fallback, not_before=at)),
+            "status": "pending",
+            "attempts": 0,
+            "created_at": at,
+            "fallback_of": notice.id,
+        }
+        connection.execute(_insert(connection).values([row]).on_conflict_do_nothing(index_elements=["key"]))
+    return str(values["status"])
+
+
 def record(
     engine: Engine,
     notice: Notice,
@@ -421,39 +470,138 @@ def record(
     out and another process reclaimed it: the result is that process's to record). An attempt
     that never reached the peer (``tried=False``) is not counted; an uncertain one never falls back.
     """
-    attempts = notice.attempts + (1 if attempt.tried else 0)
-    values: dict[str, Any] = {"attempts": attempts, "lease_until": None}
-    falls_back = not attempt.ok and fallback is not None and not attempt.uncertain
-    if attempt.ok:
-        values.update(status="sent", sent_at=at, result=attempt.result, last_error=None)
-    elif falls_back:
-        values.update(status="dead", last_error=_("{error}; sent by email instead").format(error=attempt.error))
-    elif attempt.retry and attempts < policy.max_attempts:
-        values.update(status="failed", last_error=attempt.error, not_before=policy.next_try(max(attempts, 1), at))
-    else:
-        values.update(status="dead", last_error=attempt.error)
-    # Core, not the ORM session: this runs once per message sent, and the session costs twice as
-    # much; one statement per set of columns, built once, so SQLAlchemy neither builds nor looks up
-    # a new one for every message.
-    statement = _record_statement(tuple(sorted(values)))
-    parameters = {"w_id": notice.id, "w_owner": notice.owner, **{f"v_{k}": v for k, v in values.items()}}
-    if connections is not None and not falls_back and engine.dialect.name == "postgresql":
+    values, falling = _outcome(notice, attempt, at=at, policy=policy, fallback=fallback)
+    if connections is not None and falling is None and engine.dialect.name == "postgresql":
         # One statement, atomic alone: one round trip that commits, instead of BEGIN, the UPDATE
         # and COMMIT, each waited for (once per message sent). SQLite's transactions cost no trip.
-        return str(values["status"]) if connections.execute(statement, parameters).rowcount else "lost"
+        statement = _record_statement(tuple(sorted(values)))
+        return str(values["status"]) if connections.execute(statement, _parameters(notice, values)).rowcount else "lost"
     with engine.begin() as connection:
-        if not connection.execute(statement, parameters).rowcount:
-            return "lost"
-        if falls_back and fallback is not None:
-            row = {
-                **draft_values(replace(fallback, not_before=at)),
-                "status": "pending",
-                "attempts": 0,
-                "created_at": at,
-                "fallback_of": notice.id,
-            }
-            connection.execute(_insert(engine).values([row]).on_conflict_do_nothing(index_elements=["key"]))
-        return str(values["status"])
+        return _record_in(connection, notice, values, falling, at)
+
+
+# PostgreSQL: the attempts of several senders in one statement that commits alone, each column an
+# array. A column an attempt does not set keeps its value (``sent_at`` and ``result`` are set only
+# by a success, ``not_before`` only by a retry), as the one-notice statements leave it.
+_RECORD_MANY = text(
+    "UPDATE notice AS n SET status = v.status, attempts = v.attempts, lease_until = NULL,"
+    " sent_at = CASE WHEN v.status = 'sent' THEN v.at ELSE n.sent_at END,"
+    " result = CASE WHEN v.status = 'sent' THEN v.result ELSE n.result END,"
+    " last_error = v.last_error, not_before = COALESCE(v.not_before, n.not_before)"
+    " FROM unnest(CAST(:ids AS integer[]), CAST(:owners AS text[]), CAST(:statuses AS text[]),"
+    " CAST(:attempts AS integer[]), CAST(:ats AS timestamptz[]), CAST(:results AS text[]),"
+    " CAST(:errors AS text[]), CAST(:not_befores AS timestamptz[]))"
+    " AS v(id, owner, status, attempts, at, result, last_error, not_before)"
+    " WHERE n.id = v.id AND n.owner = v.owner AND n.status = 'sending' RETURNING n.id"
+)
+
+
+@dataclass
+class _Result:
+    notice: Notice
+    attempt: Attempt
+    at: datetime
+    fallback: NoticeDraft | None
+    status: str | None = None
+    error: BaseException | None = None
+
+
+class Recorder:
+    """Records the attempts of a delivering run's sending threads, those that arrive together in
+    one transaction (a group commit).
+
+    A sender hands over its result and waits until it is written before it sends its next message,
+    so a process killed at any instant leaves at most one message per sender sent and unrecorded
+    (repeated by the next run), as recording each alone did. While one batch is being written, the
+    results that arrive wait for it and go together in the next one, written by the first of
+    their senders: one transaction, one lock on SQLite and one statement on PostgreSQL for as many
+    messages as there are senders, instead of one for each. ``batches`` counts the transactions.
+    """
+
+    def __init__(self, engine: Engine, *, policy: RetryPolicy, connections: Connections | None = None) -> None:
+        self.engine, self.policy, self.connections = engine, policy, connections
+        self.batches = 0
+        self._turn = threading.Condition()
+        self._waiting: list[_Result] = []
+        self._writing = False
+
+    def waiting(self) -> int:
+        """Results handed over and not yet being written."""
+        with self._turn:
+            return len(self._waiting)
+
+    def record(self, notice: Notice, attempt: Attempt, *, at: datetime, fallback: NoticeDraft | None) -> str:
+        """As :func:`record`: the notice's new status, or ``lost``, once it is written."""
+        mine = _Result(notice, attempt, at, fallback)
+        with self._turn:
+            self._waiting.append(mine)
+            while mine.status is None and mine.error is None:
+                if self._writing:
+                    self._turn.wait()
+                    continue
+                batch, self._waiting, self._writing = self._waiting, [], True
+                self._turn.release()
+                try:
+                    self._write(batch)
+                except BaseException as error:  # nobody's result in the batch is known to be written
+                    for result in batch:
+                        if result.status is None:
+                            result.error = error
+                finally:
+                    self._turn.acquire()
+                    self._writing = False
+                    self.batches += 1
+                    self._turn.notify_all()
+        if mine.error is not None:
+            raise mine.error
+        return cast(str, mine.status)
+
+    def _write(self, batch: list[_Result]) -> None:
+        outcomes = [
+            (
+                result,
+                *_outcome(result.notice, result.attempt, at=result.at, policy=self.policy, fallback=result.fallback),
+            )
+            for result in batch
+        ]
+        if self.connections is None or self.engine.dialect.name != "postgresql":
+            with self.engine.begin() as connection:  # SQLite: one BEGIN IMMEDIATE for the batch
+                statuses = [_record_in(connection, r.notice, values, falling, r.at) for r, values, falling in outcomes]
+            for (result, _values, _falling), status in zip(outcomes, statuses, strict=True):
+                result.status = status  # once committed
+            return
+        together = [(result, values) for result, values, falling in outcomes if falling is None]
+        if len(together) > 1:
+            mine = set(self.connections.execute(_RECORD_MANY, _arrays(together)).scalars())
+            for result, values in together:
+                result.status = str(values["status"]) if result.notice.id in mine else "lost"
+        for result in batch:  # one alone, or with a fallback to queue in its transaction
+            if result.status is None:
+                result.status = record(
+                    self.engine,
+                    result.notice,
+                    result.attempt,
+                    at=result.at,
+                    policy=self.policy,
+                    fallback=result.fallback,
+                    connections=self.connections,
+                )
+
+
+def _arrays(together: list[tuple[_Result, dict[str, Any]]]) -> dict[str, list[Any]]:
+    def instant(value: datetime | None) -> datetime | None:
+        return None if value is None else _instant(value)
+
+    return {
+        "ids": [r.notice.id for r, _v in together],
+        "owners": [r.notice.owner for r, _v in together],
+        "statuses": [v["status"] for _r, v in together],
+        "attempts": [v["attempts"] for _r, v in together],
+        "ats": [instant(v.get("sent_at")) for _r, v in together],
+        "results": [v.get("result") for _r, v in together],
+        "errors": [v.get("last_error") for _r, v in together],
+        "not_befores": [instant(v.get("not_before")) for _r, v in together],
+    }
 
 
 def notices(

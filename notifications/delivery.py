@@ -1,7 +1,8 @@
 """Deliver what the outbox holds: claimed a chunk at a time, by channel, in batches, with a rate
 limit and a few threads each.
 
-Every result is recorded the moment it is known, by the process that claimed the notice. A Zalo
+Every result is recorded the moment it is known, by the process that claimed the notice, before
+its sender's next message; the results of senders that finish together share one transaction. A Zalo
 or ZNS message that fails for a contact who has an e-mail address is sent by e-mail instead, and
 both attempts stay in the outbox; an uncertain one (no answer after the request went out) is not:
 it is tried again on its own channel only. A channel that a run switches off (expired token,
@@ -24,7 +25,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 
 from models.lookups import active_emails
-from models.outbox import Attempt, Connections, NoticeDraft, RetryPolicy, claim, record
+from models.outbox import Attempt, Connections, NoticeDraft, Recorder, RetryPolicy, claim
 from models.tables import Notice
 from notifications.channels import Channel
 from rules.clock import system_clock
@@ -116,10 +117,11 @@ def deliver(
 
     stopping = threading.Event()  # set when the run is interrupted: the senders stop after their notice
     connections = Connections(engine)  # each sender records through a connection of its own
+    recorder = Recorder(engine, policy=policy, connections=connections)  # senders' results written together
 
     def report(notice: Notice, attempt: Attempt) -> None:
         fallback = None if attempt.ok or attempt.uncertain else _fallback(notice, emails)
-        status = record(engine, notice, attempt, at=clock(), policy=policy, fallback=fallback, connections=connections)
+        status = recorder.record(notice, attempt, at=clock(), fallback=fallback)
         if not attempt.ok:
             log.warning(
                 "notice %s (%s, %s) %s: %s", notice.id, notice.channel, notice.recipient_role, status, attempt.error
@@ -172,4 +174,5 @@ def deliver(
                         alert(name, reason)
     finally:
         connections.close()
+    log.debug("%d results recorded in %d transactions", len(delivered), recorder.batches)
     return delivered

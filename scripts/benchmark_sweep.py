@@ -1,6 +1,6 @@
 """Benchmark: the reminder sweep over N open obligations, nationwide, and its sending rate.
 
-    python -m uv run python scripts/benchmark_sweep.py --obligations 100000 [--postgres URL] [--json]
+    python -m uv run python scripts/benchmark_sweep.py --obligations 100000 [--postgres URL] [--sessions N] [--json]
 
 The workspace: today's tree (34 provinces with 20 departments each, 3,321 communes), a focal point
 and a head with an e-mail address in every unit, the two-tier pack planned for 2026 and as many
@@ -13,16 +13,20 @@ Then, each in a fresh process (its peak memory is the process's own):
   nearly every obligation already late;
 - the busy day (17/12/2026 07:30, the day after, the yearly report's T-2): decide and queue;
 - sending: a few thousand of the queued mails delivered to a local SMTP server (aiosmtpd in a
-  process of its own, scripts/smtp_sink.py) with the rate limit off.
+  process of its own, scripts/smtp_sink.py) with the rate limit off, over ``--sessions`` SMTP
+  sessions at once (2, as shipped); the results of sessions that finish together are recorded in
+  one transaction, and ``record_transactions`` says how many it took.
 
 ``--json`` prints one JSON object: obligations, notices (first sweep, busy day), busy_day_s,
-first_sweep_s, peak_mib, send_per_s, status_ms. The machine's other work shows in the figures.
+first_sweep_s, peak_mib, send_per_s, sessions, record_transactions, status_ms. The machine's other
+work shows in the figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import multiprocessing
 import resource
 import statistics
@@ -31,7 +35,7 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Engine, func, select, text, update
 from sqlmodel import col
@@ -120,8 +124,21 @@ def _sweep(url: str, home: str, at: str) -> dict[str, Any]:
     }
 
 
-def _send(url: str, home: str, at: str, count: int) -> dict[str, Any]:
-    """Deliver ``count`` queued mails to a local SMTP server with the rate limit off."""
+class _Transactions(logging.Handler):
+    """How many transactions a delivering run recorded its results in (its closing debug line)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg == "%d results recorded in %d transactions":
+            self.count += int(cast(tuple[int, int], record.args)[1])
+
+
+def _send(url: str, home: str, at: str, count: int, sessions: int) -> dict[str, Any]:
+    """Deliver ``count`` queued mails to a local SMTP server over ``sessions`` SMTP sessions at
+    once, with the rate limit off."""
     from app.notifying import deliver_ready
     from app.settings import Settings
     from models.database import make_engine
@@ -131,24 +148,35 @@ def _send(url: str, home: str, at: str, count: int) -> dict[str, Any]:
 
     engine = make_engine(url)
     when = datetime.fromisoformat(at)
-    with engine.connect() as connection:
-        ids = [
-            i
-            for (i,) in connection.execute(
-                select(col(Notice.id))
-                .where(col(Notice.channel) == "email", col(Notice.status) == "pending")
-                .order_by(col(Notice.id))
-                .limit(count)
-            )
-        ]
+    with engine.begin() as connection:  # the rest wait until 2100: the run claims as `outbox retry` does
+        first = (
+            select(col(Notice.id))
+            .where(col(Notice.channel) == "email", col(Notice.status) == "pending")
+            .order_by(col(Notice.id))
+            .limit(count)
+        )
+        later = datetime(2100, 1, 1, tzinfo=when.tzinfo)
+        connection.execute(
+            update(Notice).where(col(Notice.id).not_in(first.scalar_subquery())).values(not_before=later)
+        )
+    transactions = _Transactions()
+    delivery_log = logging.getLogger("dunghan.delivery")
+    delivery_log.addHandler(transactions)
+    delivery_log.setLevel(logging.DEBUG)
     with smtp_sink() as (smtp, counts):
-        settings = Settings(home=Path(home), delivery="send", smtp_url=smtp, rate_email=0, concurrency_email=2)
+        settings = Settings(home=Path(home), delivery="send", smtp_url=smtp, rate_email=0, concurrency_email=sessions)
         start = time.perf_counter()
-        delivered = deliver_ready(engine, settings, at=when, clock=fixed_clock(when), ids=ids)
+        delivered = deliver_ready(engine, settings, at=when, clock=fixed_clock(when))
         took = time.perf_counter() - start
     sent = sum(1 for d in delivered if d.status == "sent")
     engine.dispose()
-    return {"sent": sent, "seconds": took, "per_s": sent / took if took else 0.0, "server_saw": counts[1]}
+    return {
+        "sent": sent,
+        "seconds": took,
+        "per_s": sent / took if took else 0.0,
+        "server_saw": counts[1],
+        "transactions": transactions.count,
+    }
 
 
 def _status(url: str, at: str) -> float:
@@ -189,14 +217,14 @@ def in_child(function: Any, *args: Any) -> Any:
         return pool.apply(function, args)
 
 
-def measure(url: str, obligations: int, send: int, log: Any) -> dict[str, Any]:
+def measure(url: str, obligations: int, send: int, log: Any, sessions: int = 2) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as home:
         start = time.perf_counter()
         open_count = build(url, obligations, log)
         log(f"  workspace built in {time.perf_counter() - start:.0f} s: {open_count:,} open obligations")
         first = in_child(_sweep, url, home, FIRST)
         log(f"  first sweep: {first}")
-        sending = in_child(_send, url, home, FIRST, send)
+        sending = in_child(_send, url, home, FIRST, send, sessions)
         log(f"  sending: {sending}")
         in_child(_mark_sent, url)
         busy = in_child(_sweep, url, home, BUSY)
@@ -212,6 +240,8 @@ def measure(url: str, obligations: int, send: int, log: Any) -> dict[str, Any]:
         "peak_mib": round(max(first["peak_mib"], busy["peak_mib"]), 1),
         "send_per_s": round(sending["per_s"], 1),
         "sent": sending["sent"],
+        "sessions": sessions,
+        "record_transactions": sending["transactions"],
         "status_ms": round(status_ms, 1),
     }
 
@@ -221,6 +251,7 @@ def main() -> None:
     parser.add_argument("--obligations", type=int, default=100_000, help="open obligations (default 100,000)")
     parser.add_argument("--postgres", help="run on this PostgreSQL URL instead of SQLite (its schema is emptied)")
     parser.add_argument("--send", type=int, default=5000, help="mails sent for the sending rate (default 5,000)")
+    parser.add_argument("--sessions", type=int, default=2, help="SMTP sessions at once (default 2, as shipped)")
     parser.add_argument("--json", action="store_true", help="print one JSON object, the progress on stderr")
     args = parser.parse_args()
 
@@ -231,12 +262,12 @@ def main() -> None:
     log(f"{database}, {args.obligations:,} open obligations")
     if args.postgres:
         emptied_postgres(args.postgres).dispose()
-        figures = {"database": database, **measure(args.postgres, args.obligations, args.send, log)}
+        figures = {"database": database, **measure(args.postgres, args.obligations, args.send, log, args.sessions)}
     else:
         with tempfile.TemporaryDirectory() as folder:
             figures = {
                 "database": database,
-                **measure(f"sqlite:///{folder}/bench.db", args.obligations, args.send, log),
+                **measure(f"sqlite:///{folder}/bench.db", args.obligations, args.send, log, args.sessions),
             }
     print(json.dumps(figures, ensure_ascii=False) if args.json else json.dumps(figures, ensure_ascii=False, indent=2))
 

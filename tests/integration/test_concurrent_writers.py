@@ -148,6 +148,7 @@ def test_killed_deliveries_lose_nothing_and_repeat_at_most_one_message_each(
     url, mailbox = mail
     engine = fresh_engine(backend, tmp_path)
     now = datetime.now(UTC)
+    sessions = 2
     drafts = [
         NoticeDraft(
             key=f"kill-loop:{number}",
@@ -170,14 +171,15 @@ def test_killed_deliveries_lose_nothing_and_repeat_at_most_one_message_each(
         for number in range(600)
     ]
     enqueue(engine, drafts, at=now)
-    # One SMTP session at a time: the bound is one message in flight per session. Chunks of 20 at
-    # 150 messages a second: a run is killed within its first few chunks, at a claim or mid-chunk.
+    # Two SMTP sessions, whose results are written together when they finish together: the bound
+    # is one message in flight per session, two a kill. Chunks of 20 at 150 messages a second: a
+    # run is killed within its first few chunks, at a claim or mid-chunk.
     env = environment(
         backend,
         tmp_path,
         url,
         DUNGHAN_RATE_EMAIL="150",
-        DUNGHAN_CONCURRENCY_EMAIL="1",
+        DUNGHAN_CONCURRENCY_EMAIL=str(sessions),
         DUNGHAN_DELIVERY_LEASE_SECONDS=str(KILL_LEASE_SECONDS),
         DUNGHAN_DELIVERY_CHUNK="20",
     )
@@ -206,7 +208,7 @@ def test_killed_deliveries_lose_nothing_and_repeat_at_most_one_message_each(
     assert set(keys) == {d.key for d in drafts}, "every notice arrives"
     repeats = len(keys) - len(set(keys))
     print(f"kill loop ({backend}): {len(drafts)} notices, {kills} kills, {repeats} repeated, 0 lost")
-    assert repeats <= kills, f"{repeats} repeats after {kills} kills"
+    assert repeats <= sessions * kills, f"{repeats} repeats after {kills} kills of {sessions} sessions"
     assert statuses == {"sent"}
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, select
-from sqlmodel import col
+from sqlalchemy import Engine, event, select, update
+from sqlmodel import Session, col
 
 from models import outbox
 from models.outbox import Attempt, Connections, NoticeDraft, RetryPolicy, claim, enqueue, ready, record, requeue
@@ -191,3 +193,68 @@ def test_an_uncertain_attempt_never_falls_back(engine: Engine) -> None:
     assert status == "failed"
     with engine.connect() as c:
         assert list(c.execute(select(col(Notice.key), col(Notice.channel)))) == [("z", "zalo")]
+
+
+def test_results_that_arrive_together_are_written_in_one_transaction_as_each_alone_would_be(engine: Engine) -> None:
+    """Six senders finish while another's result is being written: theirs go in one transaction
+    (one statement on PostgreSQL), and every column ends as recording each alone leaves it."""
+    zalo = {"channel": "zalo", "address": "u1"}
+    drafts = [
+        NoticeDraft(**{**_draft(f"{twin}{i}").__dict__, **(zalo if i == 4 else {})}) for twin in "ab" for i in range(7)
+    ]
+    enqueue(engine, drafts, at=NOW)
+    claimed = {n.key: n for n in _claim(engine, owner="together")}
+    with engine.begin() as c:  # the last of each twin was reclaimed by another run meanwhile
+        c.execute(update(Notice).where(col(Notice.key).in_(["a6", "b6"])).values(owner="another"))
+    attempts = [
+        Attempt(True, result="<a@x>"),
+        Attempt(False, error="SMTP 421 busy"),
+        Attempt(False, error="550 no such user", retry=False),
+        Attempt(False, error="SMTP session lost before this message", tried=False),
+        Attempt(False, error="Zalo -213: not following"),  # falls back to e-mail
+        Attempt(False, error="read timeout", uncertain=True),
+        Attempt(True, result="<late@x>"),  # lost: no longer this run's
+    ]
+    policy = RetryPolicy()
+
+    def fallback(i: int, twin: str) -> NoticeDraft | None:
+        return replace(_draft(f"{twin}{i}:email"), note="fallback") if i in (4, 5) else None
+
+    alone = [
+        record(engine, claimed[f"b{i}"], attempt, at=NOW, policy=policy, fallback=fallback(i, "b"))
+        for i, attempt in enumerate(attempts)
+    ]
+    connections = Connections(engine)
+    recorder = outbox.Recorder(engine, policy=policy, connections=connections)
+    held: list[bool] = []
+
+    def hold_the_first_write(*_args: object) -> None:
+        if not held:  # until the six others have handed over their results
+            held.append(True)
+            deadline = time.monotonic() + 10
+            while recorder.waiting() < len(attempts) - 1 and time.monotonic() < deadline:
+                time.sleep(0.005)
+
+    event.listen(engine, "before_cursor_execute", hold_the_first_write)
+    try:
+        with ThreadPoolExecutor(len(attempts)) as pool:
+            futures = [
+                pool.submit(recorder.record, claimed[f"a{i}"], attempt, at=NOW, fallback=fallback(i, "a"))
+                for i, attempt in enumerate(attempts)
+            ]
+            together = [f.result() for f in futures]
+    finally:
+        event.remove(engine, "before_cursor_execute", hold_the_first_write)
+        connections.close()
+    assert alone == ["sent", "failed", "dead", "failed", "dead", "failed", "lost"]
+    assert together == alone
+    assert recorder.batches == 2
+    columns = ("status", "attempts", "last_error", "not_before", "sent_at", "result", "lease_until", "owner")
+    with Session(engine) as session:
+        rows = {n.key: n for n in session.scalars(select(Notice))}
+    for i in range(len(attempts)):
+        a, b = rows[f"a{i}"], rows[f"b{i}"]
+        assert [getattr(a, name) for name in columns] == [getattr(b, name) for name in columns], i
+    assert rows["a1"].not_before > NOW and rows["a0"].sent_at == NOW and rows["a6"].status == "sending"
+    assert {k for k in rows if k.endswith(":email")} == {"a4:email", "b4:email"}
+    assert rows["a4:email"].fallback_of == rows["a4"].id and rows["a4:email"].status == "pending"
