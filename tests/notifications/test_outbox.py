@@ -258,3 +258,41 @@ def test_results_that_arrive_together_are_written_in_one_transaction_as_each_alo
     assert rows["a1"].not_before > NOW and rows["a0"].sent_at == NOW and rows["a6"].status == "sending"
     assert {k for k in rows if k.endswith(":email")} == {"a4:email", "b4:email"}
     assert rows["a4:email"].fallback_of == rows["a4"].id and rows["a4:email"].status == "pending"
+
+
+def test_a_batch_the_database_refuses_fails_for_every_sender_in_it(engine: Engine) -> None:
+    """When the database refuses a batch, each of its senders gets the error (none of them goes
+    on believing its result was kept) and their notices stay claimed, to be sent again later."""
+    enqueue(engine, [_draft(f"k{i}") for i in range(3)], at=NOW)
+    claimed = _claim(engine, owner="refused")
+    connections = Connections(engine)
+    recorder = outbox.Recorder(engine, policy=RetryPolicy(), connections=connections)
+    updates: list[str] = []
+
+    def refuse_the_second_batch(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if not statement.lstrip().upper().startswith("UPDATE"):
+            return
+        updates.append(statement)
+        if len(updates) == 1:  # the first sender's result, written alone while the two others wait
+            deadline = time.monotonic() + 10
+            while recorder.waiting() < 2 and time.monotonic() < deadline:
+                time.sleep(0.005)
+        else:
+            raise RuntimeError("disk full")
+
+    event.listen(engine, "before_cursor_execute", refuse_the_second_batch)
+    try:
+        with ThreadPoolExecutor(3) as pool:
+            futures = [
+                pool.submit(recorder.record, notice, Attempt(True, result="<id@x>"), at=NOW, fallback=None)
+                for notice in claimed
+            ]
+            outcomes = [f.exception(timeout=30) for f in futures]
+    finally:
+        event.remove(engine, "before_cursor_execute", refuse_the_second_batch)
+        connections.close()
+    assert sorted(str(o) for o in outcomes) == ["None", "disk full", "disk full"]
+    assert recorder.batches == 2
+    with engine.connect() as c:
+        statuses = sorted(c.execute(select(col(Notice.status))).scalars())
+    assert statuses == ["sending", "sending", "sent"]
