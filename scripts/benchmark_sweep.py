@@ -128,11 +128,13 @@ class _Transactions(logging.Handler):
     """How many transactions a delivering run recorded its results in (its closing debug line)."""
 
     def __init__(self) -> None:
+        from notifications.delivery import RECORDED
+
         super().__init__(logging.DEBUG)
-        self.count = 0
+        self.count, self.line = 0, RECORDED
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.msg == "%d results recorded in %d transactions":
+        if record.msg == self.line:
             self.count += int(cast(tuple[int, int], record.args)[1])
 
 
