@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Any, overload
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, String, type_coerce
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -28,3 +28,50 @@ class Instant(TypeDecorator[datetime]):
             return None
         instant: datetime = value
         return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+
+
+def as_stored(column: Any) -> Any:
+    """``column`` (a date or an instant) read as the driver returns it, not converted row by row:
+    SQLite gives text, PostgreSQL's driver a date or a zone-aware datetime. :class:`Stored` turns
+    each distinct value into what the column's type gives, once."""
+    return type_coerce(column, String)
+
+
+class Stored:
+    """Dates and instants read with :func:`as_stored`, each distinct value converted once.
+
+    A national read brings back 100,000 obligations sharing a few dozen deadlines; converting
+    each row's (SQLAlchemy's processors, then :class:`Instant`'s zone) is most of what reading
+    them costs.
+
+    >>> stored = Stored()
+    >>> stored.instant("2026-06-19 16:59:59.000000"), stored.day("2026-06-19")
+    (datetime.datetime(2026, 6, 19, 16, 59, 59, tzinfo=datetime.timezone.utc), datetime.date(2026, 6, 19))
+    """
+
+    def __init__(self) -> None:
+        self._dates: dict[Any, date] = {}
+        self._instants: dict[Any, datetime] = {}
+
+    def day(self, value: str | date) -> date:
+        found = self._dates.get(value)
+        if found is None:
+            found = self._dates[value] = value if isinstance(value, date) else date.fromisoformat(value)
+        return found
+
+    @overload
+    def instant(self, value: str | datetime) -> datetime: ...
+    @overload
+    def instant(self, value: None) -> None: ...
+    @overload
+    def instant(self, value: str | datetime | None) -> datetime | None: ...
+    def instant(self, value: str | datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        found = self._instants.get(value)
+        if found is None:
+            instant = value if isinstance(value, datetime) else datetime.fromisoformat(value)  # SQLite: UTC
+            found = self._instants[value] = (
+                instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+            )
+        return found

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -17,6 +17,7 @@ from sqlalchemy import Engine, Row, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import col
 
+from models.columns import Stored, as_stored
 from models.database import read_connection
 from models.tables import OPEN_OBLIGATION, AuditEvent, Contact, Cycle, Extension, Notice, Obligation, Unit
 from models.units import UNIT_COLUMNS, UnitRef, parent_on, subtree, valid_on
@@ -100,9 +101,9 @@ def open_obligation_keys(
         col(Obligation.state),
         col(Obligation.cycle_id),
         col(Obligation.report_id),
-        col(Obligation.due_date),
-        col(Obligation.due_at),
-        col(Obligation.returned_at),
+        as_stored(col(Obligation.due_date)),
+        as_stored(col(Obligation.due_at)),
+        as_stored(col(Obligation.returned_at)),
     ).where(OPEN_OBLIGATION, col(Obligation.retired).is_(False))
     if isinstance(under, UnitRef):
         query = query.join(Unit, col(Unit.id) == col(Obligation.unit_id)).where(subtree(under))
@@ -112,10 +113,12 @@ def open_obligation_keys(
         query = query.where(col(Obligation.cycle_id).in_(sorted(cycles)))
     shared: dict[Any, Any] = {}
     keep = shared.setdefault
+    stored = Stored()
+    day_of, instant_of = stored.day, stored.instant
     with read_connection(engine) as connection:
         return [
-            DueKey(i, keep(state, state), cycle, keep(report, report), keep(day, day), keep(instant, instant), back)
-            for i, state, cycle, report, day, instant, back in connection.execute(
+            DueKey(i, keep(state, state), cycle, keep(report, report), day_of(day), instant_of(due), instant_of(back))
+            for i, state, cycle, report, day, due, back in connection.execute(
                 query.order_by(col(Obligation.id)).execution_options(yield_per=_STREAMED)
             )
         ]
@@ -148,10 +151,10 @@ def open_obligations(
             col(Obligation.recipient_unit_id),
             col(Obligation.recipient_name),
             col(Obligation.wording),
-            col(Obligation.due_date),
-            col(Obligation.due_at),
+            as_stored(col(Obligation.due_date)),
+            as_stored(col(Obligation.due_at)),
             col(Obligation.rolled_reason),
-            col(Obligation.returned_at),
+            as_stored(col(Obligation.returned_at)),
             col(Obligation.also_recipients),
             col(Obligation.assumed),
         )
@@ -171,27 +174,33 @@ def open_obligations(
         queries = [query.where(col(Obligation.id).in_(wanted[s : s + 5000])) for s in range(0, len(wanted), 5000)]
     # The same report, period, wording and unit names come back on thousands of rows: one string
     # each, not one per row (a national sweep holds every open obligation at once).
-    shared: dict[object, object] = {}
-    keep = shared.setdefault
+    shared: list[tuple[int, Callable[[Any, Any], Any]]] = [(i, {}.setdefault) for i in _SHARED_COLUMNS]
+    stored = Stored()
+    day_of, instant_of = stored.day, stored.instant
     found: list[OpenObligation] = []
     with read_connection(engine) as connection:
         for chunk in queries:
             for row in connection.execute(chunk.execution_options(yield_per=_STREAMED)).tuples():
                 values = list(row)
-                for i in _SHARED_COLUMNS:
+                for i, same in shared:
                     if (value := values[i]) is not None:
-                        values[i] = keep((i, value), value)
+                        values[i] = same(value, value)
+                values[_DUE_DATE] = day_of(values[_DUE_DATE])
+                values[_DUE_AT] = instant_of(values[_DUE_AT])
+                values[_RETURNED_AT] = instant_of(values[_RETURNED_AT])
                 found.append(OpenObligation._make(values))
     return found
 
 
 # The columns of :class:`OpenObligation` whose values repeat from row to row and are not small
-# numbers: the names, texts and dates, each value kept once per column.
+# numbers: the names and texts, each value kept once per column (the dates are, by Stored).
 _SHARED_COLUMNS = tuple(
     i
     for i, name in enumerate(OpenObligation._fields)
-    if name not in ("id", "returned_at", "cycle_id", "hop", "unit_id", "parent_id", "recipient_unit_id")
+    if name
+    not in ("id", "cycle_id", "hop", "unit_id", "parent_id", "recipient_unit_id", "due_date", "due_at", "returned_at")
 )
+_DUE_DATE, _DUE_AT, _RETURNED_AT = (OpenObligation._fields.index(n) for n in ("due_date", "due_at", "returned_at"))
 
 
 def open_cycles(engine: Engine) -> set[int]:
@@ -237,14 +246,14 @@ def covers_payload(covers: Iterable[tuple[int, str]], **extra: object) -> str:
     return json.dumps({**extra, "covers": [[o, s] for o, s in sorted(set(covers))]}, ensure_ascii=False)
 
 
-def _covered(engine: Engine) -> Iterable[tuple[int, str, bool]]:
-    """(obligation, step, sent) told in grouped notices."""
+def _covered(engine: Engine) -> list[tuple[list[list[Any]], bool]]:
+    """What each grouped notice tells of ([obligation id, step] pairs), and whether it was sent."""
     query = select(col(Notice.payload), col(Notice.status)).where(col(Notice.kind) == GROUPED_KIND)
     with read_connection(engine) as connection:
-        for payload, status in connection.execute(query):
-            sent = status == "sent"
-            for obligation, step in json.loads(payload or "{}").get("covers", []):
-                yield int(obligation), str(step), sent
+        return [
+            (json.loads(payload or "{}").get("covers", []), status == "sent")
+            for payload, status in connection.execute(query)
+        ]
 
 
 def _open_ids(engine: Engine, ids: set[int]) -> set[int]:
@@ -288,13 +297,17 @@ def outbox_history(engine: Engine, open_ids: Collection[int] | None = None) -> O
             queued.add((obligation, step))
             if was_sent:
                 sent.add((obligation, step))
-    covered = list(_covered(engine))
-    still_open = set(open_ids) if open_ids is not None else _open_ids(engine, {o for o, _s, _sent in covered})
-    for obligation, step, was_sent in covered:
-        if obligation in still_open:
-            queued.add((obligation, step))
-            if was_sent:
-                sent.add((obligation, step))
+    covered = _covered(engine)
+    still_open = (
+        set(open_ids)
+        if open_ids is not None
+        else _open_ids(engine, {o for covers, _sent in covered for o, _step in covers})
+    )
+    for covers, was_sent in covered:  # a national first sweep lists nearly every open obligation
+        told = [(obligation, step) for obligation, step in covers if obligation in still_open]
+        queued.update(told)
+        if was_sent:
+            sent.update(told)
     counts: dict[int, int] = defaultdict(int)
     for obligation, _step in sent:
         counts[obligation] += 1
