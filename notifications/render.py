@@ -5,9 +5,12 @@ and gaps for the admin), each with the blocks ``subject``, ``text``, ``html`` (i
 layout) and ``zalo``. Dates read dd/mm/yyyy; the deadline's own wording stands beside the computed
 date. A report's title carries its period once (:func:`rules.periods.report_title`).
 
-The shared pieces (``_obligation.j2``) are imported without the template's context and are given
-the message's variables as one argument, ``message`` (every template sees its own context under
-that name too): a macro module imported ``with context`` is made again on every render.
+A message about obligations extends ``_obligation.j2``, which says what they all say in the same
+order (greeting, the report's facts, whom to ask, signature) and leaves a block for what each says
+of its own (``lead_*``, ``request_*``). The pieces used more than once (a person, a late report's
+state) are macros of ``_pieces.j2``, which every template can call. Blocks, not macros, carry the
+shared text: a block reads the message's variables directly, where a macro call costs as much as
+the text it writes.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, nodes, select_autoescape
+from jinja2.runtime import Macro
 
 from rules.calendar import VIETNAM, WEEKDAY_NAMES
 
@@ -113,6 +117,9 @@ def environment(*, html: bool = True) -> Environment:
     )
     env.filters["ngay"] = ngay
     env.filters["phone"] = phone
+    # Before any other template is loaded: each copies the globals when it is (make_globals).
+    pieces = env.get_template("_pieces.j2").module
+    env.globals.update((name, value) for name, value in vars(pieces).items() if isinstance(value, Macro))
     return env
 
 
@@ -126,19 +133,36 @@ def _templates(kind: str) -> tuple[Template, Template]:
     return environment().get_template(f"{kind}.j2"), environment(html=False).get_template(f"{kind}.j2")
 
 
+@functools.cache
+def _blocks(env: Environment, name: str) -> dict[str, list[Any]]:
+    """Every block ``name`` renders, its own first and then those of the templates it extends,
+    as Jinja stacks them when the whole template is rendered: so that one block (the subject, the
+    plain text) can be rendered alone, with the blocks it holds."""
+    assert env.loader is not None
+    source = env.loader.get_source(env, name)[0]
+    extends = env.parse(source).find(nodes.Extends)
+    stacks = {block: [render] for block, render in env.get_template(name).blocks.items()}
+    if extends is not None:
+        assert isinstance(extends.template, nodes.Const), f"{name}: extends a template named by a constant"
+        for block, stack in _blocks(env, extends.template.value).items():
+            stacks.setdefault(block, []).extend(stack)
+    return stacks
+
+
 def render_message(kind: str, context: Mapping[str, Any], *, zalo: bool = True) -> Rendered:
     """Render every part of one message; a missing variable is an error, never a blank.
 
     ``zalo=False`` leaves the Zalo text empty, for a message that goes by no Zalo channel.
     """
     template, plain = _templates(kind)
-    given = dict(context)
-    values = {**given, "message": given}
+    values = dict(context)
     # The plain blocks share one context: a block reads it and writes only variables of its own.
+    # Its stacks of blocks are shared too: only rendering a whole template adds to them.
     ctx = plain.new_context(values)
+    ctx.blocks = _blocks(plain.environment, f"{kind}.j2")
 
     def plain_block(name: str) -> str:
-        return "".join(plain.blocks[name](ctx)).strip()
+        return "".join(ctx.blocks[name][0](ctx)).strip()
 
     subject = _clip(" ".join(plain_block("subject").split()), SUBJECT_LIMIT)
     return Rendered(
