@@ -22,7 +22,7 @@ from datetime import date, datetime
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, nodes, select_autoescape
-from jinja2.runtime import Macro
+from jinja2.runtime import Context, Macro
 
 from rules.calendar import VIETNAM, WEEKDAY_NAMES
 
@@ -128,25 +128,37 @@ def _clip(text: str, limit: int) -> str:
 
 
 @functools.cache
-def _templates(kind: str) -> tuple[Template, Template]:
-    """The kind's template for HTML and for plain text, compiled once per process."""
-    return environment().get_template(f"{kind}.j2"), environment(html=False).get_template(f"{kind}.j2")
-
-
-@functools.cache
-def _blocks(env: Environment, name: str) -> dict[str, list[Any]]:
-    """Every block ``name`` renders, its own first and then those of the templates it extends,
-    as Jinja stacks them when the whole template is rendered: so that one block (the subject, the
-    plain text) can be rendered alone, with the blocks it holds."""
+def _inherited(env: Environment, name: str) -> tuple[Template, dict[str, list[Any]]]:
+    """The template at the top of ``name``'s chain of ``extends``, and every block ``name``
+    renders, its own first and then those of the templates it extends, stacked as Jinja stacks
+    them while it renders the whole chain. With them a message renders one block alone (its
+    subject, its plain text, with the blocks they hold), or the whole page from the top, without
+    going through every template of the chain again."""
     assert env.loader is not None
     source = env.loader.get_source(env, name)[0]
     extends = env.parse(source).find(nodes.Extends)
-    stacks = {block: [render] for block, render in env.get_template(name).blocks.items()}
-    if extends is not None:
-        assert isinstance(extends.template, nodes.Const), f"{name}: extends a template named by a constant"
-        for block, stack in _blocks(env, extends.template.value).items():
-            stacks.setdefault(block, []).extend(stack)
-    return stacks
+    template = env.get_template(name)
+    stacks = {block: [render] for block, render in template.blocks.items()}
+    if extends is None:
+        return template, stacks
+    assert isinstance(extends.template, nodes.Const), f"{name}: extends a template named by a constant"
+    top, inherited = _inherited(env, extends.template.value)
+    for block, stack in inherited.items():
+        stacks.setdefault(block, []).extend(stack)
+    return top, stacks
+
+
+def _context(env: Environment, name: str, values: dict[str, Any]) -> tuple[Template, Context]:
+    """The template at the top of ``name``'s chain, and a context to render ``name`` with ``values``
+    from there or one block of it at a time.
+
+    The context's stacks of blocks are shared by every message of the kind: only the root of a
+    template that extends another adds to them, and none is run.
+    """
+    top, stacks = _inherited(env, name)
+    context = top.new_context(values)
+    context.blocks = stacks
+    return top, context
 
 
 def render_message(kind: str, context: Mapping[str, Any], *, zalo: bool = True) -> Rendered:
@@ -154,20 +166,19 @@ def render_message(kind: str, context: Mapping[str, Any], *, zalo: bool = True) 
 
     ``zalo=False`` leaves the Zalo text empty, for a message that goes by no Zalo channel.
     """
-    template, plain = _templates(kind)
+    name = f"{kind}.j2"
     values = dict(context)
     # The plain blocks share one context: a block reads it and writes only variables of its own.
-    # Its stacks of blocks are shared too: only rendering a whole template adds to them.
-    ctx = plain.new_context(values)
-    ctx.blocks = _blocks(plain.environment, f"{kind}.j2")
+    _top, plain = _context(environment(html=False), name, values)
 
-    def plain_block(name: str) -> str:
-        return "".join(ctx.blocks[name][0](ctx)).strip()
+    def plain_block(block: str) -> str:
+        return "".join(plain.blocks[block][0](plain)).strip()
 
     subject = _clip(" ".join(plain_block("subject").split()), SUBJECT_LIMIT)
+    top, page = _context(environment(), name, {**values, "mail_subject": subject})  # the page's title
     return Rendered(
         subject=subject,
         text=plain_block("text") + "\n",
-        html=template.render({**values, "mail_subject": subject}),  # the page's title: the mail's subject
+        html="".join(top.root_render_func(page)),
         zalo=_clip(" ".join(plain_block("zalo").split()), ZALO_TEXT_LIMIT) if zalo else "",
     )

@@ -1,4 +1,5 @@
-"""The shared pieces of the messages (``_obligation.j2``): made once per process, given the message."""
+"""What messages about obligations share (the blocks of ``_obligation.j2``, the macros of
+``_pieces.j2``): written once, read with each message's own variables, made once per process."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from importlib import resources
 from typing import Any
 
 import pytest
-from jinja2 import Template
+from jinja2 import Environment, Template
 
 from notifications.render import render_message
 
@@ -86,3 +87,52 @@ def test_no_template_imports_the_pieces_with_its_context() -> None:
     for template in folder.iterdir():
         if template.name.endswith(".j2"):
             assert "with context" not in template.read_text(encoding="utf-8"), template.name
+
+
+def test_a_render_looks_no_template_up_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    render_message("escalation_list", _list())  # the chain of templates it extends, looked up once
+    looked_up: list[str] = []
+    original = Environment.get_template
+
+    def counted(self: Environment, name: Any, *args: Any, **kwargs: Any) -> Any:
+        looked_up.append(str(name))
+        return original(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(Environment, "get_template", counted)
+    message = render_message("escalation_list", _list())
+    assert looked_up == []
+    # Every block of the chain is there: the list's own, the skeleton's, the page's.
+    assert message.subject == "[Đôn đốc ngày 17/12/2026] 2 báo cáo chưa gửi của 2 đơn vị"
+    assert "\n\n1. Xã Đại Sơn (07627) – Báo cáo công tác năm 2026\n" in message.text
+    assert message.text.endswith("Trân trọng,\nSở Nội vụ <Bắc Ninh>\n")
+    assert message.html.startswith("<!DOCTYPE html>")
+    assert "<title>[Đôn đốc ngày 17/12/2026] 2 báo cáo chưa gửi của 2 đơn vị</title>" in message.html
+    assert "<td>Xã Đại Sơn (07627)</td>" in message.html
+
+
+def test_a_list_without_its_link_has_one_blank_line_before_its_closing() -> None:
+    text = render_message("escalation_list", _list(list_link=None)).text
+    assert "\n\nThư này gửi lãnh đạo đơn vị để đôn đốc" in text
+    assert "\n\n\nThư này" not in text
+
+
+def _list(**changes: Any) -> dict[str, Any]:
+    rows = [_escalation(), _escalation(unit_name="Phường Kinh Bắc", unit_code="09190", returned=True)]
+    for row in rows:
+        row["ask"] = row["contact"]
+    context: dict[str, Any] = {
+        "sender": "Sở Nội vụ <Bắc Ninh>",
+        "sender_contact": None,
+        "person": "Nguyễn Văn A",
+        "greeting_name": "đồng chí Nguyễn Văn A",
+        "role_name": "lãnh đạo đơn vị",
+        "today": date(2026, 12, 17),
+        "rows": rows,
+        "unit_count": 2,
+        "own_unit": None,
+        "list_link": "https://dunghan.example/qua-han",
+        "contact": None,
+        "recipient_name": None,
+        "emailed": None,
+    }
+    return context | changes
