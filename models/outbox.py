@@ -257,7 +257,9 @@ def enqueue_in(session: Session, drafts: Sequence[NoticeDraft], *, at: datetime)
 # PostgreSQL: one INSERT of the whole chunk, each column a single array parameter. SQLAlchemy's
 # multi-row VALUES would send a statement with twenty placeholders a row, which psycopg parses
 # anew every time (it caches only short statements): more than the insert itself costs. This
-# statement is short and the same every time, so it is parsed once per process.
+# statement is short and the same every time, so it is parsed once per process. The arrays go in
+# binary (``%(name)b``): as text, psycopg would quote and escape every message's characters for the
+# array literal in Python, a quarter of a busy day's time on PostgreSQL.
 _UNNEST_COLUMNS = (*(name for name in DRAFT_FIELDS), "status", "attempts", "created_at")
 _ARRAY_TYPES = {
     "obligation_id": "integer[]",
@@ -268,7 +270,7 @@ _ARRAY_TYPES = {
 }
 _UNNEST_SQL = (
     f"INSERT INTO notice ({', '.join(_UNNEST_COLUMNS)}) SELECT * FROM unnest("
-    + ", ".join(f"%({name})s::{_ARRAY_TYPES.get(name, 'text[]')}" for name in _UNNEST_COLUMNS)
+    + ", ".join(f"%({name})b::{_ARRAY_TYPES.get(name, 'text[]')}" for name in _UNNEST_COLUMNS)
     + ") ON CONFLICT (key) DO NOTHING RETURNING key"
 )
 

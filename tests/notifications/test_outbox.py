@@ -6,7 +6,7 @@ import itertools
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import Engine, event, select, update
@@ -77,6 +77,39 @@ def test_long_messages_are_written_a_few_at_a_time_and_all_of_them(
     with engine.connect() as c:
         stored = {key: text for key, text in c.execute(select(col(Notice.key), col(Notice.body_text)))}
     assert stored == {"k0": "Nội dung", **{f"k{i}": f"Nội dung {i}" for i in range(1, 7)}}
+
+
+def test_every_column_comes_back_as_written_whatever_its_characters(engine: Engine) -> None:
+    # Characters an array literal would have to quote or escape, an empty string, the word NULL,
+    # a missing value beside a present one, and instants in another zone.
+    awkward = 'Ngoặc "kép", \\ gạch chéo, {ngoặc nhọn}, dấu phẩy,\nxuống dòng\tvà NULL'
+    hanoi = timezone(timedelta(hours=7))
+    drafts = [
+        replace(
+            _draft("a"), subject=awkward, body_text="", body_html="<p>NULL</p>", payload='{"a": [1, "}"]}', note="NULL"
+        ),
+        replace(
+            _draft("b"),
+            obligation_id=None,
+            contact_id=None,
+            note=None,
+            not_before=datetime(2026, 12, 22, 7, 30, tzinfo=hanoi),
+        ),
+    ]
+    assert enqueue(engine, drafts, at=datetime(2026, 12, 22, 7, 0, tzinfo=hanoi)) == {"a", "b"}
+    with Session(engine) as session:
+        a, b = session.scalars(select(Notice).order_by(col(Notice.key))).all()
+    assert (a.subject, a.body_text, a.body_html, a.payload, a.note) == (
+        awkward,
+        "",
+        "<p>NULL</p>",
+        '{"a": [1, "}"]}',
+        "NULL",
+    )
+    assert (b.obligation_id, b.contact_id, b.note, b.body_html) == (None, None, None, None)
+    assert b.not_before == datetime(2026, 12, 22, 0, 30, tzinfo=UTC)
+    assert a.created_at == datetime(2026, 12, 22, 0, 0, tzinfo=UTC)
+    assert (a.status, a.attempts) == ("pending", 0)
 
 
 def test_failures_back_off_then_give_up_and_can_be_retried(engine: Engine) -> None:
