@@ -104,6 +104,8 @@ def _insert(engine: Engine | Connection) -> Any:
 
 DRAFT_FIELDS = tuple(f.name for f in fields(NoticeDraft))
 RENDERED_FIELDS = ("subject", "body_text", "body_html", "payload")
+_COLUMNS_WRITTEN = (*DRAFT_FIELDS, "status", "attempts", "created_at")  # a new notice's columns
+_INSTANTS = frozenset({"not_before", "created_at"})
 
 
 class DraftSource(Protocol):
@@ -186,12 +188,31 @@ def draft_values(draft: NoticeDraft, memo: dict[int, Any] | None = None) -> dict
     return values
 
 
-@functools.cache
-def _enqueue_statement() -> Any:
-    """SQLite's ``INSERT … ON CONFLICT (key) DO NOTHING``, built once per process and run with a
-    list of rows: SQLAlchemy compiles it once (its cache) and hands the rows to the driver's
-    ``executemany``, which prepares it once."""
-    return sqlite.insert(NOTICE).on_conflict_do_nothing(index_elements=["key"])
+# SQLite: the same INSERT every time, the rows handed to the driver's ``executemany`` as they are
+# (SQLAlchemy would work out every row's parameters again); each instant written as SQLAlchemy
+# writes it for SQLite, UTC text, and each distinct one once (a sweep's rows share a few).
+_INSERT_SQLITE = (
+    "INSERT INTO notice (" + ", ".join('"' + name + '"' for name in _COLUMNS_WRITTEN) + ")"
+    " VALUES (" + ", ".join("?" for _name in _COLUMNS_WRITTEN) + ") ON CONFLICT (key) DO NOTHING"
+)
+
+
+def _insert_sqlite(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    written: dict[datetime, Any] = {}
+    dialect = connection.dialect
+    as_stored = NOTICE.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
+    assert as_stored is not None  # Instant, on SQLite: to UTC, then to SQLAlchemy's text for it
+
+    def instant(value: datetime) -> Any:
+        found = written.get(value)
+        if found is None:
+            found = written[value] = as_stored(value)
+        return found
+
+    connection.exec_driver_sql(
+        _INSERT_SQLITE,
+        [tuple(instant(r[name]) if name in _INSTANTS else r[name] for name in _COLUMNS_WRITTEN) for r in rows],
+    )
 
 
 def enqueue(engine: Engine, drafts: Sequence[NoticeDraft], *, at: datetime) -> set[str]:
@@ -223,7 +244,7 @@ def enqueue_in(session: Session, drafts: Sequence[NoticeDraft], *, at: datetime)
         if postgres:  # another writer may add a key after the look below: the database says what is new
             new.update(_insert_unnest(connection, rows))
         else:  # SQLite: this transaction has held the write lock since it began (BEGIN IMMEDIATE)
-            connection.execute(_enqueue_statement(), rows)
+            _insert_sqlite(connection, rows)
             new.update(row["key"] for row in rows)
 
     for start in range(0, len(drafts), CHUNK):
@@ -260,7 +281,6 @@ def enqueue_in(session: Session, drafts: Sequence[NoticeDraft], *, at: datetime)
 # statement is short and the same every time, so it is parsed once per process. The arrays go in
 # binary (``%(name)b``): as text, psycopg would quote and escape every message's characters for the
 # array literal in Python, a quarter of a busy day's time on PostgreSQL.
-_UNNEST_COLUMNS = (*(name for name in DRAFT_FIELDS), "status", "attempts", "created_at")
 _ARRAY_TYPES = {
     "obligation_id": "integer[]",
     "contact_id": "integer[]",
@@ -269,8 +289,8 @@ _ARRAY_TYPES = {
     "created_at": "timestamptz[]",
 }
 _UNNEST_SQL = (
-    f"INSERT INTO notice ({', '.join(_UNNEST_COLUMNS)}) SELECT * FROM unnest("
-    + ", ".join(f"%({name})b::{_ARRAY_TYPES.get(name, 'text[]')}" for name in _UNNEST_COLUMNS)
+    f"INSERT INTO notice ({', '.join(_COLUMNS_WRITTEN)}) SELECT * FROM unnest("
+    + ", ".join(f"%({name})b::{_ARRAY_TYPES.get(name, 'text[]')}" for name in _COLUMNS_WRITTEN)
     + ") ON CONFLICT (key) DO NOTHING RETURNING key"
 )
 
@@ -285,7 +305,7 @@ def _instant(value: datetime) -> datetime:
 def _insert_unnest(connection: Connection, rows: list[dict[str, Any]]) -> list[str]:
     arrays: dict[str, list[Any]] = {
         name: [_instant(r[name]) for r in rows] if name in ("not_before", "created_at") else [r[name] for r in rows]
-        for name in _UNNEST_COLUMNS
+        for name in _COLUMNS_WRITTEN
     }
     return list(connection.exec_driver_sql(_UNNEST_SQL, arrays).scalars())
 

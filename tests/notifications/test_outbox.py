@@ -93,7 +93,7 @@ def test_every_column_comes_back_as_written_whatever_its_characters(engine: Engi
             obligation_id=None,
             contact_id=None,
             note=None,
-            not_before=datetime(2026, 12, 22, 7, 30, tzinfo=hanoi),
+            not_before=datetime(2026, 12, 22, 8, 30, tzinfo=hanoi),
         ),
     ]
     assert enqueue(engine, drafts, at=datetime(2026, 12, 22, 7, 0, tzinfo=hanoi)) == {"a", "b"}
@@ -107,8 +107,15 @@ def test_every_column_comes_back_as_written_whatever_its_characters(engine: Engi
         "NULL",
     )
     assert (b.obligation_id, b.contact_id, b.note, b.body_html) == (None, None, None, None)
-    assert b.not_before == datetime(2026, 12, 22, 0, 30, tzinfo=UTC)
+    assert b.not_before == datetime(2026, 12, 22, 1, 30, tzinfo=UTC)
     assert a.created_at == datetime(2026, 12, 22, 0, 0, tzinfo=UTC)
+    # Found by its exact instant: SQLite compares the text, so it is written as every other instant.
+    with engine.connect() as c:
+        exact = select(col(Notice.key)).where(
+            col(Notice.not_before) == datetime(2026, 12, 22, 1, 30, tzinfo=UTC),
+            col(Notice.created_at) == datetime(2026, 12, 22, 7, 0, tzinfo=hanoi),
+        )
+        assert list(c.execute(exact).scalars()) == ["b"]
     assert (a.status, a.attempts) == ("pending", 0)
 
 
