@@ -26,8 +26,12 @@ class Instant(TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        instant: datetime = value
-        return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+        return _in_utc(value)
+
+
+def _in_utc(instant: datetime) -> datetime:
+    """An instant read back: SQLite keeps no zone (it was written in UTC), PostgreSQL gives one."""
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
 
 
 def as_stored(column: Any) -> Any:
@@ -70,8 +74,7 @@ class Stored:
             return None
         found = self._instants.get(value)
         if found is None:
-            instant = value if isinstance(value, datetime) else datetime.fromisoformat(value)  # SQLite: UTC
-            found = self._instants[value] = (
-                instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+            found = self._instants[value] = _in_utc(
+                value if isinstance(value, datetime) else datetime.fromisoformat(value)
             )
         return found

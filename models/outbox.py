@@ -304,7 +304,7 @@ def _instant(value: datetime) -> datetime:
 
 def _insert_unnest(connection: Connection, rows: list[dict[str, Any]]) -> list[str]:
     arrays: dict[str, list[Any]] = {
-        name: [_instant(r[name]) for r in rows] if name in ("not_before", "created_at") else [r[name] for r in rows]
+        name: [_instant(r[name]) for r in rows] if name in _INSTANTS else [r[name] for r in rows]
         for name in _COLUMNS_WRITTEN
     }
     return list(connection.exec_driver_sql(_UNNEST_SQL, arrays).scalars())
